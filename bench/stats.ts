@@ -1,0 +1,28 @@
+/** Percentile (0–100) of a list of numbers, nearest-rank. */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[rank]!;
+}
+
+/** Formats a number with a fixed count of decimals. */
+export const fmt = (n: number, digits = 2): string => n.toFixed(digits);
+
+/** A figure a benchmark reports: name, value, unit, and the target when one is set. */
+export interface Figure {
+  name: string;
+  value: string;
+  target?: string;
+  met?: boolean;
+}
+
+/** Prints figures as an aligned table and returns them for BENCHMARKS.md. */
+export function report(title: string, figures: Figure[]): Figure[] {
+  console.log(`\n## ${title}`);
+  for (const f of figures) {
+    const verdict = f.target ? ` (target ${f.target}: ${f.met ? 'met' : 'MISSED'})` : '';
+    console.log(`  ${f.name.padEnd(58)} ${f.value}${verdict}`);
+  }
+  return figures;
+}

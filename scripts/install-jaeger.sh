@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Installs Jaeger v2 (one binary for the all-in-one and the collector roles) from the Go module
+# proxy, pinned, into a cache directory that later runs reuse. Prints the binary's path last
+# (progress goes to stderr).
+#
+#   scripts/install-jaeger.sh        # build if missing, print the path
+#   JAEGER_BIN=/path/to/jaeger       # use an existing binary instead
+#
+# Why not `go install …/cmd/jaeger@<commit>`: the v2 tags are not valid module versions, the module
+# proxy here answers 403 for the v2.20.0 commit, and `go install pkg@version` refuses modules whose
+# go.mod has replace directives (Jaeger's has one). So this builds v1.76.0 — the Go-module tag of
+# the Jaeger v2.13.0 release (each v2 release carries a v1.x twin tag) — from a tiny wrapper module
+# that requires it and repeats its replace line; the dependency versions are Jaeger's own.
+set -euo pipefail
+
+JAEGER_VERSION="${JAEGER_VERSION:-v1.76.0}"
+CACHE_DIR="${EXECUTION_HISTORY_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/execution-history}"
+TARGET_DIR="$CACHE_DIR/jaeger-$JAEGER_VERSION"
+TARGET="$TARGET_DIR/jaeger"
+
+if [[ -n "${JAEGER_BIN:-}" ]]; then
+  [[ -x "$JAEGER_BIN" ]] || { echo "jaeger: JAEGER_BIN=$JAEGER_BIN is not executable" >&2; exit 1; }
+  echo "$JAEGER_BIN"
+  exit 0
+fi
+if [[ -x "$TARGET" ]]; then
+  echo "jaeger: cached at $TARGET" >&2
+  echo "$TARGET"
+  exit 0
+fi
+command -v go >/dev/null || { echo "jaeger: Go is required to build Jaeger (https://go.dev/dl/)" >&2; exit 1; }
+
+mkdir -p "$TARGET_DIR"
+work=$(mktemp -d "$TARGET_DIR/.build.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+cat >"$work/go.mod" <<MOD
+module execution-history/jaeger-build
+
+go 1.24
+
+replace github.com/Shopify/sarama => github.com/Shopify/sarama v1.33.0
+MOD
+echo "jaeger: building github.com/jaegertracing/jaeger/cmd/jaeger@$JAEGER_VERSION (the first build takes minutes)" >&2
+start=$(date +%s)
+(
+  cd "$work"
+  export GOFLAGS="-mod=mod" CGO_ENABLED=0 GOTOOLCHAIN=local
+  go get "github.com/jaegertracing/jaeger/cmd/jaeger@$JAEGER_VERSION" >&2
+  # Build to a temporary name, then rename, so an interrupted build never leaves half a binary.
+  go build -trimpath -o "$work/jaeger" github.com/jaegertracing/jaeger/cmd/jaeger >&2
+)
+mv "$work/jaeger" "$TARGET"
+echo "jaeger: built in $(($(date +%s) - start))s -> $TARGET" >&2
+echo "$TARGET"

@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import { ExecutionRecordSchema, type ExecutionRecord } from './execution-record.js';
+import { isKnownItemType } from './item-type.js';
+import { isKnownMediaType } from './media-type.js';
+
+/** A document that is not a readable ExecutionRecord; the message names the source and why. */
+export class RecordFormatError extends Error {
+  override readonly name = 'RecordFormatError';
+  constructor(
+    readonly source: string,
+    readonly problem: string,
+  ) {
+    super(`${source}: not a readable execution record: ${problem}`);
+  }
+}
+
+/** A parsed record and what was unusual about it (unknown types are kept, not dropped). */
+export interface ParsedRecord {
+  record: ExecutionRecord;
+  warnings: string[];
+}
+
+/** Validates a decoded JSON value as a record; `source` names it in errors and warnings. */
+export function toRecord(value: unknown, source: string): ParsedRecord {
+  const result = ExecutionRecordSchema.safeParse(value);
+  if (!result.success) throw new RecordFormatError(source, z.prettifyError(result.error));
+  const record = result.data;
+  const warnings: string[] = [];
+  for (const item of record.items) {
+    if (!isKnownItemType(item.item_type)) {
+      warnings.push(
+        `${source}: item ${item.sequence_number} has unknown item_type "${item.item_type}" (kept)`,
+      );
+    }
+    if (!isKnownMediaType(item.media_type)) {
+      warnings.push(
+        `${source}: item ${item.sequence_number} has unknown media_type "${item.media_type}" (kept)`,
+      );
+    }
+  }
+  return { record, warnings };
+}
+
+/** Parses record JSON text; throws `RecordFormatError` naming `source` when it is not a record. */
+export function parseRecord(text: string, source: string): ParsedRecord {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new RecordFormatError(source, `invalid JSON (${(error as Error).message})`);
+  }
+  return toRecord(value, source);
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value).sort()) {
+    const v = (value as Record<string, unknown>)[key];
+    if (v !== undefined) out[key] = sortKeys(v);
+  }
+  return out;
+}
+
+/**
+ * Canonical JSON: keys sorted at every level, 2-space indent, non-ASCII as is, a final newline.
+ * NOTE: the record is expected to have passed the schema, so every field is present.
+ */
+export function serializeRecord(record: ExecutionRecord): string {
+  return `${JSON.stringify(sortKeys(record), null, 2)}\n`;
+}

@@ -1,0 +1,119 @@
+import { effectiveStatus, type ExecutionRecord } from '../domain/execution-record.js';
+import { parseTimestampMillis } from '../domain/timestamp.js';
+import type { RecordPage, RecordQuery, RecordSummary } from './record-store.js';
+
+/** An index entry: the summary, its start time and its file size. */
+export interface IndexEntry {
+  summary: RecordSummary;
+  startMillis: number;
+  bytes: number;
+}
+
+/** Builds the index entry of a record. */
+export function indexEntry(record: ExecutionRecord, bytes: number): IndexEntry {
+  const startMillis = parseTimestampMillis(record.timestamp);
+  return {
+    startMillis: Number.isNaN(startMillis) ? 0 : startMillis,
+    bytes,
+    summary: {
+      execution_id: record.execution_id,
+      config_name: record.config_name,
+      timestamp: record.timestamp,
+      status: effectiveStatus(record),
+      execution_mode: record.execution_mode,
+      safety_level: record.safety_level,
+      user_id: record.user_id,
+      session_id: record.session_id,
+      items_count: record.items.length,
+      total_execution_time: record.total_execution_time,
+      trace_id: record.trace_id,
+    },
+  };
+}
+
+/** Newest first; ties broken by id so the order is total and stable. */
+function before(a: IndexEntry, b: IndexEntry): boolean {
+  if (a.startMillis !== b.startMillis) return a.startMillis > b.startMillis;
+  return a.summary.execution_id > b.summary.execution_id;
+}
+
+/**
+ * In-memory index of a store: entries by id and in one array kept sorted newest first, so a
+ * filtered page is one pass over summaries and never reads a file.
+ */
+export class RecordIndex {
+  private readonly byId = new Map<string, IndexEntry>();
+  private readonly sorted: IndexEntry[] = [];
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  /** Adds or replaces the entry for its id. */
+  put(entry: IndexEntry): void {
+    const id = entry.summary.execution_id;
+    const old = this.byId.get(id);
+    if (old) this.sorted.splice(this.position(old), 1);
+    this.byId.set(id, entry);
+    this.sorted.splice(this.insertionPoint(entry), 0, entry);
+  }
+
+  remove(id: string): IndexEntry | undefined {
+    const old = this.byId.get(id);
+    if (!old) return undefined;
+    this.sorted.splice(this.position(old), 1);
+    this.byId.delete(id);
+    return old;
+  }
+
+  get(id: string): IndexEntry | undefined {
+    return this.byId.get(id);
+  }
+
+  /** All entries, newest first. */
+  entries(): readonly IndexEntry[] {
+    return this.sorted;
+  }
+
+  query(q: RecordQuery): RecordPage {
+    const limit = q.limit ?? 50;
+    const offset = q.offset ?? 0;
+    const records: RecordSummary[] = [];
+    let total = 0;
+    for (const entry of this.sorted) {
+      if (!matches(entry, q)) continue;
+      if (total >= offset && records.length < limit) records.push(entry.summary);
+      total += 1;
+    }
+    return { records, total };
+  }
+
+  private insertionPoint(entry: IndexEntry): number {
+    let lo = 0;
+    let hi = this.sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (before(this.sorted[mid]!, entry)) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  private position(entry: IndexEntry): number {
+    const at = this.insertionPoint(entry);
+    if (this.sorted[at] === entry) return at;
+    return this.sorted.indexOf(entry); // unreachable unless an entry was mutated in place
+  }
+}
+
+function matches(entry: IndexEntry, q: RecordQuery): boolean {
+  const s = entry.summary;
+  if (q.configName !== undefined && s.config_name !== q.configName) return false;
+  if (q.status !== undefined && s.status !== q.status) return false;
+  if (q.safetyLevel !== undefined && s.safety_level !== q.safetyLevel) return false;
+  if (q.userId !== undefined && s.user_id !== q.userId) return false;
+  if (q.sessionId !== undefined && s.session_id !== q.sessionId) return false;
+  if (q.sinceMillis !== undefined && entry.startMillis < q.sinceMillis) return false;
+  if (q.untilMillis !== undefined && entry.startMillis > q.untilMillis) return false;
+  return true;
+}

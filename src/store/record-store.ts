@@ -1,0 +1,72 @@
+import type { ExecutionRecord } from '../domain/execution-record.js';
+
+/** Filters and page of a `RecordStore.list` call; every filter is optional. */
+export interface RecordQuery {
+  configName?: string;
+  /** Runs started at or after this instant (epoch ms). */
+  sinceMillis?: number;
+  /** Runs started at or before this instant (epoch ms). */
+  untilMillis?: number;
+  status?: string;
+  safetyLevel?: string;
+  userId?: string;
+  sessionId?: string;
+  /** Page size; default 50. */
+  limit?: number;
+  /** Records to skip; default 0. */
+  offset?: number;
+}
+
+/** What a listing shows of one record, without reading its file. */
+export interface RecordSummary {
+  execution_id: string;
+  config_name: string;
+  timestamp: string;
+  status: string;
+  execution_mode: string;
+  safety_level: string;
+  user_id: string;
+  session_id: string;
+  items_count: number;
+  total_execution_time: number | null;
+  trace_id: string | null;
+}
+
+/** One page of a listing, newest first, and how many records match in all. */
+export interface RecordPage {
+  records: RecordSummary[];
+  total: number;
+}
+
+/** What the store holds. */
+export interface StoreStats {
+  records: number;
+  bytes: number;
+  /** Files in the directory that are not readable records (corrupt, foreign, misnamed). */
+  unreadable: number;
+  unreadable_files: string[];
+  oldest: string | null;
+  newest: string | null;
+}
+
+/** Where ExecutionRecords live. */
+export interface RecordStore {
+  /** Saves (or replaces) the record under its `execution_id`; atomic. */
+  save(record: ExecutionRecord): Promise<void>;
+  /** The record, or null when there is none with that id. */
+  get(executionId: string): Promise<ExecutionRecord | null>;
+  list(query?: RecordQuery): Promise<RecordPage>;
+  /** True when a record was deleted. */
+  delete(executionId: string): Promise<boolean>;
+  stats(): Promise<StoreStats>;
+}
+
+/** An id that does not match the execution id pattern; never turned into a path. */
+export class InvalidExecutionIdError extends Error {
+  override readonly name = 'InvalidExecutionIdError';
+  constructor(readonly executionId: string) {
+    super(
+      `invalid execution id ${JSON.stringify(executionId.slice(0, 80))}: expected exec_YYYYMMDD_HHMMSS_<8 hex>`,
+    );
+  }
+}

@@ -1,0 +1,176 @@
+import { readdir, readFile, writeFile, copyFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FileRecordStore } from '../../src/store/file-record-store.js';
+import { InvalidExecutionIdError } from '../../src/store/record-store.js';
+import { LEGACY_DIR, legacyRecordFiles } from '../helpers/legacy-fixtures.js';
+import { buildRecord } from '../helpers/record-builder.js';
+import { tempDir } from '../helpers/temp-dir.js';
+
+describe('FileRecordStore', () => {
+  it('saves one <execution_id>.json and reads it back', async () => {
+    const dir = await tempDir();
+    const store = await FileRecordStore.open(dir);
+    const record = buildRecord();
+    await store.save(record);
+    expect(await readdir(dir)).toEqual([`${record.execution_id}.json`]);
+    expect(await store.get(record.execution_id)).toEqual(record);
+  });
+
+  it('replaces a record saved again under the same id, atomically', async () => {
+    const dir = await tempDir();
+    const store = await FileRecordStore.open(dir);
+    const record = buildRecord({ status: 'incomplete' });
+    const saves = Array.from({ length: 20 }, (_, n) =>
+      store.save({
+        ...record,
+        total_execution_time: n,
+        status: n === 19 ? 'completed' : 'incomplete',
+      }),
+    );
+    // A reader racing the writers sees a whole record every time, never half a file.
+    const reads = Array.from({ length: 20 }, () =>
+      store.get(record.execution_id).catch((e: Error) => e),
+    );
+    await Promise.all(saves);
+    for (const r of await Promise.all(reads))
+      expect(r === null || !(r instanceof Error)).toBe(true);
+    const saved = await store.get(record.execution_id);
+    expect(saved?.total_execution_time).toBe(19);
+    expect(saved?.status).toBe('completed');
+    expect(await readdir(dir)).toEqual([`${record.execution_id}.json`]);
+    expect((await store.stats()).records).toBe(1);
+  });
+
+  it('saves many different ids concurrently without losing one', async () => {
+    const dir = await tempDir();
+    const store = await FileRecordStore.open(dir);
+    const records = Array.from({ length: 300 }, () => buildRecord());
+    await Promise.all(records.map((r) => store.save(r)));
+    expect((await readdir(dir)).length).toBe(300);
+    const reopened = await FileRecordStore.open(dir);
+    expect((await reopened.list({ limit: 1000 })).total).toBe(300);
+  });
+
+  it('indexes legacy records on open and filters, newest first, with a total', async () => {
+    const dir = await tempDir();
+    for (const { name } of legacyRecordFiles())
+      await copyFile(join(LEGACY_DIR, name), join(dir, name));
+    const store = await FileRecordStore.open(dir);
+    const all = await store.list();
+    expect(all.total).toBe(4);
+    expect(all.records.map((r) => r.execution_id)).toEqual([
+      'exec_20261124_025140_7b6887c5',
+      'exec_20261124_025135_554730d2',
+      'exec_20261124_025133_29163f80',
+      'exec_20261124_025132_9a0560bf',
+    ]);
+    expect((await store.list({ configName: 'dada' })).records.map((r) => r.status)).toEqual([
+      'blocked',
+      'completed',
+    ]);
+    expect((await store.list({ status: 'blocked' })).total).toBe(1);
+  });
+
+  it('filters by every field and by date range, and pages with limit and offset', async () => {
+    const store = await FileRecordStore.open(await tempDir());
+    const day = Date.UTC(2026, 0, 10);
+    for (let n = 0; n < 30; n++) {
+      await store.save(
+        buildRecord({
+          startMillis: day + n * 3_600_000,
+          config_name: n % 3 === 0 ? 'stillepost' : 'dada',
+          status: n % 5 === 0 ? 'blocked' : 'completed',
+          safety_level: n % 2 ? 'youth' : 'kids',
+          user_id: `u${n % 4}`,
+          session_id: `s${n % 6}`,
+        }),
+      );
+    }
+    expect((await store.list({ configName: 'stillepost' })).total).toBe(10);
+    expect((await store.list({ status: 'blocked', safetyLevel: 'kids' })).total).toBe(3);
+    expect((await store.list({ userId: 'u1', sessionId: 's1' })).total).toBe(3);
+    const range = await store.list({
+      sinceMillis: day + 10 * 3_600_000,
+      untilMillis: day + 19 * 3_600_000,
+    });
+    expect(range.total).toBe(10);
+    const page = await store.list({ limit: 7, offset: 5 });
+    expect(page.total).toBe(30);
+    expect(page.records).toHaveLength(7);
+    const all = await store.list({ limit: 100 });
+    expect(page.records).toEqual(all.records.slice(5, 12));
+    const times = all.records.map((r) => Date.parse(r.timestamp));
+    expect(times).toEqual([...times].sort((a, b) => b - a));
+  });
+
+  it('refuses ids that are not execution ids before building any path', async () => {
+    const dir = await tempDir();
+    const store = await FileRecordStore.open(join(dir, 'store'));
+    await writeFile(join(dir, 'secret.json'), '{"x":1}');
+    for (const bad of [
+      '../secret',
+      '..%2Fsecret',
+      '/etc/passwd',
+      'exec_20260101_000000_abcdefgh',
+      '',
+    ]) {
+      await expect(store.get(bad)).rejects.toBeInstanceOf(InvalidExecutionIdError);
+      await expect(store.delete(bad)).rejects.toBeInstanceOf(InvalidExecutionIdError);
+    }
+    await expect(store.save(buildRecord({ execution_id: '../../x' }))).rejects.toBeInstanceOf(
+      InvalidExecutionIdError,
+    );
+    expect(await readFile(join(dir, 'secret.json'), 'utf8')).toBe('{"x":1}');
+  });
+
+  it('skips corrupt and foreign files with a warning and counts them in stats', async () => {
+    const dir = await tempDir();
+    const good = buildRecord();
+    await writeFile(join(dir, `${good.execution_id}.json`), JSON.stringify(good));
+    await writeFile(join(dir, 'exec_20260101_000000_0000beef.json'), '{"execution_id": "exec_2026');
+    await writeFile(join(dir, 'notes.txt'), 'hello');
+    await writeFile(join(dir, 'exec_20260101_000000_0000cafe.json'), JSON.stringify(buildRecord()));
+    const warnings: string[] = [];
+    const store = await FileRecordStore.open(dir, { warn: (m) => warnings.push(m) });
+    const stats = await store.stats();
+    expect(stats.records).toBe(1);
+    expect(stats.unreadable).toBe(3);
+    expect(stats.unreadable_files).toEqual([
+      'exec_20260101_000000_0000beef.json',
+      'exec_20260101_000000_0000cafe.json',
+      'notes.txt',
+    ]);
+    expect(warnings).toHaveLength(3);
+    expect(warnings.join('\n')).toMatch(/invalid JSON/);
+    expect(warnings.join('\n')).toMatch(/holds execution_id/);
+  });
+
+  it('deletes records and reports stats: count, bytes, oldest and newest', async () => {
+    const store = await FileRecordStore.open(await tempDir());
+    const older = buildRecord({ startMillis: Date.UTC(2026, 0, 1) });
+    const newer = buildRecord({ startMillis: Date.UTC(2026, 5, 1) });
+    await store.save(older);
+    await store.save(newer);
+    const stats = await store.stats();
+    expect(stats).toMatchObject({
+      records: 2,
+      oldest: older.timestamp,
+      newest: newer.timestamp,
+      unreadable: 0,
+    });
+    expect(stats.bytes).toBeGreaterThan(500);
+    expect(await store.delete(older.execution_id)).toBe(true);
+    expect(await store.delete(older.execution_id)).toBe(false);
+    expect(await store.get(older.execution_id)).toBeNull();
+    expect((await store.stats()).records).toBe(1);
+  });
+
+  it('removes temp files a crash left behind and never lists them', async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, '.tmp-exec_20260101_000000_00000001-abcd'), '{"half":');
+    const store = await FileRecordStore.open(dir);
+    expect(await readdir(dir)).toEqual([]);
+    expect((await store.stats()).unreadable).toBe(0);
+  });
+});
