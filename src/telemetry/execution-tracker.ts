@@ -1,0 +1,728 @@
+import {
+  context,
+  diag,
+  INVALID_SPAN_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Attributes,
+  type Context,
+  type Span,
+  type Tracer,
+} from '@opentelemetry/api';
+import { performance } from 'node:perf_hooks';
+import { ExecutionIdGenerator } from '../domain/execution-id.js';
+import type { ExecutionItem } from '../domain/execution-item.js';
+import { TAXONOMY_VERSION } from '../domain/execution-record.js';
+import { OUTPUT_ITEM_TYPE, type ItemType } from '../domain/item-type.js';
+import type { MediaType, OutputMediaType } from '../domain/media-type.js';
+import { formatHrTime } from '../domain/timestamp.js';
+import * as A from './attributes.js';
+import type { OutputInput, RunOutcome, SafetyCheckInput, StepInfo } from './item-inputs.js';
+import { serializeMetadata } from './serialize.js';
+import { StageSpans, type StagePosition, type TrackedSpan } from './stage-spans.js';
+
+const log = diag.createComponentLogger({ namespace: 'execution-tracker' });
+
+/** Receives each item as it is recorded (for live streams); never slows or breaks the run. */
+export type ItemListener = (executionId: string, item: ExecutionItem) => void;
+
+/** Options of `ExecutionTracker.start`. */
+export interface ExecutionTrackerOptions {
+  tracer: Tracer;
+  configName: string;
+  /** Default `eco`. */
+  executionMode?: string;
+  /** Default `kids`. */
+  safetyLevel?: string;
+  /** Default `anonymous`. */
+  userId?: string;
+  /** Default `default`. */
+  sessionId?: string;
+  /** When the request arrived (ISO 8601); default null. */
+  requestTimestamp?: string | null;
+  /** Makes the execution id; default a process-wide generator. */
+  idGenerator?: ExecutionIdGenerator;
+  /** Must equal the provider's `spanLimits.eventCountLimit`; default 128 (the SDK default). */
+  maxEventsPerSpan?: number;
+  /** Parent of the run span; default the active context. */
+  parentContext?: Context;
+  onItem?: ItemListener;
+}
+
+/** A backend call traced as a child span with `gen_ai.*` attributes. */
+export interface BackendCall {
+  /** e.g. `chat`, `generate_content`. */
+  operation: string;
+  /** e.g. `ollama`, `openai`, `comfyui`, `offline`. */
+  provider: string;
+  model?: string;
+  /** e.g. `text`, `image`. */
+  outputType?: string;
+}
+
+/** Token usage a backend reported. */
+export interface BackendUsage {
+  inputTokens?: number;
+  outputTokens?: number;
+  responseModel?: string;
+}
+
+const defaultIds = new ExecutionIdGenerator();
+
+/** Item types whose execution time, when not given, is measured from their span. */
+const TIMED: ReadonlySet<string> = new Set([
+  'translation_result',
+  'stage1_safety_check',
+  'stage1_safety_check_image',
+  'interception_iteration',
+  'interception_final',
+  'stage3_safety_check',
+  ...Object.values(OUTPUT_ITEM_TYPE),
+]);
+
+interface ItemFields extends StagePosition {
+  mediaType: MediaType | string;
+  content?: string | null;
+  filePath?: string | null;
+  configUsed?: string | null;
+  modelUsed?: string | null;
+  backendType?: string | null;
+  executionTime?: number | null;
+  metadata?: Record<string, unknown>;
+}
+
+function hrNow(): [number, number] {
+  const micros = Math.round((performance.timeOrigin + performance.now()) * 1000);
+  return [Math.floor(micros / 1_000_000), (micros % 1_000_000) * 1000];
+}
+
+/**
+ * Records one pipeline run: stages become spans, recorded items become span events, and the
+ * record exporter turns those spans into the run's ExecutionRecord. No method ever throws into
+ * the pipeline: tracker failures are reported through `diag`.
+ * @example
+ * const tracker = ExecutionTracker.start({ tracer, configName: 'dada' });
+ * await tracker.run(async (t) => {
+ *   t.logUserInput('Eine Blume auf der Wiese', { language: 'de' });
+ *   const en = await t.inStage(1, () => translate(prompt));
+ * });
+ */
+export class ExecutionTracker {
+  readonly executionId: string;
+  readonly traceId: string;
+  readonly configName: string;
+  readonly safetyLevel: string;
+  private readonly spans: StageSpans;
+  private readonly onItem: ItemListener | undefined;
+  private sequence = 0;
+  private current: StagePosition = { stage: 0 };
+  private terminal = false;
+  private stage1Blocked = false;
+  private produced = 0;
+  private blocked = 0;
+  private failed = 0;
+
+  private constructor(options: ExecutionTrackerOptions, startTime: [number, number]) {
+    this.configName = options.configName;
+    this.safetyLevel = options.safetyLevel ?? 'kids';
+    this.onItem = options.onItem;
+    this.executionId = (options.idGenerator ?? defaultIds).next(
+      new Date(startTime[0] * 1000 + startTime[1] / 1e6),
+    );
+    const runAttributes: Attributes = {
+      [A.ATTR_EXECUTION_ID]: this.executionId,
+      [A.ATTR_CONFIG_NAME]: this.configName,
+      [A.ATTR_EXECUTION_MODE]: options.executionMode ?? 'eco',
+      [A.ATTR_SAFETY_LEVEL]: this.safetyLevel,
+      [A.ATTR_USER_ID]: options.userId ?? 'anonymous',
+      [A.ATTR_SESSION_ID]: options.sessionId ?? 'default',
+      [A.ATTR_TAXONOMY_VERSION]: TAXONOMY_VERSION,
+    };
+    const tracer = options.tracer;
+    const root = tracer.startSpan(
+      `execution ${this.configName}`,
+      { attributes: { ...runAttributes, [A.ATTR_SPAN_ROLE]: A.ROLE_RUN }, startTime },
+      options.parentContext ?? context.active(),
+    );
+    this.traceId = root.spanContext().traceId;
+    const rootContext = trace.setSpan(options.parentContext ?? context.active(), root);
+    this.spans = new StageSpans(
+      tracer,
+      root,
+      rootContext,
+      this.executionId,
+      options.maxEventsPerSpan ?? 128,
+    );
+    // The start span ends at once, so the exporter can checkpoint a record before the run ends.
+    const start = tracer.startSpan(
+      'pipeline start',
+      {
+        attributes: { ...runAttributes, [A.ATTR_SPAN_ROLE]: A.ROLE_START, [A.ATTR_STAGE]: 0 },
+        startTime,
+      },
+      rootContext,
+    );
+    const startSpan: TrackedSpan = {
+      key: '0',
+      stage: 0,
+      name: 'pipeline start',
+      attributes: {},
+      spans: [start],
+      startMs: performance.now(),
+      explicit: true,
+      events: 0,
+    };
+    this.emit(startSpan, 'pipeline_start', {
+      stage: 0,
+      mediaType: 'metadata',
+      metadata: {
+        config_name: this.configName,
+        execution_mode: options.executionMode ?? 'eco',
+        request_timestamp: options.requestTimestamp ?? null,
+        safety_level: this.safetyLevel,
+        session_id: options.sessionId ?? 'default',
+        user_id: options.userId ?? 'anonymous',
+      },
+    });
+    start.end();
+  }
+
+  /** Starts tracking a run: opens its run span and records `pipeline_start`. Never throws. */
+  static start(options: ExecutionTrackerOptions): ExecutionTracker {
+    const now = hrNow();
+    try {
+      return new ExecutionTracker(options, now);
+    } catch (error) {
+      log.error('could not start tracking a run; it runs untraced', error);
+      return new ExecutionTracker(
+        {
+          ...options,
+          tracer: trace.getTracer('noop'),
+          idGenerator: new ExecutionIdGenerator(),
+          onItem: undefined,
+        },
+        now,
+      );
+    }
+  }
+
+  /** True once the run has its terminal item. */
+  get ended(): boolean {
+    return this.terminal;
+  }
+
+  // ---- structured form -------------------------------------------------------------------
+
+  /**
+   * Runs the whole pipeline: records `pipeline_complete` when `fn` returns and `pipeline_error`
+   * when it throws (unless `fn` already ended the run); returns or rethrows `fn`'s own outcome.
+   */
+  async run<T>(fn: (tracker: this) => Promise<T> | T): Promise<T> {
+    try {
+      const result = await context.with(this.spans.rootContext, () => fn(this));
+      if (!this.terminal) this.complete();
+      return result;
+    } catch (error) {
+      if (!this.terminal) this.fail(error, { stage: this.current.stage });
+      throw error;
+    }
+  }
+
+  /** Runs `fn` inside a stage span (stage 3 and 4: per output `loop`), ended when it settles. */
+  inStage<T>(
+    stage: 1 | 2 | 3 | 4,
+    fn: (span: Span) => Promise<T> | T,
+    options: { loop?: number } = {},
+  ): Promise<T> {
+    return this.within({ stage, loop: options.loop }, fn);
+  }
+
+  /** Runs `fn` inside the span of Stille Post iteration `iteration` (child of stage 2). */
+  inIteration<T>(iteration: number, fn: (span: Span) => Promise<T> | T): Promise<T> {
+    return this.within({ stage: 2, iteration }, fn);
+  }
+
+  /**
+   * Runs a backend call as a client span with `gen_ai.*` attributes and returns its value with
+   * the measured seconds. The call's own error is recorded on the span and rethrown unchanged.
+   */
+  async backendCall<T>(
+    call: BackendCall,
+    fn: (span: Span) => Promise<T>,
+    usageOf?: (value: T) => BackendUsage | undefined,
+  ): Promise<{ value: T; seconds: number }> {
+    let span: Span | undefined;
+    try {
+      const attributes: Attributes = {
+        [A.ATTR_EXECUTION_ID]: this.executionId,
+        [A.ATTR_SPAN_ROLE]: A.ROLE_BACKEND,
+        [A.ATTR_GEN_AI_OPERATION_NAME]: call.operation,
+        [A.ATTR_GEN_AI_PROVIDER_NAME]: call.provider,
+      };
+      if (call.model) attributes[A.ATTR_GEN_AI_REQUEST_MODEL] = call.model;
+      if (call.outputType) attributes[A.ATTR_GEN_AI_OUTPUT_TYPE] = call.outputType;
+      const parent = trace.setSpan(this.spans.rootContext, this.spans.activeOrRoot());
+      span = this.spans.tracer.startSpan(
+        `${call.operation} ${call.model ?? call.provider}`,
+        { kind: SpanKind.CLIENT, attributes },
+        parent,
+      );
+    } catch (error) {
+      log.error('backendCall: could not open span', error);
+    }
+    const started = performance.now();
+    try {
+      const value = await (span
+        ? context.with(trace.setSpan(context.active(), span), () => fn(span!))
+        : fn(trace.wrapSpanContext(INVALID_SPAN_CONTEXT)));
+      this.guard('backendCall usage', () => {
+        const usage = usageOf?.(value);
+        if (usage?.inputTokens !== undefined)
+          span?.setAttribute(A.ATTR_GEN_AI_USAGE_INPUT_TOKENS, usage.inputTokens);
+        if (usage?.outputTokens !== undefined)
+          span?.setAttribute(A.ATTR_GEN_AI_USAGE_OUTPUT_TOKENS, usage.outputTokens);
+        if (usage?.responseModel)
+          span?.setAttribute(A.ATTR_GEN_AI_RESPONSE_MODEL, usage.responseModel);
+      });
+      return { value, seconds: (performance.now() - started) / 1000 };
+    } catch (error) {
+      this.guard('backendCall error', () => {
+        const err = error instanceof Error ? error : new Error(String(error));
+        span?.recordException(err);
+        span?.setStatus({ code: SpanStatusCode.ERROR, message: err.message });
+        span?.setAttribute(A.ATTR_ERROR_TYPE, err.name || 'Error');
+      });
+      throw error;
+    } finally {
+      this.guard('backendCall end', () => span?.end());
+    }
+  }
+
+  // ---- cursor form (the earlier tracker's style) -------------------------------------------
+
+  /** Moves the run to `stage`: ends the previous stage's span and opens this one's. */
+  setStage(stage: number): void {
+    this.guard('setStage', () => {
+      this.current = { stage, loop: this.current.loop };
+      if (stage >= 1 && stage <= 4) this.spans.target(this.current);
+    });
+  }
+
+  /** Moves stage 2 to Stille Post iteration `iteration` (its own child span). */
+  setStageIteration(iteration: number): void {
+    this.guard('setStageIteration', () => {
+      this.current = { stage: 2, iteration };
+      this.spans.target(this.current);
+    });
+  }
+
+  /** Sets the output loop index for the stage 3 and 4 items that follow. */
+  setLoopIteration(loop: number): void {
+    this.guard('setLoopIteration', () => {
+      this.current = { stage: this.current.stage, loop };
+      if (this.current.stage >= 3 && this.current.stage <= 4) this.spans.target(this.current);
+    });
+  }
+
+  /** Sets the generation seed recorded as `used_seed`. */
+  setSeed(seed: number): void {
+    this.guard('setSeed', () => this.spans.root.spans[0]!.setAttribute(A.ATTR_USED_SEED, seed));
+  }
+
+  // ---- items -------------------------------------------------------------------------------
+
+  logUserInput(
+    text: string,
+    options: { language?: string; metadata?: Record<string, unknown> } = {},
+  ): void {
+    this.item('user_input_text', {
+      stage: 1,
+      mediaType: 'text',
+      content: text,
+      metadata: {
+        input_language: options.language ?? 'de',
+        char_count: [...text].length,
+        ...options.metadata,
+      },
+    });
+  }
+
+  logUserInputImage(filePath: string, info: StepInfo = {}): void {
+    this.item('user_input_image', { stage: 1, mediaType: 'image', filePath, ...this.step(info) });
+  }
+
+  logTranslation(text: string, info: StepInfo & { fromLang: string; toLang: string }): void {
+    this.item('translation_result', {
+      stage: 1,
+      mediaType: 'text',
+      content: text,
+      ...this.step(info, { from_lang: info.fromLang, to_lang: info.toLang }),
+    });
+  }
+
+  logStage1SafetyCheck(check: SafetyCheckInput): void {
+    this.item('stage1_safety_check', { stage: 1, mediaType: 'metadata', ...this.safety(check) });
+  }
+
+  logStage1ImageSafetyCheck(check: SafetyCheckInput & { filePath?: string }): void {
+    this.item('stage1_safety_check_image', {
+      stage: 1,
+      mediaType: 'image',
+      filePath: check.filePath,
+      ...this.safety(check),
+    });
+  }
+
+  /** Stage 1 blocked the prompt; `explanation` is what the child is shown. */
+  logStage1Blocked(
+    block: { explanation: string; reason: string; codes: readonly string[] } & StepInfo,
+  ): void {
+    this.stage1Blocked = true;
+    this.item('stage1_blocked', {
+      stage: 1,
+      mediaType: 'metadata',
+      content: block.explanation,
+      ...this.step(block, { blocked_reason: block.reason, blocked_codes: [...block.codes] }),
+    });
+  }
+
+  logInterceptionIteration(
+    text: string,
+    info: StepInfo & {
+      iteration: number;
+      fromLang: string;
+      toLang: string;
+      iterationType?: string;
+    },
+  ): void {
+    this.item('interception_iteration', {
+      stage: 2,
+      iteration: info.iteration,
+      mediaType: 'text',
+      content: text,
+      ...this.step(info, {
+        from_lang: info.fromLang,
+        to_lang: info.toLang,
+        iteration_type: info.iterationType ?? 'translation',
+      }),
+    });
+  }
+
+  logInterceptionFinal(
+    text: string,
+    info: StepInfo & {
+      totalIterations: number;
+      transformationType: string;
+      languageSequence?: readonly string[];
+    },
+  ): void {
+    this.item('interception_final', {
+      stage: 2,
+      mediaType: 'text',
+      content: text,
+      ...this.step(info, {
+        total_iterations: info.totalIterations,
+        transformation_type: info.transformationType,
+        language_sequence: info.languageSequence ? [...info.languageSequence] : undefined,
+      }),
+    });
+  }
+
+  logStage3SafetyCheck(check: SafetyCheckInput & { loop: number }): void {
+    this.item('stage3_safety_check', {
+      stage: 3,
+      loop: check.loop,
+      mediaType: 'metadata',
+      ...this.safety(check),
+    });
+  }
+
+  logStage3Blocked(
+    block: StepInfo & {
+      loop: number;
+      reason: string;
+      content: string;
+      foundTerms?: readonly string[];
+      safetyLevel?: string;
+    },
+  ): void {
+    this.blocked += 1;
+    this.item('stage3_blocked', {
+      stage: 3,
+      loop: block.loop,
+      mediaType: 'metadata',
+      content: block.content,
+      ...this.step(block, {
+        blocked_reason: block.reason,
+        found_terms: block.foundTerms ? [...block.foundTerms] : undefined,
+        safety_level: block.safetyLevel ?? this.safetyLevel,
+      }),
+    });
+  }
+
+  /** Records a stage 4 output; the item type follows the medium really produced. */
+  logOutput(mediaType: OutputMediaType, output: OutputInput): void {
+    this.produced += 1;
+    this.item(OUTPUT_ITEM_TYPE[mediaType] ?? 'output_image', {
+      stage: 4,
+      loop: output.loop,
+      mediaType,
+      filePath: output.filePath,
+      ...this.step(output),
+    });
+  }
+
+  logOutputImage(output: OutputInput): void {
+    this.logOutput('image', output);
+  }
+  logOutputAudio(output: OutputInput): void {
+    this.logOutput('audio', output);
+  }
+  logOutputMusic(output: OutputInput): void {
+    this.logOutput('music', output);
+  }
+  logOutputVideo(output: OutputInput): void {
+    this.logOutput('video', output);
+  }
+  logOutput3d(output: OutputInput): void {
+    this.logOutput('3d', output);
+  }
+
+  logStageTransition(fromStage: number, toStage: number): void {
+    this.item('stage_transition', {
+      stage: toStage,
+      mediaType: 'metadata',
+      metadata: { from_stage: fromStage, to_stage: toStage },
+    });
+  }
+
+  /**
+   * Records a failure the run survives (e.g. one output's backend failed) as a `pipeline_error`
+   * item of the stage it happened in; a stage 4 failure counts as a failed output.
+   */
+  logError(
+    error: unknown,
+    where: {
+      stage: number;
+      loop?: number;
+      iteration?: number;
+      configUsed?: string;
+      backend?: string;
+    },
+  ): void {
+    if (where.stage === 4) this.failed += 1;
+    this.item('pipeline_error', this.errorFields(error, where, true));
+  }
+
+  /** Ends the run with `pipeline_complete` and its outcome; later calls are ignored. */
+  complete(): RunOutcome | undefined {
+    return this.guard('complete', () => {
+      if (this.endCheck('complete')) return undefined;
+      const outcome = this.outcome();
+      const items = this.sequence + 1;
+      const root = this.spans.root.spans[0]!;
+      this.item('pipeline_complete', {
+        stage: 5,
+        mediaType: 'metadata',
+        metadata: {
+          outcome: outcome.status,
+          outputs_produced: outcome.outputsProduced,
+          outputs_blocked: outcome.outputsBlocked,
+          outputs_failed: outcome.outputsFailed,
+          stages_completed: outcome.stagesCompleted,
+          total_duration_seconds: (performance.now() - this.spans.root.startMs) / 1000,
+          total_items_logged: items,
+        },
+      });
+      this.finish(root, outcome);
+      return outcome;
+    });
+  }
+
+  /** Ends the run with a `pipeline_error` item of the stage it failed in; later calls are ignored. */
+  fail(error: unknown, where: { stage: number; loop?: number; iteration?: number }): void {
+    this.guard('fail', () => {
+      if (this.endCheck('fail')) return;
+      this.item('pipeline_error', this.errorFields(error, where, false));
+      const root = this.spans.root.spans[0]!;
+      const err = error instanceof Error ? error : new Error(String(error));
+      root.setStatus({ code: SpanStatusCode.ERROR, message: err.message });
+      root.setAttribute(A.ATTR_ERROR_TYPE, err.name || 'Error');
+      this.finish(root, { ...this.outcome(), status: 'failed' });
+    });
+  }
+
+  // ---- internals ---------------------------------------------------------------------------
+
+  private async within<T>(position: StagePosition, fn: (span: Span) => Promise<T> | T): Promise<T> {
+    let tracked: TrackedSpan | undefined;
+    try {
+      tracked = this.spans.begin(position, true);
+      this.current = position;
+    } catch (error) {
+      log.error('could not open a stage span', error);
+    }
+    const span = tracked?.spans[0];
+    try {
+      return await (span
+        ? context.with(this.spans.contextOf(tracked!), () => fn(span))
+        : fn(trace.wrapSpanContext(INVALID_SPAN_CONTEXT)));
+    } catch (error) {
+      this.guard('stage error', () => tracked && this.spans.end(tracked, error));
+      throw error;
+    } finally {
+      this.guard('stage end', () => tracked && this.spans.end(tracked));
+    }
+  }
+
+  private outcome(): RunOutcome {
+    const status: RunOutcome['status'] = this.stage1Blocked
+      ? 'blocked'
+      : this.produced === 0 && this.blocked > 0 && this.failed === 0
+        ? 'blocked'
+        : this.produced === 0 && this.failed > 0
+          ? 'failed'
+          : 'completed';
+    return {
+      status,
+      outputsProduced: this.produced,
+      outputsBlocked: this.blocked,
+      outputsFailed: this.failed,
+      stagesCompleted: this.spans.stagesCompleted(),
+    };
+  }
+
+  private finish(root: Span, outcome: RunOutcome): void {
+    this.terminal = true;
+    root.setAttributes({
+      [A.ATTR_STATUS]: outcome.status,
+      [A.ATTR_OUTPUTS_PRODUCED]: outcome.outputsProduced,
+      [A.ATTR_OUTPUTS_BLOCKED]: outcome.outputsBlocked,
+      [A.ATTR_OUTPUTS_FAILED]: outcome.outputsFailed,
+    });
+    this.spans.endAll();
+    root.end();
+  }
+
+  private endCheck(what: string): boolean {
+    if (!this.terminal) return false;
+    log.warn(`${what}: run ${this.executionId} has already ended; ignored`);
+    return true;
+  }
+
+  private errorFields(
+    error: unknown,
+    where: {
+      stage: number;
+      loop?: number;
+      iteration?: number;
+      configUsed?: string;
+      backend?: string;
+    },
+    recoverable: boolean,
+  ): ItemFields {
+    const err = error instanceof Error ? error : new Error(String(error));
+    return {
+      stage: where.stage,
+      loop: where.loop,
+      iteration: where.iteration,
+      mediaType: 'metadata',
+      content: err.message,
+      configUsed: where.configUsed,
+      backendType: where.backend,
+      metadata: { error_type: err.name || 'Error', stage: where.stage, recoverable },
+    };
+  }
+
+  private step(info: StepInfo, metadata: Record<string, unknown> = {}): Partial<ItemFields> {
+    return {
+      modelUsed: info.model,
+      backendType: info.backend,
+      configUsed: info.configUsed,
+      executionTime: info.executionTime,
+      metadata: { ...metadata, ...info.metadata },
+    };
+  }
+
+  private safety(check: SafetyCheckInput): Partial<ItemFields> {
+    return this.step(check, {
+      safe: check.safe,
+      method: check.method,
+      found_terms: check.foundTerms ? [...check.foundTerms] : undefined,
+      safety_level: check.safetyLevel ?? this.safetyLevel,
+      risk: check.risk,
+    });
+  }
+
+  private item(type: ItemType, fields: ItemFields): void {
+    this.guard(type, () => {
+      if (this.terminal) {
+        log.warn(`${type}: run ${this.executionId} has already ended; item ignored`);
+        return;
+      }
+      this.emit(this.spans.target(fields), type, fields);
+    });
+  }
+
+  private emit(target: TrackedSpan, type: ItemType, f: ItemFields): void {
+    const sequence = ++this.sequence;
+    const time = hrNow();
+    const executionTime =
+      f.executionTime ?? (TIMED.has(type) ? (performance.now() - target.startMs) / 1000 : null);
+    const attributes: Attributes = {
+      [A.ATTR_ITEM_SEQUENCE]: sequence,
+      [A.ATTR_ITEM_STAGE]: f.stage,
+      [A.ATTR_ITEM_MEDIA_TYPE]: f.mediaType,
+      [A.ATTR_ITEM_METADATA]: serializeMetadata(f.metadata),
+    };
+    if (f.iteration != null) attributes[A.ATTR_ITEM_STAGE_ITERATION] = f.iteration;
+    if (f.loop != null) attributes[A.ATTR_ITEM_LOOP_ITERATION] = f.loop;
+    if (f.content != null) attributes[A.ATTR_ITEM_CONTENT] = f.content;
+    if (f.filePath != null) attributes[A.ATTR_ITEM_FILE_PATH] = f.filePath;
+    if (f.configUsed != null) attributes[A.ATTR_ITEM_CONFIG_USED] = f.configUsed;
+    if (f.modelUsed != null) attributes[A.ATTR_ITEM_MODEL_USED] = f.modelUsed;
+    if (f.backendType != null) attributes[A.ATTR_ITEM_BACKEND_TYPE] = f.backendType;
+    if (executionTime != null) attributes[A.ATTR_ITEM_EXECUTION_TIME] = executionTime;
+    this.spans.addEvent(target, type, attributes, time);
+    if (this.onItem) this.notify(type, f, sequence, time, executionTime);
+  }
+
+  private notify(
+    type: ItemType,
+    f: ItemFields,
+    sequence: number,
+    time: [number, number],
+    executionTime: number | null,
+  ): void {
+    try {
+      this.onItem!(this.executionId, {
+        sequence_number: sequence,
+        timestamp: formatHrTime(time),
+        stage: f.stage,
+        stage_iteration: f.iteration ?? null,
+        loop_iteration: f.loop ?? null,
+        media_type: f.mediaType,
+        item_type: type,
+        content: f.content ?? null,
+        file_path: f.filePath ?? null,
+        config_used: f.configUsed ?? null,
+        model_used: f.modelUsed ?? null,
+        backend_type: f.backendType ?? null,
+        execution_time: executionTime,
+        metadata: JSON.parse(serializeMetadata(f.metadata)) as Record<string, unknown>,
+      });
+    } catch (error) {
+      log.error('item listener failed', error);
+    }
+  }
+
+  private guard<T>(what: string, fn: () => T): T | undefined {
+    try {
+      return fn();
+    } catch (error) {
+      log.error(`${what} failed for run ${this.executionId}`, error);
+      return undefined;
+    }
+  }
+}

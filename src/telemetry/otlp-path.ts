@@ -1,0 +1,143 @@
+import type { Context } from '@opentelemetry/api';
+import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import {
+  BatchSpanProcessor,
+  type ReadableSpan,
+  type Span,
+  type SpanExporter,
+  type SpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
+import { ContentPolicySpanExporter, type ContentPolicy } from './content-policy.js';
+
+/** Options of the OTLP path (spans towards a collector and Jaeger). */
+export interface OtlpPathOptions {
+  /** Full traces URL, e.g. `http://127.0.0.1:4318/v1/traces`. */
+  url: string;
+  headers?: Record<string, string>;
+  /** Default `metadata`: no child's text leaves the process. */
+  contentPolicy?: ContentPolicy;
+  /** One export request's time limit; default 5,000 ms. */
+  timeoutMillis?: number;
+  /** Spans waiting for export at most; more are dropped and counted; default 2,048. */
+  maxQueueSize?: number;
+  /** Default 1,000 ms. */
+  scheduledDelayMillis?: number;
+  /** Default 512. */
+  maxExportBatchSize?: number;
+  /** Replaces the OTLP/HTTP exporter (tests); default `OTLPTraceExporter`. */
+  exporter?: SpanExporter;
+}
+
+/** What the OTLP path has done, for `/health`. */
+export interface OtlpStats {
+  endpoint: string;
+  content_policy: ContentPolicy;
+  state: 'ok' | 'failing' | 'idle';
+  spans_queued: number;
+  spans_exported: number;
+  /** Spans in export requests that failed (collector down, 5xx, 413, time-out). */
+  spans_failed: number;
+  /** Spans dropped because the queue was full. */
+  spans_dropped: number;
+  last_error: string | null;
+  last_error_at: string | null;
+  last_success_at: string | null;
+}
+
+/** The OTLP path: a bounded batch processor, content policy, counting, OTLP/HTTP exporter. */
+export class OtlpPath implements SpanProcessor {
+  private readonly batch: BatchSpanProcessor;
+  private readonly maxQueueSize: number;
+  private accepted = 0;
+  private handedOver = 0;
+  private exported = 0;
+  private failed = 0;
+  private dropped = 0;
+  private lastError: string | null = null;
+  private lastErrorAt: string | null = null;
+  private lastSuccessAt: string | null = null;
+  private readonly policy: ContentPolicy;
+
+  constructor(private readonly options: OtlpPathOptions) {
+    const timeoutMillis = options.timeoutMillis ?? 5_000;
+    this.maxQueueSize = options.maxQueueSize ?? 2_048;
+    this.policy = options.contentPolicy ?? 'metadata';
+    const otlp =
+      options.exporter ??
+      new OTLPTraceExporter({ url: options.url, headers: options.headers, timeoutMillis });
+    const counting: SpanExporter = {
+      export: (spans, done) => this.countedExport(otlp, spans, done),
+      shutdown: () => otlp.shutdown(),
+      forceFlush: () => otlp.forceFlush?.() ?? Promise.resolve(),
+    };
+    this.batch = new BatchSpanProcessor(new ContentPolicySpanExporter(counting, this.policy), {
+      maxQueueSize: this.maxQueueSize,
+      maxExportBatchSize: options.maxExportBatchSize ?? 512,
+      scheduledDelayMillis: options.scheduledDelayMillis ?? 1_000,
+      exportTimeoutMillis: timeoutMillis + 1_000,
+    });
+  }
+
+  onStart(span: Span, parentContext: Context): void {
+    this.batch.onStart(span, parentContext);
+  }
+
+  onEnd(span: ReadableSpan): void {
+    if (this.accepted - this.handedOver >= this.maxQueueSize) {
+      this.dropped += 1;
+      return;
+    }
+    this.accepted += 1;
+    this.batch.onEnd(span);
+  }
+
+  forceFlush(): Promise<void> {
+    return this.batch.forceFlush();
+  }
+
+  shutdown(): Promise<void> {
+    return this.batch.shutdown();
+  }
+
+  stats(): OtlpStats {
+    const state =
+      this.lastErrorAt && (!this.lastSuccessAt || this.lastErrorAt > this.lastSuccessAt)
+        ? 'failing'
+        : this.lastSuccessAt
+          ? 'ok'
+          : 'idle';
+    return {
+      endpoint: this.options.url,
+      content_policy: this.policy,
+      state,
+      spans_queued: this.accepted - this.handedOver,
+      spans_exported: this.exported,
+      spans_failed: this.failed,
+      spans_dropped: this.dropped,
+      last_error: this.lastError,
+      last_error_at: this.lastErrorAt,
+      last_success_at: this.lastSuccessAt,
+    };
+  }
+
+  private countedExport(
+    inner: SpanExporter,
+    spans: ReadableSpan[],
+    done: (r: ExportResult) => void,
+  ): void {
+    this.handedOver += spans.length;
+    inner.export(spans, (result) => {
+      const now = new Date().toISOString();
+      if (result.code === ExportResultCode.SUCCESS) {
+        this.exported += spans.length;
+        this.lastSuccessAt = now;
+      } else {
+        this.failed += spans.length;
+        this.lastError = result.error?.message ?? 'export failed';
+        this.lastErrorAt = now;
+      }
+      done(result);
+    });
+  }
+}

@@ -1,0 +1,133 @@
+import type { Attributes } from '@opentelemetry/api';
+import { hrTimeToMicroseconds } from '@opentelemetry/core';
+import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
+import type { ExecutionItem } from '../domain/execution-item.js';
+import {
+  ExecutionRecordSchema,
+  TAXONOMY_VERSION,
+  type ExecutionRecord,
+} from '../domain/execution-record.js';
+import { formatHrTime } from '../domain/timestamp.js';
+import * as A from './attributes.js';
+import { parseMetadata } from './serialize.js';
+
+/** Options of `spansToRecord`. */
+export interface SpansToRecordOptions {
+  /** Force this status (a checkpoint is `incomplete`); default: the run span's status. */
+  status?: string;
+  /** Builds the link to the trace in Jaeger's UI; default: no link. */
+  traceUrl?: (traceId: string) => string | null;
+}
+
+const str = (a: Attributes, key: string): string | null => {
+  const v = a[key];
+  return typeof v === 'string' ? v : null;
+};
+const num = (a: Attributes, key: string): number | null => {
+  const v = a[key];
+  return typeof v === 'number' ? v : null;
+};
+
+/** The span that carries the run attributes: the run span, else the start span. */
+export function findRunSpans(spans: readonly ReadableSpan[]): {
+  run?: ReadableSpan;
+  start?: ReadableSpan;
+} {
+  let run: ReadableSpan | undefined;
+  let start: ReadableSpan | undefined;
+  for (const s of spans) {
+    const role = s.attributes[A.ATTR_SPAN_ROLE];
+    if (role === A.ROLE_RUN) run = s;
+    else if (role === A.ROLE_START) start = s;
+  }
+  return { run, start };
+}
+
+/** The items recorded as events on `spans`, ordered by sequence number, duplicates dropped. */
+export function spansToItems(spans: readonly ReadableSpan[]): ExecutionItem[] {
+  const bySequence = new Map<number, ExecutionItem>();
+  for (const span of spans) {
+    for (const event of span.events) {
+      const item = eventToItem(event);
+      if (item) bySequence.set(item.sequence_number, item);
+    }
+  }
+  return [...bySequence.values()].sort((a, b) => a.sequence_number - b.sequence_number);
+}
+
+/** One item event as an ExecutionItem; null for events that are not items (e.g. exceptions). */
+export function eventToItem(event: TimedEvent): ExecutionItem | null {
+  const a = event.attributes ?? {};
+  const sequence = num(a, A.ATTR_ITEM_SEQUENCE);
+  if (sequence === null) return null;
+  return {
+    sequence_number: sequence,
+    timestamp: formatHrTime(event.time),
+    stage: num(a, A.ATTR_ITEM_STAGE) ?? 0,
+    stage_iteration: num(a, A.ATTR_ITEM_STAGE_ITERATION),
+    loop_iteration: num(a, A.ATTR_ITEM_LOOP_ITERATION),
+    media_type: str(a, A.ATTR_ITEM_MEDIA_TYPE) ?? 'metadata',
+    item_type: event.name,
+    content: str(a, A.ATTR_ITEM_CONTENT),
+    file_path: str(a, A.ATTR_ITEM_FILE_PATH),
+    config_used: str(a, A.ATTR_ITEM_CONFIG_USED),
+    model_used: str(a, A.ATTR_ITEM_MODEL_USED),
+    backend_type: str(a, A.ATTR_ITEM_BACKEND_TYPE),
+    execution_time: num(a, A.ATTR_ITEM_EXECUTION_TIME),
+    metadata: parseMetadata(a[A.ATTR_ITEM_METADATA]),
+  };
+}
+
+/**
+ * Assembles the ExecutionRecord of one run from its spans (pure). Needs the run span or the start
+ * span for the run's fields; without the run span the record is a checkpoint: `incomplete`,
+ * timed up to the latest span end. The result has passed the record schema.
+ */
+export function spansToRecord(
+  spans: readonly ReadableSpan[],
+  options: SpansToRecordOptions = {},
+): ExecutionRecord {
+  const { run, start } = findRunSpans(spans);
+  const head = run ?? start;
+  if (!head) throw new Error('cannot assemble a record without the run span or the start span');
+  const a = head.attributes;
+  const startTime = head.startTime;
+  let totalSeconds: number;
+  if (run) {
+    totalSeconds = hrTimeToMicroseconds(run.duration) / 1e6;
+  } else {
+    let latest = hrTimeToMicroseconds(startTime);
+    for (const s of spans) latest = Math.max(latest, hrTimeToMicroseconds(s.endTime));
+    totalSeconds = (latest - hrTimeToMicroseconds(startTime)) / 1e6;
+  }
+  const traceId = head.spanContext().traceId;
+  const status =
+    options.status ?? (run ? (str(run.attributes, A.ATTR_STATUS) ?? 'completed') : 'incomplete');
+  return ExecutionRecordSchema.parse({
+    execution_id: str(a, A.ATTR_EXECUTION_ID),
+    config_name: str(a, A.ATTR_CONFIG_NAME),
+    timestamp: formatHrTime(startTime),
+    user_id: str(a, A.ATTR_USER_ID) ?? 'anonymous',
+    session_id: str(a, A.ATTR_SESSION_ID) ?? 'default',
+    execution_mode: str(a, A.ATTR_EXECUTION_MODE) ?? 'eco',
+    safety_level: str(a, A.ATTR_SAFETY_LEVEL) ?? 'kids',
+    used_seed: run ? num(run.attributes, A.ATTR_USED_SEED) : null,
+    total_execution_time: Math.max(0, totalSeconds),
+    items: spansToItems(spans),
+    taxonomy_version: str(a, A.ATTR_TAXONOMY_VERSION) ?? TAXONOMY_VERSION,
+    trace_id: traceId,
+    trace_url: options.traceUrl?.(traceId) ?? null,
+    status,
+  });
+}
+
+/** Items of `existing` and `late`, merged by sequence number (late spans of a saved run). */
+export function mergeItems(
+  existing: readonly ExecutionItem[],
+  late: readonly ExecutionItem[],
+): ExecutionItem[] {
+  const bySequence = new Map<number, ExecutionItem>();
+  for (const item of existing) bySequence.set(item.sequence_number, item);
+  for (const item of late) bySequence.set(item.sequence_number, item);
+  return [...bySequence.values()].sort((a, b) => a.sequence_number - b.sequence_number);
+}

@@ -1,0 +1,127 @@
+import { context, diag, type Tracer } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import {
+  AlwaysOnSampler,
+  SimpleSpanProcessor,
+  type SpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import type { RecordStore } from '../store/record-store.js';
+import { TRACER_NAME } from './attributes.js';
+import {
+  ExecutionRecordExporter,
+  type ExecutionRecordExporterOptions,
+} from './execution-record-exporter.js';
+import { ExecutionTracker, type ExecutionTrackerOptions } from './execution-tracker.js';
+import { OtlpPath, type OtlpPathOptions } from './otlp-path.js';
+
+const log = diag.createComponentLogger({ namespace: 'tracing' });
+
+/** Options of `createTracing`. */
+export interface TracingOptions {
+  /** `service.name`; default `execution-history`. */
+  serviceName?: string;
+  /** Where the record path saves ExecutionRecords. */
+  store: RecordStore;
+  /** Record path options besides the store. */
+  record?: Omit<ExecutionRecordExporterOptions, 'store'>;
+  /** The OTLP path; absent or null: off. */
+  otlp?: OtlpPathOptions | null;
+  /** Span event limit (and the tracker's roll-over point); default 1,024. */
+  maxEventsPerSpan?: number;
+  /** How long shutdown waits for the OTLP path; default 5,000 ms. */
+  shutdownTimeoutMillis?: number;
+  /** Extra span processors (tests: an in-memory exporter). */
+  extraProcessors?: SpanProcessor[];
+}
+
+/** The tracer provider with its two independent paths. */
+export interface Tracing {
+  tracer: Tracer;
+  provider: NodeTracerProvider;
+  recordExporter: ExecutionRecordExporter;
+  otlp: OtlpPath | null;
+  maxEventsPerSpan: number;
+  /** Starts tracking a run on this provider. */
+  startRun(options: Omit<ExecutionTrackerOptions, 'tracer' | 'maxEventsPerSpan'>): ExecutionTracker;
+  /** Flushes both paths (the OTLP path within the shutdown time limit). */
+  forceFlush(): Promise<void>;
+  /** Flushes and stops both paths; idempotent. */
+  shutdown(): Promise<void>;
+}
+
+let contextManagerReady = false;
+
+/** Makes `context.with` follow async calls (AsyncLocalStorage); once per process. */
+export function ensureContextManager(): void {
+  if (contextManagerReady) return;
+  contextManagerReady = true;
+  if (!context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable())) {
+    log.debug('a global context manager was already set; keeping it');
+  }
+}
+
+function within<T>(promise: Promise<T>, millis: number, what: string): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<void>((resolve) => {
+    timer = setTimeout(() => {
+      log.warn(`${what} did not finish within ${millis} ms; going on without it`);
+      resolve();
+    }, millis);
+    timer.unref();
+  });
+  const work = promise.then(
+    () => undefined,
+    (error: unknown) => log.error(`${what} failed`, error),
+  );
+  return Promise.race([work, limit]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Builds the tracer provider: the record path (ExecutionRecordExporter behind a
+ * SimpleSpanProcessor, so a stage's spans reach it as they end) and, when configured, the OTLP
+ * path (batched, bounded, never waited on by the pipeline). Every span is sampled: the record
+ * path needs all of them.
+ */
+export function createTracing(options: TracingOptions): Tracing {
+  ensureContextManager();
+  const maxEventsPerSpan = options.maxEventsPerSpan ?? 1_024;
+  const recordExporter = new ExecutionRecordExporter({ ...options.record, store: options.store });
+  const otlp = options.otlp ? new OtlpPath(options.otlp) : null;
+  const provider = new NodeTracerProvider({
+    resource: resourceFromAttributes({
+      'service.name': options.serviceName ?? 'execution-history',
+    }),
+    sampler: new AlwaysOnSampler(),
+    spanLimits: { eventCountLimit: maxEventsPerSpan },
+    spanProcessors: [
+      new SimpleSpanProcessor(recordExporter),
+      ...(otlp ? [otlp] : []),
+      ...(options.extraProcessors ?? []),
+    ],
+  });
+  const limit = options.shutdownTimeoutMillis ?? 5_000;
+  let shutdownPromise: Promise<void> | undefined;
+  const tracer = provider.getTracer(TRACER_NAME);
+  return {
+    tracer,
+    provider,
+    recordExporter,
+    otlp,
+    maxEventsPerSpan,
+    startRun: (run) => ExecutionTracker.start({ ...run, tracer, maxEventsPerSpan }),
+    async forceFlush() {
+      await recordExporter.forceFlush();
+      if (otlp) await within(otlp.forceFlush(), limit, 'OTLP flush');
+    },
+    shutdown() {
+      shutdownPromise ??= (async () => {
+        await recordExporter.forceFlush();
+        await within(provider.shutdown(), limit, 'tracer provider shutdown');
+        await recordExporter.shutdown();
+      })();
+      return shutdownPromise;
+    },
+  };
+}
