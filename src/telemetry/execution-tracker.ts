@@ -499,7 +499,7 @@ export class ExecutionTracker {
 
   /**
    * Records a failure the run survives (e.g. one output's backend failed) as a `pipeline_error`
-   * item of the stage it happened in; a stage 4 failure counts as a failed output.
+   * item of the stage it happened in; a failure inside an output loop counts as a failed output.
    */
   logError(
     error: unknown,
@@ -511,7 +511,7 @@ export class ExecutionTracker {
       backend?: string;
     },
   ): void {
-    if (where.stage === 4) this.failed += 1;
+    if (where.loop != null) this.failed += 1;
     this.item('pipeline_error', this.errorFields(error, where, true));
   }
 

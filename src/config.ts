@@ -1,0 +1,154 @@
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import type { BackendSettings } from './pipeline/backends/backend-registry.js';
+import type { OtlpPathOptions } from './telemetry/otlp-path.js';
+
+/** The package root (where `configs/` lives), from src/ or dist/src/. */
+function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+const int = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const llmKind = z.enum(['offline', 'ollama', 'openai']).default('offline');
+const mediaKind = z.enum(['offline', 'comfyui']).default('offline');
+const url = z.url({ protocol: /^https?$/ });
+
+const EnvSchema = z.object({
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65_535).default(17_801),
+  EXECUTIONS_DIR: z.string().min(1).default('exports/executions'),
+  MEDIA_DIR: z.string().min(1).default('exports/media'),
+  CONFIGS_DIR: z.string().min(1).default(join(packageRoot(), 'configs')),
+  API_TOKEN: z.string().min(16, 'API_TOKEN must be at least 16 characters').optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  MAX_INPUT_CHARS: int(2_000),
+  MAX_BODY_BYTES: int(64 * 1024),
+  SHUTDOWN_TIMEOUT_MS: int(10_000),
+  OTEL_SERVICE_NAME: z.string().min(1).default('execution-history'),
+  OTEL_TRACES_EXPORTER: z.enum(['otlp', 'none']).default('otlp'),
+  OTEL_EXPORTER_OTLP_ENDPOINT: url.default('http://127.0.0.1:4318'),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: url.optional(),
+  OTEL_EXPORTER_OTLP_HEADERS: z.string().optional(),
+  OTLP_CONTENT_POLICY: z.enum(['metadata', 'full']).default('metadata'),
+  JAEGER_UI_URL: z.union([url, z.literal('')]).default('http://localhost:16686'),
+  LLM_BACKEND_ECO: llmKind,
+  LLM_BACKEND_FAST: llmKind,
+  MEDIA_BACKEND_ECO: mediaKind,
+  MEDIA_BACKEND_FAST: mediaKind,
+  OLLAMA_URL: url.default('http://127.0.0.1:11434'),
+  OLLAMA_MODEL: z.string().default('mistral-nemo:latest'),
+  OPENAI_BASE_URL: url.optional(),
+  OPENAI_API_KEY: z.string().optional(),
+  OPENAI_MODEL: z.string().optional(),
+  OPENAI_BACKEND_TYPE: z.string().default('openrouter'),
+  SAFETY_MODEL: z.string().optional(),
+  COMFYUI_URL: url.default('http://127.0.0.1:8188'),
+  BACKEND_TIMEOUT_MS: int(120_000),
+});
+
+/** The server's configuration, read once from the environment. */
+export interface AppConfig {
+  host: string;
+  port: number;
+  executionsDir: string;
+  mediaDir: string;
+  configsDir: string;
+  /** Required when `host` is not loopback. */
+  apiToken: string | undefined;
+  logLevel: string;
+  maxInputChars: number;
+  maxBodyBytes: number;
+  shutdownTimeoutMillis: number;
+  serviceName: string;
+  otlp: OtlpPathOptions | null;
+  jaegerUiUrl: string | null;
+  backends: BackendSettings;
+}
+
+/** A configuration that cannot work; the message says which variable and why. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+function parseHeaders(text: string | undefined): Record<string, string> | undefined {
+  if (!text) return undefined;
+  return Object.fromEntries(
+    text.split(',').map((pair) => {
+      const at = pair.indexOf('=');
+      return [
+        decodeURIComponent(pair.slice(0, at).trim()),
+        decodeURIComponent(pair.slice(at + 1).trim()),
+      ];
+    }),
+  );
+}
+
+/** Parses `env` (default: nothing set) into the configuration; throws `ConfigError`. */
+export function loadConfig(env: Record<string, string | undefined> = {}): AppConfig {
+  // An empty variable counts as unset, except JAEGER_UI_URL where it turns the trace link off.
+  const set = Object.fromEntries(
+    Object.entries(env).filter(([k, v]) => v !== undefined && (v !== '' || k === 'JAEGER_UI_URL')),
+  );
+  const parsed = EnvSchema.safeParse(set);
+  if (!parsed.success)
+    throw new ConfigError(`invalid configuration:\n${z.prettifyError(parsed.error)}`);
+  const e = parsed.data;
+  if (!LOOPBACK.has(e.HOST) && !e.API_TOKEN) {
+    throw new ConfigError(
+      `HOST=${e.HOST} exposes the API beyond loopback: set API_TOKEN (at least 16 characters) so requests need a bearer token`,
+    );
+  }
+  if (
+    (e.LLM_BACKEND_ECO === 'openai' || e.LLM_BACKEND_FAST === 'openai') &&
+    (!e.OPENAI_BASE_URL || !e.OPENAI_MODEL)
+  ) {
+    throw new ConfigError('the openai LLM backend needs OPENAI_BASE_URL and OPENAI_MODEL');
+  }
+  const timeoutMillis = e.BACKEND_TIMEOUT_MS;
+  return {
+    host: e.HOST,
+    port: e.PORT,
+    executionsDir: resolve(e.EXECUTIONS_DIR),
+    mediaDir: e.MEDIA_DIR,
+    configsDir: resolve(e.CONFIGS_DIR),
+    apiToken: e.API_TOKEN,
+    logLevel: e.LOG_LEVEL,
+    maxInputChars: e.MAX_INPUT_CHARS,
+    maxBodyBytes: e.MAX_BODY_BYTES,
+    shutdownTimeoutMillis: e.SHUTDOWN_TIMEOUT_MS,
+    serviceName: e.OTEL_SERVICE_NAME,
+    otlp:
+      e.OTEL_TRACES_EXPORTER === 'none'
+        ? null
+        : {
+            url:
+              e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ??
+              `${e.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, '')}/v1/traces`,
+            headers: parseHeaders(e.OTEL_EXPORTER_OTLP_HEADERS),
+            contentPolicy: e.OTLP_CONTENT_POLICY,
+          },
+    jaegerUiUrl: e.JAEGER_UI_URL === '' ? null : e.JAEGER_UI_URL.replace(/\/+$/, ''),
+    backends: {
+      llm: { eco: e.LLM_BACKEND_ECO, fast: e.LLM_BACKEND_FAST },
+      media: { eco: e.MEDIA_BACKEND_ECO, fast: e.MEDIA_BACKEND_FAST },
+      ollama: { baseUrl: e.OLLAMA_URL, model: e.OLLAMA_MODEL, timeoutMillis },
+      openai:
+        e.OPENAI_BASE_URL && e.OPENAI_MODEL
+          ? {
+              baseUrl: e.OPENAI_BASE_URL,
+              apiKey: e.OPENAI_API_KEY,
+              model: e.OPENAI_MODEL,
+              type: e.OPENAI_BACKEND_TYPE,
+              timeoutMillis,
+            }
+          : undefined,
+      comfyui: { baseUrl: e.COMFYUI_URL, timeoutMillis: Math.max(timeoutMillis, 600_000) },
+      safetyModel: e.SAFETY_MODEL,
+    },
+  };
+}

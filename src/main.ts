@@ -1,0 +1,57 @@
+import { pino } from 'pino';
+import { ConfigError, loadConfig } from './config.js';
+import { bridgeDiag } from './server/diag-bridge.js';
+import { createRuntime } from './server/runtime.js';
+
+/** Starts the instrumented pipeline server from the environment; stops it on SIGTERM/SIGINT. */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const logger = pino({ level: config.logLevel, base: { service: config.serviceName } });
+  bridgeDiag(logger);
+  const runtime = await createRuntime(config, logger);
+  const server = await runtime.listen();
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  logger.info(
+    {
+      url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`,
+      executions_dir: config.executionsDir,
+      media_dir: config.mediaDir,
+      otlp: config.otlp
+        ? { url: config.otlp.url, content_policy: config.otlp.contentPolicy }
+        : 'off',
+      backends: config.backends.llm,
+      media_backends: config.backends.media,
+    },
+    'execution-history pipeline server listening',
+  );
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: finishing running pipelines, flushing traces');
+    runtime.shutdown().then(
+      () => {
+        logger.info('stopped');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+await main();

@@ -1,0 +1,76 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { z } from 'zod';
+import {
+  InterceptionConfigSchema,
+  LevelTermsSchema,
+  OutputConfigSchema,
+  Stage1ListSchema,
+  type InterceptionConfig,
+  type LevelTerms,
+  type OutputConfig,
+  type Stage1List,
+} from './catalog-schemas.js';
+
+/** Every config the pipeline knows, validated at start-up. */
+export interface Catalog {
+  interception: ReadonlyMap<string, InterceptionConfig>;
+  outputs: ReadonlyMap<string, OutputConfig>;
+  stage1: Stage1List;
+  levels: ReadonlyMap<string, LevelTerms>;
+}
+
+/** A config file that is missing, malformed or inconsistent; the message names it. */
+export class CatalogError extends Error {
+  override readonly name = 'CatalogError';
+}
+
+async function readJson<T>(path: string, schema: z.ZodType<T>): Promise<T> {
+  let value: unknown;
+  try {
+    value = JSON.parse(await readFile(path, 'utf8'));
+  } catch (error) {
+    throw new CatalogError(`${path}: ${(error as Error).message}`);
+  }
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new CatalogError(`${path}: ${z.prettifyError(parsed.error)}`);
+  return parsed.data;
+}
+
+async function readAll<T extends { name: string }>(
+  dir: string,
+  schema: z.ZodType<T>,
+): Promise<Map<string, T>> {
+  const names = (await readdir(dir)).filter((n) => n.endsWith('.json')).sort();
+  const out = new Map<string, T>();
+  for (const file of names) {
+    const config = await readJson(join(dir, file), schema);
+    if (config.name !== basename(file, '.json')) {
+      throw new CatalogError(
+        `${join(dir, file)}: name "${config.name}" does not match the file name`,
+      );
+    }
+    out.set(config.name, config);
+  }
+  return out;
+}
+
+/** Loads and cross-checks `interception/`, `output/` and `safety/` under `dir`. */
+export async function loadCatalog(dir: string): Promise<Catalog> {
+  const interception = await readAll(join(dir, 'interception'), InterceptionConfigSchema);
+  const outputs = await readAll(join(dir, 'output'), OutputConfigSchema);
+  for (const config of interception.values()) {
+    for (const out of config.output_configs) {
+      if (!outputs.has(out))
+        throw new CatalogError(
+          `interception config ${config.name}: unknown output config "${out}"`,
+        );
+    }
+  }
+  const stage1 = await readJson(join(dir, 'safety', 'stage1-86a.json'), Stage1ListSchema);
+  const levels = new Map<string, LevelTerms>();
+  for (const level of ['kids', 'youth', 'adult']) {
+    levels.set(level, await readJson(join(dir, 'safety', `${level}.json`), LevelTermsSchema));
+  }
+  return { interception, outputs, stage1, levels };
+}

@@ -1,0 +1,29 @@
+import { z } from 'zod';
+
+export const EXECUTION_MODES = ['eco', 'fast'] as const;
+export const SAFETY_LEVELS = ['kids', 'youth', 'adult', 'research', 'off'] as const;
+
+/** Body of `POST /api/schema/pipeline/execute`; `maxInputChars` bounds `input_text`. */
+export function pipelineRequestSchema(maxInputChars: number) {
+  const name = z.string().regex(/^[a-z0-9_]{1,64}$/, 'expected a config name (a-z, 0-9, _)');
+  return z.object({
+    schema: name,
+    input_text: z
+      .string()
+      .refine((s) => s.trim().length > 0, 'must not be empty')
+      .refine((s) => [...s].length <= maxInputChars, `must be at most ${maxInputChars} characters`),
+    execution_mode: z.enum(EXECUTION_MODES).default('eco'),
+    safety_level: z.enum(SAFETY_LEVELS).default('kids'),
+    /** One output config instead of the config's defaults; `none` for text only. */
+    output_config: name.optional(),
+    /** Language of `input_text`; default `de`. */
+    input_language: z
+      .string()
+      .regex(/^[a-z]{2}$/, 'expected a two-letter language code')
+      .default('de'),
+    user_id: z.string().min(1).max(128).default('anonymous'),
+    session_id: z.string().min(1).max(128).default('default'),
+    seed: z.number().int().min(0).max(4_294_967_295).optional(),
+  });
+}
+export type PipelineRequest = z.infer<ReturnType<typeof pipelineRequestSchema>>;

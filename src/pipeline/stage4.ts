@@ -1,0 +1,52 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { MediaResult } from './backends/media-backend.js';
+import type { OutputConfig } from './catalog-schemas.js';
+import type { RunContext } from './pipeline-context.js';
+
+/** Stage 4 for one output (loop `loop`): generates the medium and records what was produced. */
+export function runStage4(
+  ctx: RunContext,
+  output: OutputConfig,
+  loop: number,
+  prompt: string,
+  seed: number,
+): Promise<MediaResult> {
+  const { tracker } = ctx;
+  const backend = ctx.backends.media(ctx.request.execution_mode, output);
+  return tracker.inStage(
+    4,
+    async () => {
+      const directory = join(ctx.mediaDir, tracker.executionId);
+      await mkdir(directory, { recursive: true });
+      const { value } = await tracker.backendCall(
+        {
+          operation: 'generate_content',
+          provider: backend.provider,
+          model: output.model,
+          outputType: output.media_type,
+        },
+        () =>
+          backend.generate({
+            output,
+            prompt,
+            seed,
+            directory,
+            fileStem: `output_${loop}_${output.name}`,
+          }),
+      );
+      tracker.setSeed(seed);
+      tracker.logOutput(value.mediaType, {
+        loop,
+        filePath: value.filePath,
+        configUsed: output.name,
+        model: value.model,
+        backend: backend.type,
+        executionTime: value.generationSeconds,
+        metadata: value.metadata,
+      });
+      return value;
+    },
+    { loop },
+  );
+}

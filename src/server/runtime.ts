@@ -1,0 +1,94 @@
+import type { Server } from 'node:http';
+import type { Express } from 'express';
+import type { Logger } from 'pino';
+import type { AppConfig } from '../config.js';
+import { createBackends } from '../pipeline/backends/backend-registry.js';
+import { loadCatalog } from '../pipeline/catalog.js';
+import { FileRecordStore } from '../store/file-record-store.js';
+import { createTracing, type Tracing } from '../telemetry/tracing.js';
+import { createApp } from './app.js';
+import { LiveItems } from './live-items.js';
+
+/** The wired server: store, tracing, pipeline, app; `listen` and a graceful `shutdown`. */
+export interface Runtime {
+  app: Express;
+  tracing: Tracing;
+  store: FileRecordStore;
+  listen(): Promise<Server>;
+  /** Stops accepting, lets running requests finish, flushes both tracing paths. Idempotent. */
+  shutdown(): Promise<void>;
+}
+
+/** Builds everything the configuration names. */
+export async function createRuntime(config: AppConfig, logger: Logger): Promise<Runtime> {
+  const store = await FileRecordStore.open(config.executionsDir, {
+    warn: (m) => logger.warn({ component: 'store' }, m),
+  });
+  const catalog = await loadCatalog(config.configsDir);
+  const live = new LiveItems();
+  const traceUrl = (traceId: string) =>
+    config.jaegerUiUrl ? `${config.jaegerUiUrl}/trace/${traceId}` : null;
+  const tracing = createTracing({
+    serviceName: config.serviceName,
+    store,
+    otlp: config.otlp,
+    shutdownTimeoutMillis: Math.min(5_000, config.shutdownTimeoutMillis),
+    record: {
+      traceUrl,
+      onSaved: (record, final) =>
+        final && live.end(record.execution_id, record.status ?? 'completed'),
+    },
+  });
+  let shuttingDown = false;
+  let server: Server | undefined;
+  const app = createApp({
+    pipeline: {
+      catalog,
+      backends: createBackends(config.backends),
+      startRun: tracing.startRun,
+      mediaDir: config.mediaDir,
+      onItem: live.onItem,
+    },
+    health: {
+      store,
+      recordPath: () => tracing.recordExporter.stats(),
+      otlp: tracing.otlp ? () => tracing.otlp!.stats() : null,
+    },
+    live,
+    logger,
+    apiToken: config.apiToken,
+    maxInputChars: config.maxInputChars,
+    maxBodyBytes: config.maxBodyBytes,
+    jaegerUiUrl: config.jaegerUiUrl,
+    isShuttingDown: () => shuttingDown,
+  });
+  let shutdownPromise: Promise<void> | undefined;
+  return {
+    app,
+    tracing,
+    store,
+    listen: () =>
+      new Promise((resolve, reject) => {
+        const s = app.listen(config.port, config.host, (error?: Error) =>
+          error ? reject(error) : resolve(s),
+        );
+        server = s;
+      }),
+    shutdown() {
+      shutdownPromise ??= (async () => {
+        shuttingDown = true;
+        if (server) {
+          const closed = new Promise<void>((resolve) => server!.close(() => resolve()));
+          server.closeIdleConnections();
+          await Promise.race([
+            closed,
+            new Promise((r) => setTimeout(r, config.shutdownTimeoutMillis).unref()),
+          ]);
+          server.closeAllConnections();
+        }
+        await tracing.shutdown();
+      })();
+      return shutdownPromise;
+    },
+  };
+}
