@@ -179,14 +179,12 @@ export function executionsRouter(options: ExecutionsRouteOptions): Router {
 }
 
 function startEventStream(res: Response): void {
-  res
-    .status(200)
-    .set({
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
-    });
+  res.status(200).set({
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache',
+    connection: 'keep-alive',
+    'x-accel-buffering': 'no',
+  });
   res.flushHeaders();
 }
 

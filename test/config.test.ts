@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.js';
+
+describe('loadConfig', () => {
+  it('has privacy-minded defaults: loopback, content off the OTLP path, offline backends', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({
+      host: '127.0.0.1',
+      port: 17_801,
+      apiToken: undefined,
+      jaegerUiUrl: 'http://localhost:16686',
+    });
+    expect(c.otlp).toEqual({
+      url: 'http://127.0.0.1:4318/v1/traces',
+      headers: undefined,
+      contentPolicy: 'metadata',
+    });
+    expect(c.backends.llm).toEqual({ eco: 'offline', fast: 'offline' });
+    expect(c.executionsDir).toMatch(/exports\/executions$/);
+  });
+
+  it('honours the standard OTEL_* variables', () => {
+    expect(loadConfig({ OTEL_TRACES_EXPORTER: 'none' }).otlp).toBeNull();
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/' }).otlp?.url).toBe(
+      'http://collector:4318/v1/traces',
+    );
+    const c = loadConfig({
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://c:4318/custom',
+      OTEL_EXPORTER_OTLP_HEADERS: 'x-tenant=school%201,k=v',
+      OTEL_SERVICE_NAME: 'kunst',
+    });
+    expect(c.otlp).toMatchObject({
+      url: 'http://c:4318/custom',
+      headers: { 'x-tenant': 'school 1', k: 'v' },
+    });
+    expect(c.serviceName).toBe('kunst');
+  });
+
+  it('refuses to listen beyond loopback without an API token', () => {
+    expect(() => loadConfig({ HOST: '0.0.0.0' })).toThrow(ConfigError);
+    expect(() => loadConfig({ HOST: '0.0.0.0' })).toThrow(/API_TOKEN/);
+    expect(loadConfig({ HOST: '0.0.0.0', API_TOKEN: 'a-sufficiently-long-token' }).apiToken).toBe(
+      'a-sufficiently-long-token',
+    );
+  });
+
+  it('names every invalid variable', () => {
+    expect(() => loadConfig({ PORT: 'eighty', OTLP_CONTENT_POLICY: 'some' })).toThrow(
+      /PORT[\s\S]*OTLP_CONTENT_POLICY|OTLP_CONTENT_POLICY[\s\S]*PORT/,
+    );
+    expect(() => loadConfig({ LLM_BACKEND_ECO: 'openai' })).toThrow(/OPENAI_BASE_URL/);
+  });
+
+  it('treats empty variables as unset, and an empty JAEGER_UI_URL as no link', () => {
+    expect(loadConfig({ PORT: '', JAEGER_UI_URL: '' })).toMatchObject({
+      port: 17_801,
+      jaegerUiUrl: null,
+    });
+  });
+});

@@ -1,0 +1,62 @@
+import { join } from 'node:path';
+import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { pino } from 'pino';
+import { fileURLToPath } from 'node:url';
+import {
+  createBackends,
+  OFFLINE_BACKENDS,
+  type BackendSettings,
+} from '../../src/pipeline/backends/backend-registry.js';
+import { loadCatalog } from '../../src/pipeline/catalog.js';
+import { createApp, type AppDeps } from '../../src/server/app.js';
+import { LiveItems } from '../../src/server/live-items.js';
+import { FileRecordStore } from '../../src/store/file-record-store.js';
+import { createTracing, type TracingOptions } from '../../src/telemetry/tracing.js';
+import { tempDir } from './temp-dir.js';
+
+export const CONFIGS_DIR = fileURLToPath(new URL('../../configs/', import.meta.url));
+
+/** `createApp()` on a temp-dir store and media dir, real tracing, offline backends by default. */
+export async function testApp(
+  options: {
+    backends?: BackendSettings;
+    app?: Partial<AppDeps>;
+    tracing?: Partial<TracingOptions>;
+  } = {},
+) {
+  const dir = await tempDir();
+  const store = await FileRecordStore.open(join(dir, 'executions'));
+  const mediaDir = join(dir, 'media');
+  const live = new LiveItems(1_000);
+  const memory = new InMemorySpanExporter();
+  const tracing = createTracing({
+    store,
+    ...options.tracing,
+    record: {
+      traceUrl: (t) => `http://jaeger.test/trace/${t}`,
+      onSaved: (r, final) => final && live.end(r.execution_id, r.status ?? 'completed'),
+      ...options.tracing?.record,
+    },
+    extraProcessors: [new SimpleSpanProcessor(memory)],
+  });
+  const catalog = await loadCatalog(CONFIGS_DIR);
+  const app = createApp({
+    pipeline: {
+      catalog,
+      backends: createBackends(options.backends ?? OFFLINE_BACKENDS),
+      startRun: tracing.startRun,
+      mediaDir,
+      onItem: live.onItem,
+    },
+    health: {
+      store,
+      recordPath: () => tracing.recordExporter.stats(),
+      otlp: tracing.otlp ? () => tracing.otlp!.stats() : null,
+    },
+    live,
+    logger: pino({ level: 'silent' }),
+    jaegerUiUrl: 'http://jaeger.test',
+    ...options.app,
+  });
+  return { app, store, tracing, memory, mediaDir, dir, live };
+}

@@ -1,0 +1,282 @@
+import { readFile } from 'node:fs/promises';
+import request from 'supertest';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { BackendSettings } from '../../src/pipeline/backends/backend-registry.js';
+import { startComfyUiStandIn } from '../helpers/stand-ins/comfyui-stand-in.js';
+import { startOllamaStandIn } from '../helpers/stand-ins/ollama-stand-in.js';
+import { startOpenAiStandIn } from '../helpers/stand-ins/openai-stand-in.js';
+import { testApp } from '../helpers/test-app.js';
+import { shape, spansOf } from '../helpers/tracing.js';
+
+const EXECUTE = '/api/schema/pipeline/execute';
+const closers: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  await Promise.all(closers.splice(0).map((c) => c()));
+});
+
+const settings = (over: Partial<BackendSettings>): BackendSettings => ({
+  llm: { eco: 'offline', fast: 'offline' },
+  media: { eco: 'offline', fast: 'offline' },
+  ...over,
+});
+
+describe('Ollama backend against its stand-in', () => {
+  it('translates and intercepts through /api/chat, with gen_ai spans and token usage', async () => {
+    const ollama = await startOllamaStandIn({
+      reply: (system, user) =>
+        system.startsWith('Translate') ? 'A flower in the meadow' : `Dada: ${user}`,
+    });
+    closers.push(ollama.close);
+    const ctx = await testApp({
+      backends: settings({
+        llm: { eco: 'ollama', fast: 'offline' },
+        ollama: { baseUrl: ollama.url },
+      }),
+    });
+    const res = await request(ctx.app)
+      .post(EXECUTE)
+      .send({ schema: 'dada', input_text: 'Eine Blume auf der Wiese', output_config: 'none' });
+    expect(res.status).toBe(200);
+    expect(res.body.final_text).toBe('Dada: A flower in the meadow');
+    expect(ollama.requests).toHaveLength(2);
+    expect(ollama.requests[0]!.messages.at(-1)).toEqual({
+      role: 'user',
+      content: 'Eine Blume auf der Wiese',
+    });
+    await ctx.tracing.forceFlush();
+    const record = (await ctx.store.get(res.body.execution_id))!;
+    expect(record.items[3]).toMatchObject({
+      item_type: 'translation_result',
+      backend_type: 'ollama',
+      model_used: 'mistral-nemo:latest',
+      content: 'A flower in the meadow',
+    });
+    expect(record.items[4]).toMatchObject({
+      item_type: 'interception_final',
+      backend_type: 'ollama',
+    });
+    const chat = spansOf(ctx.memory.getFinishedSpans(), res.body.trace_id).byRole('backend');
+    expect(chat).toHaveLength(2);
+    expect(chat[0]!.attributes).toMatchObject({
+      'gen_ai.operation.name': 'chat',
+      'gen_ai.provider.name': 'ollama',
+      'gen_ai.request.model': 'mistral-nemo:latest',
+      'gen_ai.response.model': 'mistral-nemo:latest',
+      'gen_ai.usage.input_tokens': 15,
+    });
+    expect(record.items[3]!.execution_time).toBeCloseTo(
+      Number(chat[0]!.duration[0]) + chat[0]!.duration[1] / 1e9,
+      2,
+    );
+  });
+
+  it('(e) a stage 2 failure: 502, the record ends with pipeline_error of stage 2', async () => {
+    let calls = 0;
+    const ollama = await startOllamaStandIn({ reply: () => 'A flower' });
+    closers.push(ollama.close);
+    const failing = await startOllamaStandIn({ failWith: 500 });
+    closers.push(failing.close);
+    // Stage 1 through a working Ollama, stage 2 through a failing one: route by call count.
+    const proxyUrl = (await import('../helpers/listen.js')).listen;
+    const express = (await import('express')).default;
+    const proxy = express();
+    proxy.use(express.json());
+    proxy.post('/api/chat', async (req, res) => {
+      const target = ++calls === 1 ? ollama.url : failing.url;
+      const answer = await fetch(`${target}/api/chat`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(req.body),
+      });
+      res
+        .status(answer.status)
+        .type('json')
+        .send(await answer.text());
+    });
+    const p = await proxyUrl(proxy);
+    closers.push(p.close);
+    const ctx = await testApp({
+      backends: settings({ llm: { eco: 'ollama', fast: 'offline' }, ollama: { baseUrl: p.url } }),
+    });
+    const res = await request(ctx.app)
+      .post(EXECUTE)
+      .send({ schema: 'dada', input_text: 'Eine Blume' });
+    expect(res.status).toBe(502);
+    expect(res.body).toMatchObject({ status: 'failed', error: { stage: 2, type: 'BackendError' } });
+    expect(res.body.error.message).toMatch(/ollama answered 500/);
+    await ctx.tracing.forceFlush();
+    const record = (await ctx.store.get(res.body.execution_id))!;
+    expect(shape(record).at(-1)).toEqual(['pipeline_error', 2, null, null]);
+    expect(record.items.at(-1)!.metadata).toMatchObject({
+      error_type: 'BackendError',
+      stage: 2,
+      recoverable: false,
+    });
+    expect(record.status).toBe('failed');
+  });
+
+  it('(e) an unreachable backend: 502 naming it, the record still ends', async () => {
+    const ctx = await testApp({
+      backends: settings({
+        llm: { eco: 'ollama', fast: 'offline' },
+        ollama: { baseUrl: 'http://127.0.0.1:9', timeoutMillis: 2_000 },
+      }),
+    });
+    const res = await request(ctx.app)
+      .post(EXECUTE)
+      .send({ schema: 'dada', input_text: 'Eine Blume' });
+    expect(res.status).toBe(502);
+    expect(res.body.error.message).toMatch(/ollama unreachable at http:\/\/127.0.0.1:9/);
+    await ctx.tracing.forceFlush();
+    expect(shape((await ctx.store.get(res.body.execution_id))!).at(-1)).toEqual([
+      'pipeline_error',
+      1,
+      null,
+      null,
+    ]);
+  });
+});
+
+describe('OpenAI-compatible backend against its stand-in', () => {
+  it('serves the fast mode through /v1/chat/completions with the bearer key', async () => {
+    const openai = await startOpenAiStandIn({ apiKey: 'sk-test', reply: (u) => `Bauhaus: ${u}` });
+    closers.push(openai.close);
+    const ctx = await testApp({
+      backends: settings({
+        llm: { eco: 'offline', fast: 'openai' },
+        openai: {
+          baseUrl: openai.baseUrl,
+          apiKey: 'sk-test',
+          model: 'mistralai/mistral-nemo',
+          type: 'openrouter',
+        },
+      }),
+    });
+    const res = await request(ctx.app)
+      .post(EXECUTE)
+      .send({
+        schema: 'bauhaus',
+        input_text: 'Ein Haus',
+        execution_mode: 'fast',
+        output_config: 'none',
+      });
+    expect(res.status).toBe(200);
+    expect(openai.requests.map((r) => r.model)).toEqual([
+      'mistralai/mistral-nemo',
+      'mistralai/mistral-nemo',
+    ]);
+    await ctx.tracing.forceFlush();
+    const record = (await ctx.store.get(res.body.execution_id))!;
+    expect(record.execution_mode).toBe('fast');
+    expect(record.items[4]).toMatchObject({
+      backend_type: 'openrouter',
+      model_used: 'mistralai/mistral-nemo',
+    });
+    const spans = spansOf(ctx.memory.getFinishedSpans(), res.body.trace_id).byRole('backend');
+    expect(spans[0]!.attributes).toMatchObject({
+      'gen_ai.provider.name': 'openai',
+      'gen_ai.usage.input_tokens': 42,
+      'gen_ai.usage.output_tokens': 7,
+    });
+  });
+
+  it('a wrong key is a backend failure (502), not a crash', async () => {
+    const openai = await startOpenAiStandIn({ apiKey: 'sk-right' });
+    closers.push(openai.close);
+    const ctx = await testApp({
+      backends: settings({
+        llm: { eco: 'offline', fast: 'openai' },
+        openai: { baseUrl: openai.baseUrl, apiKey: 'sk-wrong', model: 'm' },
+      }),
+    });
+    const res = await request(ctx.app)
+      .post(EXECUTE)
+      .send({ schema: 'dada', input_text: 'Ein Haus', execution_mode: 'fast' });
+    expect(res.status).toBe(502);
+    expect(res.body.error.message).toMatch(/openrouter answered 401/);
+  });
+});
+
+describe('ComfyUI backend against its stand-in', () => {
+  it('submits the workflow, waits in /history, fetches through /view; records the generation time', async () => {
+    const comfy = await startComfyUiStandIn({
+      executionMillis: 150,
+      reportedExecutionMillis: 2_345,
+    });
+    closers.push(comfy.close);
+    const ctx = await testApp({
+      backends: settings({
+        media: { eco: 'comfyui', fast: 'offline' },
+        comfyui: { baseUrl: comfy.url, pollMillis: 20 },
+      }),
+    });
+    const res = await request(ctx.app)
+      .post(EXECUTE)
+      .send({ schema: 'dada', input_text: 'Eine Blume', seed: 7 });
+    expect(res.status).toBe(200);
+    const [prompt] = [...comfy.prompts.values()];
+    expect(prompt!.workflow['6']!.inputs!.text).toBe(res.body.final_text);
+    expect(prompt!.workflow['3']!.inputs!.seed).toBe(7);
+    await ctx.tracing.forceFlush();
+    const output = (await ctx.store.get(res.body.execution_id))!.items.find((i) => i.stage === 4)!;
+    expect(output).toMatchObject({
+      item_type: 'output_image',
+      backend_type: 'comfyui',
+      model_used: 'sd3.5_large',
+      execution_time: 2.345,
+    });
+    expect(output.metadata).toMatchObject({ comfyui_filename: 'ComfyUI_00001_.png', seed: 7 });
+    expect((await readFile(output.file_path!)).subarray(1, 4).toString()).toBe('PNG');
+  });
+
+  it('records the medium really produced: an mp4 from an image config is output_video', async () => {
+    const comfy = await startComfyUiStandIn({ filename: 'ComfyUI_00002_.mp4' });
+    closers.push(comfy.close);
+    const ctx = await testApp({
+      backends: settings({
+        media: { eco: 'comfyui', fast: 'offline' },
+        comfyui: { baseUrl: comfy.url, pollMillis: 20 },
+      }),
+    });
+    const res = await request(ctx.app)
+      .post(EXECUTE)
+      .send({ schema: 'dada', input_text: 'Eine Blume' });
+    await ctx.tracing.forceFlush();
+    const output = (await ctx.store.get(res.body.execution_id))!.items.find((i) => i.stage === 4)!;
+    expect(output).toMatchObject({ item_type: 'output_video', media_type: 'video' });
+    expect(res.body.outputs[0]).toMatchObject({ status: 'produced', media_type: 'video' });
+  });
+
+  it('(e) a failed generation: 502, pipeline_error of stage 4 loop 1, then the terminal item', async () => {
+    const comfy = await startComfyUiStandIn({ fail: true });
+    closers.push(comfy.close);
+    const ctx = await testApp({
+      backends: settings({
+        media: { eco: 'comfyui', fast: 'offline' },
+        comfyui: { baseUrl: comfy.url, pollMillis: 20 },
+      }),
+    });
+    const res = await request(ctx.app)
+      .post(EXECUTE)
+      .send({ schema: 'dada', input_text: 'Eine Blume' });
+    expect(res.status).toBe(502);
+    expect(res.body.outputs).toEqual([
+      expect.objectContaining({
+        status: 'failed',
+        error: expect.stringMatching(/comfyui prompt .* failed/),
+      }),
+    ]);
+    await ctx.tracing.forceFlush();
+    const record = (await ctx.store.get(res.body.execution_id))!;
+    expect(shape(record).slice(-2)).toEqual([
+      ['pipeline_error', 4, null, 1],
+      ['pipeline_complete', 5, null, null],
+    ]);
+    expect(record.items.at(-1)!.metadata).toMatchObject({
+      outcome: 'failed',
+      outputs_failed: 1,
+      outputs_produced: 0,
+    });
+    expect(record.status).toBe('failed');
+  });
+});
