@@ -7,6 +7,7 @@ import {
   trace,
   type Attributes,
   type Context,
+  type HrTime,
   type Span,
   type Tracer,
 } from '@opentelemetry/api';
@@ -19,6 +20,7 @@ import type { MediaType, OutputMediaType } from '../domain/media-type.js';
 import { formatHrTime } from '../domain/timestamp.js';
 import * as A from './attributes.js';
 import type { OutputInput, RunOutcome, SafetyCheckInput, StepInfo } from './item-inputs.js';
+import { hrNow } from './clock.js';
 import { serializeMetadata } from './serialize.js';
 import { StageSpans, type StagePosition, type TrackedSpan } from './stage-spans.js';
 
@@ -92,11 +94,6 @@ interface ItemFields extends StagePosition {
   metadata?: Record<string, unknown>;
 }
 
-function hrNow(): [number, number] {
-  const micros = Math.round((performance.timeOrigin + performance.now()) * 1000);
-  return [Math.floor(micros / 1_000_000), (micros % 1_000_000) * 1000];
-}
-
 /**
  * Records one pipeline run: stages become spans, recorded items become span events, and the
  * record exporter turns those spans into the run's ExecutionRecord. No method ever throws into
@@ -123,7 +120,7 @@ export class ExecutionTracker {
   private blocked = 0;
   private failed = 0;
 
-  private constructor(options: ExecutionTrackerOptions, startTime: [number, number]) {
+  private constructor(options: ExecutionTrackerOptions, startTime: HrTime) {
     this.configName = options.configName;
     this.safetyLevel = options.safetyLevel ?? 'kids';
     this.onItem = options.onItem;
@@ -185,7 +182,7 @@ export class ExecutionTracker {
         user_id: options.userId ?? 'anonymous',
       },
     });
-    start.end();
+    start.end(hrNow());
   }
 
   /** Starts tracking a run: opens its run span and records `pipeline_start`. Never throws. */
@@ -265,7 +262,7 @@ export class ExecutionTracker {
       const parent = trace.setSpan(this.spans.rootContext, this.spans.activeOrRoot());
       span = this.spans.tracer.startSpan(
         `${call.operation} ${call.model ?? call.provider}`,
-        { kind: SpanKind.CLIENT, attributes },
+        { kind: SpanKind.CLIENT, attributes, startTime: hrNow() },
         parent,
       );
     } catch (error) {
@@ -295,7 +292,7 @@ export class ExecutionTracker {
       });
       throw error;
     } finally {
-      this.guard('backendCall end', () => span?.end());
+      this.guard('backendCall end', () => span?.end(hrNow()));
     }
   }
 
@@ -602,7 +599,7 @@ export class ExecutionTracker {
       [A.ATTR_OUTPUTS_FAILED]: outcome.outputsFailed,
     });
     this.spans.endAll();
-    root.end();
+    root.end(hrNow());
   }
 
   private endCheck(what: string): boolean {

@@ -8,6 +8,7 @@ import {
   type Tracer,
 } from '@opentelemetry/api';
 import { performance } from 'node:perf_hooks';
+import { hrNow } from './clock.js';
 import {
   ATTR_ERROR_TYPE,
   ATTR_EXECUTION_ID,
@@ -127,7 +128,11 @@ export class StageSpans {
       : position.stage >= 3 && position.loop != null
         ? `${base} #${position.loop}`
         : base;
-    const span = this.tracer.startSpan(name, { attributes }, this.contextOf(parent));
+    const span = this.tracer.startSpan(
+      name,
+      { attributes, startTime: hrNow() },
+      this.contextOf(parent),
+    );
     const tracked: TrackedSpan = {
       key,
       stage: position.stage,
@@ -158,7 +163,8 @@ export class StageSpans {
     } else if (!tracked.key.includes('.i')) {
       this.completed.add(tracked.stage);
     }
-    for (let i = tracked.spans.length - 1; i >= 0; i--) tracked.spans[i]!.end();
+    const now = hrNow();
+    for (let i = tracked.spans.length - 1; i >= 0; i--) tracked.spans[i]!.end(now);
   }
 
   /** Ends every open span (the run span excepted). */
@@ -177,7 +183,10 @@ export class StageSpans {
       const last = tracked.spans.at(-1)!;
       const cont = this.tracer.startSpan(
         `${tracked.name} (continued)`,
-        { attributes: { ...tracked.attributes, [ATTR_SPAN_ROLE]: ROLE_CONTINUATION } },
+        {
+          attributes: { ...tracked.attributes, [ATTR_SPAN_ROLE]: ROLE_CONTINUATION },
+          startTime: hrNow(),
+        },
         trace.setSpan(this.rootContext, last),
       );
       tracked.spans.push(cont);

@@ -152,14 +152,12 @@ describe('OpenAI-compatible backend against its stand-in', () => {
         },
       }),
     });
-    const res = await request(ctx.app)
-      .post(EXECUTE)
-      .send({
-        schema: 'bauhaus',
-        input_text: 'Ein Haus',
-        execution_mode: 'fast',
-        output_config: 'none',
-      });
+    const res = await request(ctx.app).post(EXECUTE).send({
+      schema: 'bauhaus',
+      input_text: 'Ein Haus',
+      execution_mode: 'fast',
+      output_config: 'none',
+    });
     expect(res.status).toBe(200);
     expect(openai.requests.map((r) => r.model)).toEqual([
       'mistralai/mistral-nemo',

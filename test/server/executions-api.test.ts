@@ -155,14 +155,12 @@ describe('executions API', () => {
 
   it('escapes XML and drops characters XML cannot hold', async () => {
     const ctx = await testApp();
-    const res = await request(ctx.app)
-      .post(EXECUTE)
-      .send({
-        schema: 'dada',
-        input_text: 'A <b>"cat"</b> & \u0001dog',
-        input_language: 'en',
-        output_config: 'none',
-      });
+    const res = await request(ctx.app).post(EXECUTE).send({
+      schema: 'dada',
+      input_text: 'A <b>"cat"</b> & \u0001dog',
+      input_language: 'en',
+      output_config: 'none',
+    });
     await ctx.tracing.forceFlush();
     const xml = (await request(ctx.app).get(`/api/executions/${res.body.execution_id}/export/xml`))
       .text;

@@ -37,29 +37,25 @@ export async function startComfyUiStandIn(options: ComfyUiStandInOptions = {}) {
   app.post('/prompt', (req, res) => {
     const workflow = (req.body as { prompt?: unknown }).prompt;
     if (!workflow || typeof workflow !== 'object') {
-      return void res
-        .status(400)
-        .json({
-          error: {
-            type: 'invalid_prompt',
-            message: 'Cannot execute because prompt is missing',
-            details: '',
-          },
-          node_errors: {},
-        });
+      return void res.status(400).json({
+        error: {
+          type: 'invalid_prompt',
+          message: 'Cannot execute because prompt is missing',
+          details: '',
+        },
+        node_errors: {},
+      });
     }
     const nodes = Object.values(workflow as Record<string, { class_type?: string }>);
     if (nodes.some((n) => typeof n?.class_type !== 'string')) {
-      return void res
-        .status(400)
-        .json({
-          error: {
-            type: 'invalid_prompt',
-            message: 'Cannot execute because a node is missing the class_type property.',
-            details: '',
-          },
-          node_errors: {},
-        });
+      return void res.status(400).json({
+        error: {
+          type: 'invalid_prompt',
+          message: 'Cannot execute because a node is missing the class_type property.',
+          details: '',
+        },
+        node_errors: {},
+      });
     }
     const id = randomUUID();
     prompts.set(id, { workflow: workflow as never, submitted: Date.now() });

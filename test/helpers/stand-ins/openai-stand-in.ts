@@ -15,26 +15,22 @@ export async function startOpenAiStandIn(options: {
   app.use(express.json());
   app.post('/v1/chat/completions', (req, res) => {
     if (req.get('authorization') !== `Bearer ${options.apiKey}`) {
-      return void res
-        .status(401)
-        .json({
-          error: {
-            message: 'Incorrect API key provided',
-            type: 'invalid_request_error',
-            code: 'invalid_api_key',
-          },
-        });
+      return void res.status(401).json({
+        error: {
+          message: 'Incorrect API key provided',
+          type: 'invalid_request_error',
+          code: 'invalid_api_key',
+        },
+      });
     }
     const { model, messages } = req.body as {
       model?: string;
       messages?: { role: string; content: string }[];
     };
     if (!model || !Array.isArray(messages) || messages.length === 0) {
-      return void res
-        .status(400)
-        .json({
-          error: { message: "'messages' is a required property", type: 'invalid_request_error' },
-        });
+      return void res.status(400).json({
+        error: { message: "'messages' is a required property", type: 'invalid_request_error' },
+      });
     }
     requests.push({ model, messages });
     const user = messages.filter((m) => m.role === 'user').at(-1)?.content ?? '';

@@ -1,0 +1,12 @@
+# The pipeline server on Node 20.
+FROM node:20.20.2-bookworm-slim
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+COPY configs ./configs
+RUN npm run build && npm prune --omit=dev
+USER node
+EXPOSE 17801
+CMD ["node", "dist/src/main.js"]

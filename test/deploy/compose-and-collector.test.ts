@@ -1,0 +1,120 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { ROOT } from '../helpers/processes.js';
+
+type Pipeline = { receivers: string[]; processors?: string[]; exporters: string[] };
+type CollectorConfig = {
+  receivers: Record<string, unknown>;
+  processors?: Record<string, unknown>;
+  exporters: Record<string, unknown>;
+  service: { pipelines: Record<string, Pipeline> };
+};
+
+const read = (file: string) => parse(readFileSync(join(ROOT, file), 'utf8')) as unknown;
+
+/** The collector's merge of several --config files (maps merged, lists replaced). */
+function merge(a: unknown, b: unknown): unknown {
+  if (
+    a &&
+    b &&
+    typeof a === 'object' &&
+    typeof b === 'object' &&
+    !Array.isArray(a) &&
+    !Array.isArray(b)
+  ) {
+    const out: Record<string, unknown> = { ...(a as Record<string, unknown>) };
+    for (const [k, v] of Object.entries(b)) out[k] = merge(out[k], v);
+    return out;
+  }
+  return b ?? a;
+}
+
+function checkReferences(config: CollectorConfig) {
+  for (const [name, p] of Object.entries(config.service.pipelines)) {
+    for (const r of p.receivers)
+      expect(config.receivers, `${name} receiver ${r}`).toHaveProperty([r]);
+    for (const x of p.processors ?? [])
+      expect(config.processors, `${name} processor ${x}`).toHaveProperty([x]);
+    for (const e of p.exporters)
+      expect(config.exporters, `${name} exporter ${e}`).toHaveProperty([e]);
+    expect(p.processors?.[0], 'memory_limiter comes first').toBe('memory_limiter');
+    expect(p.processors?.at(-1), 'batch comes last').toBe('batch');
+  }
+}
+
+describe('collector configuration', () => {
+  const base = read('collector-config/otel-collector.yaml') as CollectorConfig;
+
+  it('declares every component its pipelines name, memory_limiter first', () => {
+    expect(Object.keys(base.service.pipelines)).toEqual(['traces']);
+    checkReferences(base);
+  });
+
+  it('receives OTLP over gRPC and HTTP, exports to Jaeger over OTLP gRPC and to debug', () => {
+    expect(base.receivers.otlp).toMatchObject({ protocols: { grpc: {}, http: {} } });
+    expect(base.exporters['otlp/jaeger']).toMatchObject({
+      endpoint: '${env:JAEGER_OTLP_ENDPOINT:-jaeger:4317}',
+      tls: { insecure: true },
+    });
+    expect(base.exporters).toHaveProperty(['debug']);
+  });
+
+  it('stays valid with the redaction overlay merged in, which drops text-carrying events', () => {
+    const merged = merge(base, read('collector-config/redact-content.yaml')) as CollectorConfig;
+    checkReferences(merged);
+    expect(merged.service.pipelines.traces!.processors).toContain('filter/redact_content');
+    expect(JSON.stringify(merged.processors)).toContain('execution.item.content');
+  });
+});
+
+describe('docker-compose.yml', () => {
+  const compose = read('docker-compose.yml') as {
+    services: Record<
+      string,
+      {
+        image?: string;
+        build?: unknown;
+        ports?: string[];
+        volumes?: string[];
+        command?: string[];
+        environment?: Record<string, string>;
+        depends_on?: string[];
+      }
+    >;
+  };
+  const s = compose.services;
+
+  it('runs jaeger, the collector and the pipeline server', () => {
+    expect(Object.keys(s).sort()).toEqual(['jaeger', 'otel-collector', 'pipeline-server']);
+  });
+
+  it('pins every image to a version', () => {
+    expect(s.jaeger!.image).toMatch(/^jaegertracing\/jaeger:2\.\d+\.\d+$/);
+    expect(s['otel-collector']!.image).toMatch(
+      /^otel\/opentelemetry-collector-contrib:0\.\d+\.\d+$/,
+    );
+    expect(s['pipeline-server']!.build).toBe('.');
+    expect(readFileSync(join(ROOT, 'Dockerfile'), 'utf8')).toMatch(/^FROM node:20\.\d+\.\d+-/m);
+  });
+
+  it('publishes the UI and the API on loopback only', () => {
+    expect(s.jaeger!.ports).toContain('127.0.0.1:16686:16686');
+    expect(s['pipeline-server']!.ports).toEqual(['127.0.0.1:17801:17801']);
+    for (const svc of Object.values(s))
+      for (const p of svc.ports ?? []) expect(p).toMatch(/^127\.0\.0\.1:/);
+  });
+
+  it('mounts collector-config and runs the collector on it; the server sends OTLP to the collector', () => {
+    expect(s['otel-collector']!.volumes).toContain('./collector-config:/etc/otelcol:ro');
+    expect(s['otel-collector']!.command).toEqual(['--config=/etc/otelcol/otel-collector.yaml']);
+    expect(s['otel-collector']!.environment).toMatchObject({ JAEGER_OTLP_ENDPOINT: 'jaeger:4317' });
+    expect(s['pipeline-server']!.environment).toMatchObject({
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel-collector:4318',
+      EXECUTIONS_DIR: '/data/executions',
+    });
+    expect(s['pipeline-server']!.environment!.API_TOKEN).toBeTruthy();
+    expect(s['pipeline-server']!.volumes).toContain('records:/data');
+  });
+});

@@ -1,0 +1,155 @@
+import { join } from 'node:path';
+import { answers, freePort, jaegerBinary, ROOT, startProcess, type Proc } from './processes.js';
+
+/** Jaeger all-in-one on free loopback ports: OTLP in, query API out. */
+export async function startJaeger(binary = jaegerBinary()) {
+  const ports = {
+    queryHttp: await freePort(),
+    queryGrpc: await freePort(),
+    otlpGrpc: await freePort(),
+    otlpHttp: await freePort(),
+  };
+  const proc = await startProcess(
+    'jaeger',
+    binary,
+    ['--config', join(ROOT, 'test/e2e/jaeger-all-in-one.yaml')],
+    {
+      env: {
+        JAEGER_QUERY_HTTP_PORT: String(ports.queryHttp),
+        JAEGER_QUERY_GRPC_PORT: String(ports.queryGrpc),
+        JAEGER_OTLP_GRPC_PORT: String(ports.otlpGrpc),
+        JAEGER_OTLP_HTTP_PORT: String(ports.otlpHttp),
+      },
+      ready: () => answers(`http://127.0.0.1:${ports.queryHttp}/api/v3/services`),
+    },
+  );
+  return { proc, ports, queryUrl: `http://127.0.0.1:${ports.queryHttp}` };
+}
+
+/** The project's collector configuration, run by Jaeger's binary, forwarding to `jaegerOtlpGrpcPort`. */
+export async function startCollector(
+  jaegerOtlpGrpcPort: number,
+  options: {
+    ports?: { http: number; grpc: number; metrics: number };
+    extraConfigs?: string[];
+    binary?: string;
+  } = {},
+) {
+  const ports = options.ports ?? {
+    http: await freePort(),
+    grpc: await freePort(),
+    metrics: await freePort(),
+  };
+  const configs = ['collector-config/otel-collector.yaml', ...(options.extraConfigs ?? [])].flatMap(
+    (c) => ['--config', join(ROOT, c)],
+  );
+  const proc: Proc = await startProcess('collector', options.binary ?? jaegerBinary(), configs, {
+    env: {
+      COLLECTOR_OTLP_HTTP_ENDPOINT: `127.0.0.1:${ports.http}`,
+      COLLECTOR_OTLP_GRPC_ENDPOINT: `127.0.0.1:${ports.grpc}`,
+      COLLECTOR_METRICS_PORT: String(ports.metrics),
+      JAEGER_OTLP_ENDPOINT: `127.0.0.1:${jaegerOtlpGrpcPort}`,
+    },
+    ready: () => answers(`http://127.0.0.1:${ports.metrics}/metrics`),
+  });
+  return { proc, ports, otlpHttpUrl: `http://127.0.0.1:${ports.http}` };
+}
+
+/** The pipeline server as a real child process (`node --import tsx src/main.ts`). */
+export async function startPipelineServer(env: Record<string, string>) {
+  const port = await freePort();
+  const proc = await startProcess(
+    'pipeline server',
+    process.execPath,
+    ['--import', 'tsx', 'src/main.ts'],
+    {
+      env: { HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', ...env },
+      ready: () => answers(`http://127.0.0.1:${port}/health`),
+    },
+  );
+  return { proc, port, url: `http://127.0.0.1:${port}` };
+}
+
+/** One span of Jaeger's OTLP JSON answer, with attributes flattened. */
+export interface JaegerSpan {
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
+  name: string;
+  startNs: bigint;
+  endNs: bigint;
+  attributes: Record<string, string | number | boolean>;
+  events: { name: string; timeNs: bigint; attributes: Record<string, string | number | boolean> }[];
+}
+
+type OtlpValue = {
+  stringValue?: string;
+  intValue?: string;
+  doubleValue?: number;
+  boolValue?: boolean;
+};
+const flatten = (list: { key: string; value: OtlpValue }[] = []) =>
+  Object.fromEntries(
+    list.map(({ key, value }) => [
+      key,
+      value.stringValue ??
+        (value.intValue !== undefined
+          ? Number(value.intValue)
+          : (value.doubleValue ?? value.boolValue ?? '')),
+    ]),
+  );
+
+/** Jaeger's `/api/v3/traces/{id}` with a time window; null while Jaeger has no such trace. */
+export async function fetchTrace(
+  queryUrl: string,
+  traceId: string,
+  around: Date,
+): Promise<JaegerSpan[] | null> {
+  const start = new Date(around.getTime() - 60_000).toISOString();
+  const end = new Date(around.getTime() + 60_000).toISOString();
+  const res = await fetch(
+    `${queryUrl}/api/v3/traces/${traceId}?start_time=${start}&end_time=${end}`,
+  );
+  if (res.status === 404) return null;
+  if (!res.ok) throw new Error(`Jaeger answered ${res.status}: ${await res.text()}`);
+  const body = (await res.json()) as {
+    result: { resourceSpans: { scopeSpans: { spans: Record<string, unknown>[] }[] }[] };
+  };
+  return body.result.resourceSpans.flatMap((r) =>
+    r.scopeSpans.flatMap((s) =>
+      s.spans.map((span) => ({
+        traceId: span.traceId as string,
+        spanId: span.spanId as string,
+        parentSpanId: (span.parentSpanId as string) || undefined,
+        name: span.name as string,
+        startNs: BigInt(span.startTimeUnixNano as string),
+        endNs: BigInt(span.endTimeUnixNano as string),
+        attributes: flatten(span.attributes as never),
+        events: ((span.events as Record<string, unknown>[]) ?? []).map((e) => ({
+          name: e.name as string,
+          timeNs: BigInt(e.timeUnixNano as string),
+          attributes: flatten(e.attributes as never),
+        })),
+      })),
+    ),
+  );
+}
+
+/** Polls Jaeger until the trace has at least `minSpans` spans. */
+export async function waitForTrace(
+  queryUrl: string,
+  traceId: string,
+  minSpans: number,
+  timeoutMillis = 20_000,
+): Promise<JaegerSpan[]> {
+  const deadline = Date.now() + timeoutMillis;
+  let last: JaegerSpan[] | null = null;
+  while (Date.now() < deadline) {
+    last = await fetchTrace(queryUrl, traceId, new Date());
+    if (last && last.length >= minSpans) return last;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(
+    `trace ${traceId} has ${last?.length ?? 0} spans in Jaeger after ${timeoutMillis} ms, expected ${minSpans}`,
+  );
+}
