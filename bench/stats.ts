@@ -26,3 +26,17 @@ export function report(title: string, figures: Figure[]): Figure[] {
   }
   return figures;
 }
+
+/**
+ * Where benchmarks write: `.bench-tmp/` in the checkout, the file system the default store
+ * (`exports/executions`) lives on (here /tmp is a slower one), or `BENCH_DIR`.
+ */
+export const BENCH_DIR =
+  process.env.BENCH_DIR ?? new URL('../.bench-tmp/', import.meta.url).pathname;
+
+/** A fresh directory under `BENCH_DIR`. */
+export async function benchDir(prefix: string): Promise<string> {
+  const { mkdir, mkdtemp } = await import('node:fs/promises');
+  await mkdir(BENCH_DIR, { recursive: true });
+  return mkdtemp(`${BENCH_DIR}${prefix}`);
+}

@@ -1,6 +1,6 @@
 // Store figures: opening a 100,000-record store, and a filtered page over it (p95 ≤ 50 ms).
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm, writeFile } from 'node:fs/promises';
+
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
@@ -8,14 +8,14 @@ import { ExecutionIdGenerator } from '../src/domain/execution-id.js';
 import { parseRecord, serializeRecord } from '../src/domain/record-codec.js';
 import { formatMicros } from '../src/domain/timestamp.js';
 import { FileRecordStore } from '../src/store/file-record-store.js';
-import { fmt, percentile, report, type Figure } from './stats.js';
+import { benchDir, fmt, percentile, report, type Figure } from './stats.js';
 import { readFileSync } from 'node:fs';
 
 const RECORDS = Number(process.env.BENCH_STORE_RECORDS ?? 100_000);
 const QUERIES = 200;
 
 export async function benchStore(): Promise<Figure[]> {
-  const dir = await mkdtemp(join(tmpdir(), 'bench-store-'));
+  const dir = await benchDir('store-');
   try {
     const template = parseRecord(
       readFileSync(

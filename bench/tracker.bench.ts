@@ -1,6 +1,6 @@
 // Tracker and record path figures: log-call latency, per-run in-process cost, records/s.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm, writeFile } from 'node:fs/promises';
+
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
@@ -8,7 +8,7 @@ import { serializeRecord } from '../src/domain/record-codec.js';
 import { FileRecordStore } from '../src/store/file-record-store.js';
 import { createTracing } from '../src/telemetry/tracing.js';
 import { startOtlpSink } from './otlp-sink.js';
-import { fmt, percentile, report, type Figure } from './stats.js';
+import { benchDir, fmt, percentile, report, type Figure } from './stats.js';
 import { stillePostRun } from './stille-post-run.js';
 
 const RUNS = Number(process.env.BENCH_RECORD_RUNS ?? 20_000);
@@ -16,7 +16,7 @@ const RUNS = Number(process.env.BENCH_RECORD_RUNS ?? 20_000);
 async function withTracing<T>(
   fn: (t: ReturnType<typeof createTracing>, store: FileRecordStore, dir: string) => Promise<T>,
 ): Promise<T> {
-  const dir = await mkdtemp(join(tmpdir(), 'bench-tracker-'));
+  const dir = await benchDir('tracker-');
   const sink = await startOtlpSink();
   const store = await FileRecordStore.open(dir);
   const tracing = createTracing({
@@ -89,7 +89,7 @@ export async function benchTracker(): Promise<Figure[]> {
   });
 
   // Baseline: the same records, JSON.stringify + writeFile, nothing else.
-  const dir = await mkdtemp(join(tmpdir(), 'bench-baseline-'));
+  const dir = await benchDir('baseline-');
   const t0 = performance.now();
   for (let n = 0; n < RUNS; n += 200) {
     await Promise.all(

@@ -26,6 +26,8 @@ export interface AppDeps {
   jaegerUiUrl?: string | null;
   /** True once the server is shutting down: new requests get 503 and `Connection: close`. */
   isShuttingDown?: () => boolean;
+  /** Told of each request; `done` settles when its response is finished or aborted. */
+  onRequest?: (done: Promise<void>) => void;
 }
 
 /** Builds the Express app (does not listen). */
@@ -36,6 +38,10 @@ export function createApp(deps: AppDeps): Express {
   const traceUrl = (traceId: string) =>
     deps.jaegerUiUrl ? `${deps.jaegerUiUrl}/trace/${traceId}` : null;
   app.use(requestLog(deps.logger));
+  app.use((_req, res, next) => {
+    deps.onRequest?.(new Promise<void>((resolve) => res.once('close', resolve)));
+    next();
+  });
   app.use((_req, res, next) => {
     if (!deps.isShuttingDown?.()) return next();
     res.set('connection', 'close');

@@ -9,6 +9,9 @@ import { createTracing, type Tracing } from '../telemetry/tracing.js';
 import { createApp } from './app.js';
 import { LiveItems } from './live-items.js';
 
+const DRAIN_MILLIS = 300;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms).unref());
+
 /** The wired server: store, tracing, pipeline, app; `listen` and a graceful `shutdown`. */
 export interface Runtime {
   app: Express;
@@ -40,6 +43,7 @@ export async function createRuntime(config: AppConfig, logger: Logger): Promise<
     },
   });
   let shuttingDown = false;
+  let active = 0;
   let server: Server | undefined;
   const app = createApp({
     pipeline: {
@@ -61,6 +65,10 @@ export async function createRuntime(config: AppConfig, logger: Logger): Promise<
     maxBodyBytes: config.maxBodyBytes,
     jaegerUiUrl: config.jaegerUiUrl,
     isShuttingDown: () => shuttingDown,
+    onRequest: (done) => {
+      active += 1;
+      done.then(() => (active -= 1));
+    },
   });
   let shutdownPromise: Promise<void> | undefined;
   return {
@@ -76,16 +84,20 @@ export async function createRuntime(config: AppConfig, logger: Logger): Promise<
       }),
     shutdown() {
       shutdownPromise ??= (async () => {
+        // 1. Refuse new requests (503, Connection: close) while running ones finish; requests
+        //    still in transit on open connections arrive and are refused cleanly too.
         shuttingDown = true;
+        const deadline = Date.now() + config.shutdownTimeoutMillis;
+        await sleep(Math.min(DRAIN_MILLIS, config.shutdownTimeoutMillis));
+        while (active > 0 && Date.now() < deadline) await sleep(20);
+        // 2. Stop listening and close connections.
         if (server) {
           const closed = new Promise<void>((resolve) => server!.close(() => resolve()));
           server.closeIdleConnections();
-          await Promise.race([
-            closed,
-            new Promise((r) => setTimeout(r, config.shutdownTimeoutMillis).unref()),
-          ]);
+          await Promise.race([closed, sleep(Math.max(0, deadline - Date.now()))]);
           server.closeAllConnections();
         }
+        // 3. Flush both tracing paths.
         await tracing.shutdown();
       })();
       return shutdownPromise;

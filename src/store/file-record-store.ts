@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { isExecutionId } from '../domain/execution-id.js';
 import type { ExecutionRecord } from '../domain/execution-record.js';
 import { parseRecord, serializeRecord } from '../domain/record-codec.js';
+import { Limiter } from './limiter.js';
 import { indexEntry, RecordIndex } from './record-index.js';
 import {
   InvalidExecutionIdError,
@@ -22,6 +23,8 @@ export interface FileRecordStoreOptions {
   warn?: StoreWarn;
   /** Files read at once while opening; default 32. */
   openConcurrency?: number;
+  /** Record files written at once (more wait their turn, so a burst never runs out of file descriptors); default 32. */
+  maxConcurrentWrites?: number;
 }
 
 const RECORD_FILE = /^(exec_\d{8}_\d{6}_[0-9a-f]{8})\.json$/;
@@ -38,18 +41,26 @@ export class FileRecordStore implements RecordStore {
   private readonly index = new RecordIndex();
   private readonly unreadable = new Map<string, string>();
   private readonly pending = new Map<string, Promise<void>>();
+  private readonly writes: Limiter;
 
   private constructor(
     readonly directory: string,
     private readonly warn: StoreWarn,
-  ) {}
+    maxConcurrentWrites: number,
+  ) {
+    this.writes = new Limiter(maxConcurrentWrites);
+  }
 
   /** Opens (creating if needed) the store in `directory` and indexes every record in it. */
   static async open(
     directory: string,
     options: FileRecordStoreOptions = {},
   ): Promise<FileRecordStore> {
-    const store = new FileRecordStore(directory, options.warn ?? (() => {}));
+    const store = new FileRecordStore(
+      directory,
+      options.warn ?? (() => {}),
+      options.maxConcurrentWrites ?? 32,
+    );
     await mkdir(directory, { recursive: true });
     await store.scan(options.openConcurrency ?? 32);
     return store;
@@ -59,7 +70,9 @@ export class FileRecordStore implements RecordStore {
     const id = this.checkId(record.execution_id);
     const text = serializeRecord(record);
     const previous = this.pending.get(id) ?? Promise.resolve();
-    const next = previous.catch(() => {}).then(() => this.write(id, text, record));
+    const next = previous
+      .catch(() => {})
+      .then(() => this.writes.run(() => this.write(id, text, record)));
     this.pending.set(id, next);
     try {
       await next;
