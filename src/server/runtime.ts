@@ -67,7 +67,7 @@ export async function createRuntime(config: AppConfig, logger: Logger): Promise<
     isShuttingDown: () => shuttingDown,
     onRequest: (done) => {
       active += 1;
-      done.then(() => (active -= 1));
+      void done.then(() => (active -= 1));
     },
   });
   let shutdownPromise: Promise<void> | undefined;
