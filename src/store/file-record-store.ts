@@ -42,6 +42,7 @@ export class FileRecordStore implements RecordStore {
   private readonly unreadable = new Map<string, string>();
   private readonly pending = new Map<string, Promise<void>>();
   private readonly writes: Limiter;
+  private tempCounter = 0;
 
   private constructor(
     readonly directory: string,
@@ -132,7 +133,7 @@ export class FileRecordStore implements RecordStore {
   }
 
   private async write(id: string, text: string, record: ExecutionRecord): Promise<void> {
-    const temp = join(this.directory, `${TEMP_PREFIX}${id}-${randomBytes(4).toString('hex')}`);
+    const temp = join(this.directory, `${TEMP_PREFIX}${id}-${process.pid}-${(this.tempCounter += 1)}`);
     try {
       await writeFile(temp, text, { encoding: 'utf8', flag: 'wx' });
       await rename(temp, this.pathOf(id));
