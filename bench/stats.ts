@@ -22,8 +22,9 @@ export function report(title: string, figures: Figure[]): Figure[] {
   console.log(`\n## ${title}`);
   for (const f of figures) {
     const verdict = f.target ? ` (target ${f.target}: ${f.met ? 'met' : 'MISSED'})` : '';
-    console.log(`  ${f.name.padEnd(58)} ${f.value}${verdict}`);
+    console.log(`  ${f.name.padEnd(58)}  ${f.value}${verdict}`);
   }
+  if (process.env.BENCH_FIGURES_JSON) console.log(`FIGURES ${JSON.stringify(figures)}`);
   return figures;
 }
 

@@ -34,6 +34,8 @@ const EnvSchema = z.object({
   OTEL_EXPORTER_OTLP_ENDPOINT: url.default('http://127.0.0.1:4318'),
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: url.optional(),
   OTEL_EXPORTER_OTLP_HEADERS: z.string().optional(),
+  OTEL_EXPORTER_OTLP_PROTOCOL: z.enum(['http/protobuf', 'http/json']).default('http/protobuf'),
+  OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: z.enum(['http/protobuf', 'http/json']).optional(),
   OTLP_CONTENT_POLICY: z.enum(['metadata', 'full']).default('metadata'),
   JAEGER_UI_URL: z.union([url, z.literal('')]).default('http://localhost:16686'),
   LLM_BACKEND_ECO: llmKind,
@@ -130,6 +132,7 @@ export function loadConfig(env: Record<string, string | undefined> = {}): AppCon
               e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ??
               `${e.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, '')}/v1/traces`,
             headers: parseHeaders(e.OTEL_EXPORTER_OTLP_HEADERS),
+            protocol: e.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? e.OTEL_EXPORTER_OTLP_PROTOCOL,
             contentPolicy: e.OTLP_CONTENT_POLICY,
           },
     jaegerUiUrl: e.JAEGER_UI_URL === '' ? null : e.JAEGER_UI_URL.replace(/\/+$/, ''),

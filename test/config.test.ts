@@ -13,6 +13,7 @@ describe('loadConfig', () => {
     expect(c.otlp).toEqual({
       url: 'http://127.0.0.1:4318/v1/traces',
       headers: undefined,
+      protocol: 'http/protobuf',
       contentPolicy: 'metadata',
     });
     expect(c.backends.llm).toEqual({ eco: 'offline', fast: 'offline' });
@@ -34,6 +35,18 @@ describe('loadConfig', () => {
       headers: { 'x-tenant': 'school 1', k: 'v' },
     });
     expect(c.serviceName).toBe('kunst');
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' }).otlp?.protocol).toBe(
+      'http/json',
+    );
+    expect(
+      loadConfig({
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+        OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/protobuf',
+      }).otlp?.protocol,
+    ).toBe('http/protobuf');
+    expect(() => loadConfig({ OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' })).toThrow(
+      /OTEL_EXPORTER_OTLP_PROTOCOL/,
+    );
   });
 
   it('refuses to listen beyond loopback without an API token', () => {

@@ -133,7 +133,10 @@ export class FileRecordStore implements RecordStore {
   }
 
   private async write(id: string, text: string, record: ExecutionRecord): Promise<void> {
-    const temp = join(this.directory, `${TEMP_PREFIX}${id}-${process.pid}-${(this.tempCounter += 1)}`);
+    const temp = join(
+      this.directory,
+      `${TEMP_PREFIX}${id}-${process.pid}-${(this.tempCounter += 1)}`,
+    );
     try {
       await writeFile(temp, text, { encoding: 'utf8', flag: 'wx' });
       await rename(temp, this.pathOf(id));

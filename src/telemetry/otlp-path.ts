@@ -1,6 +1,7 @@
 import type { Context } from '@opentelemetry/api';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { OTLPTraceExporter as OtlpJsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { OTLPTraceExporter as OtlpProtobufExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import {
   BatchSpanProcessor,
   type ReadableSpan,
@@ -14,6 +15,8 @@ import { ContentPolicySpanExporter, type ContentPolicy } from './content-policy.
 export interface OtlpPathOptions {
   /** Full traces URL, e.g. `http://127.0.0.1:4318/v1/traces`. */
   url: string;
+  /** Default `http/protobuf` (the OTLP default; a third less CPU and half the bytes of JSON). */
+  protocol?: OtlpProtocol;
   headers?: Record<string, string>;
   /** Default `metadata`: no child's text leaves the process. */
   contentPolicy?: ContentPolicy;
@@ -29,9 +32,13 @@ export interface OtlpPathOptions {
   exporter?: SpanExporter;
 }
 
+/** OTLP over HTTP, with protobuf or JSON bodies. */
+export type OtlpProtocol = 'http/protobuf' | 'http/json';
+
 /** What the OTLP path has done, for `/health`. */
 export interface OtlpStats {
   endpoint: string;
+  protocol: OtlpProtocol;
   content_policy: ContentPolicy;
   state: 'ok' | 'failing' | 'idle';
   spans_queued: number;
@@ -63,9 +70,10 @@ export class OtlpPath implements SpanProcessor {
     const timeoutMillis = options.timeoutMillis ?? 5_000;
     this.maxQueueSize = options.maxQueueSize ?? 2_048;
     this.policy = options.contentPolicy ?? 'metadata';
+    const Exporter = options.protocol === 'http/json' ? OtlpJsonExporter : OtlpProtobufExporter;
     const otlp =
       options.exporter ??
-      new OTLPTraceExporter({ url: options.url, headers: options.headers, timeoutMillis });
+      new Exporter({ url: options.url, headers: options.headers, timeoutMillis });
     const counting: SpanExporter = {
       export: (spans, done) => this.countedExport(otlp, spans, done),
       shutdown: () => otlp.shutdown(),
@@ -109,6 +117,7 @@ export class OtlpPath implements SpanProcessor {
           : 'idle';
     return {
       endpoint: this.options.url,
+      protocol: this.options.protocol ?? 'http/protobuf',
       content_policy: this.policy,
       state,
       spans_queued: this.accepted - this.handedOver,

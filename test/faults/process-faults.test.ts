@@ -101,6 +101,7 @@ describe('process faults (real child processes)', () => {
       LLM_BACKEND_ECO: 'ollama',
       OLLAMA_URL: ollama.url,
       OTEL_EXPORTER_OTLP_ENDPOINT: capture.url,
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
       LOG_LEVEL: 'info',
     };
     const server: { proc: Proc; url: string } = await startPipelineServer(env);

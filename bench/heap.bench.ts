@@ -1,0 +1,87 @@
+// Heap after 100,000 traced runs vs after 1,000 (run with --expose-gc): nothing grows without
+// bound in the tracker, the exporter or the OTLP path. The store's in-memory index does grow
+// with the number of records by design; its share is reported apart.
+import { rm } from 'node:fs/promises';
+import { pathToFileURL } from 'node:url';
+import { FileRecordStore } from '../src/store/file-record-store.js';
+import { createTracing } from '../src/telemetry/tracing.js';
+import { startChild } from './child-servers.js';
+import { benchDir, fmt, report, type Figure } from './stats.js';
+
+const RUNS = Number(process.env.BENCH_HEAP_RUNS ?? 100_000);
+
+async function dadaRun(tracing: ReturnType<typeof createTracing>, n: number): Promise<void> {
+  const t = tracing.startRun({ configName: 'dada', userId: `child-${n % 100}` });
+  await t.run(async () => {
+    await t.inStage(1, () => {
+      t.logUserInput('Eine Blume auf der Wiese', { language: 'de' });
+      t.logStage1SafetyCheck({ safe: true, method: 'fast_filter' });
+      t.logTranslation('A flower in the meadow', {
+        fromLang: 'de',
+        toLang: 'en',
+        model: 'offline-rules-v1',
+        backend: 'offline',
+      });
+    });
+    await t.inStage(2, () =>
+      t.logInterceptionFinal('A Dadaist meadow', {
+        totalIterations: 1,
+        transformationType: 'dada',
+        backend: 'offline',
+      }),
+    );
+  });
+}
+
+function heapMb(): number {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new Error('run with node --expose-gc');
+  gc();
+  gc();
+  return process.memoryUsage().heapUsed / 2 ** 20;
+}
+
+export async function benchHeap(): Promise<Figure[]> {
+  const dir = await benchDir('heap-');
+  const sink = await startChild('sink');
+  const store = await FileRecordStore.open(dir);
+  const tracing = createTracing({ store, otlp: { url: sink.url } });
+  let at1k = 0;
+  let index1k = 0;
+  for (let n = 0; n < RUNS; n += 100) {
+    await Promise.all(Array.from({ length: 100 }, (_, k) => dadaRun(tracing, n + k)));
+    if (n + 100 === 1_000) {
+      await tracing.forceFlush();
+      at1k = heapMb();
+      index1k = (await store.stats()).records;
+    }
+  }
+  await tracing.forceFlush();
+  const atEnd = heapMb();
+  const records = (await store.stats()).records;
+  // The index's share: drop it by reopening an empty store handle and measure again.
+  const perRecordKb = await (async () => {
+    const before = heapMb();
+    (store as unknown as { index: unknown }).index = null;
+    const after = heapMb();
+    return ((before - after) * 1024) / records;
+  })();
+  await tracing.shutdown();
+  sink.stop();
+  await rm(dir, { recursive: true, force: true });
+  const growth = atEnd - at1k;
+  const indexGrowth = (perRecordKb * (records - index1k)) / 1024;
+  const other = growth - indexGrowth;
+  return report(`Heap (${RUNS.toLocaleString('en')} traced runs, both paths on)`, [
+    { name: 'heap after 1,000 runs', value: `${fmt(at1k, 1)} MB` },
+    { name: `heap after ${RUNS.toLocaleString('en')} runs`, value: `${fmt(atEnd, 1)} MB` },
+    { name: 'growth, all', value: `${fmt(growth, 1)} MB`, target: '≤ 50 MB', met: growth <= 50 },
+    {
+      name: 'of which the store index (by design: one summary a record)',
+      value: `${fmt(indexGrowth, 1)} MB (${fmt(perRecordKb * 1024, 0)} B a record)`,
+    },
+    { name: 'growth besides the index', value: `${fmt(other, 1)} MB` },
+  ]);
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1]!).href) await benchHeap();

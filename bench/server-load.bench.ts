@@ -1,0 +1,157 @@
+// Server throughput and p99 latency under load (autocannon in another process), traced vs
+// untraced, and traced with the collector down (refused) and hanging (accepts, never answers).
+import { spawn } from 'node:child_process';
+import type { Server } from 'node:http';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pathToFileURL, fileURLToPath } from 'node:url';
+import { trace } from '@opentelemetry/api';
+import { pino } from 'pino';
+import { createBackends, OFFLINE_BACKENDS } from '../src/pipeline/backends/backend-registry.js';
+import { loadCatalog } from '../src/pipeline/catalog.js';
+import { createApp } from '../src/server/app.js';
+import { LiveItems } from '../src/server/live-items.js';
+import { FileRecordStore } from '../src/store/file-record-store.js';
+import { ExecutionTracker } from '../src/telemetry/execution-tracker.js';
+import { createTracing, ensureContextManager, type Tracing } from '../src/telemetry/tracing.js';
+import { refusedPort, startChild } from './child-servers.js';
+import { benchDir, fmt, report, type Figure } from './stats.js';
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 8);
+const CONNECTIONS = 8;
+const BODY = JSON.stringify({ schema: 'dada', input_text: 'Eine Blume auf der Wiese' });
+
+type Mode = 'untraced' | 'traced' | 'collector down' | 'collector hanging';
+interface Result {
+  mode: Mode;
+  rps: number;
+  p99: number;
+  ok: number;
+  errors: number;
+  records: number;
+}
+
+async function autocannon(
+  url: string,
+  seconds: number,
+): Promise<{ rps: number; p99: number; ok: number; errors: number }> {
+  const child = spawn(
+    process.execPath,
+    [
+      join(ROOT, 'node_modules/autocannon/autocannon.js'),
+      '-j',
+      '-c',
+      String(CONNECTIONS),
+      '-d',
+      String(seconds),
+      '-m',
+      'POST',
+      '-H',
+      'content-type=application/json',
+      '-b',
+      BODY,
+      url,
+    ],
+    { stdio: ['ignore', 'pipe', 'ignore'] },
+  );
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  await new Promise((r) => child.once('exit', r));
+  const j = JSON.parse(out) as {
+    requests: { average: number };
+    latency: { p99: number };
+    '2xx': number;
+    non2xx: number;
+    errors: number;
+  };
+  return { rps: j.requests.average, p99: j.latency.p99, ok: j['2xx'], errors: j.non2xx + j.errors };
+}
+
+export async function runMode(mode: Mode): Promise<Result> {
+  const dir = await benchDir('load-');
+  const store = await FileRecordStore.open(join(dir, 'executions'));
+  let tracing: Tracing | undefined;
+  let helper: { stop: () => void } | undefined;
+  let startRun;
+  if (mode === 'untraced') {
+    ensureContextManager();
+    const noop = trace.getTracer('untraced'); // no provider registered: non-recording spans
+    startRun = (o: Parameters<Tracing['startRun']>[0]) =>
+      ExecutionTracker.start({ ...o, tracer: noop });
+  } else {
+    let url: string;
+    if (mode === 'traced') {
+      const sink = await startChild('sink');
+      helper = sink;
+      url = sink.url;
+    } else if (mode === 'collector hanging') {
+      const hang = await startChild('hang');
+      helper = hang;
+      url = hang.url;
+    } else {
+      url = `http://127.0.0.1:${await refusedPort()}/v1/traces`;
+    }
+    tracing = createTracing({ store, otlp: { url } });
+    startRun = tracing.startRun;
+  }
+  const live = new LiveItems();
+  const app = createApp({
+    pipeline: {
+      catalog: await loadCatalog(join(ROOT, 'configs')),
+      backends: createBackends(OFFLINE_BACKENDS),
+      startRun,
+      mediaDir: join(dir, 'media'),
+      onItem: live.onItem,
+    },
+    health: { store, recordPath: () => tracing!.recordExporter.stats(), otlp: null },
+    live,
+    logger: pino({ level: 'silent' }),
+  });
+  const server = await new Promise<Server>((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/api/schema/pipeline/execute`;
+  await autocannon(url, 2); // warm-up
+  const before = (await store.stats()).records;
+  const load = await autocannon(url, SECONDS);
+  await tracing?.recordExporter.forceFlush();
+  const records = (await store.stats()).records - before;
+  server.closeAllConnections();
+  await new Promise((r) => server.close(r));
+  await tracing?.shutdown();
+  helper?.stop();
+  await rm(dir, { recursive: true, force: true });
+  return { mode, ...load, records };
+}
+
+export async function benchServerLoad(): Promise<Figure[]> {
+  const results: Result[] = [];
+  for (const mode of [
+    'untraced',
+    'traced',
+    'collector down',
+    'collector hanging',
+    'untraced',
+  ] as Mode[])
+    results.push(await runMode(mode));
+  const base = (results[0]!.rps + results[4]!.rps) / 2;
+  const figures: Figure[] = [];
+  for (const r of results.slice(0, 4)) {
+    const ratio = r.rps / base;
+    const lost = r.mode === 'untraced' ? 0 : Math.max(0, r.ok - r.records);
+    figures.push({
+      name: `${r.mode}: req/s, p99 ms, ratio to untraced`,
+      value: `${fmt(r.rps, 0)} req/s, p99 ${r.p99} ms, ratio ${fmt(ratio)}${r.mode === 'untraced' ? '' : `, records lost ${lost} of ${r.ok}`}${r.errors ? `, errors ${r.errors}` : ''}`,
+      ...(r.mode === 'untraced'
+        ? {}
+        : { target: 'ratio ≥ 0.95, none lost', met: ratio >= 0.95 && lost === 0 }),
+    });
+  }
+  return report(
+    `Server under load (autocannon, ${CONNECTIONS} connections, ${SECONDS} s, dada with one image, offline backends)`,
+    figures,
+  );
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1]!).href) await benchServerLoad();
