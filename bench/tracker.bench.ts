@@ -13,7 +13,7 @@ import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { serializeRecord } from '../src/domain/record-codec.js';
 import { FileRecordStore } from '../src/store/file-record-store.js';
-import type { RecordStore } from '../src/store/record-store.js';
+import { MemoryRecordStore } from '../src/store/memory-record-store.js';
 import { ATTR_EXECUTION_ID } from '../src/telemetry/attributes.js';
 import { ExecutionRecordExporter } from '../src/telemetry/execution-record-exporter.js';
 import { ExecutionTracker } from '../src/telemetry/execution-tracker.js';
@@ -98,20 +98,7 @@ async function perRun(
 
 async function capturedRuns(n: number): Promise<ReadableSpan[][]> {
   const memory = new InMemorySpanExporter();
-  const discard: RecordStore = {
-    save: async () => {},
-    get: async () => null,
-    list: async () => ({ records: [], total: 0 }),
-    delete: async () => false,
-    stats: async () => ({
-      records: 0,
-      bytes: 0,
-      unreadable: 0,
-      unreadable_files: [],
-      oldest: null,
-      newest: null,
-    }),
-  };
+  const discard = Object.assign(new MemoryRecordStore(), { save: async () => {} });
   const tracing = createTracing({
     store: discard,
     extraProcessors: [new SimpleSpanProcessor(memory)],

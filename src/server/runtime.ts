@@ -8,6 +8,7 @@ import { FileRecordStore } from '../store/file-record-store.js';
 import { createTracing, type Tracing } from '../telemetry/tracing.js';
 import { createApp } from './app.js';
 import { LiveItems } from './live-items.js';
+import { coreDeps, recordHooks } from './wiring.js';
 
 const DRAIN_MILLIS = 300;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms).unref());
@@ -36,29 +37,20 @@ export async function createRuntime(config: AppConfig, logger: Logger): Promise<
     store,
     otlp: config.otlp,
     shutdownTimeoutMillis: Math.min(5_000, config.shutdownTimeoutMillis),
-    record: {
-      traceUrl,
-      onSaved: (record, final) =>
-        final && live.end(record.execution_id, record.status ?? 'completed'),
-    },
+    record: recordHooks(live, traceUrl),
   });
   let shuttingDown = false;
   let active = 0;
   let server: Server | undefined;
   const app = createApp({
-    pipeline: {
+    ...coreDeps({
       catalog,
       backends: createBackends(config.backends),
-      startRun: tracing.startRun,
-      mediaDir: config.mediaDir,
-      onItem: live.onItem,
-    },
-    health: {
       store,
-      recordPath: () => tracing.recordExporter.stats(),
-      otlp: tracing.otlp ? () => tracing.otlp!.stats() : null,
-    },
-    live,
+      tracing,
+      mediaDir: config.mediaDir,
+      live,
+    }),
     logger,
     apiToken: config.apiToken,
     maxInputChars: config.maxInputChars,

@@ -52,6 +52,15 @@ export interface ExecutionTrackerOptions {
   onItem?: ItemListener;
 }
 
+/** Where a failure happened: its stage and, inside a loop or iteration, which one. */
+export interface ErrorPlace {
+  stage: number;
+  loop?: number;
+  iteration?: number;
+  configUsed?: string;
+  backend?: string;
+}
+
 /** A backend call traced as a child span with `gen_ai.*` attributes. */
 export interface BackendCall {
   /** e.g. `chat`, `generate_content`. */
@@ -498,16 +507,7 @@ export class ExecutionTracker {
    * Records a failure the run survives (e.g. one output's backend failed) as a `pipeline_error`
    * item of the stage it happened in; a failure inside an output loop counts as a failed output.
    */
-  logError(
-    error: unknown,
-    where: {
-      stage: number;
-      loop?: number;
-      iteration?: number;
-      configUsed?: string;
-      backend?: string;
-    },
-  ): void {
+  logError(error: unknown, where: ErrorPlace): void {
     if (where.loop != null) this.failed += 1;
     this.item('pipeline_error', this.errorFields(error, where, true));
   }
@@ -608,17 +608,7 @@ export class ExecutionTracker {
     return true;
   }
 
-  private errorFields(
-    error: unknown,
-    where: {
-      stage: number;
-      loop?: number;
-      iteration?: number;
-      configUsed?: string;
-      backend?: string;
-    },
-    recoverable: boolean,
-  ): ItemFields {
+  private errorFields(error: unknown, where: ErrorPlace, recoverable: boolean): ItemFields {
     const err = error instanceof Error ? error : new Error(String(error));
     return {
       stage: where.stage,

@@ -10,6 +10,7 @@ import {
 import { loadCatalog } from '../../src/pipeline/catalog.js';
 import { createApp, type AppDeps } from '../../src/server/app.js';
 import { LiveItems } from '../../src/server/live-items.js';
+import { coreDeps, recordHooks } from '../../src/server/wiring.js';
 import { FileRecordStore } from '../../src/store/file-record-store.js';
 import { createTracing, type TracingOptions } from '../../src/telemetry/tracing.js';
 import { tempDir } from './temp-dir.js';
@@ -33,27 +34,21 @@ export async function testApp(
     store,
     ...options.tracing,
     record: {
-      traceUrl: (t) => `http://jaeger.test/trace/${t}`,
-      onSaved: (r, final) => final && live.end(r.execution_id, r.status ?? 'completed'),
+      ...recordHooks(live, (t) => `http://jaeger.test/trace/${t}`),
       ...options.tracing?.record,
     },
     extraProcessors: [new SimpleSpanProcessor(memory)],
   });
   const catalog = await loadCatalog(CONFIGS_DIR);
   const app = createApp({
-    pipeline: {
+    ...coreDeps({
       catalog,
       backends: createBackends(options.backends ?? OFFLINE_BACKENDS),
-      startRun: tracing.startRun,
-      mediaDir,
-      onItem: live.onItem,
-    },
-    health: {
       store,
-      recordPath: () => tracing.recordExporter.stats(),
-      otlp: tracing.otlp ? () => tracing.otlp!.stats() : null,
-    },
-    live,
+      tracing,
+      mediaDir,
+      live,
+    }),
     logger: pino({ level: 'silent' }),
     jaegerUiUrl: 'http://jaeger.test',
     ...options.app,

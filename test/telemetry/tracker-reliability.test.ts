@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ExecutionRecord } from '../../src/domain/execution-record.js';
-import type { RecordStore } from '../../src/store/record-store.js';
+import { MemoryRecordStore } from '../../src/store/memory-record-store.js';
 import { ExecutionTracker } from '../../src/telemetry/execution-tracker.js';
 import { shape, sleep, spansOf, testTracing } from '../helpers/tracing.js';
 import { FileRecordStore } from '../../src/store/file-record-store.js';
@@ -121,20 +121,9 @@ describe('long runs keep every item', () => {
 describe('telemetry never breaks the pipeline', () => {
   it('keeps running and answering when the store throws on every save', async () => {
     const lines = captureDiag();
-    const broken = {
+    const broken = Object.assign(new MemoryRecordStore(), {
       save: () => Promise.reject(new Error('EROFS')),
-      get: async () => null,
-      list: async () => ({ records: [], total: 0 }),
-      delete: async () => false,
-      stats: async () => ({
-        records: 0,
-        bytes: 0,
-        unreadable: 0,
-        unreadable_files: [],
-        oldest: null,
-        newest: null,
-      }),
-    } satisfies RecordStore;
+    });
     const { tracing } = await testTracing({ store: broken });
     const t = tracing.startRun({ configName: 'dada' });
     const answer = await t.run(async () => {

@@ -1,0 +1,47 @@
+import type { Backends } from '../pipeline/backends/backend-registry.js';
+import type { Catalog } from '../pipeline/catalog.js';
+import type { FileRecordStore } from '../store/file-record-store.js';
+import type { RecordStore } from '../store/record-store.js';
+import type { ExecutionRecordExporterOptions } from '../telemetry/execution-record-exporter.js';
+import type { Tracing } from '../telemetry/tracing.js';
+import type { AppDeps } from './app.js';
+import type { LiveItems } from './live-items.js';
+
+/** The record path's hooks for the server: trace links, and live streams ended on the final save. */
+export function recordHooks(
+  live: LiveItems,
+  traceUrl: (traceId: string) => string | null,
+): Pick<ExecutionRecordExporterOptions, 'traceUrl' | 'onSaved'> {
+  return {
+    traceUrl,
+    onSaved: (record, final) =>
+      final && live.end(record.execution_id, record.status ?? 'completed'),
+  };
+}
+
+/** The parts of `AppDeps` that connect the pipeline, the store and tracing. */
+export function coreDeps(parts: {
+  catalog: Catalog;
+  backends: Backends;
+  store: RecordStore | FileRecordStore;
+  tracing: Tracing;
+  mediaDir: string;
+  live: LiveItems;
+}): Pick<AppDeps, 'pipeline' | 'health' | 'live'> {
+  const { tracing, live } = parts;
+  return {
+    pipeline: {
+      catalog: parts.catalog,
+      backends: parts.backends,
+      startRun: tracing.startRun,
+      mediaDir: parts.mediaDir,
+      onItem: live.onItem,
+    },
+    health: {
+      store: parts.store,
+      recordPath: () => tracing.recordExporter.stats(),
+      otlp: tracing.otlp ? () => tracing.otlp!.stats() : null,
+    },
+    live,
+  };
+}
