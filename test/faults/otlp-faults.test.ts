@@ -34,7 +34,7 @@ describe.each([
     async () => ({ url: await refusedUrl(), close: async () => {} }),
   ],
   ['hanging (accepts, never answers)', () => startBadCollector('hang')],
-  ['slow (2 s per answer)', () => startBadCollector('slow')],
+  ['slow (4 s per answer)', () => startBadCollector('slow')],
   ['answering 503', () => startBadCollector('status-503')],
   ['answering 413', () => startBadCollector('status-413')],
 ])('collector %s', (_name, start) => {
@@ -46,7 +46,7 @@ describe.each([
       tracing: {
         otlp: {
           url: collector.url,
-          timeoutMillis: 300,
+          timeoutMillis: 2_000,
           scheduledDelayMillis: 20,
           maxQueueSize: 50,
           maxExportBatchSize: 25,
@@ -63,8 +63,8 @@ describe.each([
       expect(visible(res.body as Record<string, unknown>)).toEqual(expected);
       ids.push(res.body.execution_id as string);
     }
-    // No request waited on the collector (its time-out is 300 ms; a run takes a few ms).
-    expect(Math.max(...times)).toBeLessThan(250);
+    // No request waited on the collector (its time-out is 2 s; a run takes a few ms).
+    expect(Math.max(...times)).toBeLessThan(1_500);
     await ctx.tracing.recordExporter.forceFlush();
     for (const id of ids) {
       const record = (await ctx.store.get(id))!;
@@ -73,7 +73,7 @@ describe.each([
     }
     // Wait for the OTLP path to have tried (and failed, or dropped what did not fit).
     let otlp: Record<string, unknown> = {};
-    for (let i = 0; i < 40; i++) {
+    for (let i = 0; i < 100; i++) {
       otlp = (await request(ctx.app).get('/health')).body.otlp as Record<string, unknown>;
       if ((otlp.spans_failed as number) + (otlp.spans_dropped as number) > 0) break;
       await sleep(100);
