@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { RecordFormatError } from '../domain/record-codec.js';
 import { InvalidExecutionIdError } from '../store/record-store.js';
 import { HttpError, type ErrorBody } from './http-error.js';
 
@@ -36,6 +37,10 @@ function toHttpError(error: unknown): HttpError {
   if (error instanceof HttpError) return error;
   if (error instanceof InvalidExecutionIdError)
     return new HttpError(400, 'invalid_execution_id', error.message);
+  if (error instanceof RecordFormatError) {
+    // The stored file is damaged: the server's fault, said plainly (and logged).
+    return new HttpError(500, 'record_unreadable', error.message);
+  }
   if (error instanceof z.ZodError)
     return new HttpError(400, 'invalid_request', z.prettifyError(error), error.issues);
   const bp = error as BodyParserError;

@@ -111,6 +111,21 @@ describe('executions API', () => {
     expect((await request(ctx.app).get(`/api/executions/${id}`)).status).toBe(404);
   });
 
+  it('says plainly when a stored record file is damaged, and keeps serving the others', async () => {
+    const ctx = await testApp();
+    const [id, other] = await seed(ctx);
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(`${ctx.store.directory}/${id}.json`, '{"execution_id": "broken');
+    const res = await request(ctx.app).get(`/api/executions/${id}`);
+    expect(res.status).toBe(500);
+    expect(res.body.error).toMatchObject({ code: 'record_unreadable' });
+    expect(res.body.error.message).toMatch(
+      new RegExp(`${id}\\.json: not a readable execution record: invalid JSON`),
+    );
+    expect((await request(ctx.app).get(`/api/executions/${other}`)).status).toBe(200);
+    expect((await request(ctx.app).get('/api/executions/export/jsonl')).status).toBe(200);
+  });
+
   it('reports store stats', async () => {
     const ctx = await testApp();
     await seed(ctx);
