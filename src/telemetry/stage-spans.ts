@@ -1,6 +1,5 @@
 import {
   context,
-  SpanStatusCode,
   trace,
   type Attributes,
   type Context,
@@ -9,8 +8,8 @@ import {
 } from '@opentelemetry/api';
 import { performance } from 'node:perf_hooks';
 import { hrNow } from './clock.js';
+import { recordSpanError } from './span-error.js';
 import {
-  ATTR_ERROR_TYPE,
   ATTR_EXECUTION_ID,
   ATTR_LOOP_ITERATION,
   ATTR_SPAN_ROLE,
@@ -156,10 +155,7 @@ export class StageSpans {
     this.open.delete(tracked.key);
     const main = tracked.spans[0]!;
     if (error !== undefined) {
-      const err = error instanceof Error ? error : new Error(String(error));
-      main.recordException(err);
-      main.setStatus({ code: SpanStatusCode.ERROR, message: err.message });
-      main.setAttribute(ATTR_ERROR_TYPE, err.name || 'Error');
+      recordSpanError(main, error);
     } else if (!tracked.key.includes('.i')) {
       this.completed.add(tracked.stage);
     }

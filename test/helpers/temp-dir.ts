@@ -13,5 +13,10 @@ export async function tempDir(prefix = 'exec-history-'): Promise<string> {
 }
 
 afterEach(async () => {
-  await Promise.all(made.splice(0).map((d) => rm(d, { recursive: true, force: true })));
+  // Retries: a record save still under way when a test ends may add a file mid-removal.
+  await Promise.all(
+    made
+      .splice(0)
+      .map((d) => rm(d, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 })),
+  );
 });

@@ -157,6 +157,7 @@ describe('telemetry never breaks the pipeline', () => {
     expect(() => t.fail(new Error('late'), { stage: 2 })).not.toThrow();
     expect(lines.join('\n')).toMatch(/listener bug/);
     expect(lines.join('\n')).toMatch(/already ended/);
+    await tracing.forceFlush();
   });
 
   it('rethrows a stage’s own error unchanged and records it on the span', async () => {
