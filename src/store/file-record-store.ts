@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isExecutionId } from '../domain/execution-id.js';
 import type { ExecutionRecord } from '../domain/execution-record.js';
 import { parseRecord, serializeRecord } from '../domain/record-codec.js';
 import { Limiter } from './limiter.js';
-import { indexEntry, RecordIndex } from './record-index.js';
+import { indexEntry, RecordIndex, type IndexEntry } from './record-index.js';
 import {
   InvalidExecutionIdError,
   type RecordPage,
@@ -158,39 +158,43 @@ export class FileRecordStore implements RecordStore {
   }
 
   private async scan(concurrency: number): Promise<void> {
-    const names = await readdir(this.directory);
+    const names = await readdir(this.directory, { withFileTypes: true });
+    const loaded: IndexEntry[] = [];
     let next = 0;
     const worker = async (): Promise<void> => {
       while (next < names.length) {
-        const name = names[next++]!;
-        await this.load(name);
+        const entry = names[next++]!;
+        if (!entry.isFile()) continue;
+        const indexed = await this.load(entry.name);
+        if (indexed) loaded.push(indexed);
       }
     };
     await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
+    this.index.putMany(loaded);
   }
 
-  private async load(name: string): Promise<void> {
+  private async load(name: string): Promise<IndexEntry | undefined> {
     const path = join(this.directory, name);
     if (name.startsWith(TEMP_PREFIX)) {
       await rm(path, { force: true }).catch(() => {}); // left by a crash mid-save
-      return;
+      return undefined;
     }
-    if (name.startsWith('.')) return;
+    if (name.startsWith('.')) return undefined;
     try {
-      const info = await stat(path);
-      if (!info.isFile()) return;
       const match = RECORD_FILE.exec(name);
       if (!match) throw new Error('not named <execution_id>.json');
-      const { record, warnings } = parseRecord(await readFile(path, 'utf8'), name);
+      const bytes = await readFile(path);
+      const { record, warnings } = parseRecord(bytes.toString('utf8'), name);
       if (record.execution_id !== match[1]) {
         throw new Error(`holds execution_id ${record.execution_id}`);
       }
       warnings.forEach((w) => this.warn(w));
-      this.index.put(indexEntry(record, info.size));
+      return indexEntry(record, bytes.length);
     } catch (error) {
       const reason = (error as Error).message;
       this.unreadable.set(name, reason);
       this.warn(`skipping ${name}: ${reason}`);
+      return undefined;
     }
   }
 }

@@ -58,6 +58,17 @@ export class RecordIndex {
     this.sorted.splice(this.insertionPoint(entry), 0, entry);
   }
 
+  /** Adds many entries at once (one sort instead of one insertion each): for opening a store. */
+  putMany(entries: readonly IndexEntry[]): void {
+    for (const entry of entries) {
+      const old = this.byId.get(entry.summary.execution_id);
+      if (old) this.sorted.splice(this.position(old), 1);
+      this.byId.set(entry.summary.execution_id, entry);
+    }
+    this.sorted.push(...entries.filter((e) => this.byId.get(e.summary.execution_id) === e));
+    this.sorted.sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0));
+  }
+
   remove(id: string): IndexEntry | undefined {
     const old = this.byId.get(id);
     if (!old) return undefined;

@@ -50,6 +50,10 @@ describe('FileRecordStore', () => {
     expect((await readdir(dir)).length).toBe(300);
     const reopened = await FileRecordStore.open(dir);
     expect((await reopened.list({ limit: 1000 })).total).toBe(300);
+    // Opening builds the same newest-first order as saving one by one.
+    expect((await reopened.list({ limit: 100, offset: 50 })).records).toEqual(
+      (await store.list({ limit: 100, offset: 50 })).records,
+    );
   });
 
   it('indexes legacy records on open and filters, newest first, with a total', async () => {
