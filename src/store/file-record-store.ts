@@ -1,13 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isExecutionId } from '../domain/execution-id.js';
 import type { ExecutionRecord } from '../domain/execution-record.js';
 import { parseRecord, serializeRecord } from '../domain/record-codec.js';
 import { Limiter } from './limiter.js';
 import { indexEntry, RecordIndex, type IndexEntry } from './record-index.js';
 import {
-  InvalidExecutionIdError,
+  requireExecutionId,
   type RecordPage,
   type RecordQuery,
   type RecordStore,
@@ -68,7 +67,7 @@ export class FileRecordStore implements RecordStore {
   }
 
   async save(record: ExecutionRecord): Promise<void> {
-    const id = this.checkId(record.execution_id);
+    const id = requireExecutionId(record.execution_id);
     const text = serializeRecord(record);
     const previous = this.pending.get(id) ?? Promise.resolve();
     const next = previous
@@ -83,7 +82,7 @@ export class FileRecordStore implements RecordStore {
   }
 
   async get(executionId: string): Promise<ExecutionRecord | null> {
-    const id = this.checkId(executionId);
+    const id = requireExecutionId(executionId);
     let text: string;
     try {
       text = await readFile(this.pathOf(id), 'utf8');
@@ -99,7 +98,7 @@ export class FileRecordStore implements RecordStore {
   }
 
   async delete(executionId: string): Promise<boolean> {
-    const id = this.checkId(executionId);
+    const id = requireExecutionId(executionId);
     await (this.pending.get(id) ?? Promise.resolve()).catch(() => {});
     try {
       await unlink(this.pathOf(id));
@@ -146,11 +145,6 @@ export class FileRecordStore implements RecordStore {
     }
     this.index.put(indexEntry(record, Buffer.byteLength(text)));
     this.unreadable.delete(`${id}.json`);
-  }
-
-  private checkId(executionId: string): string {
-    if (!isExecutionId(executionId)) throw new InvalidExecutionIdError(String(executionId));
-    return executionId;
   }
 
   private pathOf(id: string): string {

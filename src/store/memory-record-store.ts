@@ -1,9 +1,8 @@
-import { isExecutionId } from '../domain/execution-id.js';
 import type { ExecutionRecord } from '../domain/execution-record.js';
 import { serializeRecord } from '../domain/record-codec.js';
 import { indexEntry, RecordIndex } from './record-index.js';
 import {
-  InvalidExecutionIdError,
+  requireExecutionId,
   type RecordPage,
   type RecordQuery,
   type RecordStore,
@@ -19,13 +18,13 @@ export class MemoryRecordStore implements RecordStore {
   private readonly index = new RecordIndex();
 
   async save(record: ExecutionRecord): Promise<void> {
-    const id = this.checkId(record.execution_id);
+    const id = requireExecutionId(record.execution_id);
     this.records.set(id, structuredClone(record));
     this.index.put(indexEntry(record, Buffer.byteLength(serializeRecord(record))));
   }
 
   async get(executionId: string): Promise<ExecutionRecord | null> {
-    const record = this.records.get(this.checkId(executionId));
+    const record = this.records.get(requireExecutionId(executionId));
     return record ? structuredClone(record) : null;
   }
 
@@ -34,7 +33,7 @@ export class MemoryRecordStore implements RecordStore {
   }
 
   async delete(executionId: string): Promise<boolean> {
-    const id = this.checkId(executionId);
+    const id = requireExecutionId(executionId);
     this.index.remove(id);
     return this.records.delete(id);
   }
@@ -49,10 +48,5 @@ export class MemoryRecordStore implements RecordStore {
       newest: entries[0]?.summary.timestamp ?? null,
       oldest: entries.at(-1)?.summary.timestamp ?? null,
     };
-  }
-
-  private checkId(executionId: string): string {
-    if (!isExecutionId(executionId)) throw new InvalidExecutionIdError(String(executionId));
-    return executionId;
   }
 }

@@ -1,3 +1,4 @@
+import { isExecutionId } from '../domain/execution-id.js';
 import type { ExecutionRecord } from '../domain/execution-record.js';
 
 /** Filters and page of a `RecordStore.list` call; every filter is optional. */
@@ -69,4 +70,10 @@ export class InvalidExecutionIdError extends Error {
       `invalid execution id ${JSON.stringify(executionId.slice(0, 80))}: expected exec_YYYYMMDD_HHMMSS_<8 hex>`,
     );
   }
+}
+
+/** `executionId` when it is a well-formed execution id; an `InvalidExecutionIdError` otherwise. */
+export function requireExecutionId(executionId: string): string {
+  if (!isExecutionId(executionId)) throw new InvalidExecutionIdError(String(executionId));
+  return executionId;
 }

@@ -195,18 +195,24 @@ describe('OpenAI-compatible backend against its stand-in', () => {
   });
 });
 
+/** An app whose eco media backend is a ComfyUI stand-in with `options`. */
+async function comfyApp(options: Parameters<typeof startComfyUiStandIn>[0] = {}) {
+  const comfy = await startComfyUiStandIn(options);
+  closers.push(comfy.close);
+  const ctx = await testApp({
+    backends: settings({
+      media: { eco: 'comfyui', fast: 'offline' },
+      comfyui: { baseUrl: comfy.url, pollMillis: 20 },
+    }),
+  });
+  return { comfy, ctx };
+}
+
 describe('ComfyUI backend against its stand-in', () => {
   it('submits the workflow, waits in /history, fetches through /view; records the generation time', async () => {
-    const comfy = await startComfyUiStandIn({
+    const { comfy, ctx } = await comfyApp({
       executionMillis: 150,
       reportedExecutionMillis: 2_345,
-    });
-    closers.push(comfy.close);
-    const ctx = await testApp({
-      backends: settings({
-        media: { eco: 'comfyui', fast: 'offline' },
-        comfyui: { baseUrl: comfy.url, pollMillis: 20 },
-      }),
     });
     const res = await request(ctx.app)
       .post(EXECUTE)
@@ -228,14 +234,7 @@ describe('ComfyUI backend against its stand-in', () => {
   });
 
   it('records the medium really produced: an mp4 from an image config is output_video', async () => {
-    const comfy = await startComfyUiStandIn({ filename: 'ComfyUI_00002_.mp4' });
-    closers.push(comfy.close);
-    const ctx = await testApp({
-      backends: settings({
-        media: { eco: 'comfyui', fast: 'offline' },
-        comfyui: { baseUrl: comfy.url, pollMillis: 20 },
-      }),
-    });
+    const { ctx } = await comfyApp({ filename: 'ComfyUI_00002_.mp4' });
     const res = await request(ctx.app)
       .post(EXECUTE)
       .send({ schema: 'dada', input_text: 'Eine Blume' });
@@ -246,14 +245,7 @@ describe('ComfyUI backend against its stand-in', () => {
   });
 
   it('(e) a failed generation: 502, pipeline_error of stage 4 loop 1, then the terminal item', async () => {
-    const comfy = await startComfyUiStandIn({ fail: true });
-    closers.push(comfy.close);
-    const ctx = await testApp({
-      backends: settings({
-        media: { eco: 'comfyui', fast: 'offline' },
-        comfyui: { baseUrl: comfy.url, pollMillis: 20 },
-      }),
-    });
+    const { ctx } = await comfyApp({ fail: true });
     const res = await request(ctx.app)
       .post(EXECUTE)
       .send({ schema: 'dada', input_text: 'Eine Blume' });
