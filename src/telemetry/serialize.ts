@@ -8,11 +8,16 @@ export const UNSERIALIZABLE = '{"_unserializable":true}';
 export function serializeMetadata(metadata: Readonly<Record<string, unknown>> | undefined): string {
   if (metadata === undefined) return '{}';
   try {
-    return JSON.stringify(metadata, (_key, value: unknown) =>
-      typeof value === 'bigint' ? value.toString() : value,
-    );
+    return JSON.stringify(metadata); // the fast path: no replacer
   } catch {
-    return UNSERIALIZABLE;
+    try {
+      // BigInts are the one JSON-less value worth keeping; cycles and throwing getters are not.
+      return JSON.stringify(metadata, (_key, value: unknown) =>
+        typeof value === 'bigint' ? value.toString() : value,
+      );
+    } catch {
+      return UNSERIALIZABLE;
+    }
   }
 }
 
