@@ -36,12 +36,6 @@ export const OUTPUT_ITEM_TYPE: Readonly<Record<OutputMediaType, ItemType>> = {
   '3d': 'output_3d',
 };
 
-/** Item types that end a record. */
-export const TERMINAL_ITEM_TYPES: ReadonlySet<string> = new Set([
-  'pipeline_complete',
-  'pipeline_error',
-]);
-
 const known = new Set<string>(ITEM_TYPES);
 
 /** True when `value` is an item type this taxonomy knows. */

@@ -49,8 +49,4 @@ export class LiveItems {
     run.subscribers.add(subscriber);
     return () => run.subscribers.delete(subscriber);
   }
-
-  get size(): number {
-    return this.runs.size;
-  }
 }

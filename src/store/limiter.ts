@@ -16,9 +16,4 @@ export class Limiter {
       this.waiting.shift()?.();
     }
   }
-
-  /** Tasks running or waiting. */
-  get pending(): number {
-    return this.running + this.waiting.length;
-  }
 }

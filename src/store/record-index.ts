@@ -45,10 +45,6 @@ export class RecordIndex {
   private readonly byId = new Map<string, IndexEntry>();
   private readonly sorted: IndexEntry[] = [];
 
-  get size(): number {
-    return this.byId.size;
-  }
-
   /** Adds or replaces the entry for its id. */
   put(entry: IndexEntry): void {
     const id = entry.summary.execution_id;

@@ -13,7 +13,6 @@ import {
  * `full` sends the text; `metadata` sends its length and SHA-256 instead.
  */
 export type ContentPolicy = 'full' | 'metadata';
-export const CONTENT_POLICIES: readonly ContentPolicy[] = ['full', 'metadata'];
 
 function redactEvent(event: TimedEvent): TimedEvent {
   const content = event.attributes?.[ATTR_ITEM_CONTENT];

@@ -1,5 +1,3 @@
-import type { OutputMediaType } from '../domain/media-type.js';
-
 /** Who did a step, how long it took, and what else matters to reproduce it. */
 export interface StepInfo {
   /** Model name, e.g. `mistral-nemo:latest`. */
@@ -40,6 +38,3 @@ export interface RunOutcome {
   outputsFailed: number;
   stagesCompleted: number[];
 }
-
-/** The media a stage 4 output can have. */
-export type { OutputMediaType };

@@ -95,11 +95,6 @@ export class StageSpans {
     return this.open.get(keyOf(position)) ?? this.begin(position, false);
   }
 
-  /** The open span at `position`, if there is one. */
-  find(position: StagePosition): TrackedSpan | undefined {
-    return this.open.get(keyOf(position));
-  }
-
   /** Opens the span at `position` (ending implicit spans of other stages first). */
   begin(position: StagePosition, explicit: boolean): TrackedSpan {
     const key = keyOf(position);

@@ -15,13 +15,13 @@ import type { ExecutionItem } from '../domain/execution-item.js';
 import { TAXONOMY_VERSION } from '../domain/execution-record.js';
 import { OUTPUT_ITEM_TYPE, type ItemType } from '../domain/item-type.js';
 import type { MediaType } from '../domain/media-type.js';
-import { formatHrTime } from '../domain/timestamp.js';
 import * as A from './attributes.js';
 import type { RunOutcome, SafetyCheckInput, StepInfo } from './item-inputs.js';
 import { traceBackendCall, type BackendCall, type BackendUsage } from './backend-span.js';
 import { recordSpanError } from './span-error.js';
 import { hrNow } from './clock.js';
 import { serializeMetadata } from './serialize.js';
+import { eventToItem } from './span-to-record.js';
 import { StageSpans, type StagePosition, type TrackedSpan } from './stage-spans.js';
 
 export const log = diag.createComponentLogger({ namespace: 'execution-tracker' });
@@ -403,33 +403,14 @@ export class TrackerCore {
     if (f.backendType != null) attributes[A.ATTR_ITEM_BACKEND_TYPE] = f.backendType;
     if (executionTime != null) attributes[A.ATTR_ITEM_EXECUTION_TIME] = executionTime;
     this.spans.addEvent(target, type, attributes, time);
-    if (this.onItem) this.notify(type, f, sequence, time, executionTime);
+    if (this.onItem) this.notify(type, attributes, time);
   }
 
-  private notify(
-    type: ItemType,
-    f: ItemFields,
-    sequence: number,
-    time: [number, number],
-    executionTime: number | null,
-  ): void {
+  /** Tells the live listener, with the item exactly as the record will hold it. */
+  private notify(type: ItemType, attributes: Attributes, time: HrTime): void {
     try {
-      this.onItem!(this.executionId, {
-        sequence_number: sequence,
-        timestamp: formatHrTime(time),
-        stage: f.stage,
-        stage_iteration: f.iteration ?? null,
-        loop_iteration: f.loop ?? null,
-        media_type: f.mediaType,
-        item_type: type,
-        content: f.content ?? null,
-        file_path: f.filePath ?? null,
-        config_used: f.configUsed ?? null,
-        model_used: f.modelUsed ?? null,
-        backend_type: f.backendType ?? null,
-        execution_time: executionTime,
-        metadata: JSON.parse(serializeMetadata(f.metadata)) as Record<string, unknown>,
-      });
+      const item = eventToItem({ name: type, time, attributes, droppedAttributesCount: 0 });
+      if (item) this.onItem!(this.executionId, item);
     } catch (error) {
       log.error('item listener failed', error);
     }
