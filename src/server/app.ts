@@ -7,6 +7,7 @@ import { HttpError } from './http-error.js';
 import { healthReport, type HealthSources } from './health.js';
 import type { LiveItems } from './live-items.js';
 import { requestLog } from './request-log.js';
+import { traceLinks } from './wiring.js';
 import { executionsRouter } from './routes/executions-routes.js';
 import { pipelineRouter } from './routes/pipeline-routes.js';
 
@@ -35,8 +36,7 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
-  const traceUrl = (traceId: string) =>
-    deps.jaegerUiUrl ? `${deps.jaegerUiUrl}/trace/${traceId}` : null;
+  const traceUrl = traceLinks(deps.jaegerUiUrl);
   app.use(requestLog(deps.logger));
   app.use((_req, res, next) => {
     deps.onRequest?.(new Promise<void>((resolve) => res.once('close', resolve)));

@@ -8,7 +8,7 @@ import { FileRecordStore } from '../store/file-record-store.js';
 import { createTracing, type Tracing } from '../telemetry/tracing.js';
 import { createApp } from './app.js';
 import { LiveItems } from './live-items.js';
-import { coreDeps, recordHooks } from './wiring.js';
+import { coreDeps, recordHooks, traceLinks } from './wiring.js';
 
 const DRAIN_MILLIS = 300;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms).unref());
@@ -30,8 +30,7 @@ export async function createRuntime(config: AppConfig, logger: Logger): Promise<
   });
   const catalog = await loadCatalog(config.configsDir);
   const live = new LiveItems();
-  const traceUrl = (traceId: string) =>
-    config.jaegerUiUrl ? `${config.jaegerUiUrl}/trace/${traceId}` : null;
+  const traceUrl = traceLinks(config.jaegerUiUrl);
   const tracing = createTracing({
     serviceName: config.serviceName,
     store,
