@@ -107,6 +107,10 @@ export async function runMode(mode: Mode): Promise<Result> {
     },
     health: { store, recordPath: () => tracing!.recordExporter.stats(), otlp: null },
     live,
+    records: {
+      whenSaved: async (id) => tracing?.recordExporter.whenSaved(id) ?? 'saved',
+      discard: async (id) => tracing?.recordExporter.discard(id),
+    },
     logger: pino({ level: 'silent' }),
   });
   const server = await new Promise<Server>((resolve) => {

@@ -17,6 +17,11 @@ const int = (fallback: number) => z.coerce.number().int().positive().default(fal
 const llmKind = z.enum(['offline', 'ollama', 'openai']).default('offline');
 const mediaKind = z.enum(['offline', 'comfyui']).default('offline');
 const url = z.url({ protocol: /^https?$/ });
+const flag = (fallback: boolean) =>
+  z
+    .enum(['1', '0', 'true', 'false', 'on', 'off', 'yes', 'no'])
+    .default(fallback ? 'true' : 'false')
+    .transform((v) => ['1', 'true', 'on', 'yes'].includes(v));
 
 const EnvSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -29,6 +34,10 @@ const EnvSchema = z.object({
   MAX_INPUT_CHARS: int(2_000),
   MAX_BODY_BYTES: int(64 * 1024),
   SHUTDOWN_TIMEOUT_MS: int(10_000),
+  RECORD_FSYNC: flag(true),
+  RECORD_SPOOL_MAX: int(10_000),
+  RECORD_SAVE_WAIT_MS: int(5_000),
+  STORE_MIN_FREE_MB: z.coerce.number().min(0).default(100),
   OTEL_SERVICE_NAME: z.string().min(1).default('execution-history'),
   OTEL_TRACES_EXPORTER: z.enum(['otlp', 'none']).default('otlp'),
   OTEL_EXPORTER_OTLP_ENDPOINT: url.default('http://127.0.0.1:4318'),
@@ -66,6 +75,13 @@ export interface AppConfig {
   maxInputChars: number;
   maxBodyBytes: number;
   shutdownTimeoutMillis: number;
+  /** How records are kept: fsync, spool bound, how long an answer waits for its save. */
+  records: {
+    fsync: boolean;
+    maxPending: number;
+    saveWaitMillis: number;
+    minFreeBytes: number;
+  };
   serviceName: string;
   otlp: OtlpPathOptions | null;
   jaegerUiUrl: string | null;
@@ -123,6 +139,12 @@ export function loadConfig(env: Record<string, string | undefined> = {}): AppCon
     maxInputChars: e.MAX_INPUT_CHARS,
     maxBodyBytes: e.MAX_BODY_BYTES,
     shutdownTimeoutMillis: e.SHUTDOWN_TIMEOUT_MS,
+    records: {
+      fsync: e.RECORD_FSYNC,
+      maxPending: e.RECORD_SPOOL_MAX,
+      saveWaitMillis: e.RECORD_SAVE_WAIT_MS,
+      minFreeBytes: Math.round(e.STORE_MIN_FREE_MB * 1024 * 1024),
+    },
     serviceName: e.OTEL_SERVICE_NAME,
     otlp:
       e.OTEL_TRACES_EXPORTER === 'none'

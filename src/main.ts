@@ -1,6 +1,7 @@
 import { pino } from 'pino';
 import { ConfigError, loadConfig } from './config.js';
 import { bridgeDiag } from './server/diag-bridge.js';
+import { DirectoryLockedError } from './store/directory-lock.js';
 import { createRuntime } from './server/runtime.js';
 
 /** Starts the instrumented pipeline server from the environment; stops it on SIGTERM/SIGINT. */
@@ -17,8 +18,18 @@ async function main(): Promise<void> {
   }
   const logger = pino({ level: config.logLevel, base: { service: config.serviceName } });
   bridgeDiag(logger);
-  const runtime = await createRuntime(config, logger);
-  const server = await runtime.listen();
+  let runtime;
+  try {
+    runtime = await createRuntime(config, logger);
+  } catch (error) {
+    if (error instanceof DirectoryLockedError) {
+      process.stderr.write(`execution-history: ${error.message}\n`);
+      process.exit(3);
+    }
+    throw error;
+  }
+  const started = runtime;
+  const server = await started.listen();
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   logger.info(
@@ -39,8 +50,12 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down: finishing running pipelines, flushing traces');
-    runtime.shutdown().then(
-      () => {
+    started.shutdown().then(
+      (unsaved) => {
+        if (unsaved.length > 0) {
+          logger.error({ unsaved }, `stopped with ${unsaved.length} record(s) not saved`);
+          process.exit(1);
+        }
         logger.info('stopped');
         process.exit(0);
       },

@@ -82,6 +82,7 @@ export async function runPipeline(
     userId: request.user_id,
     sessionId: request.session_id,
     requestTimestamp: new Date().toISOString(),
+    input: { text: request.input_text, language: request.input_language },
     onItem: deps.onItem,
   });
   const ctx: RunContext = {

@@ -20,7 +20,6 @@ export function blockExplanation(catalog: Catalog, found: readonly string[]): st
 export function runStage1(ctx: RunContext): Promise<Stage1Result> {
   const { tracker, request, catalog } = ctx;
   return tracker.inStage(1, async () => {
-    tracker.logUserInput(request.input_text, { language: request.input_language });
     const started = performance.now();
     let filter = filters.get(catalog);
     if (!filter)

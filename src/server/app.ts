@@ -1,6 +1,7 @@
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 import type { PipelineDeps } from '../pipeline/pipeline-runner.js';
+import type { SaveOutcome } from '../store/record-spool.js';
 import { bearerAuth } from './auth.js';
 import { errorHandler, notFound } from './error-handler.js';
 import { HttpError } from './http-error.js';
@@ -11,11 +12,20 @@ import { traceLinks } from './wiring.js';
 import { executionsRouter } from './routes/executions-routes.js';
 import { pipelineRouter } from './routes/pipeline-routes.js';
 
+/** The record path, as the routes see it. */
+export interface RecordPath {
+  /** The outcome of a finished run's final save. */
+  whenSaved(executionId: string): Promise<SaveOutcome>;
+  /** Ends a run's recording before it is deleted. */
+  discard(executionId: string): Promise<void>;
+}
+
 /** What the HTTP app is built from. */
 export interface AppDeps {
   pipeline: PipelineDeps;
   health: HealthSources;
   live: LiveItems;
+  records: RecordPath;
   logger: Logger;
   /** Bearer token every API request must carry; none: open (loopback only, enforced by config). */
   apiToken?: string;
@@ -63,11 +73,13 @@ export function createApp(deps: AppDeps): Express {
       pipeline: deps.pipeline,
       maxInputChars: deps.maxInputChars ?? 2_000,
       traceUrl,
+      records: deps.records,
     }),
   );
   const executions = executionsRouter({
     store: deps.health.store,
     live: deps.live,
+    records: deps.records,
     mediaDir: deps.pipeline.mediaDir,
     traceUrl,
   });

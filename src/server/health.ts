@@ -1,40 +1,48 @@
+import type { StoreSpace } from '../store/file-record-store.js';
 import type { RecordStore, StoreStats } from '../store/record-store.js';
 import type { RecordExporterStats } from '../telemetry/execution-record-exporter.js';
 import type { OtlpStats } from '../telemetry/otlp-path.js';
 
 /** What `/health` reads. */
 export interface HealthSources {
-  store: RecordStore & { probeWritable?(): Promise<void> };
+  store: RecordStore & { probeWritable?(): Promise<void>; space?(): Promise<StoreSpace> };
   recordPath: () => RecordExporterStats;
   otlp: (() => OtlpStats) | null;
 }
 
-/** The health report: store writable, record path, OTLP export state with dropped spans. */
+async function attempt<T>(fn: () => Promise<T> | undefined): Promise<[T | null, string | null]> {
+  try {
+    return [(await fn()) ?? null, null];
+  } catch (error) {
+    return [null, (error as Error).message];
+  }
+}
+
+/**
+ * The health report: `degraded` while the store refuses writes or runs low on space, while
+ * records wait in the spool, or while the OTLP export fails; the store probe writes real bytes.
+ */
 export async function healthReport(sources: HealthSources) {
-  let writable = true;
-  let storeError: string | null = null;
-  let stats: StoreStats | null = null;
-  try {
-    await sources.store.probeWritable?.();
-  } catch (error) {
-    writable = false;
-    storeError = (error as Error).message;
-  }
-  try {
-    stats = await sources.store.stats();
-  } catch (error) {
-    storeError ??= (error as Error).message;
-  }
+  const [, probeError] = await attempt(() => sources.store.probeWritable?.());
+  const [stats, statsError] = await attempt<StoreStats>(() => sources.store.stats());
+  const [space] = await attempt(() => sources.store.space?.());
   const recordPath = sources.recordPath();
   const otlp = sources.otlp?.() ?? null;
-  const degraded = !writable || (otlp !== null && otlp.state === 'failing');
+  const writable = probeError === null;
+  const degraded =
+    !writable ||
+    recordPath.pending > 0 ||
+    (space?.low_space ?? false) ||
+    (otlp !== null && otlp.state === 'failing');
   return {
-    status: writable ? (degraded ? 'degraded' : 'ok') : 'failing',
+    status: degraded ? ('degraded' as const) : ('ok' as const),
     store: {
       writable,
-      error: storeError,
+      error: probeError ?? statsError,
       records: stats?.records ?? null,
       unreadable_files: stats?.unreadable ?? null,
+      free_bytes: space?.free_bytes ?? null,
+      low_space: space?.low_space ?? null,
     },
     record_path: recordPath,
     otlp: otlp ? { enabled: true, ...otlp } : { enabled: false },

@@ -19,14 +19,19 @@ export interface Runtime {
   tracing: Tracing;
   store: FileRecordStore;
   listen(): Promise<Server>;
-  /** Stops accepting, lets running requests finish, flushes both tracing paths. Idempotent. */
-  shutdown(): Promise<void>;
+  /**
+   * Stops accepting, lets running requests finish, flushes both tracing paths and the spool,
+   * releases the store; resolves with the ids of records still unsaved. Idempotent.
+   */
+  shutdown(): Promise<string[]>;
 }
 
 /** Builds everything the configuration names. */
 export async function createRuntime(config: AppConfig, logger: Logger): Promise<Runtime> {
   const store = await FileRecordStore.open(config.executionsDir, {
     warn: (m) => logger.warn({ component: 'store' }, m),
+    fsync: config.records.fsync,
+    minFreeBytes: config.records.minFreeBytes,
   });
   const catalog = await loadCatalog(config.configsDir);
   const live = new LiveItems();
@@ -36,7 +41,10 @@ export async function createRuntime(config: AppConfig, logger: Logger): Promise<
     store,
     otlp: config.otlp,
     shutdownTimeoutMillis: Math.min(5_000, config.shutdownTimeoutMillis),
-    record: recordHooks(live, traceUrl),
+    record: {
+      ...recordHooks(live, traceUrl, config.mediaDir),
+      maxPending: config.records.maxPending,
+    },
   });
   let shuttingDown = false;
   let active = 0;
@@ -49,6 +57,7 @@ export async function createRuntime(config: AppConfig, logger: Logger): Promise<
       tracing,
       mediaDir: config.mediaDir,
       live,
+      saveWaitMillis: config.records.saveWaitMillis,
     }),
     logger,
     apiToken: config.apiToken,
@@ -61,7 +70,7 @@ export async function createRuntime(config: AppConfig, logger: Logger): Promise<
       void done.then(() => (active -= 1));
     },
   });
-  let shutdownPromise: Promise<void> | undefined;
+  let shutdownPromise: Promise<string[]> | undefined;
   return {
     app,
     tracing,
@@ -88,8 +97,10 @@ export async function createRuntime(config: AppConfig, logger: Logger): Promise<
           await Promise.race([closed, sleep(Math.max(0, deadline - Date.now()))]);
           server.closeAllConnections();
         }
-        // 3. Flush both tracing paths.
-        await tracing.shutdown();
+        // 3. Flush both tracing paths and the spool (within the time left), release the store.
+        const unsaved = await tracing.shutdown();
+        await store.close();
+        return unsaved;
       })();
       return shutdownPromise;
     },

@@ -1,3 +1,5 @@
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Backends } from '../pipeline/backends/backend-registry.js';
 import type { Catalog } from '../pipeline/catalog.js';
 import type { FileRecordStore } from '../store/file-record-store.js';
@@ -12,15 +14,19 @@ export function traceLinks(base: string | null | undefined): (traceId: string) =
   return (traceId) => (base ? `${base}/trace/${traceId}` : null);
 }
 
-/** The record path's hooks for the server: trace links, and live streams ended on the final save. */
+/** The record path's hooks for the server: trace links, live streams ended with the final save, media of deleted runs removed. */
 export function recordHooks(
   live: LiveItems,
   traceUrl: (traceId: string) => string | null,
-): Pick<ExecutionRecordExporterOptions, 'traceUrl' | 'onSaved'> {
+  mediaDir?: string,
+): Pick<ExecutionRecordExporterOptions, 'traceUrl' | 'onFinished' | 'onDiscardedRunEnded'> {
   return {
     traceUrl,
-    onSaved: (record, final) =>
-      final && live.end(record.execution_id, record.status ?? 'completed'),
+    onFinished: (id, status) => live.end(id, status),
+    // Media written after a run was deleted go too.
+    onDiscardedRunEnded: (id) => {
+      if (mediaDir) void rm(join(mediaDir, id), { recursive: true, force: true }).catch(() => {});
+    },
   };
 }
 
@@ -32,7 +38,9 @@ export function coreDeps(parts: {
   tracing: Tracing;
   mediaDir: string;
   live: LiveItems;
-}): Pick<AppDeps, 'pipeline' | 'health' | 'live'> {
+  /** How long an answer waits for its record's save before it says `pending`; default 5,000 ms. */
+  saveWaitMillis?: number;
+}): Pick<AppDeps, 'pipeline' | 'health' | 'live' | 'records'> {
   const { tracing, live } = parts;
   return {
     pipeline: {
@@ -48,5 +56,9 @@ export function coreDeps(parts: {
       otlp: tracing.otlp ? () => tracing.otlp!.stats() : null,
     },
     live,
+    records: {
+      whenSaved: (id) => tracing.recordExporter.whenSaved(id, parts.saveWaitMillis),
+      discard: (id) => tracing.recordExporter.discard(id),
+    },
   };
 }

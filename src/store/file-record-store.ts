@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rm, statfs, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ExecutionRecord } from '../domain/execution-record.js';
 import { parseRecord, serializeRecord } from '../domain/record-codec.js';
-import { Limiter } from './limiter.js';
+import { DirectoryLock, isProcessAlive } from './directory-lock.js';
+import { GroupCommitWriter, syncDirectory } from './group-commit.js';
 import { indexEntry, RecordIndex, type IndexEntry } from './record-index.js';
 import {
   requireExecutionId,
@@ -24,55 +25,88 @@ export interface FileRecordStoreOptions {
   openConcurrency?: number;
   /** Record files written at once (more wait their turn, so a burst never runs out of file descriptors); default 32. */
   maxConcurrentWrites?: number;
+  /**
+   * fsync each record file before its rename and the directory after it; default true.
+   * NOTE: off, a saved record can be lost (or come back older) on a power loss or kernel crash,
+   * never on a crash of this process.
+   */
+  fsync?: boolean;
+  /** Take the directory's exclusive lock (one process per directory); default true. */
+  lock?: boolean;
+  /** Free space below which the store reports itself low; default 100 MiB. */
+  minFreeBytes?: number;
+}
+
+/** Free space of the store's file system, and whether it is below the threshold. */
+export interface StoreSpace {
+  free_bytes: number;
+  low_space: boolean;
 }
 
 const RECORD_FILE = /^(exec_\d{8}_\d{6}_[0-9a-f]{8})\.json$/;
 const TEMP_PREFIX = '.tmp-';
+/** `.tmp-<pid>-<counter>-<id>`: the owner's pid tells a crash's leftovers from live writes. */
+const TEMP_FILE = /^\.tmp-(\d+)-/;
+const PROBE_BYTES = randomBytes(4096);
 
 /**
  * One `<execution_id>.json` per run in one directory, with an in-memory index built on open and
  * kept current by save and delete. Saves are atomic (temp file + rename in the same directory)
- * and saves of one id are applied in call order.
- * NOTE: records written into the directory by another process are seen by `get`, but by `list`
- * only after the store is opened again.
+ * and durable (fsync of the file and the directory, shared by concurrent saves), and saves of one
+ * id are applied in call order. One process owns the directory (an exclusive lock file).
  */
 export class FileRecordStore implements RecordStore {
   private readonly index = new RecordIndex();
   private readonly unreadable = new Map<string, string>();
   private readonly pending = new Map<string, Promise<void>>();
-  private readonly writes: Limiter;
+  private readonly writer: GroupCommitWriter;
   private tempCounter = 0;
+  private lock: DirectoryLock | null = null;
 
   private constructor(
     readonly directory: string,
     private readonly warn: StoreWarn,
-    maxConcurrentWrites: number,
+    private readonly options: FileRecordStoreOptions,
   ) {
-    this.writes = new Limiter(maxConcurrentWrites);
+    this.writer = new GroupCommitWriter({
+      directory,
+      fsync: options.fsync ?? true,
+      maxConcurrentWrites: options.maxConcurrentWrites ?? 32,
+    });
   }
 
-  /** Opens (creating if needed) the store in `directory` and indexes every record in it. */
+  /**
+   * Opens (creating if needed) the store in `directory`, takes its lock and indexes every record
+   * in it; throws `DirectoryLockedError` when another live process owns the directory.
+   */
   static async open(
     directory: string,
     options: FileRecordStoreOptions = {},
   ): Promise<FileRecordStore> {
-    const store = new FileRecordStore(
-      directory,
-      options.warn ?? (() => {}),
-      options.maxConcurrentWrites ?? 32,
-    );
+    const store = new FileRecordStore(directory, options.warn ?? (() => {}), options);
     await mkdir(directory, { recursive: true });
-    await store.scan(options.openConcurrency ?? 32);
+    if (options.lock ?? true) store.lock = await DirectoryLock.acquire(directory);
+    try {
+      await store.scan(options.openConcurrency ?? 32);
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
     return store;
+  }
+
+  /** Releases the directory's lock (saves under way finish first); idempotent. */
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.pending.values()]);
+    await this.lock?.release();
+    this.lock = null;
   }
 
   async save(record: ExecutionRecord): Promise<void> {
     const id = requireExecutionId(record.execution_id);
     const text = serializeRecord(record);
     const previous = this.pending.get(id) ?? Promise.resolve();
-    const next = previous
-      .catch(() => {})
-      .then(() => this.writes.run(() => this.write(id, text, record)));
+    const next = previous.catch(() => {}).then(() => this.write(id, text, record));
     this.pending.set(id, next);
     try {
       await next;
@@ -107,6 +141,7 @@ export class FileRecordStore implements RecordStore {
       return this.index.remove(id) !== undefined;
     }
     this.index.remove(id);
+    if (this.options.fsync ?? true) await syncDirectory(this.directory);
     return true;
   }
 
@@ -124,25 +159,38 @@ export class FileRecordStore implements RecordStore {
     };
   }
 
-  /** Checks that the directory takes writes (creates and removes a probe file). */
+  /**
+   * Checks that the directory takes writes: writes 4 KiB of real bytes (fsynced, as records
+   * are), then removes them; throws when it cannot (a full disk, a directory gone).
+   */
   async probeWritable(): Promise<void> {
-    const probe = join(this.directory, `${TEMP_PREFIX}probe-${randomBytes(4).toString('hex')}`);
-    await writeFile(probe, '');
-    await unlink(probe);
+    const probe = join(this.directory, this.tempName('probe'));
+    try {
+      const handle = await open(probe, 'wx');
+      try {
+        await handle.writeFile(PROBE_BYTES);
+        if (this.options.fsync ?? true) await handle.datasync();
+      } finally {
+        await handle.close();
+      }
+    } finally {
+      await unlink(probe).catch(() => {});
+    }
+  }
+
+  /** Free space of the directory's file system. */
+  async space(): Promise<StoreSpace> {
+    const fs = await statfs(this.directory);
+    const free = Number(fs.bavail) * Number(fs.bsize);
+    return { free_bytes: free, low_space: free < (this.options.minFreeBytes ?? 100 * 1024 * 1024) };
+  }
+
+  private tempName(id: string): string {
+    return `${TEMP_PREFIX}${process.pid}-${(this.tempCounter += 1)}-${id}`;
   }
 
   private async write(id: string, text: string, record: ExecutionRecord): Promise<void> {
-    const temp = join(
-      this.directory,
-      `${TEMP_PREFIX}${id}-${process.pid}-${(this.tempCounter += 1)}`,
-    );
-    try {
-      await writeFile(temp, text, { encoding: 'utf8', flag: 'wx' });
-      await rename(temp, this.pathOf(id));
-    } catch (error) {
-      await rm(temp, { force: true }).catch(() => {});
-      throw error;
-    }
+    await this.writer.write(join(this.directory, this.tempName(id)), this.pathOf(id), text);
     this.index.put(indexEntry(record, Buffer.byteLength(text)));
     this.unreadable.delete(`${id}.json`);
   }
@@ -170,7 +218,10 @@ export class FileRecordStore implements RecordStore {
   private async load(name: string): Promise<IndexEntry | undefined> {
     const path = join(this.directory, name);
     if (name.startsWith(TEMP_PREFIX)) {
-      await rm(path, { force: true }).catch(() => {}); // left by a crash mid-save
+      // Left by a crash mid-save: removed only when its owner is dead.
+      const owner = Number(TEMP_FILE.exec(name)?.[1]);
+      if (owner !== process.pid && !isProcessAlive(owner))
+        await rm(path, { force: true }).catch(() => {});
       return undefined;
     }
     if (name.startsWith('.')) return undefined;

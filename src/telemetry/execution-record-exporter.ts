@@ -3,85 +3,88 @@ import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { ExecutionRecord } from '../domain/execution-record.js';
 import type { RecordStore } from '../store/record-store.js';
-import { ATTR_EXECUTION_ID, ATTR_SPAN_ROLE, ROLE_ITERATION, ROLE_RUN } from './attributes.js';
+import {
+  RecordSpool,
+  type RecordSpoolOptions,
+  type SaveOutcome,
+  type SpoolStats,
+} from '../store/record-spool.js';
+import { RunBuffer, type RunBufferOptions } from './run-buffer.js';
 import { mergeItems, spansToItems, spansToRecord } from './span-to-record.js';
 
 const log = diag.createComponentLogger({ namespace: 'execution-record-exporter' });
 
 /** Options of `ExecutionRecordExporter`. */
-export interface ExecutionRecordExporterOptions {
+export interface ExecutionRecordExporterOptions
+  extends RunBufferOptions, Omit<RecordSpoolOptions, 'onLanded'> {
   store: RecordStore;
-  /** Delay before a checkpoint (`incomplete`) save after a stage ends; default 50 ms. */
-  checkpointDelayMillis?: number;
-  /** A run whose run span has not ended after this long is saved as `incomplete` and dropped from memory; default 15 min. */
-  incompleteRunTimeoutMillis?: number;
-  /** Runs held in memory at most; the oldest is saved as `incomplete` and dropped past it; default 10,000. */
-  maxBufferedRuns?: number;
-  /** Finished run ids remembered to merge late spans into the saved record; default 10,000. */
-  maxFinishedRunsRemembered?: number;
   /** Builds the link to a trace in Jaeger's UI; default: no link. */
   traceUrl?: (traceId: string) => string | null;
-  /** Told of every record saved (final or checkpoint); must not throw. */
+  /** Told of every record that landed in the store (final or checkpoint); must not throw. */
   onSaved?: (record: ExecutionRecord, final: boolean) => void;
+  /** Told once per run when its final record is saved, held for retry or discarded; must not throw. */
+  onFinished?: (executionId: string, status: string, outcome: SaveOutcome) => void;
+  /** Told when a discarded (deleted) run's last span ended, so its media can go again. */
+  onDiscardedRunEnded?: (executionId: string) => void;
+  /** How long shutdown retries held records; default 5,000 ms. */
+  shutdownFlushMillis?: number;
 }
 
 /** Counters for health checks. */
-export interface RecordExporterStats {
+export interface RecordExporterStats extends SpoolStats {
   records_saved: number;
   checkpoints_saved: number;
   late_spans_merged: number;
   runs_evicted: number;
-  save_failures: number;
   buffered_runs: number;
-  last_error: string | null;
-  last_error_at: string | null;
 }
 
-interface RunBuffer {
-  id: string;
-  spans: ReadableSpan[];
-  lastSeenMillis: number;
-  checkpoint?: NodeJS.Timeout;
-}
+/** How long a final save's outcome is kept for `whenSaved` when nobody asked yet. */
+const OUTCOME_KEEP_MILLIS = 60_000;
 
 /**
- * Assembles each run's ExecutionRecord from its spans and saves it through a `RecordStore`.
- * Spans are grouped by execution id; a stage end schedules an `incomplete` checkpoint, the run
- * span's end saves the final record; spans arriving after that are merged into the saved record.
+ * Assembles each run's ExecutionRecord from its spans and saves it: the run buffer decides when
+ * (checkpoints at stage ends, the final record at the run span's end), the pure transform builds
+ * the record, the spool saves it so that none is lost silently.
  */
 export class ExecutionRecordExporter implements SpanExporter {
-  private readonly runs = new Map<string, RunBuffer>();
-  private readonly finished = new Set<string>();
+  readonly spool: RecordSpool;
+  private readonly buffer: RunBuffer;
   private readonly inFlight = new Set<Promise<unknown>>();
-  /** The last save of each finished run still under way, so late merges apply after it. */
-  private readonly lastSave = new Map<string, Promise<void>>();
-  private readonly sweeper: NodeJS.Timeout;
+  /** The final save of each run, serialising late merges after it. */
+  private readonly finals = new Map<string, Promise<SaveOutcome>>();
   private isShutdown = false;
-  private shutdownPromise: Promise<void> | undefined;
-  private readonly counters: Omit<RecordExporterStats, 'buffered_runs'> = {
+  private shutdownPromise: Promise<string[]> | undefined;
+  private readonly counters = {
     records_saved: 0,
     checkpoints_saved: 0,
     late_spans_merged: 0,
     runs_evicted: 0,
-    save_failures: 0,
-    last_error: null,
-    last_error_at: null,
   };
-  private readonly checkpointDelayMillis: number;
-  private readonly timeoutMillis: number;
-  private readonly maxRuns: number;
-  private readonly maxFinished: number;
 
   constructor(private readonly options: ExecutionRecordExporterOptions) {
-    this.checkpointDelayMillis = options.checkpointDelayMillis ?? 50;
-    this.timeoutMillis = options.incompleteRunTimeoutMillis ?? 15 * 60_000;
-    this.maxRuns = options.maxBufferedRuns ?? 10_000;
-    this.maxFinished = options.maxFinishedRunsRemembered ?? 10_000;
-    this.sweeper = setInterval(
-      () => this.sweep(),
-      Math.min(60_000, Math.max(10, this.timeoutMillis / 4)),
+    this.spool = new RecordSpool(options.store, {
+      ...options,
+      onLanded: (record, final) => {
+        if (final) this.counters.records_saved += 1;
+        else this.counters.checkpoints_saved += 1;
+        options.onSaved?.(record, final);
+      },
+    });
+    this.buffer = new RunBuffer(
+      {
+        checkpoint: (id, spans) => this.save(id, () => this.assemble(spans, 'incomplete'), false),
+        finish: (id, spans) => this.finish(id, spans),
+        late: (id, spans) => this.mergeLate(id, spans),
+        evict: (id, spans) => {
+          this.counters.runs_evicted += 1;
+          log.warn(`run ${id} saved as incomplete and dropped from memory`);
+          return this.save(id, () => this.assemble(spans, 'incomplete'), false);
+        },
+        discarded: (id, ended) => ended && this.options.onDiscardedRunEnded?.(id),
+      },
+      options,
     );
-    this.sweeper.unref();
   }
 
   export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
@@ -103,13 +106,18 @@ export class ExecutionRecordExporter implements SpanExporter {
       return;
     }
     try {
-      const saves = this.accept(spans);
-      if (saves.length === 0) {
-        done({ code: ExportResultCode.SUCCESS });
-        return;
-      }
-      Promise.all(saves).then(
-        () => done({ code: ExportResultCode.SUCCESS }),
+      Promise.all(this.buffer.accept(spans).map((s) => this.track(s))).then(
+        (outcomes) => {
+          const unsaved = outcomes.filter((o) => o === 'pending' || o === 'failed').length;
+          done(
+            unsaved === 0
+              ? { code: ExportResultCode.SUCCESS }
+              : {
+                  code: ExportResultCode.FAILED,
+                  error: new Error(this.spool.stats().last_error ?? 'record not saved'),
+                },
+          );
+        },
         (error: unknown) =>
           done({
             code: ExportResultCode.FAILED,
@@ -117,174 +125,118 @@ export class ExecutionRecordExporter implements SpanExporter {
           }),
       );
     } catch (error) {
-      this.failed(error);
+      log.error('could not take spans', error);
       done({ code: ExportResultCode.FAILED, error: error as Error });
     }
   }
 
-  /** Saves pending checkpoints now and waits for every save under way. */
-  async forceFlush(): Promise<void> {
-    for (const run of this.runs.values()) {
-      if (run.checkpoint) {
-        clearTimeout(run.checkpoint);
-        run.checkpoint = undefined;
-        void this.track(this.saveCheckpoint(run));
-      }
+  /**
+   * The outcome of the run's final save (once its run span has ended): `saved`, `pending` (held
+   * for retry), `discarded` or `failed`; `pending` when it does not settle within `waitMillis`.
+   */
+  async whenSaved(executionId: string, waitMillis = 5_000): Promise<SaveOutcome> {
+    if (this.spool.isDiscarded(executionId)) return 'discarded';
+    const final = this.finals.get(executionId);
+    if (!final) return this.spool.held(executionId) ? 'pending' : 'saved';
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<SaveOutcome>((resolve) => {
+      timer = setTimeout(() => resolve('pending'), waitMillis);
+    });
+    try {
+      return await Promise.race([final, late]);
+    } finally {
+      clearTimeout(timer);
     }
+  }
+
+  /** Ends a run's recording: its later spans and saves are dropped (it is being deleted). */
+  async discard(executionId: string): Promise<void> {
+    this.buffer.discard(executionId);
+    await this.spool.discard(executionId);
+  }
+
+  /** Saves pending checkpoints now and waits for every save under way (held records stay held). */
+  async forceFlush(): Promise<void> {
+    this.buffer.flushCheckpoints().forEach((s) => void this.track(s));
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
   }
 
-  /** Flushes, saves every run still open as `incomplete`, and refuses later exports. Idempotent. */
-  shutdown(): Promise<void> {
+  /**
+   * Flushes, saves every run still open as `incomplete`, retries held records for
+   * `shutdownFlushMillis` and refuses later exports; resolves with the ids still unsaved (each
+   * logged). Idempotent.
+   */
+  drain(): Promise<string[]> {
     this.shutdownPromise ??= (async () => {
+      const deadline = Date.now() + (this.options.shutdownFlushMillis ?? 5_000);
       await this.forceFlush();
       this.isShutdown = true;
-      clearInterval(this.sweeper);
-      for (const run of [...this.runs.values()]) void this.track(this.evict(run));
+      this.buffer.evictAll().forEach((s) => void this.track(s));
       while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+      const unsaved = await this.spool.flush(deadline);
+      this.spool.stop();
+      for (const id of unsaved) log.error(`record ${id} NOT SAVED at shutdown`);
+      return unsaved;
     })();
     return this.shutdownPromise;
   }
 
+  /** `drain()`, for the `SpanExporter` contract. */
+  async shutdown(): Promise<void> {
+    await this.drain();
+  }
+
   stats(): RecordExporterStats {
-    return { ...this.counters, buffered_runs: this.runs.size };
+    return { ...this.counters, ...this.spool.stats(), buffered_runs: this.buffer.size };
   }
 
-  private accept(spans: readonly ReadableSpan[]): Promise<unknown>[] {
-    const groups = new Map<string, ReadableSpan[]>();
-    for (const span of spans) {
-      const id = span.attributes[ATTR_EXECUTION_ID];
-      if (typeof id !== 'string') continue; // not a tracker span
-      const group = groups.get(id);
-      if (group) group.push(span);
-      else groups.set(id, [span]);
-    }
-    const saves: Promise<unknown>[] = [];
-    for (const [id, group] of groups) {
-      if (this.finished.has(id)) {
-        saves.push(this.track(this.mergeLate(id, group)));
-        continue;
+  private finish(id: string, spans: readonly ReadableSpan[]): Promise<SaveOutcome> {
+    let status = 'completed';
+    const final = this.save(
+      id,
+      () => {
+        const record = this.assemble(spans);
+        status = record.status ?? 'completed';
+        return record;
+      },
+      true,
+    );
+    this.finals.set(id, final);
+    void final.then((outcome) => {
+      try {
+        this.options.onFinished?.(id, status, outcome);
+      } catch (error) {
+        log.error('onFinished listener threw', error);
       }
-      const run = this.bufferOf(id);
-      run.spans.push(...group);
-      run.lastSeenMillis = Date.now();
-      if (group.some((s) => s.attributes[ATTR_SPAN_ROLE] === ROLE_RUN)) {
-        saves.push(this.track(this.finish(run)));
-      } else if (
-        !run.checkpoint &&
-        group.some((s) => s.attributes[ATTR_SPAN_ROLE] !== ROLE_ITERATION)
-      ) {
-        run.checkpoint = setTimeout(() => {
-          run.checkpoint = undefined;
-          void this.track(this.saveCheckpoint(run));
-        }, this.checkpointDelayMillis);
-        run.checkpoint.unref();
-      }
-    }
-    return saves;
-  }
-
-  private bufferOf(id: string): RunBuffer {
-    let run = this.runs.get(id);
-    if (!run) {
-      run = { id, spans: [], lastSeenMillis: Date.now() };
-      this.runs.set(id, run);
-      while (this.runs.size > this.maxRuns) {
-        const oldest = this.runs.values().next().value!;
-        log.warn(`more than ${this.maxRuns} runs in progress: saving ${oldest.id} as incomplete`);
-        void this.track(this.evict(oldest));
-      }
-    }
-    return run;
-  }
-
-  private async finish(run: RunBuffer): Promise<void> {
-    if (run.checkpoint) clearTimeout(run.checkpoint);
-    this.runs.delete(run.id);
-    this.rememberFinished(run.id);
-    await this.serial(run.id, () => this.save(this.assemble(run.spans), true));
-  }
-
-  private async saveCheckpoint(run: RunBuffer): Promise<void> {
-    if (this.runs.get(run.id) !== run) return; // finished meanwhile
-    await this.save(this.assemble(run.spans, 'incomplete'), false);
-  }
-
-  private async evict(run: RunBuffer): Promise<void> {
-    if (run.checkpoint) clearTimeout(run.checkpoint);
-    this.runs.delete(run.id);
-    this.counters.runs_evicted += 1;
-    try {
-      await this.save(this.assemble(run.spans, 'incomplete'), false);
-    } catch (error) {
-      log.warn(`run ${run.id} evicted without a record: ${(error as Error).message}`);
-    }
-  }
-
-  private mergeLate(id: string, spans: ReadableSpan[]): Promise<void> {
-    return this.serial(id, async () => {
-      const saved = await this.options.store.get(id);
-      if (!saved) throw new Error(`late spans for run ${id}, whose record is missing`);
-      this.counters.late_spans_merged += spans.length;
-      await this.save({ ...saved, items: mergeItems(saved.items, spansToItems(spans)) }, true);
+      setTimeout(() => {
+        if (this.finals.get(id) === final) this.finals.delete(id);
+      }, OUTCOME_KEEP_MILLIS).unref();
     });
+    return final;
   }
 
-  /** Runs `fn` after the previous final save or merge of the same run. */
-  private serial(id: string, fn: () => Promise<void>): Promise<void> {
-    const next = (this.lastSave.get(id) ?? Promise.resolve()).catch(() => {}).then(fn);
-    this.lastSave.set(id, next);
-    const forget = (): void => {
-      if (this.lastSave.get(id) === next) this.lastSave.delete(id);
-    };
-    next.then(forget, forget);
-    return next;
+  private mergeLate(id: string, spans: readonly ReadableSpan[]): Promise<SaveOutcome> {
+    const previous = this.finals.get(id) ?? Promise.resolve<SaveOutcome>('saved');
+    const merged = previous.then(async () => {
+      const saved = this.spool.held(id) ?? (await this.options.store.get(id));
+      if (!saved) {
+        log.warn(`late spans for run ${id}, whose record is missing; dropped`);
+        return 'failed' as const;
+      }
+      this.counters.late_spans_merged += spans.length;
+      const record = { ...saved, items: mergeItems(saved.items, spansToItems(spans)) };
+      return this.save(id, () => record, true);
+    });
+    this.finals.set(id, merged);
+    return merged;
+  }
+
+  private save(id: string, build: () => ExecutionRecord, final: boolean): Promise<SaveOutcome> {
+    return this.spool.save(id, build, final);
   }
 
   private assemble(spans: readonly ReadableSpan[], status?: string): ExecutionRecord {
-    try {
-      return spansToRecord(spans, { status, traceUrl: this.options.traceUrl });
-    } catch (error) {
-      this.failed(error);
-      throw error;
-    }
-  }
-
-  private async save(record: ExecutionRecord, final: boolean): Promise<void> {
-    try {
-      await this.options.store.save(record);
-    } catch (error) {
-      this.failed(error);
-      throw error;
-    }
-    if (final) this.counters.records_saved += 1;
-    else this.counters.checkpoints_saved += 1;
-    try {
-      this.options.onSaved?.(record, final);
-    } catch (error) {
-      log.error('onSaved listener threw', error);
-    }
-  }
-
-  private rememberFinished(id: string): void {
-    this.finished.add(id);
-    if (this.finished.size > this.maxFinished) {
-      this.finished.delete(this.finished.values().next().value!);
-    }
-  }
-
-  private sweep(): void {
-    const cutoff = Date.now() - this.timeoutMillis;
-    for (const run of [...this.runs.values()]) {
-      if (run.lastSeenMillis < cutoff) void this.track(this.evict(run));
-    }
-  }
-
-  private failed(error: unknown): void {
-    this.counters.save_failures += 1;
-    this.counters.last_error = error instanceof Error ? error.message : String(error);
-    this.counters.last_error_at = new Date().toISOString();
-    log.error('could not save an execution record', error);
+    return spansToRecord(spans, { status, traceUrl: this.options.traceUrl });
   }
 
   private track<T>(promise: Promise<T>): Promise<T> {

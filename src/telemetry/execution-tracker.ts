@@ -4,7 +4,13 @@ import { OUTPUT_ITEM_TYPE } from '../domain/item-type.js';
 import type { OutputMediaType } from '../domain/media-type.js';
 import { hrNow } from './clock.js';
 import type { OutputInput, SafetyCheckInput, StepInfo } from './item-inputs.js';
-import { log, TrackerCore, type ErrorPlace, type ExecutionTrackerOptions } from './tracker-core.js';
+import {
+  log,
+  TrackerCore,
+  userInputFields,
+  type ErrorPlace,
+  type ExecutionTrackerOptions,
+} from './tracker-core.js';
 
 export type { BackendCall, BackendUsage } from './backend-span.js';
 export type { ErrorPlace, ExecutionTrackerOptions, ItemListener } from './tracker-core.js';
@@ -50,16 +56,7 @@ export class ExecutionTracker extends TrackerCore {
     text: string,
     options: { language?: string; metadata?: Record<string, unknown> } = {},
   ): void {
-    this.item('user_input_text', {
-      stage: 1,
-      mediaType: 'text',
-      content: text,
-      metadata: {
-        input_language: options.language ?? 'de',
-        char_count: [...text].length,
-        ...options.metadata,
-      },
-    });
+    this.item('user_input_text', userInputFields(text, options.language, options.metadata));
   }
 
   logUserInputImage(filePath: string, info: StepInfo = {}): void {

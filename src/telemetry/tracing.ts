@@ -47,8 +47,8 @@ export interface Tracing {
   startRun(options: Omit<ExecutionTrackerOptions, 'tracer' | 'maxEventsPerSpan'>): ExecutionTracker;
   /** Flushes both paths (the OTLP path within the shutdown time limit). */
   forceFlush(): Promise<void>;
-  /** Flushes and stops both paths; idempotent. */
-  shutdown(): Promise<void>;
+  /** Flushes and stops both paths; resolves with the ids of records still unsaved. Idempotent. */
+  shutdown(): Promise<string[]>;
 }
 
 let contextManagerReady = false;
@@ -87,7 +87,12 @@ function within<T>(promise: Promise<T>, millis: number, what: string): Promise<v
 export function createTracing(options: TracingOptions): Tracing {
   ensureContextManager();
   const maxEventsPerSpan = options.maxEventsPerSpan ?? 1_024;
-  const recordExporter = new ExecutionRecordExporter({ ...options.record, store: options.store });
+  const limit = options.shutdownTimeoutMillis ?? 5_000;
+  const recordExporter = new ExecutionRecordExporter({
+    shutdownFlushMillis: limit,
+    ...options.record,
+    store: options.store,
+  });
   const otlp = options.otlp ? new OtlpPath(options.otlp) : null;
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({
@@ -101,8 +106,7 @@ export function createTracing(options: TracingOptions): Tracing {
       ...(options.extraProcessors ?? []),
     ],
   });
-  const limit = options.shutdownTimeoutMillis ?? 5_000;
-  let shutdownPromise: Promise<void> | undefined;
+  let shutdownPromise: Promise<string[]> | undefined;
   const tracer = provider.getTracer(TRACER_NAME);
   return {
     tracer,
@@ -119,7 +123,7 @@ export function createTracing(options: TracingOptions): Tracing {
       shutdownPromise ??= (async () => {
         await recordExporter.forceFlush();
         await within(provider.shutdown(), limit, 'tracer provider shutdown');
-        await recordExporter.shutdown();
+        return recordExporter.drain();
       })();
       return shutdownPromise;
     },

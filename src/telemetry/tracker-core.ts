@@ -49,7 +49,26 @@ export interface ExecutionTrackerOptions {
   maxEventsPerSpan?: number;
   /** Parent of the run span; default the active context. */
   parentContext?: Context;
+  /**
+   * The child's text: recorded as `user_input_text` with `pipeline_start`, on the start span,
+   * so the run's first checkpoint holds it; default none (log it with `logUserInput`).
+   */
+  input?: { text: string; language?: string };
   onItem?: ItemListener;
+}
+
+/** The fields of a `user_input_text` item. */
+export function userInputFields(
+  text: string,
+  language = 'de',
+  metadata: Record<string, unknown> = {},
+): ItemFields {
+  return {
+    stage: 1,
+    mediaType: 'text',
+    content: text,
+    metadata: { input_language: language, char_count: [...text].length, ...metadata },
+  };
 }
 
 /** Where a failure happened: its stage and, inside a loop or iteration, which one. */
@@ -163,6 +182,12 @@ export class TrackerCore {
         user_id: options.userId ?? 'anonymous',
       },
     });
+    if (options.input)
+      this.emit(
+        startSpan,
+        'user_input_text',
+        userInputFields(options.input.text, options.input.language),
+      );
     start.end(hrNow());
   }
 

@@ -20,7 +20,7 @@ describe('store failures', () => {
     await ctx.tracing.recordExporter.forceFlush();
     const sick = await request(ctx.app).get('/health');
     expect(sick.status).toBe(503);
-    expect(sick.body).toMatchObject({ status: 'failing', store: { writable: false } });
+    expect(sick.body).toMatchObject({ status: 'degraded', store: { writable: false } });
     expect(sick.body.record_path.save_failures).toBeGreaterThan(0);
     expect(sick.body.record_path.last_error).toMatch(/ENOTDIR|EEXIST|ENOENT/);
 

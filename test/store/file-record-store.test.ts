@@ -7,13 +7,16 @@ import { LEGACY_DIR, legacyRecordFiles } from '../helpers/legacy-fixtures.js';
 import { buildRecord } from '../helpers/record-builder.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
+/** The directory's files less the store's lock file. */
+const recordFiles = async (dir: string) => (await readdir(dir)).filter((f) => f !== '.lock');
+
 describe('FileRecordStore', () => {
   it('saves one <execution_id>.json and reads it back', async () => {
     const dir = await tempDir();
     const store = await FileRecordStore.open(dir);
     const record = buildRecord();
     await store.save(record);
-    expect(await readdir(dir)).toEqual([`${record.execution_id}.json`]);
+    expect(await recordFiles(dir)).toEqual([`${record.execution_id}.json`]);
     expect(await store.get(record.execution_id)).toEqual(record);
   });
 
@@ -38,7 +41,7 @@ describe('FileRecordStore', () => {
     const saved = await store.get(record.execution_id);
     expect(saved?.total_execution_time).toBe(19);
     expect(saved?.status).toBe('completed');
-    expect(await readdir(dir)).toEqual([`${record.execution_id}.json`]);
+    expect(await recordFiles(dir)).toEqual([`${record.execution_id}.json`]);
     expect((await store.stats()).records).toBe(1);
   });
 
@@ -47,7 +50,8 @@ describe('FileRecordStore', () => {
     const store = await FileRecordStore.open(dir);
     const records = Array.from({ length: 300 }, () => buildRecord());
     await Promise.all(records.map((r) => store.save(r)));
-    expect((await readdir(dir)).length).toBe(300);
+    expect((await recordFiles(dir)).length).toBe(300);
+    await store.close();
     const reopened = await FileRecordStore.open(dir);
     expect((await reopened.list({ limit: 1000 })).total).toBe(300);
     // Opening builds the same newest-first order as saving one by one.
@@ -174,7 +178,7 @@ describe('FileRecordStore', () => {
     const dir = await tempDir();
     await writeFile(join(dir, '.tmp-exec_20260101_000000_00000001-abcd'), '{"half":');
     const store = await FileRecordStore.open(dir);
-    expect(await readdir(dir)).toEqual([]);
+    expect(await recordFiles(dir)).toEqual([]);
     expect((await store.stats()).unreadable).toBe(0);
   });
 });

@@ -90,7 +90,13 @@ describe('ExecutionRecordExporter contract', () => {
     expect(results).toHaveLength(1);
     expect(results[0]!.code).toBe(ExportResultCode.FAILED);
     expect(results[0]!.error?.message).toBe('disk full');
-    expect(exporter.stats()).toMatchObject({ save_failures: 1, last_error: 'disk full' });
+    // The start span's checkpoint failed too; the run's newest state is held for retry.
+    expect(exporter.stats()).toMatchObject({
+      save_failures: 2,
+      last_error: 'disk full',
+      pending: 1,
+    });
+    exporter.spool.stop();
   });
 
   it('returns FAILED after shutdown, and a second shutdown is harmless', async () => {

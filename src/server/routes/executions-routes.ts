@@ -1,10 +1,11 @@
 import { Router, type Response } from 'express';
-import { rm } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { isExecutionId } from '../../domain/execution-id.js';
 import type { ExecutionRecord } from '../../domain/execution-record.js';
 import type { RecordStore } from '../../store/record-store.js';
 import { recordToJsonLine, recordToXml } from '../export-formats.js';
+import type { RecordPath } from '../app.js';
 import { HttpError } from '../http-error.js';
 import type { LiveEvent, LiveItems } from '../live-items.js';
 import { ListQuerySchema, parseListQuery, toRecordQuery } from './list-query.js';
@@ -13,6 +14,7 @@ import { ListQuerySchema, parseListQuery, toRecordQuery } from './list-query.js'
 export interface ExecutionsRouteOptions {
   store: RecordStore;
   live: LiveItems;
+  records: RecordPath;
   mediaDir: string;
   traceUrl: (traceId: string) => string | null;
 }
@@ -85,10 +87,20 @@ export function executionsRouter(options: ExecutionsRouteOptions): Router {
     res.json(withLink(await load(req.params.id)));
   });
 
+  // Delete means gone: a running run's recording ends first (its later saves are dropped), then
+  // the record and the media go; media of a run whose record is missing can still be deleted.
   router.delete('/:id', async (req, res) => {
     const id = checkId(req.params.id);
-    if (!(await store.delete(id))) throw new HttpError(404, 'not_found', `no execution ${id}`);
-    await rm(join(options.mediaDir, id), { recursive: true, force: true });
+    await options.records.discard(id);
+    const media = join(options.mediaDir, id);
+    const hadMedia = await stat(media).then(
+      () => true,
+      () => false,
+    );
+    const hadRecord = await store.delete(id);
+    await rm(media, { recursive: true, force: true });
+    if (!hadRecord && !hadMedia) throw new HttpError(404, 'not_found', `no execution ${id}`);
+    live.end(id, 'deleted');
     res.status(204).end();
   });
 

@@ -7,6 +7,7 @@ import {
   UnknownConfigError,
   type PipelineDeps,
 } from '../../pipeline/pipeline-runner.js';
+import type { RecordPath } from '../app.js';
 import { HttpError } from '../http-error.js';
 
 /** Options of `pipelineRouter`. */
@@ -14,11 +15,15 @@ export interface PipelineRouteOptions {
   pipeline: PipelineDeps;
   maxInputChars: number;
   traceUrl: (traceId: string) => string | null;
+  records: RecordPath;
 }
 
 const STATUS_CODE = { completed: 200, blocked: 200, failed: 502 } as const;
 
-/** `POST /api/schema/pipeline/execute`: validates the body, runs the pipeline, answers. */
+/**
+ * `POST /api/schema/pipeline/execute`: validates the body, runs the pipeline and answers once the
+ * run's final record is saved (`record: "saved"`) or held for retry (`record: "pending"`).
+ */
 export function pipelineRouter(options: PipelineRouteOptions): Router {
   const schema = pipelineRequestSchema(options.maxInputChars);
   const router = Router();
@@ -46,8 +51,9 @@ export function pipelineRouter(options: PipelineRouteOptions): Router {
     }
     const result = await runPipeline(parsed.data, options.pipeline);
     res.locals.executionId = result.execution_id;
+    const record = await options.records.whenSaved(result.execution_id);
     const status = result.blocked_message ? 403 : STATUS_CODE[result.status];
-    res.status(status).json({ ...result, trace_url: options.traceUrl(result.trace_id) });
+    res.status(status).json({ ...result, record, trace_url: options.traceUrl(result.trace_id) });
   });
   return router;
 }

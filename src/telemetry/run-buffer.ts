@@ -1,0 +1,180 @@
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { ATTR_EXECUTION_ID, ATTR_SPAN_ROLE, ROLE_BACKEND, ROLE_RUN } from './attributes.js';
+
+/** What the buffer asks its owner to do with a run's spans. */
+export interface RunBufferSink {
+  /** A stage of the run ended: save what it has so far (`incomplete`). */
+  checkpoint(id: string, spans: readonly ReadableSpan[]): Promise<unknown>;
+  /** The run span ended: save the final record. */
+  finish(id: string, spans: readonly ReadableSpan[]): Promise<unknown>;
+  /** Spans of a run already finished. */
+  late(id: string, spans: readonly ReadableSpan[]): Promise<unknown>;
+  /** A run dropped from memory before it ended (too old, too many runs, shutdown). */
+  evict(id: string, spans: readonly ReadableSpan[]): Promise<unknown>;
+  /** Spans of a run that was discarded (deleted while it ran); `ended` once its run span ended. */
+  discarded?(id: string, ended: boolean): void;
+}
+
+/** Options of `RunBuffer`. */
+export interface RunBufferOptions {
+  /** Delay before a checkpoint after a stage ends (stage ends within it share one); default 0. */
+  checkpointDelayMillis?: number;
+  /** A run not seen for this long is evicted; default 15 min. */
+  incompleteRunTimeoutMillis?: number;
+  /** Runs held at most; the oldest is evicted past it; default 10,000. */
+  maxBufferedRuns?: number;
+  /** Finished run ids remembered for late spans; default 10,000. */
+  maxFinishedRunsRemembered?: number;
+}
+
+interface Run {
+  id: string;
+  spans: ReadableSpan[];
+  lastSeenMillis: number;
+  timer?: NodeJS.Timeout;
+}
+
+/** Bounded insertion-ordered set: the oldest id goes past `max`. */
+class RecentIds {
+  private readonly ids = new Set<string>();
+  constructor(private readonly max: number) {}
+  add(id: string): void {
+    this.ids.delete(id);
+    this.ids.add(id);
+    if (this.ids.size > this.max) this.ids.delete(this.ids.values().next().value!);
+  }
+  has(id: string): boolean {
+    return this.ids.has(id);
+  }
+}
+
+/**
+ * Groups ended spans by run (the `execution.id` attribute) and decides when a run's record is
+ * saved: a checkpoint at each stage end (the start span's end included), the final record at the
+ * run span's end, late merges after it; runs that never end are evicted by age and by count.
+ */
+export class RunBuffer {
+  private readonly runs = new Map<string, Run>();
+  private readonly finished: RecentIds;
+  private readonly discardedIds = new RecentIds(10_000);
+  private readonly sweeper: NodeJS.Timeout;
+  private readonly delay: number;
+  private readonly timeoutMillis: number;
+  private readonly maxRuns: number;
+
+  constructor(
+    private readonly sink: RunBufferSink,
+    options: RunBufferOptions = {},
+  ) {
+    this.delay = options.checkpointDelayMillis ?? 0;
+    this.timeoutMillis = options.incompleteRunTimeoutMillis ?? 15 * 60_000;
+    this.maxRuns = options.maxBufferedRuns ?? 10_000;
+    this.finished = new RecentIds(options.maxFinishedRunsRemembered ?? 10_000);
+    this.sweeper = setInterval(
+      () => this.sweep(),
+      Math.min(60_000, Math.max(10, this.timeoutMillis / 4)),
+    );
+    this.sweeper.unref();
+  }
+
+  /** Takes ended spans; returns the saves they started (spans of no run are ignored). */
+  accept(spans: readonly ReadableSpan[]): Promise<unknown>[] {
+    const groups = new Map<string, ReadableSpan[]>();
+    for (const span of spans) {
+      const id = span.attributes[ATTR_EXECUTION_ID];
+      if (typeof id !== 'string') continue;
+      const group = groups.get(id);
+      if (group) group.push(span);
+      else groups.set(id, [span]);
+    }
+    const saves: Promise<unknown>[] = [];
+    for (const [id, group] of groups) {
+      const ends = group.some((s) => s.attributes[ATTR_SPAN_ROLE] === ROLE_RUN);
+      if (this.discardedIds.has(id)) {
+        this.sink.discarded?.(id, ends);
+        continue;
+      }
+      if (this.finished.has(id)) {
+        saves.push(this.sink.late(id, group));
+        continue;
+      }
+      const run = this.runOf(id);
+      run.spans.push(...group);
+      run.lastSeenMillis = Date.now();
+      if (ends) {
+        this.drop(run);
+        this.finished.add(id);
+        saves.push(this.sink.finish(id, run.spans));
+      } else if (group.some((s) => s.attributes[ATTR_SPAN_ROLE] !== ROLE_BACKEND)) {
+        const save = this.scheduleCheckpoint(run);
+        if (save) saves.push(save);
+      }
+    }
+    return saves;
+  }
+
+  /** Forgets a run and drops its later spans (it was deleted). */
+  discard(id: string): void {
+    this.discardedIds.add(id);
+    const run = this.runs.get(id);
+    if (run) this.drop(run);
+  }
+
+  /** Saves every pending delayed checkpoint now; returns those saves. */
+  flushCheckpoints(): Promise<unknown>[] {
+    const saves: Promise<unknown>[] = [];
+    for (const run of this.runs.values()) {
+      if (!run.timer) continue;
+      clearTimeout(run.timer);
+      run.timer = undefined;
+      saves.push(this.sink.checkpoint(run.id, run.spans));
+    }
+    return saves;
+  }
+
+  /** Evicts every run still open (at shutdown); returns those saves. */
+  evictAll(): Promise<unknown>[] {
+    clearInterval(this.sweeper);
+    return [...this.runs.values()].map((run) => this.evict(run));
+  }
+
+  get size(): number {
+    return this.runs.size;
+  }
+
+  private scheduleCheckpoint(run: Run): Promise<unknown> | undefined {
+    if (this.delay <= 0) return this.sink.checkpoint(run.id, run.spans);
+    run.timer ??= setTimeout(() => {
+      run.timer = undefined;
+      if (this.runs.get(run.id) === run) void this.sink.checkpoint(run.id, run.spans);
+    }, this.delay);
+    run.timer.unref();
+    return undefined;
+  }
+
+  private runOf(id: string): Run {
+    let run = this.runs.get(id);
+    if (!run) {
+      run = { id, spans: [], lastSeenMillis: Date.now() };
+      this.runs.set(id, run);
+      while (this.runs.size > this.maxRuns) void this.evict(this.runs.values().next().value!);
+    }
+    return run;
+  }
+
+  private drop(run: Run): void {
+    clearTimeout(run.timer);
+    this.runs.delete(run.id);
+  }
+
+  private evict(run: Run): Promise<unknown> {
+    this.drop(run);
+    return this.sink.evict(run.id, run.spans);
+  }
+
+  private sweep(): void {
+    const cutoff = Date.now() - this.timeoutMillis;
+    for (const run of [...this.runs.values()])
+      if (run.lastSeenMillis < cutoff) void this.evict(run);
+  }
+}
