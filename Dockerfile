@@ -8,5 +8,7 @@ COPY src ./src
 COPY configs ./configs
 RUN npm run build && npm prune --omit=dev
 USER node
+# fsyncs of concurrent record saves run in parallel on libuv's pool (default 4 threads).
+ENV UV_THREADPOOL_SIZE=16
 EXPOSE 17801
 CMD ["node", "dist/src/main.js"]

@@ -12,24 +12,22 @@ export interface GroupCommitOptions {
 }
 
 interface Entry {
-  temp: string;
-  target: string;
-  text: string;
   resolve: () => void;
   reject: (error: Error) => void;
 }
 
 /**
  * Atomic, durable file replacement with group commit: each file is written to its temp path
- * (fsynced) and renamed over its target, and every write that arrived while the previous batch
- * was syncing shares one directory fsync. A write resolves once its rename is durable.
+ * (fsynced) and renamed over its target as soon as it arrives; renames that complete while a
+ * directory fsync is under way share the next one. A write resolves once its rename is durable.
  */
 export class GroupCommitWriter {
-  private queue: Entry[] = [];
-  private committing = false;
   private readonly limiter: Limiter;
   private readonly fsync: boolean;
-  /** Batches committed and files in them, for benchmarks. */
+  /** Renamed, waiting for the next directory fsync. */
+  private awaiting: Entry[] = [];
+  private syncing = false;
+  /** Directory syncs and files made durable by them, for benchmarks. */
   readonly counters = { batches: 0, files: 0 };
 
   constructor(private readonly options: GroupCommitOptions) {
@@ -38,64 +36,54 @@ export class GroupCommitWriter {
   }
 
   /** Replaces `target` with `text` through `temp` (same directory); resolves when durable. */
-  write(temp: string, target: string, text: string): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      this.queue.push({ temp, target, text, resolve, reject });
-      if (!this.committing) {
-        this.committing = true;
-        setImmediate(() => void this.commitLoop());
-      }
+  async write(temp: string, target: string, text: string): Promise<void> {
+    try {
+      await this.limiter.run(() => this.writeOne(temp, target, text));
+    } catch (error) {
+      await rm(temp, { force: true }).catch(() => {});
+      throw error;
+    }
+    if (!this.fsync) {
+      this.counters.batches += 1;
+      this.counters.files += 1;
+      return;
+    }
+    await new Promise<void>((resolve, reject) => {
+      this.awaiting.push({ resolve, reject });
+      if (!this.syncing) void this.syncLoop();
     });
   }
 
-  private async commitLoop(): Promise<void> {
+  private async syncLoop(): Promise<void> {
+    this.syncing = true;
     try {
-      while (this.queue.length > 0) {
-        const batch = this.queue;
-        this.queue = [];
-        await this.commit(batch);
+      while (this.awaiting.length > 0) {
+        const batch = this.awaiting;
+        this.awaiting = [];
+        try {
+          await syncDirectory(this.options.directory);
+        } catch (error) {
+          for (const entry of batch) entry.reject(error as Error);
+          continue;
+        }
+        this.counters.batches += 1;
+        this.counters.files += batch.length;
+        for (const entry of batch) entry.resolve();
       }
     } finally {
-      this.committing = false;
+      this.syncing = false;
     }
   }
 
-  private async commit(batch: Entry[]): Promise<void> {
-    const renamed: Entry[] = [];
-    await Promise.all(
-      batch.map((entry) =>
-        this.limiter.run(async () => {
-          try {
-            await this.writeOne(entry);
-            renamed.push(entry);
-          } catch (error) {
-            await rm(entry.temp, { force: true }).catch(() => {});
-            entry.reject(error as Error);
-          }
-        }),
-      ),
-    );
-    if (renamed.length === 0) return;
+  private async writeOne(temp: string, target: string, text: string): Promise<void> {
+    const handle = await open(temp, 'wx');
     try {
-      if (this.fsync) await syncDirectory(this.options.directory);
-    } catch (error) {
-      for (const entry of renamed) entry.reject(error as Error);
-      return;
-    }
-    this.counters.batches += 1;
-    this.counters.files += renamed.length;
-    for (const entry of renamed) entry.resolve();
-  }
-
-  private async writeOne(entry: Entry): Promise<void> {
-    const handle = await open(entry.temp, 'wx');
-    try {
-      await handle.writeFile(entry.text, 'utf8');
+      await handle.writeFile(text, 'utf8');
       if (this.fsync) await handle.datasync();
     } finally {
       await handle.close();
     }
-    await rename(entry.temp, entry.target);
+    await rename(temp, target);
   }
 }
 

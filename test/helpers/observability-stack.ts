@@ -63,7 +63,13 @@ export async function startPipelineServer(env: Record<string, string>) {
     process.execPath,
     ['--import', 'tsx', 'src/main.ts'],
     {
-      env: { HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', ...env },
+      env: {
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        LOG_LEVEL: 'warn',
+        UV_THREADPOOL_SIZE: '16',
+        ...env,
+      },
       ready: () => answers(`http://127.0.0.1:${port}/health`),
     },
   );

@@ -34,7 +34,7 @@ export async function testApp(
     store,
     ...options.tracing,
     record: {
-      ...recordHooks(live, (t) => `http://jaeger.test/trace/${t}`),
+      ...recordHooks(live, (t) => `http://jaeger.test/trace/${t}`, mediaDir),
       ...options.tracing?.record,
     },
     extraProcessors: [new SimpleSpanProcessor(memory)],

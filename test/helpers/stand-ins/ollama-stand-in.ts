@@ -17,7 +17,12 @@ export interface OllamaStandInOptions {
  * fields Ollama sends (model, created_at, message, done, token counts, durations).
  */
 export async function startOllamaStandIn(options: OllamaStandInOptions = {}) {
-  const requests: { model: string; messages: { role: string; content: string }[] }[] = [];
+  const requests: {
+    model: string;
+    messages: { role: string; content: string }[];
+    /** Arrival, epoch ms. */
+    at: number;
+  }[] = [];
   const app = express();
   app.use(express.json());
   app.get('/api/tags', (_req, res) => {
@@ -37,7 +42,7 @@ export async function startOllamaStandIn(options: OllamaStandInOptions = {}) {
         .json({ error: `model "${model}" not found, try pulling it first` });
     if (stream !== false)
       return void res.status(400).json({ error: 'this stand-in answers stream:false only' });
-    requests.push({ model, messages });
+    requests.push({ model, messages, at: Date.now() });
     if (options.delayMillis) await new Promise((r) => setTimeout(r, options.delayMillis));
     if (options.failWith)
       return void res

@@ -1,0 +1,139 @@
+import { describe, expect, it } from 'vitest';
+import type { ExecutionRecord } from '../../src/domain/execution-record.js';
+import { MemoryRecordStore } from '../../src/store/memory-record-store.js';
+import { RecordSpool } from '../../src/store/record-spool.js';
+import type { RecordStore } from '../../src/store/record-store.js';
+import { buildRecord } from '../helpers/record-builder.js';
+import { sleep } from '../helpers/tracing.js';
+
+/** A memory store whose saves fail while `failing` is true and can be held at a gate. */
+function faultyStore() {
+  const inner = new MemoryRecordStore();
+  const state = {
+    failing: false,
+    writes: [] as ExecutionRecord[],
+    gate: null as Promise<void> | null,
+  };
+  const store: RecordStore = Object.assign(Object.create(inner) as RecordStore, {
+    save: async (record: ExecutionRecord) => {
+      if (state.gate) await state.gate;
+      if (state.failing) throw new Error('ENOSPC: no space left on device');
+      state.writes.push(record);
+      return inner.save(record);
+    },
+  });
+  return { store, inner, state };
+}
+
+describe('RecordSpool', () => {
+  it('coalesces states of one run that arrive while its write is under way', async () => {
+    const { store, state } = faultyStore();
+    let open!: () => void;
+    state.gate = new Promise((r) => (open = r));
+    const spool = new RecordSpool(store);
+    const base = buildRecord();
+    const versions = [1, 2, 3, 4, 5].map((n) => ({ ...base, total_execution_time: n }));
+    const outcomes = versions.map((v, i) => spool.save(base.execution_id, () => v, i === 4));
+    state.gate = null;
+    open();
+    expect(await Promise.all(outcomes)).toEqual(Array(5).fill('saved'));
+    // The first state was being written; of the four queued behind it only the newest is.
+    expect(state.writes.map((r) => r.total_execution_time)).toEqual([1, 5]);
+  });
+
+  it('holds a refused record, retries with backoff and lands it once the store takes writes', async () => {
+    const { store, inner, state } = faultyStore();
+    const landed: string[] = [];
+    const spool = new RecordSpool(store, {
+      retryInitialMillis: 10,
+      onLanded: (r) => landed.push(r.execution_id),
+    });
+    state.failing = true;
+    const record = buildRecord();
+    expect(await spool.save(record.execution_id, () => record, true)).toBe('pending');
+    expect(spool.stats()).toMatchObject({
+      pending: 1,
+      last_error: expect.stringMatching(/ENOSPC/),
+    });
+    expect(spool.held(record.execution_id)).toBe(record);
+    await sleep(60);
+    expect(spool.stats().retries).toBeGreaterThan(0);
+    state.failing = false;
+    for (let i = 0; i < 100 && spool.stats().pending > 0; i++) await sleep(10);
+    expect(spool.stats().pending).toBe(0);
+    expect(await inner.get(record.execution_id)).toEqual(record);
+    expect(landed).toEqual([record.execution_id]);
+    spool.stop();
+  });
+
+  it('a newer state of a held run supersedes the held one', async () => {
+    const { store, inner, state } = faultyStore();
+    const spool = new RecordSpool(store, { retryInitialMillis: 60_000 });
+    const base = buildRecord();
+    state.failing = true;
+    await spool.save(base.execution_id, () => ({ ...base, status: 'incomplete' }), false);
+    state.failing = false;
+    expect(await spool.save(base.execution_id, () => base, true)).toBe('saved');
+    expect(spool.stats().pending).toBe(0);
+    expect((await inner.get(base.execution_id))?.status).toBe(base.status);
+    spool.stop();
+  });
+
+  it('discard drops queued and held states and every later save of the run', async () => {
+    const { store, inner, state } = faultyStore();
+    const spool = new RecordSpool(store, { retryInitialMillis: 5 });
+    const record = buildRecord();
+    state.failing = true;
+    await spool.save(record.execution_id, () => record, false);
+    await spool.discard(record.execution_id);
+    state.failing = false;
+    expect(await spool.save(record.execution_id, () => record, true)).toBe('discarded');
+    await sleep(30);
+    expect(await inner.get(record.execution_id)).toBeNull();
+    expect(spool.stats().pending).toBe(0);
+    spool.stop();
+  });
+
+  it('past its bound drops the oldest held record, counted', async () => {
+    const { store, state } = faultyStore();
+    const spool = new RecordSpool(store, { maxPending: 2, retryInitialMillis: 60_000 });
+    state.failing = true;
+    for (let i = 0; i < 3; i++) {
+      const r = buildRecord();
+      await spool.save(r.execution_id, () => r, true);
+    }
+    expect(spool.stats()).toMatchObject({ pending: 2, dropped: 1 });
+    spool.stop();
+  });
+
+  it('flush retries held records until the deadline and names the ids still unsaved', async () => {
+    const { store, state } = faultyStore();
+    const spool = new RecordSpool(store, { retryInitialMillis: 60_000 });
+    state.failing = true;
+    const a = buildRecord();
+    const b = buildRecord();
+    await spool.save(a.execution_id, () => a, true);
+    await spool.save(b.execution_id, () => b, true);
+    const started = Date.now();
+    expect((await spool.flush(Date.now() + 200)).sort()).toEqual(
+      [a.execution_id, b.execution_id].sort(),
+    );
+    expect(Date.now() - started).toBeLessThan(1_000);
+    state.failing = false;
+    expect(await spool.flush(Date.now() + 2_000)).toEqual([]);
+    spool.stop();
+  });
+
+  it('a record that cannot be built is reported as failed, never thrown', async () => {
+    const spool = new RecordSpool(new MemoryRecordStore());
+    const outcome = await spool.save(
+      'exec_20260101_000000_00000001',
+      () => {
+        throw new Error('bad spans');
+      },
+      true,
+    );
+    expect(outcome).toBe('failed');
+    expect(spool.stats().last_error).toBe('bad spans');
+  });
+});
