@@ -33,17 +33,19 @@ interface Result {
   records: number;
 }
 
-async function autocannon(
+/** Load from autocannon in its own process: requests/s, latency p50/p99 (ms), answers. */
+export async function autocannon(
   url: string,
   seconds: number,
-): Promise<{ rps: number; p99: number; ok: number; errors: number }> {
+  connections = CONNECTIONS,
+): Promise<{ rps: number; p50: number; p99: number; ok: number; errors: number }> {
   const child = spawn(
     process.execPath,
     [
       join(ROOT, 'node_modules/autocannon/autocannon.js'),
       '-j',
       '-c',
-      String(CONNECTIONS),
+      String(connections),
       '-d',
       String(seconds),
       '-m',
@@ -61,12 +63,18 @@ async function autocannon(
   await new Promise((r) => child.once('exit', r));
   const j = JSON.parse(out) as {
     requests: { average: number };
-    latency: { p99: number };
+    latency: { p50: number; p99: number };
     '2xx': number;
     non2xx: number;
     errors: number;
   };
-  return { rps: j.requests.average, p99: j.latency.p99, ok: j['2xx'], errors: j.non2xx + j.errors };
+  return {
+    rps: j.requests.average,
+    p50: j.latency.p50,
+    p99: j.latency.p99,
+    ok: j['2xx'],
+    errors: j.non2xx + j.errors,
+  };
 }
 
 export async function runMode(mode: Mode): Promise<Result> {

@@ -9,13 +9,15 @@ export function bridgeDiag(logger: Logger, quietMillis = 60_000): void {
   const last = new Map<string, number>();
   const log =
     (level: 'error' | 'warn') =>
-    (message: string, ...args: unknown[]) => {
+    (first: string, ...args: unknown[]) => {
+      // Component loggers pass their namespace first and the message after it.
+      const text = [first, ...args.filter((a): a is string => typeof a === 'string')].join(': ');
       const now = Date.now();
-      if ((last.get(message) ?? -Infinity) > now - quietMillis) return;
-      last.set(message, now);
+      if ((last.get(text) ?? -Infinity) > now - quietMillis) return;
+      last.set(text, now);
       if (last.size > 1_000) last.clear();
       const err = args.find((a): a is Error => a instanceof Error);
-      logger[level]({ component: 'otel', ...(err ? { err } : {}) }, message);
+      logger[level]({ component: 'otel', ...(err ? { err } : {}) }, text);
     };
   const ignore = () => {};
   const bridge: DiagLogger = {

@@ -35,6 +35,23 @@ async function recordsIn(dir: string): Promise<ExecutionRecord[]> {
   );
 }
 
+/** A 1 MiB tmpfs mounted under `root` (the tests run as root), unmounted after the test. */
+async function smallFileSystem(root: string): Promise<string> {
+  const mount = join(root, 'small');
+  await mkdir(mount);
+  const mounted = spawn('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', mount]);
+  expect(await new Promise((r) => mounted.once('exit', r)), 'mount tmpfs (needs root)').toBe(0);
+  cleanups.push(() => new Promise((r) => spawn('umount', ['-l', mount]).once('exit', r)));
+  return mount;
+}
+
+/** Fills the file system of `dir` to the last page; returns the filler file. */
+async function fill(dir: string): Promise<string> {
+  const filler = join(dir, 'filler');
+  await writeFile(filler, Buffer.alloc(2 * 1024 * 1024)).catch(() => {});
+  return filler;
+}
+
 describe('record durability on real processes', () => {
   it('SIGKILL under 32 concurrent clients: every answered run has its final record, every started run a record', async () => {
     const ollama = await startOllamaStandIn({ delayMillis: 15 });
@@ -143,11 +160,7 @@ describe('record durability on real processes', () => {
 
   it('a full file system: answers say pending, /health is degraded; every record lands once space is freed', async () => {
     const d = await dirs();
-    const mount = join(d.root, 'small');
-    await mkdir(mount);
-    const mounted = spawn('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', mount]);
-    expect(await new Promise((r) => mounted.once('exit', r)), 'mount tmpfs (needs root)').toBe(0);
-    cleanups.push(() => new Promise((r) => spawn('umount', ['-l', mount]).once('exit', r)));
+    const mount = await smallFileSystem(d.root);
     const env = {
       EXECUTIONS_DIR: join(mount, 'executions'),
       MEDIA_DIR: d.MEDIA_DIR,
@@ -164,8 +177,7 @@ describe('record durability on real processes', () => {
       };
     expect((await health()).status).toBe('ok');
     // Fill the file system to the last page.
-    const filler = join(mount, 'filler');
-    await writeFile(filler, Buffer.alloc(2 * 1024 * 1024)).catch(() => {});
+    const filler = await fill(mount);
     const answers = [];
     for (let n = 0; n < 5; n++) {
       const res = await post(server.url, {
@@ -198,5 +210,37 @@ describe('record durability on real processes', () => {
       ).json()) as ExecutionRecord;
       expect(record.status).toBe('completed');
     }
+  }, 60_000);
+
+  it('SIGTERM with records still unsaved: retried until the shutdown timeout, then named by id (never content), exit 1', async () => {
+    const d = await dirs();
+    const mount = await smallFileSystem(d.root);
+    const server = await startPipelineServer({
+      EXECUTIONS_DIR: join(mount, 'executions'),
+      MEDIA_DIR: d.MEDIA_DIR,
+      OTEL_TRACES_EXPORTER: 'none',
+      STORE_MIN_FREE_MB: '0',
+      SHUTDOWN_TIMEOUT_MS: '1500',
+    });
+    cleanups.push(() => server.proc.stop('SIGKILL'));
+    await fill(mount);
+    const ids: string[] = [];
+    for (const text of ['Geheime Blume', 'Geheimer Baum']) {
+      const res = await post(server.url, {
+        schema: 'dada',
+        input_text: text,
+        output_config: 'none',
+      });
+      const json = (await res.json()) as { execution_id: string; record: string };
+      expect(json.record).toBe('pending');
+      ids.push(json.execution_id);
+    }
+    const started = Date.now();
+    const code = await server.proc.stop('SIGTERM');
+    expect(code).toBe(1);
+    expect(Date.now() - started).toBeLessThan(6_000);
+    const output = server.proc.output();
+    for (const id of ids) expect(output).toMatch(new RegExp(`record ${id} NOT SAVED`));
+    expect(output).not.toMatch(/Geheim/);
   }, 60_000);
 });

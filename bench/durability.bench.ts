@@ -1,0 +1,168 @@
+// Durable saves: records/s of the record path next to the floor of writing the same bytes the
+// same way (atomic temp file + rename through the group-commit writer, same fsync setting, same
+// concurrency) in the same run; and what waiting for the save adds to the answer of the execute
+// route, with fsync on and off, for 1 and 32 concurrent clients (a real server process).
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import type { ExecutionRecord } from '../src/domain/execution-record.js';
+import { serializeRecord } from '../src/domain/record-codec.js';
+import { FileRecordStore } from '../src/store/file-record-store.js';
+import { GroupCommitWriter } from '../src/store/group-commit.js';
+import { MemoryRecordStore } from '../src/store/memory-record-store.js';
+import { ATTR_EXECUTION_ID } from '../src/telemetry/attributes.js';
+import { ExecutionRecordExporter } from '../src/telemetry/execution-record-exporter.js';
+import { createTracing } from '../src/telemetry/tracing.js';
+import { startProcess, answers, freePort } from '../test/helpers/processes.js';
+import { autocannon } from './server-load.bench.js';
+import { benchDir, fmt, report, type Figure } from './stats.js';
+import { stillePostRun } from './stille-post-run.js';
+
+const RUNS = Number(process.env.BENCH_DURABLE_RUNS ?? 3_000);
+const WAVE = 32;
+const LOAD_SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 4);
+
+/** Spans of `n` Stille Post runs, grouped by run, in the order they ended. */
+async function capturedRuns(n: number): Promise<ReadableSpan[][]> {
+  const memory = new InMemorySpanExporter();
+  const discard = Object.assign(new MemoryRecordStore(), { save: async () => {} });
+  const tracing = createTracing({
+    store: discard,
+    extraProcessors: [new SimpleSpanProcessor(memory)],
+  });
+  for (let k = 0; k < n; k++) await stillePostRun(tracing.startRun({ configName: 'stillepost' }));
+  const byRun = new Map<string, ReadableSpan[]>();
+  for (const s of memory.getFinishedSpans()) {
+    const id = s.attributes[ATTR_EXECUTION_ID] as string;
+    byRun.set(id, [...(byRun.get(id) ?? []), s]);
+  }
+  await tracing.shutdown();
+  return [...byRun.values()];
+}
+
+/** The record path: each run's spans exported as they ended, `WAVE` runs at a time. */
+async function recordPath(runs: ReadableSpan[][], fsync: boolean) {
+  const dir = await benchDir('durable-');
+  const store = await FileRecordStore.open(dir, { fsync });
+  const written: { id: string; text: string }[][] = [];
+  let wave: { id: string; text: string }[] = [];
+  const recording = Object.assign(Object.create(store) as FileRecordStore, {
+    save: (record: ExecutionRecord) => {
+      wave.push({ id: record.execution_id, text: serializeRecord(record) });
+      return store.save(record);
+    },
+  });
+  const exporter = new ExecutionRecordExporter({ store: recording });
+  const t0 = performance.now();
+  for (let n = 0; n < runs.length; n += WAVE) {
+    const batch = runs.slice(n, n + WAVE);
+    for (const spans of batch) for (const s of spans) exporter.export([s], () => {});
+    const ids = batch.map((spans) => spans[0]!.attributes[ATTR_EXECUTION_ID] as string);
+    const outcomes = await Promise.all(ids.map((id) => exporter.whenSaved(id, 60_000)));
+    if (outcomes.some((o) => o !== 'saved')) throw new Error(`unsaved: ${outcomes.join(',')}`);
+    written.push(wave);
+    wave = [];
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  await exporter.shutdown();
+  await store.close();
+  await rm(dir, { recursive: true, force: true });
+  return { perSecond: runs.length / seconds, written };
+}
+
+/** The floor: the very texts the record path wrote, through the same writer, wave by wave. */
+async function floor(written: { id: string; text: string }[][], runs: number, fsync: boolean) {
+  const dir = await benchDir('floor-');
+  const writer = new GroupCommitWriter({ directory: dir, fsync });
+  let temp = 0;
+  const t0 = performance.now();
+  for (const wave of written) {
+    // Per run in order (as the spool writes them), runs side by side.
+    const byRun = new Map<string, string[]>();
+    for (const w of wave) byRun.set(w.id, [...(byRun.get(w.id) ?? []), w.text]);
+    await Promise.all(
+      [...byRun].map(async ([id, texts]) => {
+        for (const text of texts)
+          await writer.write(join(dir, `.tmp-${(temp += 1)}`), join(dir, `${id}.json`), text);
+      }),
+    );
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  await rm(dir, { recursive: true, force: true });
+  return runs / seconds;
+}
+
+/** Answer latency of the execute route on a real server process. */
+async function answerLatency(env: Record<string, string>, connections: number) {
+  const dir = await benchDir('answer-');
+  const port = await freePort();
+  const proc = await startProcess('server', process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    env: {
+      PORT: String(port),
+      EXECUTIONS_DIR: join(dir, 'executions'),
+      MEDIA_DIR: join(dir, 'media'),
+      OTEL_TRACES_EXPORTER: 'none',
+      LOG_LEVEL: 'warn',
+      UV_THREADPOOL_SIZE: '16',
+      ...env,
+    },
+    ready: () => answers(`http://127.0.0.1:${port}/health`),
+  });
+  const url = `http://127.0.0.1:${port}/api/schema/pipeline/execute`;
+  try {
+    await autocannon(url, 1, connections); // warm-up
+    return await autocannon(url, LOAD_SECONDS, connections);
+  } finally {
+    await proc.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+export async function benchDurability(): Promise<Figure[]> {
+  const runs = await capturedRuns(RUNS);
+  const figures: Figure[] = [];
+  for (const fsync of [true, false]) {
+    const path = await recordPath(runs, fsync);
+    const files = path.written.reduce((n, w) => n + w.length, 0);
+    const base = await floor(path.written, runs.length, fsync);
+    const ratio = path.perSecond / base;
+    const label = fsync ? 'fsync on' : 'fsync off';
+    figures.push(
+      {
+        name: `${label}: records/s, record path (${runs.length} runs, ${fmt(files / runs.length, 1)} files a run)`,
+        value: fmt(path.perSecond, 0),
+      },
+      { name: `${label}: records/s, floor (same bytes, same writer)`, value: fmt(base, 0) },
+      {
+        name: `${label}: record path / floor`,
+        value: fmt(ratio),
+        target: '≥ 0.9',
+        met: ratio >= 0.9,
+      },
+    );
+  }
+  const settings: { label: string; env: Record<string, string> }[] = [
+    { label: 'fsync on', env: { RECORD_FSYNC: 'on' } },
+    { label: 'fsync off', env: { RECORD_FSYNC: 'off' } },
+    // The answer hardly waits for the save: what the route cost before it waited.
+    {
+      label: 'not waiting (1 ms wait, fsync off)',
+      env: { RECORD_FSYNC: 'off', RECORD_SAVE_WAIT_MS: '1' },
+    },
+  ];
+  for (const connections of [1, 32]) {
+    for (const s of settings) {
+      const r = await answerLatency(s.env, connections);
+      figures.push({
+        name: `answer ${s.label}, ${connections} client(s): p50 / p99, req/s`,
+        value: `${fmt(r.p50, 1)} / ${fmt(r.p99, 1)} ms, ${fmt(r.rps, 0)}/s${r.errors ? `, ${r.errors} errors` : ''}`,
+      });
+    }
+  }
+  return report('Durable saves (Stille Post runs; dada runs over HTTP)', figures);
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1]!).href) await benchDurability();
