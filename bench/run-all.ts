@@ -10,6 +10,7 @@ const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const BENCHES = [
   { title: 'Tracker and record path', file: 'bench/tracker.bench.ts', flags: [] as string[] },
   { title: 'Server under load', file: 'bench/server-load.bench.ts', flags: [] },
+  { title: 'Durable saves', file: 'bench/durability.bench.ts', flags: [] },
   { title: 'Heap', file: 'bench/heap.bench.ts', flags: ['--expose-gc'] },
   { title: 'Store', file: 'bench/store.bench.ts', flags: [] },
 ];
