@@ -10,6 +10,9 @@ import { requestLog } from './request-log.js';
 import { traceLinks } from './wiring.js';
 import { executionsRouter } from './routes/executions-routes.js';
 import { pipelineRouter } from './routes/pipeline-routes.js';
+import { configsRouter } from './routes/configs-routes.js';
+import { sessionRouter } from './routes/session-routes.js';
+import { webAssets } from './web-assets.js';
 
 /** What the HTTP app is built from. */
 export interface AppDeps {
@@ -29,6 +32,12 @@ export interface AppDeps {
   isShuttingDown?: () => boolean;
   /** Told of each request; `done` settles when its response is finished or aborted. */
   onRequest?: (done: Promise<void>) => void;
+  /** Told of each asynchronous run; `done` settles when it ends. Default: `onRequest`. */
+  onBackgroundRun?: (done: Promise<void>) => void;
+  /** Heartbeat interval of event streams; default 15,000 ms. */
+  sseHeartbeatMillis?: number;
+  /** Built web view (`web/dist/`); default found next to the sources. */
+  webDir?: string;
 }
 
 /** Builds the Express app (does not listen). */
@@ -51,6 +60,7 @@ export function createApp(deps: AppDeps): Express {
     const report = await healthReport(deps.health);
     res.status(report.store.writable ? 200 : 503).json(report);
   });
+  app.use(webAssets(deps.webDir));
   app.use('/api', bearerAuth(deps.apiToken));
   app.use(
     express.json({
@@ -63,13 +73,18 @@ export function createApp(deps: AppDeps): Express {
       pipeline: deps.pipeline,
       maxInputChars: deps.maxInputChars ?? 2_000,
       traceUrl,
+      background: deps.onBackgroundRun ?? deps.onRequest,
     }),
   );
+  app.use(sessionRouter(deps.apiToken));
+  app.use(configsRouter(deps.pipeline.catalog));
   const executions = executionsRouter({
     store: deps.health.store,
     live: deps.live,
     mediaDir: deps.pipeline.mediaDir,
     traceUrl,
+    configs: deps.pipeline.catalog.interception,
+    heartbeatMillis: deps.sseHeartbeatMillis,
   });
   app.use('/api/executions', executions);
   app.use('/api/runs', executions);

@@ -1,11 +1,20 @@
 import type { ExecutionItem } from '../domain/execution-item.js';
+import type { RunStart } from '../pipeline/pipeline-runner.js';
 
 /** What a stream subscriber is told: an item, or that the run ended. */
 export type LiveEvent = { kind: 'item'; item: ExecutionItem } | { kind: 'end'; status: string };
 type Subscriber = (event: LiveEvent) => void;
 
+/** A subscription to a run in progress. */
+export interface LiveSubscription {
+  /** The run's expected step ids (empty when its start was not announced here). */
+  steps: readonly string[];
+  unsubscribe(): void;
+}
+
 interface LiveRun {
   items: ExecutionItem[];
+  steps: readonly string[];
   subscribers: Set<Subscriber>;
   ended: boolean;
 }
@@ -19,11 +28,24 @@ export class LiveItems {
 
   constructor(private readonly keepMillis = 5_000) {}
 
-  /** Tracker item listener. */
-  readonly onItem = (executionId: string, item: ExecutionItem): void => {
+  private runOf(executionId: string): LiveRun {
     let run = this.runs.get(executionId);
     if (!run)
-      this.runs.set(executionId, (run = { items: [], subscribers: new Set(), ended: false }));
+      this.runs.set(
+        executionId,
+        (run = { items: [], steps: [], subscribers: new Set(), ended: false }),
+      );
+    return run;
+  }
+
+  /** Pipeline run-start listener: remembers the run's expected steps. */
+  readonly onRunStart = (start: RunStart): void => {
+    this.runOf(start.executionId).steps = start.steps;
+  };
+
+  /** Tracker item listener. */
+  readonly onItem = (executionId: string, item: ExecutionItem): void => {
+    const run = this.runOf(executionId);
     run.items.push(item);
     for (const s of run.subscribers) s({ kind: 'item', item });
   };
@@ -39,14 +61,14 @@ export class LiveItems {
   }
 
   /**
-   * Replays the run's items so far, then follows it; returns an unsubscribe function, or
-   * undefined when the run is not in progress here.
+   * Replays the run's items so far, then follows it; undefined when the run is not in
+   * progress here.
    */
-  subscribe(executionId: string, subscriber: Subscriber): (() => void) | undefined {
+  subscribe(executionId: string, subscriber: Subscriber): LiveSubscription | undefined {
     const run = this.runs.get(executionId);
     if (!run || run.ended) return undefined;
     for (const item of run.items) subscriber({ kind: 'item', item });
     run.subscribers.add(subscriber);
-    return () => run.subscribers.delete(subscriber);
+    return { steps: run.steps, unsubscribe: () => run.subscribers.delete(subscriber) };
   }
 }

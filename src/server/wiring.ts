@@ -41,6 +41,7 @@ export function coreDeps(parts: {
       startRun: tracing.startRun,
       mediaDir: parts.mediaDir,
       onItem: live.onItem,
+      onRunStart: live.onRunStart,
     },
     health: {
       store: parts.store,

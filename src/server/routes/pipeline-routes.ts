@@ -8,17 +8,23 @@ import {
   type PipelineDeps,
 } from '../../pipeline/pipeline-runner.js';
 import { HttpError } from '../http-error.js';
+import { prefersAsync, startAsync } from './async-start.js';
 
 /** Options of `pipelineRouter`. */
 export interface PipelineRouteOptions {
   pipeline: PipelineDeps;
   maxInputChars: number;
   traceUrl: (traceId: string) => string | null;
+  /** Told of each asynchronous run's completion (`Prefer: respond-async`). */
+  background?: (done: Promise<void>) => void;
 }
 
 const STATUS_CODE = { completed: 200, blocked: 200, failed: 502 } as const;
 
-/** `POST /api/schema/pipeline/execute`: validates the body, runs the pipeline, answers. */
+/**
+ * `POST /api/schema/pipeline/execute`: validates the body, runs the pipeline, answers; with
+ * `Prefer: respond-async` answers 202 as soon as the run has started.
+ */
 export function pipelineRouter(options: PipelineRouteOptions): Router {
   const schema = pipelineRequestSchema(options.maxInputChars);
   const router = Router();
@@ -44,6 +50,7 @@ export function pipelineRouter(options: PipelineRouteOptions): Router {
         throw new HttpError(404, 'unknown_config', error.message);
       throw error;
     }
+    if (prefersAsync(req.get('prefer'))) return startAsync(res, parsed.data, options);
     const result = await runPipeline(parsed.data, options.pipeline);
     res.locals.executionId = result.execution_id;
     const status = result.blocked_message ? 403 : STATUS_CODE[result.status];
