@@ -19,14 +19,31 @@ interface LiveRun {
   ended: boolean;
 }
 
+/** The outcome a run's terminal item states (`pipeline_complete`, or a fatal `pipeline_error`). */
+function terminalOutcome(item: ExecutionItem): string | undefined {
+  if (item.item_type === 'pipeline_complete')
+    return typeof item.metadata.outcome === 'string' ? item.metadata.outcome : 'completed';
+  if (item.item_type === 'pipeline_error' && item.loop_iteration == null) return 'failed';
+  return undefined;
+}
+
 /**
  * Items of runs in progress, for Server-Sent Events: fed by the tracker's item listener, ended
- * when the run's final record is saved. Ended runs are forgotten after `keepMillis`.
+ * when the run's final record is saved (or, should that save fail, `endGraceMillis` after the
+ * run's terminal item). Ended runs are forgotten after `keepMillis`.
  */
 export class LiveItems {
   private readonly runs = new Map<string, LiveRun>();
 
-  constructor(private readonly keepMillis = 5_000) {}
+  /**
+   * @param keepMillis how long an ended run is kept (default 5,000 ms)
+   * @param endGraceMillis after a run's terminal item, how long to wait for its final save
+   *   before ending its streams anyway with the item's outcome (default 10,000 ms)
+   */
+  constructor(
+    private readonly keepMillis = 5_000,
+    private readonly endGraceMillis = 10_000,
+  ) {}
 
   private runOf(executionId: string): LiveRun {
     let run = this.runs.get(executionId);
@@ -48,6 +65,8 @@ export class LiveItems {
     const run = this.runOf(executionId);
     run.items.push(item);
     for (const s of run.subscribers) s({ kind: 'item', item });
+    const outcome = terminalOutcome(item);
+    if (outcome) setTimeout(() => this.end(executionId, outcome), this.endGraceMillis).unref();
   };
 
   /** The run's final record was saved. */
