@@ -218,6 +218,42 @@ describe('web view in Chromium', () => {
     await page.waitForSelector('h1:text("All runs")');
   });
 
+  it('plays audio, shows the animated video and a 3D preview inline, each loaded by cookie', async () => {
+    const pageOf = async (output: string) => {
+      const res = await request(guarded.ctx.app)
+        .post('/api/schema/pipeline/execute')
+        .set('authorization', `Bearer ${TOKEN}`)
+        .send({ schema: 'passthrough', input_text: 'Eine Katze', output_config: output });
+      expect(res.status).toBe(200);
+      await page.goto(`${guarded.url}/runs/${res.body.execution_id}`);
+      await page.waitForSelector('.badge-completed');
+    };
+    await pageOf('stable_audio');
+    const audio = page.locator('.output audio');
+    await expect
+      .poll(() => audio.evaluate((el) => (el as unknown as { duration: number }).duration))
+      .toBeGreaterThan(2);
+    expect(await audio.getAttribute('aria-label')).toBe('Generated sound (stable_audio)');
+    await pageOf('wan_video');
+    const video = page.locator('.output img');
+    await expect
+      .poll(() => video.evaluate((el) => (el as unknown as { naturalWidth: number }).naturalWidth))
+      .toBe(96);
+    expect(await video.getAttribute('alt')).toMatch(/^Generated animated video \(wan_video\)/);
+    await pageOf('hunyuan3d');
+    const preview = page.locator('canvas.obj-preview');
+    await preview.waitFor();
+    expect(await preview.getAttribute('aria-label')).toMatch(/^3D preview \(hunyuan3d\)/);
+    const before = await preview.screenshot();
+    await preview.focus();
+    await page.keyboard.press('ArrowRight');
+    expect((await preview.screenshot()).equals(before)).toBe(false);
+    expect(await page.locator('.output a.dl').getAttribute('download')).toBe(
+      'output_1_hunyuan3d.obj',
+    );
+    await page.screenshot({ path: join(ARTIFACTS, 'run-page-3d.png'), fullPage: true });
+  });
+
   it('follows a run with a slow local LLM live: items show before it ends', async () => {
     const res = await request(slow.ctx.app)
       .post('/api/schema/pipeline/execute')

@@ -44,5 +44,6 @@ export function when(iso: string, lang: string): string {
 /** Seconds as a short duration (`850 ms`, `2.4 s`). */
 export function seconds(value: number | null | undefined): string {
   if (value == null) return '–';
+  if (value > 0 && value < 0.0005) return '<1 ms';
   return value < 1 ? `${Math.round(value * 1000)} ms` : `${value.toFixed(value < 10 ? 2 : 1)} s`;
 }

@@ -248,6 +248,7 @@ function genealogyView(steps: PromptStep[]): Node {
           h(
             'p',
             { class: 'diff', 'aria-label': t('run.diff') },
+            h('span', { class: 'diff-mark', title: t('run.diff'), 'aria-hidden': 'true' }, 'Δ'),
             step.diff.map((p) =>
               p.op === 'same' ? `${p.text} ` : h(p.op === 'add' ? 'ins' : 'del', {}, p.text, ' '),
             ),
