@@ -70,6 +70,24 @@ describe('async start (Prefer: respond-async)', () => {
     expect((await ctx.store.get(id))?.status).toBe('completed');
   });
 
+  it('tells the app of the background run, which settles when the run has ended', async () => {
+    const runs: Promise<void>[] = [];
+    const ctx = await slowApp(100, { onBackgroundRun: (done) => runs.push(done) });
+    const res = await startAsync(ctx.app, {
+      schema: 'dada',
+      input_text: 'Eine Blume',
+      output_config: 'none',
+    });
+    expect(res.status).toBe(202);
+    expect(runs).toHaveLength(1);
+    let settled = false;
+    void runs[0]!.then(() => (settled = true));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(settled).toBe(false);
+    await runs[0];
+    expect(ctx.ollama.requests).toHaveLength(2);
+  });
+
   it('stays synchronous without the header, and answers 404 for an unknown config either way', async () => {
     const ctx = await testApp();
     const sync = await request(ctx.app)
