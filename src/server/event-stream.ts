@@ -1,4 +1,4 @@
-import type { Request, Response } from 'express';
+import type { Response } from 'express';
 
 /** Options of `openEventStream`. */
 export interface EventStreamOptions {
@@ -19,11 +19,7 @@ export interface EventStream {
 }
 
 /** Answers `res` as an event stream (status 200, no caching, no proxy buffering). */
-export function openEventStream(
-  _req: Request,
-  res: Response,
-  options: EventStreamOptions = {},
-): EventStream {
+export function openEventStream(res: Response, options: EventStreamOptions = {}): EventStream {
   res.status(200).set({
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-cache, no-transform',

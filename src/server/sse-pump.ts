@@ -16,8 +16,7 @@ export interface RunStreamSource {
 /** The client's resume point: `Last-Event-ID`, or `?last_event_id=` for a first connection. */
 export function lastEventId(req: Request): number {
   const raw = req.get('last-event-id') ?? req.query.last_event_id;
-  const n = typeof raw === 'string' && /^\d{1,9}$/.test(raw) ? Number(raw) : 0;
-  return n;
+  return typeof raw === 'string' && /^\d{1,9}$/.test(raw) ? Number(raw) : 0;
 }
 
 /**
@@ -53,7 +52,7 @@ export async function streamRun(
     queue.shift();
     head = queue[0];
   }
-  const stream = openEventStream(req, res, options);
+  const stream = openEventStream(res, options);
   stream.send('state', progress.state());
   try {
     while (!stream.isClosed()) {

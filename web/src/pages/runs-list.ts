@@ -4,6 +4,7 @@ import { currentLang, statusLabel, t } from '../i18n.js';
 import type { Cleanup } from '../nav.js';
 import { navigate } from '../nav.js';
 import type { RunSummary } from '../types.js';
+import { badge } from '../views/parts.js';
 
 /** How often the list looks for new runs (it polls; the API has no stream of new runs). */
 export const POLL_MILLIS = 3_000;
@@ -29,11 +30,6 @@ interface ListAnswer {
 interface Configs {
   interception: { name: string }[];
   safety_levels: string[];
-}
-
-/** A status badge. */
-export function badge(status: string): HTMLElement {
-  return h('span', { class: `badge badge-${status}` }, statusLabel(status));
 }
 
 /** The runs list: filters in the URL, paging, new runs arriving every few seconds. */
