@@ -45,7 +45,7 @@ beforeAll(async () => {
   profile = await mkdtemp(join(tmpdir(), 'eh-web-view-'));
   const a = await testApp({ app: { apiToken: TOKEN }, dir: join(profile, 'guarded') });
   guarded = { ctx: a, ...(await listen(a.app)) };
-  ollama = await startOllamaStandIn({ delayMillis: 900, reply: (_s, user) => `${user} (slow)` });
+  ollama = await startOllamaStandIn({ delayMillis: 1_500, reply: (_s, user) => `${user} (slow)` });
   const backends: BackendSettings = {
     llm: { eco: 'ollama', fast: 'offline' },
     media: { eco: 'offline', fast: 'offline' },

@@ -26,7 +26,8 @@ function headers(extra: HeadersInit = {}): Headers {
 
 /**
  * Calls the API with the tab's token (Bearer). A 401 asks for the token once (shared by
- * concurrent calls), sets the session cookie for media and streams, and retries.
+ * concurrent calls), sets the session cookie for media and streams, and retries. A 404 comes
+ * back as an answer (callers check `status`); other failures throw `ApiError`.
  */
 export async function api<T>(
   path: string,
@@ -90,6 +91,13 @@ function askForToken(): Promise<void> {
       { method: 'dialog', class: 'token-form' },
       h('h2', {}, t('token.title')),
       h('p', {}, t('token.text')),
+      h('input', {
+        type: 'text',
+        name: 'username',
+        autocomplete: 'username',
+        value: 'api-token',
+        hidden: true,
+      }),
       h('label', { for: 'token-input' }, t('token.label')),
       input,
       problem,

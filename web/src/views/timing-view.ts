@@ -28,7 +28,7 @@ export function timingView(items: Item[], totalSeconds: number | null): Node {
     }),
     h(
       'div',
-      { class: 'wf-row wf-axis' },
+      { class: 'wf-row wf-axis', 'aria-hidden': 'true' },
       h('span', {}),
       h('span', { class: 'wf-track' }, '0'),
       h('span', { class: 'wf-time' }, seconds(totalMillis / 1000)),
