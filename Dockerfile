@@ -6,7 +6,8 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY configs ./configs
-RUN npm run build && npm prune --omit=dev
+COPY web ./web
+RUN npm run build && npm run build:web && npm prune --omit=dev
 USER node
 # fsyncs of concurrent record saves run in parallel on libuv's pool (default 4 threads).
 ENV UV_THREADPOOL_SIZE=16

@@ -2,7 +2,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'exports/', 'coverage/'] },
+  { ignores: ['dist/', 'node_modules/', 'exports/', 'coverage/', 'web/dist/', 'test-artifacts/'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],

@@ -117,6 +117,7 @@ export async function runMode(mode: Mode): Promise<Result> {
     live,
     records: {
       whenSaved: async (id) => tracing?.recordExporter.whenSaved(id) ?? 'saved',
+      whenStarted: async (id) => tracing?.recordExporter.whenStarted(id) ?? 'saved',
       discard: async (id) => tracing?.recordExporter.discard(id),
     },
     logger: pino({ level: 'silent' }),

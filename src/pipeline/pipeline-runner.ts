@@ -4,9 +4,10 @@ import type { ExecutionTracker, ItemListener } from '../telemetry/execution-trac
 import type { ExecutionTrackerOptions } from '../telemetry/execution-tracker.js';
 import type { Backends } from './backends/backend-registry.js';
 import type { Catalog } from './catalog.js';
-import type { OutputConfig } from './catalog-schemas.js';
+import type { InterceptionConfig, OutputConfig } from './catalog-schemas.js';
 import type { RunContext } from './pipeline-context.js';
 import type { PipelineRequest } from './pipeline-request.js';
+import { expectedSteps } from './run-plan.js';
 import { runStage1 } from './stage1.js';
 import { runStage2 } from './stage2.js';
 import { runStage3, stage3Applies } from './stage3.js';
@@ -20,6 +21,23 @@ export interface PipelineDeps {
   /** Root of the media files; each run writes under `<mediaDir>/<execution_id>/`. */
   mediaDir: string;
   onItem?: ItemListener;
+  /** Told of each run as it starts, before any stage runs (for live progress). */
+  onRunStart?: (run: RunStart) => void;
+  /** Settles once the run's first record is saved (or held); stage 1 waits for it. */
+  firstSave?: (executionId: string) => Promise<unknown>;
+}
+
+/** A run that has started: its ids and the steps it is expected to take. */
+export interface RunStart {
+  executionId: string;
+  traceId: string;
+  /** Step ids, see `expectedSteps`. */
+  steps: readonly string[];
+}
+
+/** A started run; `done` settles with its result and never rejects. */
+export interface StartedPipeline extends RunStart {
+  done: Promise<PipelineResult>;
 }
 
 /** One output of a run. */
@@ -69,11 +87,17 @@ export function outputsFor(catalog: Catalog, request: PipelineRequest): OutputCo
  * Throws only `UnknownConfigError` (before any run starts); backend failures end the run
  * properly and come back as a `failed` status or as failed outputs.
  */
-export async function runPipeline(
-  request: PipelineRequest,
-  deps: PipelineDeps,
-): Promise<PipelineResult> {
-  const config = deps.catalog.interception.get(request.schema);
+export function runPipeline(request: PipelineRequest, deps: PipelineDeps): Promise<PipelineResult> {
+  return startPipeline(request, deps).done;
+}
+
+/**
+ * Starts a run and returns at once with its execution id and trace id; the stages run after
+ * the caller's current task (so an answer written now goes out before stage 1 starts).
+ * Throws only `UnknownConfigError`, before any run starts.
+ */
+export function startPipeline(request: PipelineRequest, deps: PipelineDeps): StartedPipeline {
+  const config = deps.catalog.interception.get(request.schema)!;
   const outputs = outputsFor(deps.catalog, request);
   const tracker = deps.startRun({
     configName: request.schema,
@@ -93,6 +117,30 @@ export async function runPipeline(
     llm: deps.backends.llm(request.execution_mode),
     mediaDir: deps.mediaDir,
   };
+  const run: RunStart = {
+    executionId: tracker.executionId,
+    traceId: tracker.traceId,
+    steps: expectedSteps(config, outputs.length, stage3Applies(request.safety_level)),
+  };
+  try {
+    deps.onRunStart?.(run);
+  } catch {
+    // A listener never breaks the run.
+  }
+  // No backend is asked before the run's first record is saved (or held for retry).
+  const first = deps.firstSave?.(tracker.executionId).catch(() => undefined);
+  const done = new Promise<void>((resolve) => setImmediate(resolve))
+    .then(() => first)
+    .then(() => runStages(ctx, config, outputs));
+  return { ...run, done };
+}
+
+async function runStages(
+  ctx: RunContext,
+  config: InterceptionConfig,
+  outputs: readonly OutputConfig[],
+): Promise<PipelineResult> {
+  const { tracker, request } = ctx;
   const result: PipelineResult = {
     status: 'completed',
     execution_id: tracker.executionId,
@@ -110,7 +158,7 @@ export async function runPipeline(
     }
     result.translated_text = s1.text;
     stage = 2;
-    const prompt = await runStage2(ctx, config!, s1.text);
+    const prompt = await runStage2(ctx, config, s1.text);
     result.final_text = prompt;
     const seed = request.seed ?? randomInt(0, 2 ** 31);
     for (const [index, output] of outputs.entries()) {

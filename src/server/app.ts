@@ -11,11 +11,16 @@ import { requestLog } from './request-log.js';
 import { traceLinks } from './wiring.js';
 import { executionsRouter } from './routes/executions-routes.js';
 import { pipelineRouter } from './routes/pipeline-routes.js';
+import { configsRouter } from './routes/configs-routes.js';
+import { sessionRouter } from './routes/session-routes.js';
+import { webAssets } from './web-assets.js';
 
 /** The record path, as the routes see it. */
 export interface RecordPath {
   /** The outcome of a finished run's final save. */
   whenSaved(executionId: string): Promise<SaveOutcome>;
+  /** The outcome of a started run's first save. */
+  whenStarted(executionId: string): Promise<SaveOutcome>;
   /** Ends a run's recording before it is deleted. */
   discard(executionId: string): Promise<void>;
 }
@@ -39,6 +44,12 @@ export interface AppDeps {
   isShuttingDown?: () => boolean;
   /** Told of each request; `done` settles when its response is finished or aborted. */
   onRequest?: (done: Promise<void>) => void;
+  /** Told of each asynchronous run; `done` settles when it ends. Default: `onRequest`. */
+  onBackgroundRun?: (done: Promise<void>) => void;
+  /** Heartbeat interval of event streams; default 15,000 ms. */
+  sseHeartbeatMillis?: number;
+  /** Built web view (`web/dist/`); default found next to the sources. */
+  webDir?: string;
 }
 
 /** Builds the Express app (does not listen). */
@@ -61,6 +72,7 @@ export function createApp(deps: AppDeps): Express {
     const report = await healthReport(deps.health);
     res.status(report.store.writable ? 200 : 503).json(report);
   });
+  app.use(webAssets(deps.webDir));
   app.use('/api', bearerAuth(deps.apiToken));
   app.use(
     express.json({
@@ -74,14 +86,19 @@ export function createApp(deps: AppDeps): Express {
       maxInputChars: deps.maxInputChars ?? 2_000,
       traceUrl,
       records: deps.records,
+      background: deps.onBackgroundRun ?? deps.onRequest,
     }),
   );
+  app.use(sessionRouter(deps.apiToken));
+  app.use(configsRouter(deps.pipeline.catalog));
   const executions = executionsRouter({
     store: deps.health.store,
     live: deps.live,
     records: deps.records,
     mediaDir: deps.pipeline.mediaDir,
     traceUrl,
+    configs: deps.pipeline.catalog.interception,
+    heartbeatMillis: deps.sseHeartbeatMillis,
   });
   app.use('/api/executions', executions);
   app.use('/api/runs', executions);

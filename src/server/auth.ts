@@ -1,14 +1,28 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import { HttpError } from './http-error.js';
+import { readCookie, SESSION_COOKIE, verifySessionValue } from './session-cookie.js';
 
-/** Requires `Authorization: Bearer <token>` when a token is configured; otherwise passes. */
+/** Reads a browser may make with the session cookie instead of the bearer token. */
+const COOKIE_READS = /^\/(?:executions|runs)\/[^/]+\/(?:stream|media\/[^/]+)$/;
+
+/**
+ * Requires `Authorization: Bearer <token>` when a token is configured; otherwise passes.
+ * `GET` of a run's media and stream also passes with a valid session cookie (see
+ * `session-cookie.ts`), so a browser needs no token in URLs.
+ */
 export function bearerAuth(token: string | undefined): RequestHandler {
   if (!token) return (_req, _res, next) => next();
   const expected = Buffer.from(token);
   return (req, _res, next) => {
     const given = Buffer.from(/^Bearer (.+)$/i.exec(req.get('authorization') ?? '')?.[1] ?? '');
     if (given.length === expected.length && timingSafeEqual(given, expected)) return next();
+    if (
+      (req.method === 'GET' || req.method === 'HEAD') &&
+      COOKIE_READS.test(req.path) &&
+      verifySessionValue(token, readCookie(req.get('cookie'), SESSION_COOKIE))
+    )
+      return next();
     next(new HttpError(401, 'unauthorized', 'a valid bearer token is required'));
   };
 }

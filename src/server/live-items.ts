@@ -1,31 +1,72 @@
 import type { ExecutionItem } from '../domain/execution-item.js';
+import type { RunStart } from '../pipeline/pipeline-runner.js';
 
 /** What a stream subscriber is told: an item, or that the run ended. */
 export type LiveEvent = { kind: 'item'; item: ExecutionItem } | { kind: 'end'; status: string };
 type Subscriber = (event: LiveEvent) => void;
 
+/** A subscription to a run in progress. */
+export interface LiveSubscription {
+  /** The run's expected step ids (empty when its start was not announced here). */
+  steps: readonly string[];
+  unsubscribe(): void;
+}
+
 interface LiveRun {
   items: ExecutionItem[];
+  steps: readonly string[];
   subscribers: Set<Subscriber>;
   ended: boolean;
 }
 
+/** The outcome a run's terminal item states (`pipeline_complete`, or a fatal `pipeline_error`). */
+function terminalOutcome(item: ExecutionItem): string | undefined {
+  if (item.item_type === 'pipeline_complete')
+    return typeof item.metadata.outcome === 'string' ? item.metadata.outcome : 'completed';
+  if (item.item_type === 'pipeline_error' && item.loop_iteration == null) return 'failed';
+  return undefined;
+}
+
 /**
  * Items of runs in progress, for Server-Sent Events: fed by the tracker's item listener, ended
- * when the run's final record is saved. Ended runs are forgotten after `keepMillis`.
+ * when the run's final record is saved (or, should that save fail, `endGraceMillis` after the
+ * run's terminal item). Ended runs are forgotten after `keepMillis`.
  */
 export class LiveItems {
   private readonly runs = new Map<string, LiveRun>();
 
-  constructor(private readonly keepMillis = 5_000) {}
+  /**
+   * @param keepMillis how long an ended run is kept (default 5,000 ms)
+   * @param endGraceMillis after a run's terminal item, how long to wait for its final save
+   *   before ending its streams anyway with the item's outcome (default 10,000 ms)
+   */
+  constructor(
+    private readonly keepMillis = 5_000,
+    private readonly endGraceMillis = 10_000,
+  ) {}
+
+  private runOf(executionId: string): LiveRun {
+    let run = this.runs.get(executionId);
+    if (!run)
+      this.runs.set(
+        executionId,
+        (run = { items: [], steps: [], subscribers: new Set(), ended: false }),
+      );
+    return run;
+  }
+
+  /** Pipeline run-start listener: remembers the run's expected steps. */
+  readonly onRunStart = (start: RunStart): void => {
+    this.runOf(start.executionId).steps = start.steps;
+  };
 
   /** Tracker item listener. */
   readonly onItem = (executionId: string, item: ExecutionItem): void => {
-    let run = this.runs.get(executionId);
-    if (!run)
-      this.runs.set(executionId, (run = { items: [], subscribers: new Set(), ended: false }));
+    const run = this.runOf(executionId);
     run.items.push(item);
     for (const s of run.subscribers) s({ kind: 'item', item });
+    const outcome = terminalOutcome(item);
+    if (outcome) setTimeout(() => this.end(executionId, outcome), this.endGraceMillis).unref();
   };
 
   /** The run's final record was saved. */
@@ -39,14 +80,14 @@ export class LiveItems {
   }
 
   /**
-   * Replays the run's items so far, then follows it; returns an unsubscribe function, or
-   * undefined when the run is not in progress here.
+   * Replays the run's items so far, then follows it; undefined when the run is not in
+   * progress here.
    */
-  subscribe(executionId: string, subscriber: Subscriber): (() => void) | undefined {
+  subscribe(executionId: string, subscriber: Subscriber): LiveSubscription | undefined {
     const run = this.runs.get(executionId);
     if (!run || run.ended) return undefined;
     for (const item of run.items) subscriber({ kind: 'item', item });
     run.subscribers.add(subscriber);
-    return () => run.subscribers.delete(subscriber);
+    return { steps: run.steps, unsubscribe: () => run.subscribers.delete(subscriber) };
   }
 }

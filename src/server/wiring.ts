@@ -49,6 +49,8 @@ export function coreDeps(parts: {
       startRun: tracing.startRun,
       mediaDir: parts.mediaDir,
       onItem: live.onItem,
+      onRunStart: live.onRunStart,
+      firstSave: (id: string) => tracing.recordExporter.whenStarted(id, parts.saveWaitMillis),
     },
     health: {
       store: parts.store,
@@ -58,6 +60,7 @@ export function coreDeps(parts: {
     live,
     records: {
       whenSaved: (id) => tracing.recordExporter.whenSaved(id, parts.saveWaitMillis),
+      whenStarted: (id) => tracing.recordExporter.whenStarted(id, parts.saveWaitMillis),
       discard: (id) => tracing.recordExporter.discard(id),
     },
   };

@@ -53,6 +53,8 @@ export class ExecutionRecordExporter implements SpanExporter {
   private readonly inFlight = new Set<Promise<unknown>>();
   /** The final save of each run, serialising late merges after it. */
   private readonly finals = new Map<string, Promise<SaveOutcome>>();
+  /** The first save (checkpoint) of each run still open. */
+  private readonly firsts = new Map<string, Promise<SaveOutcome>>();
   private isShutdown = false;
   private shutdownPromise: Promise<string[]> | undefined;
   private readonly counters = {
@@ -73,10 +75,15 @@ export class ExecutionRecordExporter implements SpanExporter {
     });
     this.buffer = new RunBuffer(
       {
-        checkpoint: (id, spans) => this.save(id, () => this.assemble(spans, 'incomplete'), false),
+        checkpoint: (id, spans) => {
+          const save = this.save(id, () => this.assemble(spans, 'incomplete'), false);
+          if (!this.firsts.has(id)) this.firsts.set(id, save);
+          return save;
+        },
         finish: (id, spans) => this.finish(id, spans),
         late: (id, spans) => this.mergeLate(id, spans),
         evict: (id, spans) => {
+          this.firsts.delete(id);
           this.counters.runs_evicted += 1;
           log.warn(`run ${id} saved as incomplete and dropped from memory`);
           return this.save(id, () => this.assemble(spans, 'incomplete'), false);
@@ -138,15 +145,16 @@ export class ExecutionRecordExporter implements SpanExporter {
     if (this.spool.isDiscarded(executionId)) return 'discarded';
     const final = this.finals.get(executionId);
     if (!final) return this.spool.held(executionId) ? 'pending' : 'saved';
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<SaveOutcome>((resolve) => {
-      timer = setTimeout(() => resolve('pending'), waitMillis);
-    });
-    try {
-      return await Promise.race([final, late]);
-    } finally {
-      clearTimeout(timer);
-    }
+    return within(final, waitMillis);
+  }
+
+  /**
+   * The outcome of the run's first save (its start checkpoint); `pending` when it does not settle
+   * within `waitMillis`, `saved` when the run is no longer open.
+   */
+  whenStarted(executionId: string, waitMillis = 5_000): Promise<SaveOutcome> {
+    const first = this.firsts.get(executionId);
+    return first ? within(first, waitMillis) : Promise.resolve('saved');
   }
 
   /** Ends a run's recording: its later spans and saves are dropped (it is being deleted). */
@@ -191,6 +199,7 @@ export class ExecutionRecordExporter implements SpanExporter {
   }
 
   private finish(id: string, spans: readonly ReadableSpan[]): Promise<SaveOutcome> {
+    this.firsts.delete(id);
     let status = 'completed';
     const final = this.save(
       id,
@@ -246,5 +255,18 @@ export class ExecutionRecordExporter implements SpanExporter {
     };
     promise.then(forget, forget);
     return promise;
+  }
+}
+
+/** `outcome`, or `pending` when it does not settle within `waitMillis`. */
+async function within(outcome: Promise<SaveOutcome>, waitMillis: number): Promise<SaveOutcome> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<SaveOutcome>((resolve) => {
+    timer = setTimeout(() => resolve('pending'), waitMillis);
+  });
+  try {
+    return await Promise.race([outcome, late]);
+  } finally {
+    clearTimeout(timer);
   }
 }

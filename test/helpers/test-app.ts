@@ -23,9 +23,11 @@ export async function testApp(
     backends?: BackendSettings;
     app?: Partial<AppDeps>;
     tracing?: Partial<TracingOptions>;
+    /** Directory for the store and media; default a temp dir removed after the current test. */
+    dir?: string;
   } = {},
 ) {
-  const dir = await tempDir();
+  const dir = options.dir ?? (await tempDir());
   const store = await FileRecordStore.open(join(dir, 'executions'));
   const mediaDir = join(dir, 'media');
   const live = new LiveItems(1_000);

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import type { BackendSettings } from '../../src/pipeline/backends/backend-registry.js';
 import { listen } from '../helpers/listen.js';
+import { readSse } from '../helpers/sse-client.js';
 import { startOllamaStandIn } from '../helpers/stand-ins/ollama-stand-in.js';
 import { testApp } from '../helpers/test-app.js';
 
@@ -31,29 +31,7 @@ async function seed(ctx: Ctx) {
 }
 
 /** Reads a Server-Sent Events response to its end. */
-function readEvents(
-  url: string,
-): Promise<{ status: number; events: { event: string; data: unknown }[] }> {
-  return new Promise((resolve, reject) => {
-    httpRequest(url, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => {
-        const events = text
-          .split('\n\n')
-          .filter((block) => block.startsWith('event:'))
-          .map((block) => {
-            const [eventLine, dataLine] = block.split('\n');
-            return { event: eventLine!.slice(7), data: JSON.parse(dataLine!.slice(6)) as unknown };
-          });
-        resolve({ status: res.statusCode!, events });
-      });
-    })
-      .on('error', reject)
-      .end();
-  });
-}
+const readEvents = (url: string) => readSse(url);
 
 describe('executions API', () => {
   it('lists newest first with filters, pagination and the documented shape', async () => {
@@ -206,7 +184,11 @@ describe('live stream (SSE)', () => {
     const { status, events } = await readEvents(`${server.url}/api/executions/${id}/stream`);
     await server.close();
     expect(status).toBe(200);
-    expect(events.map((e) => e.event)).toEqual([...Array(8).fill('item'), 'end']);
+    expect(events.map((e) => e.event)).toEqual([
+      'state',
+      ...Array(8).fill(['item', 'state']).flat(),
+      'end',
+    ]);
     expect(events.at(-1)!.data).toEqual({ status: 'completed' });
   });
 
@@ -236,7 +218,8 @@ describe('live stream (SSE)', () => {
     await server.close();
     await ollama.close();
     expect(response.status).toBe(200);
-    expect(events.map((e) => (e.data as { item_type?: string }).item_type ?? e.event)).toEqual([
+    const items = events.filter((e) => e.event !== 'state');
+    expect(items.map((e) => (e.data as { item_type?: string }).item_type ?? e.event)).toEqual([
       'pipeline_start',
       'user_input_text',
       'stage1_safety_check',

@@ -135,8 +135,11 @@ describe('ExecutionRecordExporter reliability', () => {
     const exporter = new ExecutionRecordExporter({ store, checkpointDelayMillis: 1 });
     exporter.export([start], () => {});
     exporter.export([stage1], () => {});
-    await sleep(30);
-    const checkpoint = await store.get(ID);
+    let checkpoint = await store.get(ID);
+    for (let i = 0; i < 200 && checkpoint?.items.length !== 2; i++) {
+      await sleep(10);
+      checkpoint = await store.get(ID);
+    }
     expect(checkpoint).toMatchObject({ status: 'incomplete' });
     expect(checkpoint!.items.map((i) => i.item_type)).toEqual([
       'pipeline_start',

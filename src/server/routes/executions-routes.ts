@@ -1,4 +1,4 @@
-import { Router, type Response } from 'express';
+import { Router } from 'express';
 import { rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { isExecutionId } from '../../domain/execution-id.js';
@@ -7,7 +7,10 @@ import type { RecordStore } from '../../store/record-store.js';
 import { recordToJsonLine, recordToXml } from '../export-formats.js';
 import type { RecordPath } from '../app.js';
 import { HttpError } from '../http-error.js';
-import type { LiveEvent, LiveItems } from '../live-items.js';
+import type { LiveItems } from '../live-items.js';
+import { streamRun } from '../sse-pump.js';
+import { stepsOfRecord } from '../../pipeline/run-plan.js';
+import type { InterceptionConfig } from '../../pipeline/catalog-schemas.js';
 import { ListQuerySchema, parseListQuery, toRecordQuery } from './list-query.js';
 
 /** Options of `executionsRouter`. */
@@ -17,6 +20,10 @@ export interface ExecutionsRouteOptions {
   records: RecordPath;
   mediaDir: string;
   traceUrl: (traceId: string) => string | null;
+  /** Interception configs, for the expected steps of replayed runs; default none. */
+  configs?: ReadonlyMap<string, InterceptionConfig>;
+  /** Stream heartbeat interval; default 15,000 ms. */
+  heartbeatMillis?: number;
 }
 
 const MEDIA_FILE = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
@@ -143,63 +150,15 @@ export function executionsRouter(options: ExecutionsRouteOptions): Router {
     );
   });
 
-  router.get('/:id/stream', async (req, res) => {
-    const id = checkId(req.params.id);
-    const events: LiveEvent[] = [];
-    let wake: (() => void) | undefined;
-    const unsubscribe = live.subscribe(id, (event) => {
-      events.push(event);
-      wake?.();
-    });
-    if (!unsubscribe) {
-      // Not running here: replay the saved record and close.
-      const record = await load(id);
-      startEventStream(res);
-      for (const item of record.items) sendEvent(res, 'item', item);
-      sendEvent(res, 'end', { status: record.status });
-      res.end();
-      return;
-    }
-    startEventStream(res);
-    let closed = false;
-    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
-    req.on('close', () => (closed = true));
-    try {
-      while (!closed) {
-        const event = events.shift();
-        if (!event) {
-          await new Promise<void>((r) => {
-            wake = r;
-            req.once('close', r);
-          });
-          continue;
-        }
-        if (event.kind === 'item') sendEvent(res, 'item', event.item);
-        else {
-          sendEvent(res, 'end', { status: event.status });
-          break;
-        }
-      }
-    } finally {
-      clearInterval(heartbeat);
-      unsubscribe();
-      res.end();
-    }
-  });
+  router.get('/:id/stream', (req, res) =>
+    streamRun(
+      req,
+      res,
+      checkId(req.params.id),
+      { live, load, stepsOf: (r) => stepsOfRecord(options.configs ?? new Map(), r) },
+      { heartbeatMillis: options.heartbeatMillis },
+    ),
+  );
 
   return router;
-}
-
-function startEventStream(res: Response): void {
-  res.status(200).set({
-    'content-type': 'text/event-stream; charset=utf-8',
-    'cache-control': 'no-cache',
-    connection: 'keep-alive',
-    'x-accel-buffering': 'no',
-  });
-  res.flushHeaders();
-}
-
-function sendEvent(res: Response, event: string, data: unknown): void {
-  res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
 }

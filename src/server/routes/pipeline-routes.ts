@@ -9,6 +9,7 @@ import {
 } from '../../pipeline/pipeline-runner.js';
 import type { RecordPath } from '../app.js';
 import { HttpError } from '../http-error.js';
+import { prefersAsync, startAsync } from './async-start.js';
 
 /** Options of `pipelineRouter`. */
 export interface PipelineRouteOptions {
@@ -16,13 +17,16 @@ export interface PipelineRouteOptions {
   maxInputChars: number;
   traceUrl: (traceId: string) => string | null;
   records: RecordPath;
+  /** Told of each asynchronous run's completion (`Prefer: respond-async`). */
+  background?: (done: Promise<void>) => void;
 }
 
 const STATUS_CODE = { completed: 200, blocked: 200, failed: 502 } as const;
 
 /**
  * `POST /api/schema/pipeline/execute`: validates the body, runs the pipeline and answers once the
- * run's final record is saved (`record: "saved"`) or held for retry (`record: "pending"`).
+ * run's final record is saved (`record: "saved"`) or held for retry (`record: "pending"`); with
+ * `Prefer: respond-async` answers 202 as soon as the run has started.
  */
 export function pipelineRouter(options: PipelineRouteOptions): Router {
   const schema = pipelineRequestSchema(options.maxInputChars);
@@ -49,6 +53,7 @@ export function pipelineRouter(options: PipelineRouteOptions): Router {
         throw new HttpError(404, 'unknown_config', error.message);
       throw error;
     }
+    if (prefersAsync(req.get('prefer'))) return startAsync(res, parsed.data, options);
     const result = await runPipeline(parsed.data, options.pipeline);
     res.locals.executionId = result.execution_id;
     const record = await options.records.whenSaved(result.execution_id);

@@ -1,0 +1,26 @@
+import { Router } from 'express';
+import type { Catalog } from '../../pipeline/catalog.js';
+import { SAFETY_LEVELS } from '../../pipeline/pipeline-request.js';
+
+/** `GET /api/configs`: the names and descriptions a client can choose from (for forms). */
+export function configsRouter(catalog: Catalog): Router {
+  const router = Router();
+  const body = {
+    interception: [...catalog.interception.values()].map((c) => ({
+      name: c.name,
+      description: c.description,
+      transformation: c.transformation,
+      output_configs: c.output_configs,
+    })),
+    outputs: [...catalog.outputs.values()].map((o) => ({
+      name: o.name,
+      description: o.description,
+      media_type: o.media_type,
+    })),
+    safety_levels: SAFETY_LEVELS,
+  };
+  router.get('/api/configs', (_req, res) => {
+    res.json(body);
+  });
+  return router;
+}

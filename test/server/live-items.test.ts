@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import type { ExecutionItem } from '../../src/domain/execution-item.js';
+import { LiveItems, type LiveEvent } from '../../src/server/live-items.js';
+
+const item = (sequence_number: number, item_type: string, metadata = {}) =>
+  ({ sequence_number, item_type, stage: 5, loop_iteration: null, metadata }) as ExecutionItem;
+
+describe('LiveItems', () => {
+  it('replays, follows, and ends on the final save; knows the announced steps', () => {
+    const live = new LiveItems(1_000, 60_000);
+    live.onRunStart({ executionId: 'r', traceId: 't', steps: ['stage1.safety'] });
+    live.onItem('r', item(1, 'pipeline_start'));
+    const events: LiveEvent[] = [];
+    const sub = live.subscribe('r', (e) => events.push(e))!;
+    expect(sub.steps).toEqual(['stage1.safety']);
+    live.onItem('r', item(2, 'pipeline_complete', { outcome: 'blocked' }));
+    live.end('r', 'blocked');
+    expect(events.map((e) => e.kind)).toEqual(['item', 'item', 'end']);
+    expect(live.subscribe('r', () => undefined)).toBeUndefined();
+  });
+
+  it('ends a run’s streams with its terminal item’s outcome when the final save never comes', async () => {
+    const live = new LiveItems(1_000, 30);
+    const events: LiveEvent[] = [];
+    live.onItem('r', item(1, 'pipeline_start'));
+    live.subscribe('r', (e) => events.push(e));
+    live.onItem('r', item(2, 'pipeline_complete', { outcome: 'completed' }));
+    await new Promise((r) => setTimeout(r, 80));
+    expect(events.at(-1)).toEqual({ kind: 'end', status: 'completed' });
+  });
+});

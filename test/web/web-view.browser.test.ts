@@ -1,0 +1,281 @@
+import { spawnSync } from 'node:child_process';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BackendSettings } from '../../src/pipeline/backends/backend-registry.js';
+import { listen } from '../helpers/listen.js';
+import { ROOT } from '../helpers/processes.js';
+import { startOllamaStandIn } from '../helpers/stand-ins/ollama-stand-in.js';
+import { testApp } from '../helpers/test-app.js';
+
+const TOKEN = 'browser-test-token-0123456789';
+const ARTIFACTS = join(ROOT, 'test-artifacts');
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--no-first-run',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-quic',
+];
+
+type Ctx = Awaited<ReturnType<typeof testApp>>;
+let guarded: { ctx: Ctx; url: string; close: () => Promise<void> };
+let slow: { ctx: Ctx; url: string; close: () => Promise<void> };
+let ollama: Awaited<ReturnType<typeof startOllamaStandIn>>;
+let browser: BrowserContext;
+let page: Page;
+let profile: string;
+const offsite: string[] = [];
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  // The page under test is the real build of web/.
+  const build = spawnSync('npm', ['run', '--silent', 'build:web'], { cwd: ROOT, encoding: 'utf8' });
+  expect(build.status, build.stderr).toBe(0);
+  await mkdir(ARTIFACTS, { recursive: true });
+  // Two real servers on loopback: one that requires a token (offline backends), one whose
+  // local LLM is a slow Ollama stand-in (open, loopback only).
+  // Own directories: the temp-dir helper removes its directories after each test.
+  profile = await mkdtemp(join(tmpdir(), 'eh-web-view-'));
+  const a = await testApp({ app: { apiToken: TOKEN }, dir: join(profile, 'guarded') });
+  guarded = { ctx: a, ...(await listen(a.app)) };
+  ollama = await startOllamaStandIn({ delayMillis: 1_500, reply: (_s, user) => `${user} (slow)` });
+  const backends: BackendSettings = {
+    llm: { eco: 'ollama', fast: 'offline' },
+    media: { eco: 'offline', fast: 'offline' },
+    ollama: { baseUrl: ollama.url },
+  };
+  const b = await testApp({ backends, dir: join(profile, 'slow') });
+  slow = { ctx: b, ...(await listen(b.app)) };
+  browser = await chromium.launchPersistentContext(join(profile, 'chromium-profile'), {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: CHROMIUM_ARGS,
+    locale: 'en-US',
+    viewport: { width: 1280, height: 900 },
+  });
+  page = browser.pages()[0] ?? (await browser.newPage());
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  // Nothing may be fetched from anywhere but the server under test.
+  page.on('request', (r) => {
+    const url = new URL(r.url());
+    if (url.protocol.startsWith('http') && url.hostname !== '127.0.0.1') offsite.push(r.url());
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await Promise.all([guarded?.close(), slow?.close(), ollama?.close()]);
+  if (profile) await rm(profile, { recursive: true, force: true });
+});
+
+async function startFromForm(values: {
+  prompt: string;
+  config: string;
+  output: string;
+  safety: string;
+}): Promise<string> {
+  await page.goto(`${guarded.url}/try`);
+  await page.fill('#try-prompt', values.prompt);
+  await page.selectOption('#try-config', values.config);
+  await page.selectOption('#try-output', values.output);
+  await page.selectOption('#try-safety', values.safety);
+  await page.click('#try-submit');
+  await page.waitForURL(/\/runs\/exec_\d{8}_\d{6}_[0-9a-f]{8}$/);
+  await page.waitForSelector('.badge-completed, .badge-blocked, .badge-failed', {
+    timeout: 15_000,
+  });
+  return page.url().split('/').at(-1)!;
+}
+
+describe('web view in Chromium', () => {
+  it('asks for the token once, then starts a Stille Post run from the form and shows 8 iterations', async () => {
+    await page.goto(`${guarded.url}/`);
+    await page.waitForSelector('dialog.token-dialog[open]');
+    await page.fill('#token-input', 'wrong-token');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.textContent('.token-dialog .problem')).toContain('not accepted');
+    await page.fill('#token-input', TOKEN);
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('h1:text("All runs")');
+    const cookies = await browser.cookies();
+    expect(cookies).toEqual([
+      expect.objectContaining({
+        name: 'eh_session',
+        httpOnly: true,
+        sameSite: 'Strict',
+        path: '/api',
+      }),
+    ]);
+
+    const id = await startFromForm({
+      prompt: 'Eine Blume auf der Wiese',
+      config: 'stillepost',
+      output: 'sd35_large',
+      safety: 'kids',
+    });
+    expect(await page.locator('.gen-iteration').count()).toBe(8);
+    expect(await page.locator('.gen-iteration .langs').allTextContents()).toEqual([
+      'en → en',
+      'en → fr',
+      'fr → nl',
+      'nl → hi',
+      'hi → tr',
+      'tr → pl',
+      'pl → ko',
+      'ko → en',
+    ]);
+    expect(await page.locator('.gen-original .gen-text').textContent()).toBe(
+      'Eine Blume auf der Wiese',
+    );
+    expect(await page.locator('.gen-final').count()).toBe(1);
+    expect(await page.locator('.gen-iteration .diff ins').count()).toBeGreaterThan(0);
+    // The image loads by session cookie (no token in its URL) and has alt text.
+    const img = page.locator('.output img');
+    await expect
+      .poll(() => img.evaluate((el) => (el as unknown as { naturalWidth: number }).naturalWidth))
+      .toBe(128);
+    expect(await img.getAttribute('alt')).toMatch(
+      /^Generated image \(sd35_large\) for the prompt: /,
+    );
+    expect(await img.getAttribute('src')).not.toContain(TOKEN);
+    const trace = page.locator('a:text("Trace in Jaeger")');
+    expect(await trace.getAttribute('href')).toMatch(
+      /^http:\/\/jaeger\.test\/trace\/[0-9a-f]{32}$/,
+    );
+    for (const format of ['JSON', 'XML', 'JSONL'])
+      expect(await page.locator(`.links a:text-is("${format}")`).getAttribute('href')).toBe(
+        `/api/executions/${id}/export/${format.toLowerCase()}`,
+      );
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.click('.links a:text-is("JSON")'),
+    ]);
+    expect(download.suggestedFilename()).toBe(`${id}.json`);
+    expect(await page.locator('.wf-stage').count()).toBeGreaterThanOrEqual(4);
+    await page.screenshot({ path: join(ARTIFACTS, 'run-page.png'), fullPage: true });
+  });
+
+  it('shows why an output was blocked (kids, a kids term in the interception)', async () => {
+    await startFromForm({
+      prompt: 'Ein freundliches Skelett tanzt lachend auf einem Kindergeburtstag',
+      config: 'image_comparison',
+      output: '',
+      safety: 'kids',
+    });
+    const blocked = page.locator('.output-blocked');
+    expect(await blocked.count()).toBe(1);
+    expect(await blocked.textContent()).toContain('Reason: age_inappropriate');
+    expect(await page.locator('.output img').count()).toBe(1);
+    const decision = page.locator('.decision-unsafe');
+    expect(await decision.textContent()).toContain('skeleton*');
+    expect(await page.locator('.decision-blocked').count()).toBe(1);
+    await page.screenshot({ path: join(ARTIFACTS, 'run-page-blocked.png'), fullPage: true });
+  });
+
+  it('filters narrow the list, new runs arrive by themselves, and the labels switch to German', async () => {
+    await page.goto(`${guarded.url}/`);
+    await page.waitForSelector('table.runs');
+    expect(await page.locator('table.runs tbody tr').count()).toBe(2);
+    await page.selectOption('#f-config', 'stillepost');
+    await page.click('.filters button[type=submit]');
+    await page.waitForURL(/\?config=stillepost$/);
+    await expect.poll(() => page.locator('table.runs tbody tr').count()).toBe(1);
+    expect(await page.locator('table.runs td.config').allTextContents()).toEqual(['stillepost']);
+    await page.selectOption('#f-status', 'blocked');
+    await page.click('.filters button[type=submit]');
+    await page.waitForSelector('p.empty');
+
+    await page.click('a:text("Reset")');
+    await page.waitForSelector('table.runs');
+    const started = await request(guarded.ctx.app)
+      .post('/api/schema/pipeline/execute')
+      .set('authorization', `Bearer ${TOKEN}`)
+      .set('prefer', 'respond-async')
+      .send({ schema: 'dada', input_text: 'Ein Haus am See', user_id: 'klasse-4b' });
+    expect(started.status).toBe(202);
+    const fresh = page.locator(`tr.fresh[data-id="${started.body.execution_id}"]`);
+    await fresh.waitFor({ timeout: 8_000 });
+    await page.screenshot({ path: join(ARTIFACTS, 'runs-list.png'), fullPage: true });
+
+    // Keyboard: the first run's link is reachable and opens its page.
+    await page.focus('table.runs tbody tr a');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/runs\//);
+    await page.click('#lang-switch');
+    await page.waitForSelector('h2:text("Stammbaum des Prompts")');
+    await page.goto(`${guarded.url}/`);
+    await page.waitForSelector('h1:text("Alle Läufe")');
+    expect(await page.getAttribute('html', 'lang')).toBe('de');
+    await page.screenshot({ path: join(ARTIFACTS, 'runs-list-de.png'), fullPage: true });
+    await page.click('#lang-switch');
+    await page.waitForSelector('h1:text("All runs")');
+  });
+
+  it('plays audio, shows the animated video and a 3D preview inline, each loaded by cookie', async () => {
+    const pageOf = async (output: string) => {
+      const res = await request(guarded.ctx.app)
+        .post('/api/schema/pipeline/execute')
+        .set('authorization', `Bearer ${TOKEN}`)
+        .send({ schema: 'passthrough', input_text: 'Eine Katze', output_config: output });
+      expect(res.status).toBe(200);
+      await page.goto(`${guarded.url}/runs/${res.body.execution_id}`);
+      await page.waitForSelector('.badge-completed');
+    };
+    await pageOf('stable_audio');
+    const audio = page.locator('.output audio');
+    await expect
+      .poll(() => audio.evaluate((el) => (el as unknown as { duration: number }).duration))
+      .toBeGreaterThan(2);
+    expect(await audio.getAttribute('aria-label')).toBe('Generated sound (stable_audio)');
+    await pageOf('wan_video');
+    const video = page.locator('.output img');
+    await expect
+      .poll(() => video.evaluate((el) => (el as unknown as { naturalWidth: number }).naturalWidth))
+      .toBe(96);
+    expect(await video.getAttribute('alt')).toMatch(/^Generated animated video \(wan_video\)/);
+    await pageOf('hunyuan3d');
+    const preview = page.locator('canvas.obj-preview');
+    await preview.waitFor();
+    expect(await preview.getAttribute('aria-label')).toMatch(/^3D preview \(hunyuan3d\)/);
+    const before = await preview.screenshot();
+    await preview.focus();
+    await page.keyboard.press('ArrowRight');
+    expect((await preview.screenshot()).equals(before)).toBe(false);
+    expect(await page.locator('.output a.dl').getAttribute('download')).toBe(
+      'output_1_hunyuan3d.obj',
+    );
+    await page.screenshot({ path: join(ARTIFACTS, 'run-page-3d.png'), fullPage: true });
+  });
+
+  it('follows a run with a slow local LLM live: items show before it ends', async () => {
+    const res = await request(slow.ctx.app)
+      .post('/api/schema/pipeline/execute')
+      .set('prefer', 'respond-async')
+      .send({
+        schema: 'dada',
+        input_text: 'Eine Blume auf der Wiese',
+        output_config: 'sd35_large',
+      });
+    expect(res.status).toBe(202);
+    await page.goto(`${slow.url}${res.body.links.page}`);
+    await page.waitForSelector('.gen-original');
+    // Still running: the first translation is under way at the stand-in.
+    expect(await page.locator('.badge-running').count()).toBe(1);
+    expect(await page.locator('progress#run-progress').count()).toBe(1);
+    await page.waitForSelector('.gen-translation', { timeout: 5_000 });
+    expect(await page.locator('.badge-running').count()).toBe(1);
+    await page.screenshot({ path: join(ARTIFACTS, 'run-page-live.png'), fullPage: true });
+    await page.waitForSelector('.badge-completed', { timeout: 10_000 });
+    expect(await page.locator('.gen-final .gen-text').textContent()).toMatch(/\(slow\)$/);
+    expect(await page.locator('.output img').count()).toBe(1);
+    expect(offsite).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+});

@@ -1,0 +1,84 @@
+import { hasToken, refreshSession, signOut } from './api.js';
+import { h, replace } from './dom.js';
+import { currentLang, setLang, t } from './i18n.js';
+import { runsPage } from './pages/runs-list.js';
+import { runPage } from './pages/run-page.js';
+import { tryPage } from './pages/try-form.js';
+import { navigate, type Cleanup } from './nav.js';
+
+const main = document.getElementById('main')!;
+const bar = document.getElementById('bar')!;
+let cleanup: Cleanup | undefined;
+
+function header(): void {
+  const here = location.pathname;
+  const link = (path: string, label: string, active: boolean) =>
+    h('a', { href: path, 'data-link': true, 'aria-current': active ? 'page' : false }, label);
+  replace(
+    bar,
+    h('a', { class: 'brand', href: '/', 'data-link': true }, 'execution-history'),
+    h(
+      'nav',
+      { 'aria-label': 'main' },
+      link('/', t('nav.runs'), here === '/' || here.startsWith('/runs')),
+      link('/try', t('nav.try'), here === '/try'),
+    ),
+    h(
+      'div',
+      { class: 'tools' },
+      hasToken() &&
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'quiet',
+            onclick: async () => {
+              await signOut();
+              void route();
+            },
+          },
+          t('token.forget'),
+        ),
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'quiet',
+          id: 'lang-switch',
+          lang: currentLang() === 'de' ? 'en' : 'de',
+          'aria-label': t('nav.langLabel'),
+          onclick: () => {
+            setLang(currentLang() === 'de' ? 'en' : 'de');
+            void route();
+          },
+        },
+        t('nav.lang'),
+      ),
+    ),
+  );
+  document.querySelector('.skip')!.textContent = t('app.skip');
+}
+
+async function route(): Promise<void> {
+  cleanup?.();
+  cleanup = undefined;
+  document.documentElement.lang = currentLang();
+  header();
+  const path = location.pathname;
+  const run = /^\/runs\/(exec_[0-9]{8}_[0-9]{6}_[0-9a-f]{8})$/.exec(path);
+  if (run) cleanup = await runPage(main, run[1]!);
+  else if (path === '/try') cleanup = await tryPage(main);
+  else cleanup = await runsPage(main);
+  header();
+}
+
+document.addEventListener('click', (e) => {
+  const a = (e.target as Element | null)?.closest?.('a[data-link]');
+  if (!a || e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey) return;
+  e.preventDefault();
+  navigate(a.getAttribute('href')!);
+});
+window.addEventListener('popstate', () => void route());
+
+await refreshSession();
+await route();

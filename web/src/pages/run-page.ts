@@ -1,0 +1,215 @@
+import { api, download, hasToken } from '../api.js';
+import { h, replace, seconds, when } from '../dom.js';
+import { genealogy } from '../genealogy.js';
+import { currentLang, stepLabel, t } from '../i18n.js';
+import type { Cleanup } from '../nav.js';
+import type { Item, RunRecord, RunState } from '../types.js';
+import { genealogyView } from '../views/genealogy-view.js';
+import { outputsView } from '../views/outputs-view.js';
+import { badge, metaRow, section, str } from '../views/parts.js';
+import { safetyView } from '../views/safety-view.js';
+import { timingView } from '../views/timing-view.js';
+
+const EXPORTS = ['json', 'xml', 'jsonl'] as const;
+const RECONNECT_MILLIS = 2_000;
+
+interface View {
+  id: string;
+  items: Map<number, Item>;
+  record: RunRecord | null;
+  state: RunState | null;
+  status: string | null;
+  lost: boolean;
+  missing: boolean;
+  media: Map<number, HTMLElement>;
+}
+
+/** A run's page: genealogy, safety decisions, outputs, timing; live while the run goes on. */
+export async function runPage(main: HTMLElement, id: string): Promise<Cleanup> {
+  const view: View = {
+    id,
+    items: new Map(),
+    record: null,
+    state: null,
+    status: null,
+    lost: false,
+    missing: false,
+    media: new Map(),
+  };
+  replace(main, h('p', { class: 'hint' }, t('run.loading')));
+  let frame = 0;
+  const schedule = () => {
+    if (!frame) frame = requestAnimationFrame(() => ((frame = 0), render(main, view)));
+  };
+  const loadRecord = async () => {
+    const res = await api<RunRecord>(`/api/executions/${id}`);
+    if (res.status !== 200) return;
+    view.record = res.body;
+    for (const item of res.body.items) view.items.set(item.sequence_number, item);
+    if (res.body.status && res.body.status !== 'incomplete') view.status ??= res.body.status;
+  };
+  await loadRecord(); // also asks for the token when one is needed, before the stream opens
+
+  let source: EventSource | null = null;
+  let retry: ReturnType<typeof setTimeout> | undefined;
+  let stopped = false;
+  const lastId = () => Math.max(0, ...view.items.keys());
+  const open = () => {
+    const es = new EventSource(`/api/executions/${id}/stream?last_event_id=${lastId()}`);
+    source = es;
+    es.addEventListener('open', () => ((view.lost = false), schedule()));
+    es.addEventListener('item', (e) => {
+      const item = JSON.parse((e as MessageEvent<string>).data) as Item;
+      view.items.set(item.sequence_number, item);
+      schedule();
+    });
+    es.addEventListener('state', (e) => {
+      view.state = JSON.parse((e as MessageEvent<string>).data) as RunState;
+      schedule();
+    });
+    es.addEventListener('end', (e) => {
+      view.status = (JSON.parse((e as MessageEvent<string>).data) as { status: string }).status;
+      es.close();
+      void loadRecord().finally(schedule);
+    });
+    es.addEventListener('error', () => {
+      if (view.status || stopped) return;
+      if (view.items.size === 0 && es.readyState === EventSource.CLOSED) view.missing = true;
+      else view.lost = true;
+      if (es.readyState === EventSource.CLOSED && !view.missing)
+        retry = setTimeout(open, RECONNECT_MILLIS);
+      schedule();
+    });
+  };
+  open();
+  render(main, view);
+  return () => {
+    stopped = true;
+    clearTimeout(retry);
+    source?.close();
+    cancelAnimationFrame(frame);
+  };
+}
+
+function render(main: HTMLElement, view: View): void {
+  const items = [...view.items.values()].sort((a, b) => a.sequence_number - b.sequence_number);
+  if (view.missing && items.length === 0)
+    return replace(
+      main,
+      h('h1', {}, t('run.title')),
+      h('p', { class: 'problem' }, t('run.notFound')),
+    );
+  const start = items.find((i) => i.item_type === 'pipeline_start');
+  const meta = start?.metadata ?? {};
+  const record = view.record;
+  const config = record?.config_name ?? str(meta.config_name) ?? '…';
+  const status = view.status ?? 'running';
+  const focused = document.activeElement?.id;
+  replace(
+    main,
+    h(
+      'div',
+      { class: 'run-head' },
+      h('h1', {}, `${t('run.title')}: ${config} `, badge(status)),
+      h('p', { class: 'run-id' }, h('code', {}, view.id)),
+    ),
+    progress(view),
+    h(
+      'dl',
+      { class: 'meta' },
+      metaRow(
+        t('run.started'),
+        start
+          ? when(start.timestamp, currentLang())
+          : record
+            ? when(record.timestamp, currentLang())
+            : '–',
+      ),
+      metaRow(t('run.safety'), record?.safety_level ?? str(meta.safety_level) ?? '–'),
+      metaRow(t('run.mode'), record?.execution_mode ?? str(meta.execution_mode) ?? '–'),
+      metaRow(
+        t('run.user'),
+        `${record?.user_id ?? str(meta.user_id) ?? '–'} / ${record?.session_id ?? str(meta.session_id) ?? '–'}`,
+      ),
+      metaRow(t('run.seed'), record?.used_seed ?? '–'),
+      metaRow(t('run.total'), view.status ? seconds(record?.total_execution_time) : '–'),
+    ),
+    links(view),
+    section('genealogy', t('run.genealogy'), genealogyView(genealogy(items))),
+    section('safety', t('run.safetyTitle'), safetyView(items)),
+    section(
+      'outputs',
+      t('run.outputs'),
+      outputsView({ ...view, ended: view.status !== null }, items),
+    ),
+    section('timing', t('run.timing'), timingView(items, record?.total_execution_time ?? null)),
+    errorsView(items),
+  );
+  if (focused) document.getElementById(focused)?.focus();
+}
+
+function progress(view: View): Node | null {
+  if (view.status) return null;
+  const [done, total] = (view.state?.progress ?? '0/0').split('/').map(Number) as [number, number];
+  return h(
+    'div',
+    { class: 'progress', role: 'status', 'aria-live': 'polite' },
+    h('label', { for: 'run-progress' }, `${t('run.progress')}: ${view.state?.progress ?? '…'}`),
+    h('progress', { id: 'run-progress', max: Math.max(1, total), value: done }),
+    h('span', { class: 'step' }, view.state ? stepLabel(view.state.step) : ''),
+    h('span', { class: 'hint' }, view.lost ? t('run.streamLost') : t('run.live')),
+  );
+}
+
+function links(view: View): Node {
+  const trace = view.record?.trace_url;
+  return h(
+    'p',
+    { class: 'links' },
+    trace
+      ? h(
+          'a',
+          { href: trace, target: '_blank', rel: 'noopener noreferrer', class: 'button' },
+          t('run.trace'),
+        )
+      : h('span', { class: 'hint' }, t('run.noTrace')),
+    h('span', { class: 'hint' }, `${t('run.exports')}:`),
+    EXPORTS.map((format) => {
+      const path = `/api/executions/${view.id}/export/${format}`;
+      return h(
+        'a',
+        {
+          href: path,
+          class: 'button quiet',
+          download: `${view.id}.${format}`,
+          onclick: (e: Event) => {
+            if (!hasToken()) return;
+            e.preventDefault();
+            void download(path, `${view.id}.${format}`);
+          },
+        },
+        format.toUpperCase(),
+      );
+    }),
+  );
+}
+
+function errorsView(items: Item[]): Node | null {
+  const errors = items.filter((i) => i.item_type === 'pipeline_error');
+  if (errors.length === 0) return null;
+  return section(
+    'errors',
+    t('run.errors'),
+    h(
+      'ul',
+      {},
+      errors.map((e) =>
+        h(
+          'li',
+          {},
+          `${t('run.stage', { n: e.stage })}: ${str(e.metadata.error_type) ?? 'Error'} – ${e.content ?? ''}`,
+        ),
+      ),
+    ),
+  );
+}
