@@ -1,14 +1,19 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import { HttpError } from './http-error.js';
+
+/** True when the request carries `Authorization: Bearer <token>`; compared in constant time. */
+export function hasBearerToken(req: Request, token: string): boolean {
+  const expected = Buffer.from(token);
+  const given = Buffer.from(/^Bearer (.+)$/i.exec(req.get('authorization') ?? '')?.[1] ?? '');
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
 
 /** Requires `Authorization: Bearer <token>` when a token is configured; otherwise passes. */
 export function bearerAuth(token: string | undefined): RequestHandler {
   if (!token) return (_req, _res, next) => next();
-  const expected = Buffer.from(token);
   return (req, _res, next) => {
-    const given = Buffer.from(/^Bearer (.+)$/i.exec(req.get('authorization') ?? '')?.[1] ?? '');
-    if (given.length === expected.length && timingSafeEqual(given, expected)) return next();
+    if (hasBearerToken(req, token)) return next();
     next(new HttpError(401, 'unauthorized', 'a valid bearer token is required'));
   };
 }

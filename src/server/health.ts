@@ -1,12 +1,16 @@
 import type { RecordStore, StoreStats } from '../store/record-store.js';
 import type { RecordExporterStats } from '../telemetry/execution-record-exporter.js';
 import type { OtlpStats } from '../telemetry/otlp-path.js';
+import type { BackendHealthReport } from '../pipeline/backends/backend-health.js';
+import { withoutPaths } from './redact-paths.js';
 
 /** What `/health` reads. */
 export interface HealthSources {
   store: RecordStore & { probeWritable?(): Promise<void> };
   recordPath: () => RecordExporterStats;
   otlp: (() => OtlpStats) | null;
+  /** Each backend's last success and failure; none: not shown. */
+  backends?: { report(): BackendHealthReport; failing(): boolean };
 }
 
 /** The health report: store writable, record path, OTLP export state with dropped spans. */
@@ -18,16 +22,18 @@ export async function healthReport(sources: HealthSources) {
     await sources.store.probeWritable?.();
   } catch (error) {
     writable = false;
-    storeError = (error as Error).message;
+    storeError = withoutPaths((error as Error).message);
   }
   try {
     stats = await sources.store.stats();
   } catch (error) {
-    storeError ??= (error as Error).message;
+    storeError ??= withoutPaths((error as Error).message);
   }
-  const recordPath = sources.recordPath();
+  const recordStats = sources.recordPath();
+  const recordPath = { ...recordStats, last_error: withoutPaths(recordStats.last_error) };
   const otlp = sources.otlp?.() ?? null;
-  const degraded = !writable || (otlp !== null && otlp.state === 'failing');
+  const degraded =
+    !writable || (otlp !== null && otlp.state === 'failing') || !!sources.backends?.failing();
   return {
     status: writable ? (degraded ? 'degraded' : 'ok') : 'failing',
     store: {
@@ -38,5 +44,6 @@ export async function healthReport(sources: HealthSources) {
     },
     record_path: recordPath,
     otlp: otlp ? { enabled: true, ...otlp } : { enabled: false },
+    ...(sources.backends ? { backends: sources.backends.report() } : {}),
   };
 }

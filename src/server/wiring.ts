@@ -1,3 +1,4 @@
+import type { BackendHealth } from '../pipeline/backends/backend-health.js';
 import type { Backends } from '../pipeline/backends/backend-registry.js';
 import type { Catalog } from '../pipeline/catalog.js';
 import type { FileRecordStore } from '../store/file-record-store.js';
@@ -32,12 +33,14 @@ export function coreDeps(parts: {
   tracing: Tracing;
   mediaDir: string;
   live: LiveItems;
+  /** Watches the backends' calls for logs and `/health`; default none. */
+  backendHealth?: BackendHealth;
 }): Pick<AppDeps, 'pipeline' | 'health' | 'live'> {
-  const { tracing, live } = parts;
+  const { tracing, live, backendHealth } = parts;
   return {
     pipeline: {
       catalog: parts.catalog,
-      backends: parts.backends,
+      backends: backendHealth ? backendHealth.wrap(parts.backends) : parts.backends,
       startRun: tracing.startRun,
       mediaDir: parts.mediaDir,
       onItem: live.onItem,
@@ -46,6 +49,7 @@ export function coreDeps(parts: {
       store: parts.store,
       recordPath: () => tracing.recordExporter.stats(),
       otlp: tracing.otlp ? () => tracing.otlp!.stats() : null,
+      ...(backendHealth ? { backends: backendHealth } : {}),
     },
     live,
   };

@@ -7,6 +7,7 @@ import {
   OFFLINE_BACKENDS,
   type BackendSettings,
 } from '../../src/pipeline/backends/backend-registry.js';
+import type { BackendHealth } from '../../src/pipeline/backends/backend-health.js';
 import { loadCatalog } from '../../src/pipeline/catalog.js';
 import { createApp, type AppDeps } from '../../src/server/app.js';
 import { LiveItems } from '../../src/server/live-items.js';
@@ -23,6 +24,7 @@ export async function testApp(
     backends?: BackendSettings;
     app?: Partial<AppDeps>;
     tracing?: Partial<TracingOptions>;
+    backendHealth?: BackendHealth;
   } = {},
 ) {
   const dir = await tempDir();
@@ -48,6 +50,7 @@ export async function testApp(
       tracing,
       mediaDir,
       live,
+      backendHealth: options.backendHealth,
     }),
     logger: pino({ level: 'silent' }),
     jaegerUiUrl: 'http://jaeger.test',
