@@ -1,7 +1,8 @@
 import { pino } from 'pino';
 import { ConfigError, loadConfig } from './config.js';
 import { bridgeDiag } from './server/diag-bridge.js';
-import { createRuntime } from './server/runtime.js';
+import { createRuntime, type Runtime } from './server/runtime.js';
+import { describeStartupError } from './server/startup-error.js';
 
 /** Starts the instrumented pipeline server from the environment; stops it on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
@@ -17,8 +18,16 @@ async function main(): Promise<void> {
   }
   const logger = pino({ level: config.logLevel, base: { service: config.serviceName } });
   bridgeDiag(logger);
-  const runtime = await createRuntime(config, logger);
-  const server = await runtime.listen();
+  let runtime: Runtime;
+  let server;
+  try {
+    runtime = await createRuntime(config, logger);
+    server = await runtime.listen();
+  } catch (error) {
+    const failure = describeStartupError(error, config);
+    process.stderr.write(`${failure.message}\n`);
+    process.exit(failure.exitCode);
+  }
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   logger.info(

@@ -1,12 +1,17 @@
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config.js';
+import { ErasureLog } from '../lifecycle/erasure-log.js';
+import { startRetention } from '../lifecycle/retention-schedule.js';
+import { BackendHealth } from '../pipeline/backends/backend-health.js';
 import { createBackends } from '../pipeline/backends/backend-registry.js';
 import { loadCatalog } from '../pipeline/catalog.js';
 import { FileRecordStore } from '../store/file-record-store.js';
 import { createTracing, type Tracing } from '../telemetry/tracing.js';
 import { createApp } from './app.js';
+import { backendFailureLogger } from './backend-failure-log.js';
+import { applyServerLimits } from './server-limits.js';
 import { LiveItems } from './live-items.js';
 import { coreDeps, recordHooks, traceLinks } from './wiring.js';
 
@@ -38,6 +43,24 @@ export async function createRuntime(config: AppConfig, logger: Logger): Promise<
     shutdownTimeoutMillis: Math.min(5_000, config.shutdownTimeoutMillis),
     record: recordHooks(live, traceUrl),
   });
+  const erasureLog = new ErasureLog(config.erasureLog);
+  const retention =
+    config.retentionDays === null
+      ? null
+      : startRetention(store, {
+          retentionDays: config.retentionDays,
+          mediaDir: config.mediaDir,
+          log: erasureLog,
+          onPass: (e) => {
+            if (e.records_deleted > 0)
+              logger.info(
+                { component: 'retention', records_deleted: e.records_deleted },
+                'retention pass',
+              );
+          },
+          onError: (error) =>
+            logger.error({ component: 'retention', err: error }, 'retention failed'),
+        });
   let shuttingDown = false;
   let active = 0;
   let server: Server | undefined;
@@ -49,9 +72,12 @@ export async function createRuntime(config: AppConfig, logger: Logger): Promise<
       tracing,
       mediaDir: config.mediaDir,
       live,
+      backendHealth: new BackendHealth({ onFailure: backendFailureLogger(logger) }),
     }),
     logger,
     apiToken: config.apiToken,
+    allowedHosts: config.allowedHosts,
+    erasureLog,
     maxInputChars: config.maxInputChars,
     maxBodyBytes: config.maxBodyBytes,
     jaegerUiUrl: config.jaegerUiUrl,
@@ -68,9 +94,13 @@ export async function createRuntime(config: AppConfig, logger: Logger): Promise<
     store,
     listen: () =>
       new Promise((resolve, reject) => {
-        const s = app.listen(config.port, config.host, (error?: Error) =>
-          error ? reject(error) : resolve(s),
-        );
+        const s = createServer(app);
+        applyServerLimits(s, config.serverLimits);
+        s.once('error', reject);
+        s.listen(config.port, config.host, () => {
+          s.off('error', reject);
+          resolve(s);
+        });
         server = s;
       }),
     shutdown() {
@@ -88,6 +118,7 @@ export async function createRuntime(config: AppConfig, logger: Logger): Promise<
           await Promise.race([closed, sleep(Math.max(0, deadline - Date.now()))]);
           server.closeAllConnections();
         }
+        await retention?.stop();
         // 3. Flush both tracing paths.
         await tracing.shutdown();
       })();
