@@ -121,13 +121,11 @@ describe('the pipeline with bypass attempts', () => {
 
   it('a harmless prompt with a zero-width space is produced', async () => {
     const { app } = await testApp();
-    const res = await request(app)
-      .post(EXECUTE)
-      .send({
-        schema: 'passthrough',
-        input_text: 'a sun\u200bflower',
-        output_config: 'sd35_large',
-      });
+    const res = await request(app).post(EXECUTE).send({
+      schema: 'passthrough',
+      input_text: 'a sun\u200bflower',
+      output_config: 'sd35_large',
+    });
     expect(res.status).toBe(200);
     expect(res.body.outputs).toEqual([expect.objectContaining({ status: 'produced' })]);
   });
