@@ -11,7 +11,9 @@ async function main(): Promise<void> {
     config = loadConfig(process.env);
   } catch (error) {
     if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
+      process.stderr.write(
+        `${error.message.replace(/\n\s*→ /g, ' → ').replace(/:?\s*\n\s*/g, '; ')}\n`,
+      );
       process.exit(2);
     }
     throw error;
