@@ -91,6 +91,7 @@ describe('the running server (real process)', () => {
     procs.push(server.proc);
     const socket = connect(server.port, '127.0.0.1');
     socket.on('error', () => {});
+    socket.on('data', () => {}); // a client that reads sees the close
     await new Promise<void>((r) => socket.once('connect', () => r()));
     const opened = Date.now();
     const closed = new Promise<number>((r) => socket.once('close', () => r(Date.now() - opened)));
