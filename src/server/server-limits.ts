@@ -25,7 +25,7 @@ export const DEFAULT_SERVER_LIMITS: ServerLimits = {
  * Sets Node's header, request and keep-alive time-outs and the connection cap on `server`, and
  * adds two timers Node lacks: a connection that sends no request at all is closed after the
  * header time-out, and a request whose body has not fully arrived within the request time-out
- * is dropped. Call before `listen` (Node checks its own time-outs every second from then on).
+ * is dropped. Call before `listen` (Node checks its own time-outs every ≤ 0.5 s from then on).
  * A slow client is dropped within its time-out plus at most one second; an idle keep-alive
  * connection within the keep-alive time-out plus one second (Node's fixed buffer).
  */
@@ -39,14 +39,14 @@ export function applyServerLimits(
   server.keepAliveTimeout = l.keepAliveTimeoutMillis;
   server.maxConnections = l.maxConnections;
   // Read by Node when listening starts; the default (30 s) let a slow client stay 30 s longer.
-  const checkMillis = Math.min(1_000, Math.max(50, Math.floor(l.headersTimeoutMillis / 2)));
+  const checkMillis = Math.min(500, Math.max(25, Math.floor(l.headersTimeoutMillis / 4)));
   (server as Server & { connectionsCheckingInterval: number }).connectionsCheckingInterval =
     checkMillis;
 
   const silent = new WeakMap<Socket, NodeJS.Timeout>();
   server.on('connection', (socket: Socket) => {
     // After Node's own check had its turn (which answers partial headers with 408).
-    const timer = setTimeout(() => socket.destroy(), l.headersTimeoutMillis + checkMillis);
+    const timer = setTimeout(() => socket.destroy(), l.headersTimeoutMillis + 2 * checkMillis);
     timer.unref();
     silent.set(socket, timer);
     socket.once('close', () => clearTimeout(timer));

@@ -11,7 +11,7 @@ const LIMITS: ServerLimits = {
   keepAliveTimeoutMillis: 300,
   maxConnections: 4,
 };
-/** Node checks its own time-outs on an interval (≤ 1 s; here 200 ms): the allowed slack. */
+/** Node checks its own time-outs on an interval (≤ 0.5 s; here 100 ms): the allowed slack. */
 const SLACK = 600;
 
 const servers: Server[] = [];
