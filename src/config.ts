@@ -3,6 +3,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { BackendSettings } from './pipeline/backends/backend-registry.js';
+import type { AllowedHosts } from './server/host-allowlist.js';
+import type { ServerLimits } from './server/server-limits.js';
 import type { OtlpPathOptions } from './telemetry/otlp-path.js';
 
 /** The package root (where `configs/` lives), from src/ or dist/src/. */
@@ -60,6 +62,14 @@ const EnvSchema = z.object({
   SAFETY_MODEL: z.string().optional(),
   COMFYUI_URL: url.default('http://127.0.0.1:8188'),
   BACKEND_TIMEOUT_MS: int(120_000),
+  // Hardening and data lifecycle (docs/hardening.md).
+  ALLOWED_HOSTS: z.string().optional(),
+  HEADERS_TIMEOUT_MS: int(10_000),
+  REQUEST_TIMEOUT_MS: int(30_000),
+  KEEP_ALIVE_TIMEOUT_MS: int(5_000),
+  MAX_CONNECTIONS: int(256),
+  RETENTION_DAYS: z.coerce.number().positive().optional(),
+  ERASURE_LOG: z.string().min(1).optional(),
 });
 
 /** The server's configuration, read once from the environment. */
@@ -86,6 +96,13 @@ export interface AppConfig {
   otlp: OtlpPathOptions | null;
   jaegerUiUrl: string | null;
   backends: BackendSettings;
+  /** Host names answered besides loopback; `*`: any (only with `apiToken`). */
+  allowedHosts: AllowedHosts;
+  serverLimits: ServerLimits;
+  /** Records older than this many days are erased by the server; null: kept. */
+  retentionDays: number | null;
+  /** The erasure log (JSONL); default `erasure-log.jsonl` beside the records directory. */
+  erasureLog: string;
 }
 
 /** A configuration that cannot work; the message says which variable and why. */
@@ -127,6 +144,17 @@ export function loadConfig(env: Record<string, string | undefined> = {}): AppCon
   ) {
     throw new ConfigError('the openai LLM backend needs OPENAI_BASE_URL and OPENAI_MODEL');
   }
+  const allowedHosts: AllowedHosts =
+    e.ALLOWED_HOSTS?.trim() === '*'
+      ? '*'
+      : (e.ALLOWED_HOSTS ?? '')
+          .split(',')
+          .map((h) => h.trim())
+          .filter(Boolean);
+  if (allowedHosts === '*' && !e.API_TOKEN)
+    throw new ConfigError(
+      'ALLOWED_HOSTS=* answers any host name, which lets a page on another origin read the records: set API_TOKEN too, or list the names',
+    );
   const timeoutMillis = e.BACKEND_TIMEOUT_MS;
   return {
     host: e.HOST,
@@ -175,5 +203,16 @@ export function loadConfig(env: Record<string, string | undefined> = {}): AppCon
       comfyui: { baseUrl: e.COMFYUI_URL, timeoutMillis: Math.max(timeoutMillis, 600_000) },
       safetyModel: e.SAFETY_MODEL,
     },
+    allowedHosts,
+    serverLimits: {
+      headersTimeoutMillis: e.HEADERS_TIMEOUT_MS,
+      requestTimeoutMillis: Math.max(e.REQUEST_TIMEOUT_MS, e.HEADERS_TIMEOUT_MS),
+      keepAliveTimeoutMillis: e.KEEP_ALIVE_TIMEOUT_MS,
+      maxConnections: e.MAX_CONNECTIONS,
+    },
+    retentionDays: e.RETENTION_DAYS ?? null,
+    erasureLog: resolve(
+      e.ERASURE_LOG ?? join(dirname(resolve(e.EXECUTIONS_DIR)), 'erasure-log.jsonl'),
+    ),
   };
 }

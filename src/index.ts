@@ -71,3 +71,17 @@ export { createApp } from './server/app.js';
 export type { AppDeps } from './server/app.js';
 export { createRuntime } from './server/runtime.js';
 export type { Runtime } from './server/runtime.js';
+export { eraseSubject } from './lifecycle/erase-subject.js';
+export type { ErasureSubject, EraseOptions } from './lifecycle/erase-subject.js';
+export { ErasureLog, ErasureEntrySchema } from './lifecycle/erasure-log.js';
+export type { ErasureEntry } from './lifecycle/erasure-log.js';
+export { applyRetention } from './lifecycle/retention.js';
+export type { RetentionOptions } from './lifecycle/retention.js';
+export { startRetention } from './lifecycle/retention-schedule.js';
+export type {
+  RetentionSchedule,
+  RetentionScheduleOptions,
+} from './lifecycle/retention-schedule.js';
+export { normalizeForFilter } from './pipeline/normalize-for-filter.js';
+export { applyServerLimits, DEFAULT_SERVER_LIMITS } from './server/server-limits.js';
+export type { ServerLimits } from './server/server-limits.js';

@@ -1,8 +1,8 @@
 import { pino } from 'pino';
 import { ConfigError, loadConfig } from './config.js';
 import { bridgeDiag } from './server/diag-bridge.js';
-import { DirectoryLockedError } from './store/directory-lock.js';
-import { createRuntime } from './server/runtime.js';
+import { createRuntime, type Runtime } from './server/runtime.js';
+import { describeStartupError } from './server/startup-error.js';
 
 /** Starts the instrumented pipeline server from the environment; stops it on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
@@ -11,25 +11,25 @@ async function main(): Promise<void> {
     config = loadConfig(process.env);
   } catch (error) {
     if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
+      process.stderr.write(
+        `${error.message.replace(/\n\s*→ /g, ' → ').replace(/:?\s*\n\s*/g, '; ')}\n`,
+      );
       process.exit(2);
     }
     throw error;
   }
   const logger = pino({ level: config.logLevel, base: { service: config.serviceName } });
   bridgeDiag(logger);
-  let runtime;
+  let runtime: Runtime;
+  let server;
   try {
     runtime = await createRuntime(config, logger);
+    server = await runtime.listen();
   } catch (error) {
-    if (error instanceof DirectoryLockedError) {
-      process.stderr.write(`execution-history: ${error.message}\n`);
-      process.exit(3);
-    }
-    throw error;
+    const failure = describeStartupError(error, config);
+    process.stderr.write(`${failure.message}\n`);
+    process.exit(failure.exitCode);
   }
-  const started = runtime;
-  const server = await started.listen();
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   logger.info(
@@ -50,8 +50,8 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down: finishing running pipelines, flushing traces');
-    started.shutdown().then(
-      (unsaved) => {
+    runtime.shutdown().then(
+      (unsaved: string[]) => {
         if (unsaved.length > 0) {
           logger.error({ unsaved }, `stopped with ${unsaved.length} record(s) not saved`);
           process.exit(1);

@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import type { OutputMediaType } from '../domain/media-type.js';
 import type { ExecutionTracker, ItemListener } from '../telemetry/execution-tracker.js';
 import type { ExecutionTrackerOptions } from '../telemetry/execution-tracker.js';
+import { childSafeMessage, failureCode } from './backends/backend-error-code.js';
 import type { Backends } from './backends/backend-registry.js';
 import type { Catalog } from './catalog.js';
 import type { InterceptionConfig, OutputConfig } from './catalog-schemas.js';
@@ -47,7 +48,9 @@ export interface OutputResult {
   status: 'produced' | 'blocked' | 'failed';
   media_type: OutputMediaType;
   file_path: string | null;
+  /** A failed output: the child-safe message (details are in the record and the logs). */
   error?: string;
+  error_code?: string;
 }
 
 /** The pipeline's answer. */
@@ -60,8 +63,8 @@ export interface PipelineResult {
   outputs: OutputResult[];
   /** Stage 1 block: the explanation shown to the child. */
   blocked_message?: string;
-  /** Failure: where and what (no prompt text). */
-  error?: { stage: number; type: string; message: string };
+  /** Failure: where, a code and a child-safe message (no URL, no prompt text). */
+  error?: { stage: number; type: string; code: string; message: string };
 }
 
 /** The request names a config the catalog does not have. */
@@ -168,8 +171,13 @@ async function runStages(
     return { ...result, status: outcome?.status ?? statusOf(result.outputs) };
   } catch (error) {
     tracker.fail(error, { stage });
-    const err = error instanceof Error ? error : new Error(String(error));
-    return { ...result, status: 'failed', error: { stage, type: err.name, message: err.message } };
+    const type = error instanceof Error ? error.name : 'Error';
+    const code = failureCode(error);
+    return {
+      ...result,
+      status: 'failed',
+      error: { stage, type, code, message: childSafeMessage(code) },
+    };
   }
 }
 
@@ -202,6 +210,7 @@ async function runOutput(
       backend:
         stage === 4 ? ctx.backends.media(ctx.request.execution_mode, output).type : ctx.llm.type,
     });
-    return { ...base, status: 'failed', error: (error as Error).message };
+    const code = failureCode(error);
+    return { ...base, status: 'failed', error: childSafeMessage(code), error_code: code };
   }
 }

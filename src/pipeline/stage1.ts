@@ -51,6 +51,7 @@ export function runStage1(ctx: RunContext): Promise<Stage1Result> {
     });
     const { value, seconds } = await chat(ctx, {
       purpose: 'translate',
+      stage: 1,
       system: `Translate the user's text from ${request.input_language} to English. Answer with the translation only.`,
       prompt: request.input_text,
       fromLang: request.input_language,

@@ -20,6 +20,7 @@ export function runStage2(
     if (config.transformation === 'single') {
       const { value, seconds } = await chat(ctx, {
         purpose: 'intercept',
+        stage: 2,
         system: config.context,
         prompt,
         offlineTemplate: config.offline_template,
@@ -44,6 +45,7 @@ export function runStage2(
       text = await tracker.inIteration(i, async () => {
         const { value, seconds } = await chat(ctx, {
           purpose: 'translate',
+          stage: 2,
           system: `${config.context} Translate from ${fromLang} to ${toLang}.`,
           prompt: text,
           fromLang,

@@ -52,6 +52,7 @@ export function runStage3(
       }
       const { value, seconds } = await chat(ctx, {
         purpose: 'safety_check',
+        stage: 3,
         model: ctx.backends.safetyModel,
         system: `You check prompts for an arts platform for ${level === 'kids' ? 'children' : level === 'youth' ? 'teenagers' : 'adults'}. The prompt will go to ${output.location === 'cloud' ? 'an external cloud service' : 'a local model'} making ${output.media_type}. Answer "safe" or "unsafe".`,
         prompt,

@@ -1,15 +1,20 @@
 import express, { type Express } from 'express';
+import { dirname, join } from 'node:path';
 import type { Logger } from 'pino';
 import type { PipelineDeps } from '../pipeline/pipeline-runner.js';
 import type { SaveOutcome } from '../store/record-spool.js';
 import { bearerAuth } from './auth.js';
 import { errorHandler, notFound } from './error-handler.js';
 import { HttpError } from './http-error.js';
-import { healthReport, type HealthSources } from './health.js';
+import type { HealthSources } from './health.js';
+import { hostAllowlist, type AllowedHosts } from './host-allowlist.js';
+import { ErasureLog } from '../lifecycle/erasure-log.js';
 import type { LiveItems } from './live-items.js';
 import { requestLog } from './request-log.js';
 import { traceLinks } from './wiring.js';
+import { erasureRouter } from './routes/erasure-routes.js';
 import { executionsRouter } from './routes/executions-routes.js';
+import { healthRouter } from './routes/health-routes.js';
 import { pipelineRouter } from './routes/pipeline-routes.js';
 import { configsRouter } from './routes/configs-routes.js';
 import { sessionRouter } from './routes/session-routes.js';
@@ -40,6 +45,10 @@ export interface AppDeps {
   maxBodyBytes?: number;
   /** Jaeger UI base URL for trace links; null: no links. */
   jaegerUiUrl?: string | null;
+  /** Host names answered besides loopback (others get 421); `*`: any. Default: loopback only. */
+  allowedHosts?: AllowedHosts;
+  /** Where erasures are logged; default `erasure-log.jsonl` beside the media directory. */
+  erasureLog?: ErasureLog;
   /** True once the server is shutting down: new requests get 503 and `Connection: close`. */
   isShuttingDown?: () => boolean;
   /** Told of each request; `done` settles when its response is finished or aborted. */
@@ -59,6 +68,7 @@ export function createApp(deps: AppDeps): Express {
   app.set('query parser', 'simple');
   const traceUrl = traceLinks(deps.jaegerUiUrl);
   app.use(requestLog(deps.logger));
+  app.use(hostAllowlist(deps.allowedHosts));
   app.use((_req, res, next) => {
     deps.onRequest?.(new Promise<void>((resolve) => res.once('close', resolve)));
     next();
@@ -68,10 +78,7 @@ export function createApp(deps: AppDeps): Express {
     res.set('connection', 'close');
     next(new HttpError(503, 'shutting_down', 'the server is shutting down'));
   });
-  app.get('/health', async (_req, res) => {
-    const report = await healthReport(deps.health);
-    res.status(report.store.writable ? 200 : 503).json(report);
-  });
+  app.use(healthRouter({ health: deps.health, apiToken: deps.apiToken }));
   app.use(webAssets(deps.webDir));
   app.use('/api', bearerAuth(deps.apiToken));
   app.use(
@@ -91,6 +98,17 @@ export function createApp(deps: AppDeps): Express {
   );
   app.use(sessionRouter(deps.apiToken));
   app.use(configsRouter(deps.pipeline.catalog));
+  app.use(
+    erasureRouter({
+      store: deps.health.store,
+      mediaDir: deps.pipeline.mediaDir,
+      discard: deps.records.discard,
+      log:
+        deps.erasureLog ??
+        new ErasureLog(join(dirname(deps.pipeline.mediaDir), 'erasure-log.jsonl')),
+      apiToken: deps.apiToken,
+    }),
+  );
   const executions = executionsRouter({
     store: deps.health.store,
     live: deps.live,

@@ -1,7 +1,14 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import { HttpError } from './http-error.js';
 import { readCookie, SESSION_COOKIE, verifySessionValue } from './session-cookie.js';
+
+/** True when the request carries `Authorization: Bearer <token>`; compared in constant time. */
+export function hasBearerToken(req: Request, token: string): boolean {
+  const expected = Buffer.from(token);
+  const given = Buffer.from(/^Bearer (.+)$/i.exec(req.get('authorization') ?? '')?.[1] ?? '');
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
 
 /** Reads a browser may make with the session cookie instead of the bearer token. */
 const COOKIE_READS = /^\/(?:executions|runs)\/[^/]+\/(?:stream|media\/[^/]+)$/;
@@ -13,10 +20,8 @@ const COOKIE_READS = /^\/(?:executions|runs)\/[^/]+\/(?:stream|media\/[^/]+)$/;
  */
 export function bearerAuth(token: string | undefined): RequestHandler {
   if (!token) return (_req, _res, next) => next();
-  const expected = Buffer.from(token);
   return (req, _res, next) => {
-    const given = Buffer.from(/^Bearer (.+)$/i.exec(req.get('authorization') ?? '')?.[1] ?? '');
-    if (given.length === expected.length && timingSafeEqual(given, expected)) return next();
+    if (hasBearerToken(req, token)) return next();
     if (
       (req.method === 'GET' || req.method === 'HEAD') &&
       COOKIE_READS.test(req.path) &&

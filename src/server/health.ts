@@ -2,12 +2,16 @@ import type { StoreSpace } from '../store/file-record-store.js';
 import type { RecordStore, StoreStats } from '../store/record-store.js';
 import type { RecordExporterStats } from '../telemetry/execution-record-exporter.js';
 import type { OtlpStats } from '../telemetry/otlp-path.js';
+import type { BackendHealthReport } from '../pipeline/backends/backend-health.js';
+import { withoutPaths } from './redact-paths.js';
 
 /** What `/health` reads. */
 export interface HealthSources {
   store: RecordStore & { probeWritable?(): Promise<void>; space?(): Promise<StoreSpace> };
   recordPath: () => RecordExporterStats;
   otlp: (() => OtlpStats) | null;
+  /** Each backend's last success and failure; none: not shown. */
+  backends?: { report(): BackendHealthReport; failing(): boolean };
 }
 
 async function attempt<T>(fn: () => Promise<T> | undefined): Promise<[T | null, string | null]> {
@@ -26,19 +30,21 @@ export async function healthReport(sources: HealthSources) {
   const [, probeError] = await attempt(() => sources.store.probeWritable?.());
   const [stats, statsError] = await attempt<StoreStats>(() => sources.store.stats());
   const [space] = await attempt(() => sources.store.space?.());
-  const recordPath = sources.recordPath();
+  const recordStats = sources.recordPath();
+  const recordPath = { ...recordStats, last_error: withoutPaths(recordStats.last_error) };
   const otlp = sources.otlp?.() ?? null;
   const writable = probeError === null;
   const degraded =
     !writable ||
     recordPath.pending > 0 ||
     (space?.low_space ?? false) ||
-    (otlp !== null && otlp.state === 'failing');
+    (otlp !== null && otlp.state === 'failing') ||
+    !!sources.backends?.failing();
   return {
     status: degraded ? ('degraded' as const) : ('ok' as const),
     store: {
       writable,
-      error: probeError ?? statsError,
+      error: withoutPaths(probeError ?? statsError),
       records: stats?.records ?? null,
       unreadable_files: stats?.unreadable ?? null,
       free_bytes: space?.free_bytes ?? null,
@@ -46,5 +52,6 @@ export async function healthReport(sources: HealthSources) {
     },
     record_path: recordPath,
     otlp: otlp ? { enabled: true, ...otlp } : { enabled: false },
+    ...(sources.backends ? { backends: sources.backends.report() } : {}),
   };
 }

@@ -2,21 +2,25 @@ import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { performance } from 'node:perf_hooks';
 
-/** One structured log line per request: method, path, status, time; never a body or prompt. */
+/**
+ * One structured log line per request: method, full path (no query), status, time; a request
+ * whose connection closed before the answer was finished is logged as `request aborted`.
+ * Never a body, a query or a prompt.
+ */
 export function requestLog(logger: Logger): RequestHandler {
   return (req, res, next) => {
     const started = performance.now();
-    res.on('finish', () => {
-      logger.info(
-        {
-          method: req.method,
-          path: req.path,
-          status: res.statusCode,
-          ms: Math.round((performance.now() - started) * 10) / 10,
-          execution_id: res.locals.executionId,
-        },
-        'request',
-      );
+    const path = req.originalUrl.split('?')[0];
+    const fields = () => ({
+      method: req.method,
+      path,
+      status: res.statusCode,
+      ms: Math.round((performance.now() - started) * 10) / 10,
+      execution_id: res.locals.executionId,
+    });
+    res.once('close', () => {
+      if (res.writableFinished) logger.info(fields(), 'request');
+      else logger.warn({ ...fields(), aborted: true }, 'request aborted');
     });
     next();
   };

@@ -1,12 +1,17 @@
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config.js';
+import { ErasureLog } from '../lifecycle/erasure-log.js';
+import { startRetention } from '../lifecycle/retention-schedule.js';
+import { BackendHealth } from '../pipeline/backends/backend-health.js';
 import { createBackends } from '../pipeline/backends/backend-registry.js';
 import { loadCatalog } from '../pipeline/catalog.js';
 import { FileRecordStore } from '../store/file-record-store.js';
 import { createTracing, type Tracing } from '../telemetry/tracing.js';
 import { createApp } from './app.js';
+import { backendFailureLogger } from './backend-failure-log.js';
+import { applyServerLimits } from './server-limits.js';
 import { LiveItems } from './live-items.js';
 import { coreDeps, recordHooks, traceLinks } from './wiring.js';
 
@@ -46,6 +51,24 @@ export async function createRuntime(config: AppConfig, logger: Logger): Promise<
       maxPending: config.records.maxPending,
     },
   });
+  const erasureLog = new ErasureLog(config.erasureLog);
+  const retention =
+    config.retentionDays === null
+      ? null
+      : startRetention(store, {
+          retentionDays: config.retentionDays,
+          mediaDir: config.mediaDir,
+          log: erasureLog,
+          onPass: (e) => {
+            if (e.records_deleted > 0)
+              logger.info(
+                { component: 'retention', records_deleted: e.records_deleted },
+                'retention pass',
+              );
+          },
+          onError: (error) =>
+            logger.error({ component: 'retention', err: error }, 'retention failed'),
+        });
   let shuttingDown = false;
   let active = 0;
   let server: Server | undefined;
@@ -58,9 +81,12 @@ export async function createRuntime(config: AppConfig, logger: Logger): Promise<
       mediaDir: config.mediaDir,
       live,
       saveWaitMillis: config.records.saveWaitMillis,
+      backendHealth: new BackendHealth({ onFailure: backendFailureLogger(logger) }),
     }),
     logger,
     apiToken: config.apiToken,
+    allowedHosts: config.allowedHosts,
+    erasureLog,
     maxInputChars: config.maxInputChars,
     maxBodyBytes: config.maxBodyBytes,
     jaegerUiUrl: config.jaegerUiUrl,
@@ -77,9 +103,13 @@ export async function createRuntime(config: AppConfig, logger: Logger): Promise<
     store,
     listen: () =>
       new Promise((resolve, reject) => {
-        const s = app.listen(config.port, config.host, (error?: Error) =>
-          error ? reject(error) : resolve(s),
-        );
+        const s = createServer(app);
+        applyServerLimits(s, config.serverLimits);
+        s.once('error', reject);
+        s.listen(config.port, config.host, () => {
+          s.off('error', reject);
+          resolve(s);
+        });
         server = s;
       }),
     shutdown() {
@@ -97,6 +127,7 @@ export async function createRuntime(config: AppConfig, logger: Logger): Promise<
           await Promise.race([closed, sleep(Math.max(0, deadline - Date.now()))]);
           server.closeAllConnections();
         }
+        await retention?.stop();
         // 3. Flush both tracing paths and the spool (within the time left), release the store.
         const unsaved = await tracing.shutdown();
         await store.close();

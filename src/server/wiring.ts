@@ -1,5 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { BackendHealth } from '../pipeline/backends/backend-health.js';
 import type { Backends } from '../pipeline/backends/backend-registry.js';
 import type { Catalog } from '../pipeline/catalog.js';
 import type { FileRecordStore } from '../store/file-record-store.js';
@@ -40,12 +41,14 @@ export function coreDeps(parts: {
   live: LiveItems;
   /** How long an answer waits for its record's save before it says `pending`; default 5,000 ms. */
   saveWaitMillis?: number;
+  /** Watches the backends' calls for logs and `/health`; default none. */
+  backendHealth?: BackendHealth;
 }): Pick<AppDeps, 'pipeline' | 'health' | 'live' | 'records'> {
-  const { tracing, live } = parts;
+  const { tracing, live, backendHealth } = parts;
   return {
     pipeline: {
       catalog: parts.catalog,
-      backends: parts.backends,
+      backends: backendHealth ? backendHealth.wrap(parts.backends) : parts.backends,
       startRun: tracing.startRun,
       mediaDir: parts.mediaDir,
       onItem: live.onItem,
@@ -56,6 +59,7 @@ export function coreDeps(parts: {
       store: parts.store,
       recordPath: () => tracing.recordExporter.stats(),
       otlp: tracing.otlp ? () => tracing.otlp!.stats() : null,
+      ...(backendHealth ? { backends: backendHealth } : {}),
     },
     live,
     records: {

@@ -144,7 +144,7 @@ describe('record durability on real processes', () => {
     let stderr = '';
     second.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
     const code = await new Promise<number | null>((r) => second.once('exit', r));
-    expect(code).toBe(3);
+    expect(code).toBe(6);
     const lines = stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/records directory .* is in use by process \d+ .*DATABASE_URL/);

@@ -7,6 +7,7 @@ import {
   OFFLINE_BACKENDS,
   type BackendSettings,
 } from '../../src/pipeline/backends/backend-registry.js';
+import type { BackendHealth } from '../../src/pipeline/backends/backend-health.js';
 import { loadCatalog } from '../../src/pipeline/catalog.js';
 import { createApp, type AppDeps } from '../../src/server/app.js';
 import { LiveItems } from '../../src/server/live-items.js';
@@ -25,6 +26,7 @@ export async function testApp(
     tracing?: Partial<TracingOptions>;
     /** Directory for the store and media; default a temp dir removed after the current test. */
     dir?: string;
+    backendHealth?: BackendHealth;
   } = {},
 ) {
   const dir = options.dir ?? (await tempDir());
@@ -50,6 +52,7 @@ export async function testApp(
       tracing,
       mediaDir,
       live,
+      backendHealth: options.backendHealth,
     }),
     logger: pino({ level: 'silent' }),
     jaegerUiUrl: 'http://jaeger.test',

@@ -102,10 +102,15 @@ describe('Ollama backend against its stand-in', () => {
       .post(EXECUTE)
       .send({ schema: 'dada', input_text: 'Eine Blume' });
     expect(res.status).toBe(502);
-    expect(res.body).toMatchObject({ status: 'failed', error: { stage: 2, type: 'BackendError' } });
-    expect(res.body.error.message).toMatch(/ollama answered 500/);
+    expect(res.body).toMatchObject({
+      status: 'failed',
+      error: { stage: 2, type: 'BackendError', code: 'backend_http_error' },
+    });
+    expect(res.body.error.message).not.toMatch(/ollama|500|http/i);
     await ctx.tracing.forceFlush();
     const record = (await ctx.store.get(res.body.execution_id))!;
+    // The details stay in the research record (and the server's log), not in the answer.
+    expect(record.items.at(-1)!.content).toMatch(/ollama answered 500/);
     expect(shape(record).at(-1)).toEqual(['pipeline_error', 2, null, null]);
     expect(record.items.at(-1)!.metadata).toMatchObject({
       error_type: 'BackendError',
@@ -115,7 +120,7 @@ describe('Ollama backend against its stand-in', () => {
     expect(record.status).toBe('failed');
   });
 
-  it('(e) an unreachable backend: 502 naming it, the record still ends', async () => {
+  it('(e) an unreachable backend: 502 with a code and no internal URL, the record still ends', async () => {
     const ctx = await testApp({
       backends: settings({
         llm: { eco: 'ollama', fast: 'offline' },
@@ -126,7 +131,8 @@ describe('Ollama backend against its stand-in', () => {
       .post(EXECUTE)
       .send({ schema: 'dada', input_text: 'Eine Blume' });
     expect(res.status).toBe(502);
-    expect(res.body.error.message).toMatch(/ollama unreachable at http:\/\/127.0.0.1:9/);
+    expect(res.body.error).toMatchObject({ stage: 1, code: 'backend_unreachable' });
+    expect(JSON.stringify(res.body)).not.toMatch(/127\.0\.0\.1:9|ollama/);
     await ctx.tracing.forceFlush();
     expect(shape((await ctx.store.get(res.body.execution_id))!).at(-1)).toEqual([
       'pipeline_error',
@@ -191,7 +197,8 @@ describe('OpenAI-compatible backend against its stand-in', () => {
       .post(EXECUTE)
       .send({ schema: 'dada', input_text: 'Ein Haus', execution_mode: 'fast' });
     expect(res.status).toBe(502);
-    expect(res.body.error.message).toMatch(/openrouter answered 401/);
+    expect(res.body.error).toMatchObject({ stage: 1, code: 'backend_http_error' });
+    expect(JSON.stringify(res.body)).not.toMatch(/openrouter|401|127\.0\.0\.1/);
   });
 });
 
@@ -253,7 +260,8 @@ describe('ComfyUI backend against its stand-in', () => {
     expect(res.body.outputs).toEqual([
       expect.objectContaining({
         status: 'failed',
-        error: expect.stringMatching(/comfyui prompt .* failed/),
+        error_code: 'backend_generation_failed',
+        error: expect.not.stringMatching(/comfyui|prompt/i),
       }),
     ]);
     await ctx.tracing.forceFlush();

@@ -92,7 +92,11 @@ export class ComfyUiMediaBackend implements MediaBackend {
   async generate(req: MediaRequest, signal?: AbortSignal): Promise<MediaResult> {
     const workflow = req.output.comfyui_workflow;
     if (!workflow)
-      throw new BackendError(`output config ${req.output.name} has no comfyui_workflow`, this.type);
+      throw new BackendError(
+        `output config ${req.output.name} has no comfyui_workflow`,
+        this.type,
+        'backend_misconfigured',
+      );
     const http = { backend: this.type, timeoutMillis: 30_000, signal };
     const submitted = performance.now();
     const answer = await postJson<{ prompt_id?: string; node_errors?: Record<string, unknown> }>(
@@ -144,12 +148,17 @@ export class ComfyUiMediaBackend implements MediaBackend {
       );
       const entry = history[promptId];
       if (entry?.status?.status_str === 'error')
-        throw new BackendError(`comfyui prompt ${promptId} failed`, this.type);
+        throw new BackendError(
+          `comfyui prompt ${promptId} failed`,
+          this.type,
+          'backend_generation_failed',
+        );
       if (entry && (entry.status?.completed ?? entry.outputs !== undefined)) return entry;
       if (performance.now() - submitted > this.timeoutMillis) {
         throw new BackendError(
           `comfyui prompt ${promptId} not done within ${this.timeoutMillis} ms`,
           this.type,
+          'backend_timeout',
         );
       }
       await new Promise((r) => setTimeout(r, this.pollMillis));

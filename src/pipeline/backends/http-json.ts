@@ -26,13 +26,14 @@ export async function request(
       signal: AbortSignal.any(signals),
     });
   } catch (error) {
-    const cause =
-      (error as Error).name === 'TimeoutError'
-        ? `no answer within ${options.timeoutMillis} ms`
-        : ((error as { cause?: Error }).cause?.message ?? (error as Error).message);
+    const timedOut = (error as Error).name === 'TimeoutError';
+    const cause = timedOut
+      ? `no answer within ${options.timeoutMillis} ms`
+      : ((error as { cause?: Error }).cause?.message ?? (error as Error).message);
     throw new BackendError(
       `${options.backend} unreachable at ${new URL(url).origin}: ${cause}`,
       options.backend,
+      timedOut ? 'backend_timeout' : 'backend_unreachable',
     );
   }
   if (!response.ok) {
@@ -40,6 +41,8 @@ export async function request(
     throw new BackendError(
       `${options.backend} answered ${response.status}${body ? `: ${body}` : ''}`,
       options.backend,
+      'backend_http_error',
+      response.status,
     );
   }
   return response;

@@ -11,6 +11,8 @@ export interface LlmRequest {
   offlineTemplate?: string;
   /** Model to ask; default the backend's. */
   model?: string;
+  /** Pipeline stage asking (1-3), for failure logs and health. */
+  stage?: number;
 }
 
 /** A model's answer, with what the trace should know of it. */
@@ -31,12 +33,25 @@ export interface LlmBackend {
   chat(request: LlmRequest, signal?: AbortSignal): Promise<LlmResponse>;
 }
 
+/** Why a backend call failed, as answers and logs name it. */
+export type BackendErrorCode =
+  | 'backend_timeout'
+  | 'backend_unreachable'
+  | 'backend_http_error'
+  | 'backend_bad_answer'
+  | 'backend_generation_failed'
+  | 'backend_misconfigured';
+
 /** A backend answered with an error or could not be reached. */
 export class BackendError extends Error {
   override readonly name = 'BackendError';
   constructor(
     message: string,
     readonly backend: string,
+    /** Default `backend_bad_answer`. */
+    readonly code: BackendErrorCode = 'backend_bad_answer',
+    /** HTTP status of the backend's answer, for `backend_http_error`. */
+    readonly httpStatus?: number,
   ) {
     super(message);
   }

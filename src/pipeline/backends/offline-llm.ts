@@ -1,6 +1,11 @@
 import type { LlmBackend, LlmRequest, LlmResponse } from './llm-backend.js';
 import { DE_EN, EN_TO } from './offline-dictionary.js';
 
+/** The dictionary's own entry for `key`; never an inherited one (`constructor`, `__proto__`). */
+function own<T>(dictionary: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(dictionary, key) ? dictionary[key] : undefined;
+}
+
 function translateWords(text: string, dictionary: Readonly<Record<string, string>>): string {
   let working = text.trim().replace(/[.!?。]+$/u, '');
   for (const key of Object.keys(dictionary)
@@ -12,7 +17,7 @@ function translateWords(text: string, dictionary: Readonly<Record<string, string
     .split(/\s+/u)
     .map((w) => {
       const bare = w.replace(/[,;:]+$/u, '');
-      const mapped = dictionary[bare.toLowerCase()] ?? dictionary[bare];
+      const mapped = own(dictionary, bare.toLowerCase()) ?? own(dictionary, bare);
       return mapped === undefined ? w : mapped + w.slice(bare.length);
     })
     .filter((w) => w !== '');
@@ -45,15 +50,15 @@ export class OfflineLlmBackend implements LlmBackend {
         const dictionary =
           request.fromLang === 'de' && request.toLang === 'en'
             ? DE_EN
-            : (EN_TO[request.toLang ?? 'en'] ?? {});
+            : (own(EN_TO, request.toLang ?? 'en') ?? {});
         return answer(`${translateWords(request.prompt, dictionary)}.`);
       }
       case 'intercept':
+        // Literal insertion: split/join, so `$&`, `$'` and `` $` `` in a prompt stay as typed.
         return answer(
-          (request.offlineTemplate ?? '{prompt}').replace(
-            '{prompt}',
-            request.prompt.trim().replace(/[.!?]+$/u, ''),
-          ),
+          (request.offlineTemplate ?? '{prompt}')
+            .split('{prompt}')
+            .join(request.prompt.trim().replace(/[.!?]+$/u, '')),
         );
       case 'safety_check':
         // Only asked when the term filter matched: the offline rule upholds the filter.

@@ -1,0 +1,61 @@
+import { rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { isExecutionId } from '../domain/execution-id.js';
+import type { RecordQuery, RecordStore } from '../store/record-store.js';
+
+const PAGE = 100;
+/** Rounds of list-then-delete; a later round catches records saved while an earlier one ran. */
+const ROUNDS = 3;
+
+/** What `deleteMatching` removed. */
+export interface DeletedRecords {
+  executionIds: string[];
+  mediaDirs: number;
+}
+
+async function matchingIds(store: RecordStore, query: RecordQuery): Promise<string[]> {
+  const ids: string[] = [];
+  for (let offset = 0; ; offset += PAGE) {
+    const page = await store.list({ ...query, limit: PAGE, offset });
+    ids.push(...page.records.map((r) => r.execution_id));
+    if (page.records.length < PAGE || offset + PAGE >= page.total) return ids;
+  }
+}
+
+async function removeMedia(mediaDir: string, id: string): Promise<boolean> {
+  if (!isExecutionId(id)) return false;
+  const dir = join(mediaDir, id);
+  const existed = await stat(dir).then(
+    () => true,
+    () => false,
+  );
+  await rm(dir, { recursive: true, force: true });
+  return existed;
+}
+
+/**
+ * Deletes every record the store lists for `query` (only its filters count), and the media
+ * directory of each; `discard` first ends the recording of a run still going (so it never comes
+ * back). Written against `RecordStore` alone, so it works with every store.
+ */
+export async function deleteMatching(
+  store: RecordStore,
+  query: Omit<RecordQuery, 'limit' | 'offset'>,
+  mediaDir: string,
+  discard?: (executionId: string) => Promise<void>,
+): Promise<DeletedRecords> {
+  const attempted = new Set<string>();
+  const executionIds: string[] = [];
+  let mediaDirs = 0;
+  for (let round = 0; round < ROUNDS; round++) {
+    const fresh = (await matchingIds(store, query)).filter((id) => !attempted.has(id));
+    if (fresh.length === 0) break;
+    for (const id of fresh) {
+      attempted.add(id);
+      await discard?.(id);
+      if (await store.delete(id)) executionIds.push(id);
+      if (await removeMedia(mediaDir, id)) mediaDirs += 1;
+    }
+  }
+  return { executionIds, mediaDirs };
+}

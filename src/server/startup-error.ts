@@ -1,0 +1,86 @@
+import { relative, sep } from 'node:path';
+import { CatalogError } from '../pipeline/catalog.js';
+import { DirectoryLockedError } from '../store/directory-lock.js';
+
+/** Exit codes of a server that could not start; 2 is a configuration error (`ConfigError`). */
+export const STARTUP_EXIT = {
+  config: 2,
+  listen: 3,
+  storage: 4,
+  catalog: 5,
+  /** The records directory is owned by another live process. */
+  locked: 6,
+  unexpected: 1,
+} as const;
+
+/** What a failed start prints (one line) and the exit code it ends with. */
+export interface StartupFailure {
+  message: string;
+  exitCode: number;
+}
+
+/** What `describeStartupError` needs to name the place that failed. */
+export interface StartupPlaces {
+  host: string;
+  port: number;
+  executionsDir: string;
+  mediaDir: string;
+  erasureLog?: string;
+}
+
+const oneLine = (text: string) => text.replace(/\s*\n\s*/g, '; ').trim();
+
+function isUnder(path: string, dir: string): boolean {
+  const rel = relative(dir, path);
+  return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !rel.startsWith(sep));
+}
+
+/** One clear line and a distinct exit code for an error thrown while the server starts. */
+export function describeStartupError(error: unknown, places: StartupPlaces): StartupFailure {
+  const e = error as NodeJS.ErrnoException | undefined;
+  const where = `${places.host.includes(':') ? `[${places.host}]` : places.host}:${places.port}`;
+  if (e?.syscall === 'listen' || e?.syscall === 'bind') {
+    const why =
+      e.code === 'EADDRINUSE'
+        ? 'the port is already in use (stop the other server or set PORT)'
+        : e.code === 'EACCES'
+          ? 'permission denied (choose a PORT above 1023)'
+          : e.code === 'EADDRNOTAVAIL'
+            ? 'this machine has no such address (check HOST)'
+            : (e.code ?? e.message);
+    return { message: `cannot listen on ${where}: ${why}`, exitCode: STARTUP_EXIT.listen };
+  }
+  if (error instanceof DirectoryLockedError)
+    return { message: error.message, exitCode: STARTUP_EXIT.locked };
+  if (error instanceof CatalogError)
+    return {
+      message: `invalid pipeline configs (CONFIGS_DIR): ${oneLine(error.message)}`,
+      exitCode: STARTUP_EXIT.catalog,
+    };
+  if (typeof e?.path === 'string' && typeof e.code === 'string') {
+    const variable = isUnder(e.path, places.executionsDir)
+      ? `EXECUTIONS_DIR=${places.executionsDir}`
+      : isUnder(e.path, places.mediaDir)
+        ? `MEDIA_DIR=${places.mediaDir}`
+        : places.erasureLog && e.path === places.erasureLog
+          ? `ERASURE_LOG=${places.erasureLog}`
+          : e.path;
+    const why =
+      e.code === 'EEXIST' || e.code === 'ENOTDIR'
+        ? 'is not a directory (a file is in the way)'
+        : e.code === 'EACCES' || e.code === 'EPERM'
+          ? 'is not writable (permission denied)'
+          : e.code === 'EROFS'
+            ? 'is on a read-only file system'
+            : `cannot be used (${e.code})`;
+    return {
+      message: `cannot open the record store: ${variable} ${why}`,
+      exitCode: STARTUP_EXIT.storage,
+    };
+  }
+  const err = error instanceof Error ? error : new Error(String(error));
+  return {
+    message: `start-up failed: ${err.name}: ${oneLine(err.message)}`,
+    exitCode: STARTUP_EXIT.unexpected,
+  };
+}
