@@ -46,7 +46,7 @@ async function run(command: Command, store: PostgresRecordStore, io: CliIo): Pro
     return 0;
   }
   const progress = createProgress(io.stderr, (await store.stats()).records, 'exporting');
-  const count = await exportFiles(store, command.dir, progress);
+  const count = await exportFiles(store, command.dir, { progress });
   progress.done();
   io.stdout.write(`exported ${plural(count, 'record')} to ${command.dir}\n`);
   return 0;

@@ -69,8 +69,11 @@ async function waitReady(url: string, child: ChildProcess, log: () => string): P
   }
 }
 
-/** Starts a throwaway server from the binaries on this machine (never uses TEST_DATABASE_URL). */
-export async function startLocalPostgres(): Promise<LocalPostgres> {
+/**
+ * Starts a throwaway server from the binaries on this machine (never uses TEST_DATABASE_URL).
+ * `durable`: keep fsync and synchronous commit on (for benchmarks); default off, for speed.
+ */
+export async function startLocalPostgres({ durable = false } = {}): Promise<LocalPostgres> {
   const bin = postgresBinaries();
   const user = serverUser();
   const dir = await mkdtemp(join(tmpdir(), 'eh-pg-'));
@@ -92,8 +95,12 @@ export async function startLocalPostgres(): Promise<LocalPostgres> {
     const c = spawn(
       join(bin, 'postgres'),
       ['-D', data, '-h', '127.0.0.1', '-p', String(port), '-k', dir]
-        .concat(['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'])
-        .concat(['-c', 'max_connections=200']),
+        .concat(
+          durable
+            ? []
+            : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'],
+        )
+        .concat(['-c', 'max_connections=200', '-c', 'shared_buffers=256MB']),
       { stdio: ['ignore', 'pipe', 'pipe'], ...user },
     );
     const keep = (b: Buffer) => (log = (log + b.toString()).slice(-10_000));

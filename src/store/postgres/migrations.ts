@@ -20,7 +20,10 @@ const SUMMARY_COLUMNS = ['config_name', 'status', 'safety_level', 'user_id', 'se
  * The schema, step by step. A record is kept whole twice: `body` is its canonical text (what
  * the file store writes, the source of `get` and exports) and `record` the same as JSONB for
  * SQL use (NULL only when PostgreSQL cannot hold the text as JSONB: a NUL character or a lone
- * surrogate). The summary columns are what the API filters and sorts on.
+ * surrogate). The summary columns are what the API filters and sorts on; every filter column
+ * leads one index that includes the others, so a listing's total is counted from an index
+ * alone, and `toast_tuple_target` moves the two copies out of the row, so that pages read
+ * for a listing hold summaries only.
  * NOTE: never edit a released step; add a new one.
  */
 export const MIGRATIONS: readonly Migration[] = [
@@ -46,10 +49,13 @@ export const MIGRATIONS: readonly Migration[] = [
         record jsonb,
         saved_at timestamptz NOT NULL DEFAULT now()
       );
-      CREATE INDEX executions_newest ON executions (start_millis DESC, execution_id DESC);
+      ALTER TABLE executions SET (toast_tuple_target = 128);
+      CREATE INDEX executions_newest ON executions (start_millis DESC, execution_id DESC)
+        INCLUDE (${SUMMARY_COLUMNS.join(', ')});
       ${SUMMARY_COLUMNS.map(
         (c) =>
-          `CREATE INDEX executions_${c} ON executions (${c}, start_millis DESC, execution_id DESC);`,
+          `CREATE INDEX executions_${c} ON executions (${c}, start_millis DESC, execution_id DESC)` +
+          ` INCLUDE (${SUMMARY_COLUMNS.filter((o) => o !== c).join(', ')});`,
       ).join('\n')}
       CREATE INDEX executions_trace_id ON executions (trace_id) WHERE trace_id IS NOT NULL;
       CREATE TABLE deleted_executions (
