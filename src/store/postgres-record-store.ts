@@ -162,10 +162,10 @@ export class PostgresRecordStore implements RecordStore {
       newest: string | null;
       oldest: string | null;
     }>(
-      `SELECT count(*)::integer AS records, coalesce(sum(bytes), 0)::bigint AS bytes,
+      `SELECT coalesce(sum(records), 0)::integer AS records, coalesce(sum(bytes), 0)::bigint AS bytes,
         (SELECT "timestamp" FROM executions ORDER BY start_millis DESC, execution_id DESC LIMIT 1) AS newest,
         (SELECT "timestamp" FROM executions ORDER BY start_millis ASC, execution_id ASC LIMIT 1) AS oldest
-       FROM executions`,
+       FROM execution_totals`,
     );
     const r = rows[0]!;
     return {

@@ -130,6 +130,34 @@ describe('PostgresRecordStore schema', () => {
     expect(await sql(url, 'SELECT version FROM schema_migrations')).toHaveLength(MIGRATIONS.length);
   });
 
+  it('keeps the unfiltered total and stats exact under saves, replacements and deletes from several workers', async () => {
+    const url = await server.createDatabase();
+    const workers = await Promise.all(Array.from({ length: 3 }, () => open(url)));
+    const records = Array.from({ length: 90 }, (_, n) => buildRecord({ config_name: `c${n}` }));
+    await Promise.all(
+      records.flatMap((r, n) => [
+        workers[n % 3]!.save(r),
+        workers[(n + 1) % 3]!.save({ ...r, items: r.items.slice(0, 1), status: 'incomplete' }),
+        ...(n % 4 === 0 ? [workers[(n + 2) % 3]!.delete(r.execution_id)] : []),
+      ]),
+    );
+    const [truth] = await sql<{ records: number; bytes: string }>(
+      url,
+      'SELECT count(*)::int AS records, coalesce(sum(bytes), 0)::text AS bytes FROM executions',
+    );
+    expect(truth!.records).toBeGreaterThan(60);
+    for (const w of workers) {
+      expect((await w.list({ limit: 1 })).total).toBe(truth!.records);
+      expect(await w.stats()).toMatchObject({
+        records: truth!.records,
+        bytes: Number(truth!.bytes),
+      });
+    }
+    const before = await sql(url, 'SELECT * FROM execution_totals ORDER BY shard');
+    await sql(url, 'SELECT recount_executions()');
+    expect(await sql(url, 'SELECT * FROM execution_totals ORDER BY shard')).toEqual(before);
+  });
+
   it('keeps the record whole as JSONB beside its canonical text', async () => {
     const url = await server.createDatabase();
     const store = await open(url);

@@ -37,9 +37,13 @@ export function listStatement(query: RecordQuery): Statement {
   const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
   const limit = param(query.limit ?? 50);
   const offset = param(query.offset ?? 0);
+  // Unfiltered, the total is kept up to date by save and delete: no count over every record.
+  const total = filter
+    ? `SELECT count(*)::integer AS total FROM executions ${filter}`
+    : 'SELECT coalesce(sum(records), 0)::integer AS total FROM execution_totals';
   return {
     text:
-      `SELECT t.total, p.* FROM (SELECT count(*)::integer AS total FROM executions ${filter}) t ` +
+      `SELECT t.total, p.* FROM (${total}) t ` +
       `LEFT JOIN LATERAL (SELECT ${SUMMARY_SELECT} FROM executions ${filter} ` +
       `ORDER BY start_millis DESC, execution_id DESC LIMIT ${limit} OFFSET ${offset}) p ON true`,
     values,

@@ -14,6 +14,9 @@ export const LOCK_CLASS = 0x45_48; // 'EH'
 /** The single-key advisory lock held while migrating. */
 export const MIGRATION_LOCK_KEY = 0x4548_4d49_4752_4154n; // 'EHMIGRAT'
 
+/** Rows of `execution_totals`. */
+export const TOTAL_SHARDS = 16;
+
 const SUMMARY_COLUMNS = ['config_name', 'status', 'safety_level', 'user_id', 'session_id'];
 
 /**
@@ -62,6 +65,14 @@ export const MIGRATIONS: readonly Migration[] = [
         execution_id text COLLATE "C" PRIMARY KEY,
         deleted_at timestamptz NOT NULL DEFAULT now()
       );
+      -- Count and bytes of all records, spread over shards so concurrent saves rarely wait on
+      -- one row; an unfiltered total and the stats read 16 rows instead of every record.
+      CREATE TABLE execution_totals (
+        shard integer PRIMARY KEY,
+        records bigint NOT NULL,
+        bytes bigint NOT NULL
+      );
+      INSERT INTO execution_totals SELECT s, 0, 0 FROM generate_series(0, ${TOTAL_SHARDS - 1}) s;
       CREATE TABLE health_probe (
         worker text PRIMARY KEY,
         probed_at timestamptz NOT NULL
@@ -79,11 +90,14 @@ export const MIGRATIONS: readonly Migration[] = [
         p_items_count integer, p_total_execution_time double precision, p_trace_id text,
         p_bytes integer, p_body text, p_record jsonb
       ) RETURNS boolean LANGUAGE plpgsql AS $$
+      DECLARE
+        old_bytes integer;
       BEGIN
         PERFORM pg_advisory_xact_lock(${LOCK_CLASS}, hashtext(p_id));
         IF EXISTS (SELECT 1 FROM deleted_executions WHERE execution_id = p_id) THEN
           RETURN false;
         END IF;
+        SELECT bytes INTO old_bytes FROM executions WHERE execution_id = p_id;
         INSERT INTO executions AS e (
           execution_id, start_millis, "timestamp", config_name, status, execution_mode,
           safety_level, user_id, session_id, items_count, total_execution_time, trace_id,
@@ -102,6 +116,10 @@ export const MIGRATIONS: readonly Migration[] = [
           total_execution_time = EXCLUDED.total_execution_time, trace_id = EXCLUDED.trace_id,
           bytes = EXCLUDED.bytes, body = EXCLUDED.body, record = EXCLUDED.record,
           saved_at = now();
+        UPDATE execution_totals
+          SET records = records + CASE WHEN old_bytes IS NULL THEN 1 ELSE 0 END,
+              bytes = bytes + p_bytes - coalesce(old_bytes, 0)
+          WHERE shard = hashtext(p_id) & ${TOTAL_SHARDS - 1};
         PERFORM pg_notify('${CHANGES_CHANNEL}',
           json_build_object('id', p_id, 'kind', 'saved', 'status', p_status)::text);
         RETURN true;
@@ -109,18 +127,34 @@ export const MIGRATIONS: readonly Migration[] = [
 
       CREATE FUNCTION delete_execution(p_id text) RETURNS boolean LANGUAGE plpgsql AS $$
       DECLARE
-        found_row boolean;
+        old_bytes integer;
       BEGIN
         PERFORM pg_advisory_xact_lock(${LOCK_CLASS}, hashtext(p_id));
         INSERT INTO deleted_executions (execution_id) VALUES (p_id)
           ON CONFLICT (execution_id) DO NOTHING;
-        DELETE FROM executions WHERE execution_id = p_id;
-        found_row := FOUND;
-        IF found_row THEN
+        DELETE FROM executions WHERE execution_id = p_id RETURNING bytes INTO old_bytes;
+        IF old_bytes IS NOT NULL THEN
+          UPDATE execution_totals SET records = records - 1, bytes = bytes - old_bytes
+            WHERE shard = hashtext(p_id) & ${TOTAL_SHARDS - 1};
           PERFORM pg_notify('${CHANGES_CHANNEL}',
             json_build_object('id', p_id, 'kind', 'deleted', 'status', NULL)::text);
         END IF;
-        RETURN found_row;
-      END $$;`,
+        RETURN old_bytes IS NOT NULL;
+      END $$;
+
+      -- Recomputes execution_totals from the rows (after loading rows by other means).
+      CREATE FUNCTION recount_executions() RETURNS void LANGUAGE sql AS $$
+        LOCK TABLE executions IN SHARE MODE;
+        UPDATE execution_totals t
+          SET records = coalesce(x.records, 0), bytes = coalesce(x.bytes, 0)
+          FROM execution_totals s
+          LEFT JOIN (
+            SELECT hashtext(execution_id) & ${TOTAL_SHARDS - 1} AS shard, count(*) AS records,
+              sum(bytes) AS bytes
+            FROM executions GROUP BY 1
+          ) x ON x.shard = s.shard
+          WHERE t.shard = s.shard;
+      $$;
+      SELECT recount_executions();`,
   },
 ];
