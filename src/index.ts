@@ -28,6 +28,8 @@ export type { ParsedRecord } from './domain/record-codec.js';
 export { FileRecordStore } from './store/file-record-store.js';
 export type { FileRecordStoreOptions } from './store/file-record-store.js';
 export { MemoryRecordStore } from './store/memory-record-store.js';
+export { openRecordStore } from './store/open-record-store.js';
+export type { OpenRecordStoreOptions, ServerRecordStore } from './store/open-record-store.js';
 export { PostgresRecordStore } from './store/postgres-record-store.js';
 export type { PostgresRecordStoreOptions } from './store/postgres-record-store.js';
 export { StoreUnavailableError } from './store/postgres/store-unavailable-error.js';
