@@ -13,6 +13,7 @@ const BENCHES = [
   { title: 'Durable saves', file: 'bench/durability.bench.ts', flags: [] },
   { title: 'Heap', file: 'bench/heap.bench.ts', flags: ['--expose-gc'] },
   { title: 'Store', file: 'bench/store.bench.ts', flags: [] },
+  { title: 'PostgreSQL store', file: 'bench/postgres-store.bench.ts', flags: [] },
 ];
 
 function run(file: string, flags: string[]): Figure[] {

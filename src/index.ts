@@ -28,8 +28,14 @@ export type { ParsedRecord } from './domain/record-codec.js';
 export { FileRecordStore } from './store/file-record-store.js';
 export type { FileRecordStoreOptions } from './store/file-record-store.js';
 export { MemoryRecordStore } from './store/memory-record-store.js';
+export { openRecordStore } from './store/open-record-store.js';
+export type { OpenRecordStoreOptions, ServerRecordStore } from './store/open-record-store.js';
+export { PostgresRecordStore } from './store/postgres-record-store.js';
+export type { PostgresRecordStoreOptions } from './store/postgres-record-store.js';
+export { StoreUnavailableError } from './store/postgres/store-unavailable-error.js';
 export { InvalidExecutionIdError } from './store/record-store.js';
 export type {
+  RecordChange,
   RecordPage,
   RecordQuery,
   RecordStore,

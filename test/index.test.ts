@@ -10,6 +10,8 @@ describe('public API', () => {
       'spansToRecord',
       'FileRecordStore',
       'MemoryRecordStore',
+      'PostgresRecordStore',
+      'StoreUnavailableError',
       'parseRecord',
       'serializeRecord',
       'ExecutionRecordSchema',

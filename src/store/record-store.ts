@@ -50,6 +50,14 @@ export interface StoreStats {
   newest: string | null;
 }
 
+/** A save or delete seen by a store that can tell other workers' changes (`RecordStore.watch`). */
+export interface RecordChange {
+  kind: 'saved' | 'deleted';
+  executionId: string;
+  /** The record's effective status after a save; null for a delete. */
+  status: string | null;
+}
+
 /** Where ExecutionRecords live. */
 export interface RecordStore {
   /** Saves (or replaces) the record under its `execution_id`; atomic. */
@@ -60,6 +68,10 @@ export interface RecordStore {
   /** True when a record was deleted. */
   delete(executionId: string): Promise<boolean>;
   stats(): Promise<StoreStats>;
+  /** Calls `listener` on every save and delete, by any worker; returns the unsubscribe. */
+  watch?(listener: (change: RecordChange) => void): () => void;
+  /** Releases connections; the store is unusable afterwards. */
+  close?(): Promise<void>;
 }
 
 /** An id that does not match the execution id pattern; never turned into a path. */

@@ -1,0 +1,244 @@
+import { hostname } from 'node:os';
+import pg from 'pg';
+import type { ExecutionRecord } from '../domain/execution-record.js';
+import { parseRecord } from '../domain/record-codec.js';
+import { ChangeListener } from './postgres/change-listener.js';
+import { listStatement } from './postgres/list-sql.js';
+import { migrate } from './postgres/migrate.js';
+import {
+  describeTarget,
+  reasonOf,
+  StoreUnavailableError,
+} from './postgres/store-unavailable-error.js';
+import { fromSummaryRow, toRow, type SummaryRow } from './postgres/summary-columns.js';
+import {
+  requireExecutionId,
+  type RecordChange,
+  type RecordPage,
+  type RecordQuery,
+  type RecordStore,
+  type StoreStats,
+} from './record-store.js';
+
+/** Options of `PostgresRecordStore.open`. */
+export interface PostgresRecordStoreOptions {
+  /** Connections in the pool (the LISTEN connection comes on top); default 10. */
+  poolSize?: number;
+  /** Where warnings go (listener reconnects, idle connection errors); default: dropped. */
+  warn?: (message: string) => void;
+  /** Time to establish one connection before giving up; default 5,000. */
+  connectTimeoutMillis?: number;
+  /** Longest a statement may run, server- and client-side; default 15,000. */
+  statementTimeoutMillis?: number;
+}
+
+/** Error codes meaning the database is not there (as opposed to a bad statement). */
+const UNAVAILABLE =
+  /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EPIPE|08...|57P0[1-3])$/;
+const UNAVAILABLE_MESSAGE =
+  /timeout|terminat|Connection ended|not queryable|ECONNREFUSED|ECONNRESET/i;
+
+/**
+ * A `RecordStore` in PostgreSQL, for several workers sharing one database: every read goes
+ * to the database (read-your-writes on every worker, deletes seen everywhere at once), a
+ * deleted id is tombstoned so a late save from another worker never brings it back, and every
+ * save and delete is announced with NOTIFY (see `watch`). Saves of one id from this process
+ * are applied in call order, as in the file store.
+ */
+export class PostgresRecordStore implements RecordStore {
+  private readonly pending = new Map<string, Promise<unknown>>();
+  private readonly changes: ChangeListener;
+
+  private constructor(
+    private readonly pool: pg.Pool,
+    private readonly target: string,
+    private readonly password: string,
+    connection: pg.ClientConfig,
+    warn: (message: string) => void,
+  ) {
+    this.changes = new ChangeListener({ connection, warn });
+  }
+
+  /**
+   * Connects, migrates the schema and returns the store; a `StoreUnavailableError` (one line,
+   * host:port, no password) when the database cannot be reached or migrated.
+   * @example const store = await PostgresRecordStore.open(config.databaseUrl, { warn });
+   */
+  static async open(
+    url: string,
+    options: PostgresRecordStoreOptions = {},
+  ): Promise<PostgresRecordStore> {
+    const target = describeTarget(url);
+    let password = '';
+    try {
+      password = decodeURIComponent(new URL(url).password);
+    } catch {
+      // describeTarget already says the URL is unparseable; pg will refuse it below
+    }
+    const statementTimeout = options.statementTimeoutMillis ?? 15_000;
+    const connection: pg.ClientConfig = {
+      connectionString: url,
+      connectionTimeoutMillis: options.connectTimeoutMillis ?? 5_000,
+      statement_timeout: statementTimeout,
+      query_timeout: statementTimeout + 1_000,
+      idle_in_transaction_session_timeout: statementTimeout,
+      keepAlive: true,
+      application_name: 'execution-history',
+    };
+    const warn = options.warn ?? (() => {});
+    const pool = new pg.Pool({
+      ...connection,
+      max: options.poolSize ?? 10,
+      idleTimeoutMillis: 30_000,
+    });
+    pool.on('error', (error) =>
+      warn(`idle database connection failed: ${reasonOf(error, password)}`),
+    );
+    try {
+      const client = await pool.connect();
+      try {
+        await migrate(client);
+      } finally {
+        client.release();
+      }
+    } catch (error) {
+      await pool.end().catch(() => {});
+      throw new StoreUnavailableError(target, reasonOf(error, password));
+    }
+    return new PostgresRecordStore(pool, target, password, connection, warn);
+  }
+
+  async save(record: ExecutionRecord): Promise<void> {
+    await this.trySave(record);
+  }
+
+  /** Saves like `save`; false when the id was deleted (tombstoned) and nothing was written. */
+  async trySave(record: ExecutionRecord): Promise<boolean> {
+    const id = requireExecutionId(record.execution_id);
+    const row = toRow(record);
+    return this.inOrder(id, async () => {
+      const { rows } = await this.query<{ saved: boolean }>(
+        'SELECT save_execution($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15::jsonb) AS saved',
+        row,
+      );
+      return rows[0]!.saved;
+    });
+  }
+
+  async get(executionId: string): Promise<ExecutionRecord | null> {
+    const id = requireExecutionId(executionId);
+    const { rows } = await this.query<{ body: string }>(
+      'SELECT body FROM executions WHERE execution_id = $1',
+      [id],
+    );
+    return rows[0] ? parseRecord(rows[0].body, `${id}.json`).record : null;
+  }
+
+  async list(query: RecordQuery = {}): Promise<RecordPage> {
+    const { text, values } = listStatement(query);
+    const { rows } = await this.query<SummaryRow & { total: number }>(text, values);
+    return {
+      total: rows[0]?.total ?? 0,
+      records: rows.filter((r) => r.execution_id !== null).map(fromSummaryRow),
+    };
+  }
+
+  /** Deletes and tombstones the id (so no later save brings it back); true when a record was there. */
+  async delete(executionId: string): Promise<boolean> {
+    const id = requireExecutionId(executionId);
+    return this.inOrder(id, async () => {
+      const { rows } = await this.query<{ deleted: boolean }>(
+        'SELECT delete_execution($1) AS deleted',
+        [id],
+      );
+      return rows[0]!.deleted;
+    });
+  }
+
+  async stats(): Promise<StoreStats> {
+    const { rows } = await this.query<{
+      records: number;
+      bytes: string;
+      newest: string | null;
+      oldest: string | null;
+    }>(
+      `SELECT coalesce(sum(records), 0)::integer AS records, coalesce(sum(bytes), 0)::bigint AS bytes,
+        (SELECT "timestamp" FROM executions ORDER BY start_millis DESC, execution_id DESC LIMIT 1) AS newest,
+        (SELECT "timestamp" FROM executions ORDER BY start_millis ASC, execution_id ASC LIMIT 1) AS oldest
+       FROM execution_totals`,
+    );
+    const r = rows[0]!;
+    return {
+      records: r.records,
+      bytes: Number(r.bytes),
+      unreadable: 0,
+      unreadable_files: [],
+      newest: r.newest,
+      oldest: r.oldest,
+    };
+  }
+
+  /** Every record, in execution id order, read in batches (for exports). */
+  async *records(batchSize = 500): AsyncGenerator<ExecutionRecord> {
+    let after = '';
+    for (;;) {
+      const { rows } = await this.query<{ execution_id: string; body: string }>(
+        'SELECT execution_id, body FROM executions WHERE execution_id > $1 ORDER BY execution_id LIMIT $2',
+        [after, batchSize],
+      );
+      for (const row of rows) yield parseRecord(row.body, `${row.execution_id}.json`).record;
+      if (rows.length < batchSize) return;
+      after = rows.at(-1)!.execution_id;
+    }
+  }
+
+  /** A real write round trip (an upsert into `health_probe`); rejects when writes fail. */
+  async probeWritable(): Promise<void> {
+    await this.query(
+      `INSERT INTO health_probe (worker, probed_at) VALUES ($1, now())
+       ON CONFLICT (worker) DO UPDATE SET probed_at = now()`,
+      [`${hostname()}:${process.pid}`],
+    );
+  }
+
+  /** Calls `listener` on every save and delete by any worker on this database (LISTEN/NOTIFY). */
+  watch(listener: (change: RecordChange) => void): () => void {
+    return this.changes.add(listener);
+  }
+
+  /** Resolves once `watch` listeners receive changes (the LISTEN connection is up). */
+  watching(timeoutMillis?: number): Promise<void> {
+    return this.changes.ready(timeoutMillis);
+  }
+
+  /** Stops watching and closes the pool after running statements finish; a second call is harmless. */
+  async close(): Promise<void> {
+    await this.changes.stop();
+    if (!this.pool.ended) await this.pool.end();
+  }
+
+  private async inOrder<T>(id: string, task: () => Promise<T>): Promise<T> {
+    const previous = this.pending.get(id) ?? Promise.resolve();
+    const next = previous.catch(() => {}).then(task);
+    this.pending.set(id, next);
+    try {
+      return await next;
+    } finally {
+      if (this.pending.get(id) === next) this.pending.delete(id);
+    }
+  }
+
+  private async query<R extends pg.QueryResultRow>(
+    text: string,
+    values?: unknown[],
+  ): Promise<pg.QueryResult<R>> {
+    try {
+      return await this.pool.query<R>(text, values);
+    } catch (error) {
+      const e = error as { code?: string; message?: string };
+      if (UNAVAILABLE.test(e.code ?? '') || UNAVAILABLE_MESSAGE.test(e.message ?? ''))
+        throw new StoreUnavailableError(this.target, reasonOf(error, this.password));
+      throw error;
+    }
+  }
+}

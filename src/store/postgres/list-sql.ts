@@ -1,0 +1,51 @@
+import type { RecordQuery } from '../record-store.js';
+import { SUMMARY_SELECT } from './summary-columns.js';
+
+/** A parameterised statement. */
+export interface Statement {
+  text: string;
+  values: unknown[];
+}
+
+const EQUALS: [keyof RecordQuery, string][] = [
+  ['configName', 'config_name'],
+  ['status', 'status'],
+  ['safetyLevel', 'safety_level'],
+  ['userId', 'user_id'],
+  ['sessionId', 'session_id'],
+];
+
+/**
+ * One statement for one page and the total of a listing, so both come from one snapshot:
+ * the same filters and order as `RecordIndex.query` (newest first, ties by id descending).
+ * Every row carries `total`; with an empty page there is one row with null summary columns.
+ */
+export function listStatement(query: RecordQuery): Statement {
+  const values: unknown[] = [];
+  const where: string[] = [];
+  const param = (value: unknown): string => {
+    values.push(value);
+    return `$${values.length}`;
+  };
+  for (const [key, column] of EQUALS) {
+    if (query[key] !== undefined) where.push(`${column} = ${param(query[key])}`);
+  }
+  if (query.sinceMillis !== undefined)
+    where.push(`start_millis >= ${param(Math.ceil(query.sinceMillis))}`);
+  if (query.untilMillis !== undefined)
+    where.push(`start_millis <= ${param(Math.floor(query.untilMillis))}`);
+  const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
+  const limit = param(query.limit ?? 50);
+  const offset = param(query.offset ?? 0);
+  // Unfiltered, the total is kept up to date by save and delete: no count over every record.
+  const total = filter
+    ? `SELECT count(*)::integer AS total FROM executions ${filter}`
+    : 'SELECT coalesce(sum(records), 0)::integer AS total FROM execution_totals';
+  return {
+    text:
+      `SELECT t.total, p.* FROM (${total}) t ` +
+      `LEFT JOIN LATERAL (SELECT ${SUMMARY_SELECT} FROM executions ${filter} ` +
+      `ORDER BY start_millis DESC, execution_id DESC LIMIT ${limit} OFFSET ${offset}) p ON true`,
+    values,
+  };
+}

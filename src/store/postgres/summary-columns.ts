@@ -1,0 +1,109 @@
+import type { ExecutionRecord } from '../../domain/execution-record.js';
+import { serializeRecord } from '../../domain/record-codec.js';
+import { indexEntry } from '../record-index.js';
+import type { RecordSummary } from '../record-store.js';
+
+/** The columns of one `executions` row, in `save_execution` parameter order. */
+export type ExecutionRow = [
+  id: string,
+  startMillis: number,
+  timestamp: string,
+  configName: string,
+  status: string,
+  executionMode: string,
+  safetyLevel: string,
+  userId: string,
+  sessionId: string,
+  itemsCount: number,
+  totalExecutionTime: number | null,
+  traceId: string | null,
+  bytes: number,
+  body: string,
+  record: string | null,
+];
+
+/** Column names of `ExecutionRow`, in the same order. */
+export const ROW_COLUMNS = [
+  'execution_id',
+  'start_millis',
+  '"timestamp"',
+  'config_name',
+  'status',
+  'execution_mode',
+  'safety_level',
+  'user_id',
+  'session_id',
+  'items_count',
+  'total_execution_time',
+  'trace_id',
+  'bytes',
+  'body',
+  'record',
+] as const;
+
+/** What JSONB cannot hold: a NUL character or a lone surrogate (written escaped by JSON.stringify). */
+const NOT_JSONB = /\\u0000|\\ud[89a-f][0-9a-f]{2}/i;
+
+/**
+ * The row of a record: summary values computed exactly as the file store's index does
+ * (effective status, start time parsed in this process's time zone) and the canonical text.
+ */
+export function toRow(record: ExecutionRecord): ExecutionRow {
+  const body = serializeRecord(record);
+  const bytes = Buffer.byteLength(body);
+  const { summary: s, startMillis } = indexEntry(record, bytes);
+  return [
+    s.execution_id,
+    startMillis,
+    s.timestamp,
+    s.config_name,
+    s.status,
+    s.execution_mode,
+    s.safety_level,
+    s.user_id,
+    s.session_id,
+    s.items_count,
+    s.total_execution_time,
+    s.trace_id,
+    bytes,
+    body,
+    NOT_JSONB.test(body) ? null : body,
+  ];
+}
+
+/** The select list that `fromSummaryRow` reads. */
+export const SUMMARY_SELECT =
+  'execution_id, config_name, "timestamp", status, execution_mode, safety_level, user_id, ' +
+  'session_id, items_count, total_execution_time, trace_id';
+
+/** A summary row as the driver returns it. */
+export interface SummaryRow {
+  execution_id: string;
+  config_name: string;
+  timestamp: string;
+  status: string;
+  execution_mode: string;
+  safety_level: string;
+  user_id: string;
+  session_id: string;
+  items_count: number;
+  total_execution_time: number | null;
+  trace_id: string | null;
+}
+
+/** The `RecordSummary` of a row, keys in the order the file store's index gives them. */
+export function fromSummaryRow(row: SummaryRow): RecordSummary {
+  return {
+    execution_id: row.execution_id,
+    config_name: row.config_name,
+    timestamp: row.timestamp,
+    status: row.status,
+    execution_mode: row.execution_mode,
+    safety_level: row.safety_level,
+    user_id: row.user_id,
+    session_id: row.session_id,
+    items_count: row.items_count,
+    total_execution_time: row.total_execution_time,
+    trace_id: row.trace_id,
+  };
+}
