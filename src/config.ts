@@ -29,6 +29,10 @@ const EnvSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65_535).default(17_801),
   EXECUTIONS_DIR: z.string().min(1).default('exports/executions'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'expected postgres://user:password@host:port/database')
+    .optional(),
   MEDIA_DIR: z.string().min(1).default('exports/media'),
   CONFIGS_DIR: z.string().min(1).default(join(packageRoot(), 'configs')),
   API_TOKEN: z.string().min(16, 'API_TOKEN must be at least 16 characters').optional(),
@@ -77,6 +81,8 @@ export interface AppConfig {
   host: string;
   port: number;
   executionsDir: string;
+  /** `postgres://…`: records in PostgreSQL (several workers); none: the file store. */
+  databaseUrl: string | null;
   mediaDir: string;
   configsDir: string;
   /** Required when `host` is not loopback. */
@@ -160,6 +166,7 @@ export function loadConfig(env: Record<string, string | undefined> = {}): AppCon
     host: e.HOST,
     port: e.PORT,
     executionsDir: resolve(e.EXECUTIONS_DIR),
+    databaseUrl: e.DATABASE_URL ?? null,
     mediaDir: e.MEDIA_DIR,
     configsDir: resolve(e.CONFIGS_DIR),
     apiToken: e.API_TOKEN,

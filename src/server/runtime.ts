@@ -7,7 +7,7 @@ import { startRetention } from '../lifecycle/retention-schedule.js';
 import { BackendHealth } from '../pipeline/backends/backend-health.js';
 import { createBackends } from '../pipeline/backends/backend-registry.js';
 import { loadCatalog } from '../pipeline/catalog.js';
-import { FileRecordStore } from '../store/file-record-store.js';
+import { openRecordStore, type ServerRecordStore } from '../store/open-record-store.js';
 import { createTracing, type Tracing } from '../telemetry/tracing.js';
 import { createApp } from './app.js';
 import { backendFailureLogger } from './backend-failure-log.js';
@@ -22,7 +22,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms).unref());
 export interface Runtime {
   app: Express;
   tracing: Tracing;
-  store: FileRecordStore;
+  store: ServerRecordStore;
   listen(): Promise<Server>;
   /**
    * Stops accepting, lets running requests finish, flushes both tracing paths and the spool,
@@ -33,10 +33,11 @@ export interface Runtime {
 
 /** Builds everything the configuration names. */
 export async function createRuntime(config: AppConfig, logger: Logger): Promise<Runtime> {
-  const store = await FileRecordStore.open(config.executionsDir, {
+  const store = await openRecordStore({
+    databaseUrl: config.databaseUrl,
+    executionsDir: config.executionsDir,
     warn: (m) => logger.warn({ component: 'store' }, m),
-    fsync: config.records.fsync,
-    minFreeBytes: config.records.minFreeBytes,
+    file: { fsync: config.records.fsync, minFreeBytes: config.records.minFreeBytes },
   });
   const catalog = await loadCatalog(config.configsDir);
   const live = new LiveItems();

@@ -1,6 +1,7 @@
 import { relative, sep } from 'node:path';
 import { CatalogError } from '../pipeline/catalog.js';
 import { DirectoryLockedError } from '../store/directory-lock.js';
+import { StoreUnavailableError } from '../store/postgres/store-unavailable-error.js';
 
 /** Exit codes of a server that could not start; 2 is a configuration error (`ConfigError`). */
 export const STARTUP_EXIT = {
@@ -50,6 +51,8 @@ export function describeStartupError(error: unknown, places: StartupPlaces): Sta
             : (e.code ?? e.message);
     return { message: `cannot listen on ${where}: ${why}`, exitCode: STARTUP_EXIT.listen };
   }
+  if (error instanceof StoreUnavailableError)
+    return { message: error.message, exitCode: STARTUP_EXIT.storage };
   if (error instanceof DirectoryLockedError)
     return { message: error.message, exitCode: STARTUP_EXIT.locked };
   if (error instanceof CatalogError)

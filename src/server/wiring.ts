@@ -3,8 +3,7 @@ import { join } from 'node:path';
 import type { BackendHealth } from '../pipeline/backends/backend-health.js';
 import type { Backends } from '../pipeline/backends/backend-registry.js';
 import type { Catalog } from '../pipeline/catalog.js';
-import type { FileRecordStore } from '../store/file-record-store.js';
-import type { RecordStore } from '../store/record-store.js';
+import type { HealthSources } from './health.js';
 import type { ExecutionRecordExporterOptions } from '../telemetry/execution-record-exporter.js';
 import type { Tracing } from '../telemetry/tracing.js';
 import type { AppDeps } from './app.js';
@@ -35,7 +34,7 @@ export function recordHooks(
 export function coreDeps(parts: {
   catalog: Catalog;
   backends: Backends;
-  store: RecordStore | FileRecordStore;
+  store: HealthSources['store'];
   tracing: Tracing;
   mediaDir: string;
   live: LiveItems;

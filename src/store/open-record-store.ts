@@ -1,4 +1,8 @@
-import { FileRecordStore } from './file-record-store.js';
+import {
+  FileRecordStore,
+  type FileRecordStoreOptions,
+  type StoreSpace,
+} from './file-record-store.js';
 import { PostgresRecordStore } from './postgres-record-store.js';
 import type { RecordStore } from './record-store.js';
 
@@ -12,10 +16,16 @@ export interface OpenRecordStoreOptions {
   warn?: (message: string) => void;
   /** PostgreSQL pool size; default 10. */
   poolSize?: number;
+  /** The file store's fsync and low-space settings (see `FileRecordStoreOptions`). */
+  file?: Pick<FileRecordStoreOptions, 'fsync' | 'minFreeBytes'>;
 }
 
-/** A store the server can run on: the RecordStore API plus a write probe for /health. */
-export type ServerRecordStore = RecordStore & { probeWritable(): Promise<void> };
+/** A store the server can run on: the RecordStore API, a write probe for /health, and close. */
+export type ServerRecordStore = RecordStore & {
+  probeWritable(): Promise<void>;
+  space?(): Promise<StoreSpace>;
+  close(): Promise<void>;
+};
 
 /**
  * Opens the store the configuration selects: PostgreSQL when `databaseUrl` is set (rejects
@@ -27,5 +37,5 @@ export async function openRecordStore(options: OpenRecordStoreOptions): Promise<
       warn: options.warn,
       poolSize: options.poolSize,
     });
-  return FileRecordStore.open(options.executionsDir, { warn: options.warn });
+  return FileRecordStore.open(options.executionsDir, { warn: options.warn, ...options.file });
 }

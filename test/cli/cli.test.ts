@@ -55,6 +55,7 @@ async function recordsDirectory(): Promise<{ dir: string; names: string[] }> {
     { ...buildRecord(), items: [], extra_key: { ü: 'Blume 🌼' } } as ExecutionRecord,
   ];
   for (const r of records) await store.save(r);
+  await store.close();
   const names = (await readdir(dir)).sort();
   await writeFile(join(dir, 'exec_20260101_000000_0000beef.json'), '{"content": "ein Geheimnis');
   await writeFile(join(dir, 'notes.txt'), 'hello');

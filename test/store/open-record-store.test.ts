@@ -20,10 +20,12 @@ afterAll(async () => {
 describe('openRecordStore', () => {
   it('opens the file store without a database URL and the PostgreSQL store with one', async () => {
     const dir = await tempDir();
-    expect(await openRecordStore({ executionsDir: dir })).toBeInstanceOf(FileRecordStore);
-    expect(await openRecordStore({ databaseUrl: null, executionsDir: dir })).toBeInstanceOf(
-      FileRecordStore,
-    );
+    const file = await openRecordStore({ executionsDir: dir });
+    expect(file).toBeInstanceOf(FileRecordStore);
+    await file.close();
+    const again = await openRecordStore({ databaseUrl: null, executionsDir: dir });
+    expect(again).toBeInstanceOf(FileRecordStore);
+    await again.close();
     const store = await openRecordStore({
       databaseUrl: await server.createDatabase(),
       executionsDir: dir,

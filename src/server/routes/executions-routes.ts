@@ -155,7 +155,12 @@ export function executionsRouter(options: ExecutionsRouteOptions): Router {
       req,
       res,
       checkId(req.params.id),
-      { live, load, stepsOf: (r) => stepsOfRecord(options.configs ?? new Map(), r) },
+      {
+        live,
+        load,
+        stepsOf: (r) => stepsOfRecord(options.configs ?? new Map(), r),
+        watch: store.watch?.bind(store),
+      },
       { heartbeatMillis: options.heartbeatMillis },
     ),
   );
