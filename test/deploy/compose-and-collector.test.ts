@@ -12,7 +12,9 @@ type CollectorConfig = {
   service: { pipelines: Record<string, Pipeline> };
 };
 
-const read = (file: string) => parse(readFileSync(join(ROOT, file), 'utf8')) as unknown;
+// `merge: true`: Compose resolves `<<` merge keys, as YAML 1.1 did.
+const read = (file: string) =>
+  parse(readFileSync(join(ROOT, file), 'utf8'), { merge: true }) as unknown;
 
 /** The collector's merge of several --config files (maps merged, lists replaced). */
 function merge(a: unknown, b: unknown): unknown {
@@ -80,14 +82,23 @@ describe('docker-compose.yml', () => {
         volumes?: string[];
         command?: string[];
         environment?: Record<string, string>;
-        depends_on?: string[];
+        depends_on?: Record<string, { condition: string }>;
+        healthcheck?: { test: string[] };
       }
     >;
   };
   const s = compose.services;
 
-  it('runs jaeger, the collector and the pipeline server', () => {
-    expect(Object.keys(s).sort()).toEqual(['jaeger', 'otel-collector', 'pipeline-server']);
+  const workers = [s['pipeline-a']!, s['pipeline-b']!];
+
+  it('runs jaeger, the collector, PostgreSQL and two pipeline workers', () => {
+    expect(Object.keys(s).sort()).toEqual([
+      'jaeger',
+      'otel-collector',
+      'pipeline-a',
+      'pipeline-b',
+      'postgres',
+    ]);
   });
 
   it('pins every image to a version', () => {
@@ -95,26 +106,41 @@ describe('docker-compose.yml', () => {
     expect(s['otel-collector']!.image).toMatch(
       /^otel\/opentelemetry-collector-contrib:0\.\d+\.\d+$/,
     );
-    expect(s['pipeline-server']!.build).toBe('.');
+    expect(s.postgres!.image).toMatch(/^postgres:\d+\.\d+-/);
+    for (const w of workers) expect(w.build).toBe('.');
     expect(readFileSync(join(ROOT, 'Dockerfile'), 'utf8')).toMatch(/^FROM node:20\.\d+\.\d+-/m);
   });
 
-  it('publishes the UI and the API on loopback only', () => {
+  it('publishes the UI and the API on loopback only; the database is not published', () => {
     expect(s.jaeger!.ports).toContain('127.0.0.1:16686:16686');
-    expect(s['pipeline-server']!.ports).toEqual(['127.0.0.1:17801:17801']);
+    expect(workers.map((w) => w.ports)).toEqual([
+      ['127.0.0.1:17801:17801'],
+      ['127.0.0.1:17802:17801'],
+    ]);
+    expect(s.postgres!.ports).toBeUndefined();
     for (const svc of Object.values(s))
       for (const p of svc.ports ?? []) expect(p).toMatch(/^127\.0\.0\.1:/);
   });
 
-  it('mounts collector-config and runs the collector on it; the server sends OTLP to the collector', () => {
+  it('both workers share one database and one media volume, and wait for the database', () => {
+    for (const w of workers) {
+      expect(w.environment!.DATABASE_URL).toMatch(
+        /^postgres:\/\/execution_history:.*@postgres:5432\/execution_history$/,
+      );
+      expect(w.environment!.API_TOKEN).toBeTruthy();
+      expect(w.volumes).toEqual(['media:/data/media']);
+      expect(w.depends_on!.postgres).toEqual({ condition: 'service_healthy' });
+    }
+    expect(s.postgres!.healthcheck!.test.join(' ')).toMatch(/pg_isready/);
+  });
+
+  it('mounts collector-config and runs the collector on it; the servers send OTLP to the collector', () => {
     expect(s['otel-collector']!.volumes).toContain('./collector-config:/etc/otelcol:ro');
     expect(s['otel-collector']!.command).toEqual(['--config=/etc/otelcol/otel-collector.yaml']);
     expect(s['otel-collector']!.environment).toMatchObject({ JAEGER_OTLP_ENDPOINT: 'jaeger:4317' });
-    expect(s['pipeline-server']!.environment).toMatchObject({
-      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel-collector:4318',
-      EXECUTIONS_DIR: '/data/executions',
-    });
-    expect(s['pipeline-server']!.environment!.API_TOKEN).toBeTruthy();
-    expect(s['pipeline-server']!.volumes).toContain('records:/data');
+    for (const w of workers)
+      expect(w.environment).toMatchObject({
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel-collector:4318',
+      });
   });
 });
