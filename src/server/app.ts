@@ -65,14 +65,14 @@ export function createApp(deps: AppDeps): Express {
       traceUrl,
     }),
   );
-  const executions = executionsRouter({
+  const executions = {
     store: deps.health.store,
     live: deps.live,
     mediaDir: deps.pipeline.mediaDir,
     traceUrl,
-  });
-  app.use('/api/executions', executions);
-  app.use('/api/runs', executions);
+  };
+  app.use('/api/executions', executionsRouter(executions));
+  app.use('/api/runs', executionsRouter({ ...executions, flavor: 'legacy', logger: deps.logger }));
   app.use(notFound);
   app.use(errorHandler(deps.logger));
   return app;

@@ -27,6 +27,7 @@ export function indexEntry(record: ExecutionRecord, bytes: number): IndexEntry {
       items_count: record.items.length,
       total_execution_time: record.total_execution_time,
       trace_id: record.trace_id,
+      taxonomy_version: record.taxonomy_version,
     },
   };
 }

@@ -31,6 +31,8 @@ export interface RecordSummary {
   items_count: number;
   total_execution_time: number | null;
   trace_id: string | null;
+  /** The record's taxonomy version; optional so a store may leave it out (then read from the record). */
+  taxonomy_version?: string;
 }
 
 /** One page of a listing, newest first, and how many records match in all. */
