@@ -8,9 +8,16 @@ export function parseCsv(text: string): string[][] {
   while (i < text.length) {
     const c = text[i]!;
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') ((field += '"'), (i += 2));
-      else if (c === '"') ((quoted = false), (i += 1));
-      else ((field += c), (i += 1));
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i += 2;
+      } else if (c === '"') {
+        quoted = false;
+        i += 1;
+      } else {
+        field += c;
+        i += 1;
+      }
       continue;
     }
     if (c === '"') {
@@ -28,7 +35,10 @@ export function parseCsv(text: string): string[][] {
       field = '';
       i += 2;
     } else if (c === '\n' || c === '\r') throw new Error(`bare line break at ${i}`);
-    else ((field += c), (i += 1));
+    else {
+      field += c;
+      i += 1;
+    }
   }
   if (quoted) throw new Error('unterminated quoted field');
   if (field !== '' || row.length > 0) throw new Error('last line without CRLF');

@@ -31,8 +31,14 @@ export function readZip(zip: Buffer): ZipEntry[] {
     const extra = zip.subarray(at + 46 + nameLen, at + 46 + nameLen + extraLen);
     if (extra.length >= 4 && extra.readUInt16LE(0) === 1) {
       let e = 4;
-      if (size === 0xffffffff) ((size = Number(extra.readBigUInt64LE(e))), (e += 8));
-      if (compressed === 0xffffffff) ((compressed = Number(extra.readBigUInt64LE(e))), (e += 8));
+      if (size === 0xffffffff) {
+        size = Number(extra.readBigUInt64LE(e));
+        e += 8;
+      }
+      if (compressed === 0xffffffff) {
+        compressed = Number(extra.readBigUInt64LE(e));
+        e += 8;
+      }
       if (offset === 0xffffffff) offset = Number(extra.readBigUInt64LE(e));
     }
     at += 46 + nameLen + extraLen + commentLen;
