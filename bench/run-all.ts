@@ -12,6 +12,7 @@ const BENCHES = [
   { title: 'Server under load', file: 'bench/server-load.bench.ts', flags: [] },
   { title: 'Heap', file: 'bench/heap.bench.ts', flags: ['--expose-gc'] },
   { title: 'Store', file: 'bench/store.bench.ts', flags: [] },
+  { title: 'Research bundle', file: 'bench/research-bundle.bench.ts', flags: [] },
 ];
 
 function run(file: string, flags: string[]): Figure[] {

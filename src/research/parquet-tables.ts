@@ -9,9 +9,9 @@ import type { Cell, TableColumn } from './table-column.js';
 
 /** Options of `ParquetTables.open`. */
 export interface ParquetTablesOptions {
-  /** DuckDB's memory limit; beyond it DuckDB spills to the scratch directory. Default `256MB`. */
+  /** DuckDB's memory limit; beyond it DuckDB spills to the scratch directory. Default `128MB`. */
   memoryLimit?: string;
-  /** DuckDB threads; default 2. */
+  /** DuckDB threads; default 1 (more threads buffer more rows at once while writing Parquet). */
   threads?: number;
 }
 
@@ -39,8 +39,8 @@ export class ParquetTables {
     options: ParquetTablesOptions = {},
   ): Promise<ParquetTables> {
     const instance = await DuckDBInstance.create(join(scratchDir, 'tables.duckdb'), {
-      memory_limit: options.memoryLimit ?? '256MB',
-      threads: String(options.threads ?? 2),
+      memory_limit: options.memoryLimit ?? '128MB',
+      threads: String(options.threads ?? 1),
       temp_directory: join(scratchDir, 'duckdb-tmp'),
     });
     const connection = await instance.connect();
