@@ -71,6 +71,19 @@ export type { SpansToRecordOptions } from './telemetry/span-to-record.js';
 export { createTracing } from './telemetry/tracing.js';
 export type { Tracing, TracingOptions } from './telemetry/tracing.js';
 
+export { toCompatRecord, COMPAT_VERSION } from './research/compat-record.js';
+export type { CompatRecord, CompatItem } from './research/compat-record.js';
+export { recordEntries, countMatching } from './research/record-entries.js';
+export type { RecordEntry, RecordEntriesOptions } from './research/record-entries.js';
+export { jsonLine, jsonLines } from './research/json-lines.js';
+export { recordToQdaXml, qdaXmlDocument } from './research/qda-xml.js';
+export { writeBundle, BUNDLE_FILES } from './research/research-bundle.js';
+export type { BundleOptions, BundleOutput } from './research/research-bundle.js';
+export type { BundleManifest } from './research/bundle-manifest.js';
+export { folderOutput, zipOutput } from './research/bundle-outputs.js';
+export { ZipWriter } from './research/zip-writer.js';
+export { pseudonym } from './research/pseudonyms.js';
+
 export { ConfigError, loadConfig } from './config.js';
 export type { AppConfig } from './config.js';
 export { createApp } from './server/app.js';

@@ -109,7 +109,7 @@ export function createApp(deps: AppDeps): Express {
       apiToken: deps.apiToken,
     }),
   );
-  const executions = executionsRouter({
+  const executions = {
     store: deps.health.store,
     live: deps.live,
     records: deps.records,
@@ -117,9 +117,9 @@ export function createApp(deps: AppDeps): Express {
     traceUrl,
     configs: deps.pipeline.catalog.interception,
     heartbeatMillis: deps.sseHeartbeatMillis,
-  });
-  app.use('/api/executions', executions);
-  app.use('/api/runs', executions);
+  };
+  app.use('/api/executions', executionsRouter(executions));
+  app.use('/api/runs', executionsRouter({ ...executions, flavor: 'legacy', logger: deps.logger }));
   app.use(notFound);
   app.use(errorHandler(deps.logger));
   return app;

@@ -33,7 +33,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
   };
 }
 
-function toHttpError(error: unknown): HttpError {
+/** The API error an error stands for (a 500 for anything unexpected). */
+export function toHttpError(error: unknown): HttpError {
   if (error instanceof HttpError) return error;
   if (error instanceof InvalidExecutionIdError)
     return new HttpError(400, 'invalid_execution_id', error.message);

@@ -219,10 +219,11 @@ describe('bad input', () => {
           id: (JSON.parse(res.body) as { execution_id: string }).execution_id,
         });
       } else if (res.status >= 400) {
-        // One error body shape.
-        expect(
-          (JSON.parse(res.body) as { error: { code: string; message: string } }).error.code,
-        ).toMatch(/^[a-z_]+$/);
+        // One error body shape; the routes of /api/runs keep the earlier server's (`error` a
+        // sentence), what stops a request before them (auth, unknown route) is this one's.
+        const { error } = JSON.parse(res.body) as { error: { code: string } | string };
+        if (!(c.path.startsWith('/api/runs') && typeof error === 'string'))
+          expect((error as { code: string }).code).toMatch(/^[a-z_]+$/);
       }
     }
     // Still serving.

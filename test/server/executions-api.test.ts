@@ -112,7 +112,7 @@ describe('executions API', () => {
     expect(stats.body.bytes).toBeGreaterThan(1000);
   });
 
-  it('exports json, the legacy xml shape, and jsonl in bulk', async () => {
+  it('exports json, the QDA xml shape, and jsonl in bulk', async () => {
     const ctx = await testApp();
     const ids = await seed(ctx);
     const json = await request(ctx.app).get(`/api/executions/${ids[0]}/export/json`);
@@ -123,18 +123,10 @@ describe('executions API', () => {
     expect(xml.text).toMatch(
       /^<\?xml version="1.0" encoding="UTF-8"\?>\n<export>\n {2}<session>\n {4}<id>exec_/,
     );
-    for (const tag of [
-      'user',
-      'timestamp',
-      'workflow',
-      'seed',
-      'safety_level',
-      'original_prompt',
-      'translated_prompt',
-    ])
+    for (const tag of ['user', 'timestamp', 'workflow', 'seed', 'safety_level', 'prompts'])
       expect(xml.text).toContain(`<${tag}>`);
-    expect(xml.text).toContain('<original_prompt>Eine Blume</original_prompt>');
-    expect(xml.text).toMatch(/<output index="1" loop="1" type="image" config="sd35_large">/);
+    expect(xml.text).toContain('      <original>Eine Blume</original>');
+    expect(xml.text).toMatch(/<output order="2" type="image" node_title="sd35_large">/);
     expect((await request(ctx.app).get(`/api/executions/${ids[0]}/export/pdf`)).status).toBe(400);
     const bulk = await request(ctx.app).get('/api/executions/export/jsonl?config=dada');
     expect(bulk.headers['content-type']).toMatch(/application\/x-ndjson/);
@@ -146,7 +138,7 @@ describe('executions API', () => {
     expect(lines[0]!.items.length).toBeGreaterThan(3);
   });
 
-  it('escapes XML and drops characters XML cannot hold', async () => {
+  it('escapes XML and reports characters XML cannot hold instead of dropping them', async () => {
     const ctx = await testApp();
     const res = await request(ctx.app).post(EXECUTE).send({
       schema: 'dada',
@@ -158,7 +150,7 @@ describe('executions API', () => {
     const xml = (await request(ctx.app).get(`/api/executions/${res.body.execution_id}/export/xml`))
       .text;
     expect(xml).toContain(
-      '<original_prompt>A &lt;b&gt;&quot;cat&quot;&lt;/b&gt; &amp; dog</original_prompt>',
+      '<original escaped="true">A &lt;b&gt;"cat"&lt;/b&gt; &amp; \\u{0001}dog</original>',
     );
   });
 

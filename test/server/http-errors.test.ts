@@ -83,12 +83,16 @@ describe('status codes for user mistakes', () => {
     for (const path of [
       '/api/executions/..%2F..%2Fetc%2Fpasswd',
       '/api/executions/exec_1',
-      '/api/runs/EXEC_20260101_000000_0000abcd/export/json',
+      '/api/executions/EXEC_20260101_000000_0000abcd/export/json',
     ]) {
       const res = await request(app).get(path);
       expect(res.status).toBe(400);
       expect(res.body.error.code).toBe('invalid_execution_id');
     }
+    // the legacy mount answers with the earlier server's error body
+    const legacy = await request(app).get('/api/runs/EXEC_20260101_000000_0000abcd/export/json');
+    expect(legacy.status).toBe(400);
+    expect(legacy.body).toMatchObject({ error: 'Invalid execution id' });
     expect((await request(app).get('/api/executions/exec_20260101_000000_0000abcd')).status).toBe(
       404,
     );

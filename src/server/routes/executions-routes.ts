@@ -1,17 +1,29 @@
 import { Router } from 'express';
+import type { Logger } from 'pino';
 import { rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { isExecutionId } from '../../domain/execution-id.js';
 import type { ExecutionRecord } from '../../domain/execution-record.js';
+import { COMPAT_VERSION, toCompatRecord } from '../../research/compat-record.js';
 import type { RecordStore } from '../../store/record-store.js';
-import { recordToJsonLine, recordToXml } from '../export-formats.js';
 import type { RecordPath } from '../app.js';
 import { HttpError } from '../http-error.js';
+import { legacyErrorHandler, legacyStats, legacySummary } from '../legacy-runs.js';
 import type { LiveItems } from '../live-items.js';
 import { streamRun } from '../sse-pump.js';
 import { stepsOfRecord } from '../../pipeline/run-plan.js';
 import type { InterceptionConfig } from '../../pipeline/catalog-schemas.js';
-import { ListQuerySchema, parseListQuery, toRecordQuery } from './list-query.js';
+import { addExportRoutes } from './export-routes.js';
+import {
+  givenFilters,
+  LegacyListQuerySchema,
+  ListQuerySchema,
+  NoQuerySchema,
+  parseQuery,
+  RecordQuerySchema,
+  StreamQuerySchema,
+  toRecordQuery,
+} from './list-query.js';
 
 /** Options of `executionsRouter`. */
 export interface ExecutionsRouteOptions {
@@ -24,10 +36,18 @@ export interface ExecutionsRouteOptions {
   configs?: ReadonlyMap<string, InterceptionConfig>;
   /** Stream heartbeat interval; default 15,000 ms. */
   heartbeatMillis?: number;
+  /**
+   * `current` (default): this API's shapes. `legacy`: the earlier server's shapes for
+   * `/api/runs` (list entries, stats keys, error bodies, records in the taxonomy-1.0 shape).
+   */
+  flavor?: 'current' | 'legacy';
+  /** Logs server faults of the legacy mount (the current one uses the app's error handler). */
+  logger?: Logger;
+  /** Where research bundles keep intermediate files; default the OS temp directory. */
+  scratchDir?: string;
 }
 
 const MEDIA_FILE = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
-const BULK_LIMIT = 10_000;
 
 function checkId(id: string | undefined): string {
   if (!isExecutionId(id))
@@ -42,6 +62,7 @@ function checkId(id: string | undefined): string {
 /** The executions API: list, get, delete, stats, exports, media, live stream. Mounted at a base path. */
 export function executionsRouter(options: ExecutionsRouteOptions): Router {
   const { store, live } = options;
+  const legacy = options.flavor === 'legacy';
   const router = Router();
   const withLink = (record: ExecutionRecord) => ({
     ...record,
@@ -49,49 +70,65 @@ export function executionsRouter(options: ExecutionsRouteOptions): Router {
   });
   const load = async (id: string | undefined): Promise<ExecutionRecord> => {
     const record = await store.get(checkId(id));
-    if (!record) throw new HttpError(404, 'not_found', `no execution ${id}`);
+    if (!record) throw new HttpError(404, 'not_found', `no execution ${id}`, { execution_id: id });
     return record;
   };
 
   router.get('/', async (req, res) => {
-    const q = parseListQuery(req.query);
+    const q = parseQuery(req.query, legacy ? LegacyListQuerySchema : ListQuerySchema);
     const page = await store.list(toRecordQuery(q));
-    const { limit, offset, ...filters } = q;
+    const filters = givenFilters(q);
+    if (!legacy) {
+      res.json({
+        executions: page.records,
+        total: page.total,
+        limit: q.limit,
+        offset: q.offset,
+        returned: page.records.length,
+        filters,
+      });
+      return;
+    }
+    const executions = [];
+    for (const s of page.records) executions.push(await legacySummary(store, s));
     res.json({
-      executions: page.records,
+      executions,
       total: page.total,
-      limit,
-      offset,
-      returned: page.records.length,
-      filters,
+      limit: q.limit,
+      offset: q.offset,
+      returned: executions.length,
+      ...(Object.keys(filters).length === 0
+        ? {}
+        : {
+            filters: {
+              config: null,
+              date: null,
+              user_id: null,
+              session_id: null,
+              ...filters,
+            },
+          }),
     });
   });
 
-  router.get('/stats', async (_req, res) => {
-    res.json(await store.stats());
+  router.get('/stats', async (req, res) => {
+    parseQuery(req.query, NoQuerySchema);
+    const stats = await store.stats();
+    res.json(legacy ? legacyStats(stats) : stats);
   });
 
-  router.get('/export/jsonl', async (req, res) => {
-    const q = parseListQuery(
-      req.query,
-      ListQuerySchema.extend({
-        limit: ListQuerySchema.shape.limit.unwrap().max(BULK_LIMIT).default(BULK_LIMIT),
-      }),
-    );
-    const page = await store.list(toRecordQuery(q));
-    res
-      .type('application/x-ndjson')
-      .setHeader('content-disposition', 'attachment; filename="executions.jsonl"');
-    for (const summary of page.records) {
-      const record = await store.get(summary.execution_id).catch(() => null);
-      if (record && !res.write(recordToJsonLine(withLink(record))))
-        await new Promise((r) => res.once('drain', r));
-    }
-    res.end();
+  addExportRoutes(router, {
+    store,
+    load,
+    withLink,
+    defaultShape: legacy ? 'compat' : 'full',
+    scratchDir: options.scratchDir,
   });
 
   router.get('/:id', async (req, res) => {
-    res.json(withLink(await load(req.params.id)));
+    const q = parseQuery(req.query, RecordQuerySchema);
+    const record = await load(req.params.id);
+    res.json(legacy || q.compat === COMPAT_VERSION ? toCompatRecord(record) : withLink(record));
   });
 
   // Delete means gone: a running run's recording ends first (its later saves are dropped), then
@@ -111,34 +148,8 @@ export function executionsRouter(options: ExecutionsRouteOptions): Router {
     res.status(204).end();
   });
 
-  router.get('/:id/export/:format', async (req, res) => {
-    const record = withLink(await load(req.params.id));
-    switch (req.params.format) {
-      case 'json':
-        res
-          .type('application/json')
-          .attachment(`${record.execution_id}.json`)
-          .send(`${JSON.stringify(record, null, 2)}\n`);
-        return;
-      case 'xml':
-        res
-          .type('application/xml')
-          .attachment(`${record.execution_id}.xml`)
-          .send(recordToXml(record));
-        return;
-      case 'jsonl':
-        res.type('application/x-ndjson').send(recordToJsonLine(record));
-        return;
-      default:
-        throw new HttpError(
-          400,
-          'unsupported_format',
-          `unsupported export format "${req.params.format}": use json, xml or jsonl`,
-        );
-    }
-  });
-
   router.get('/:id/media/:file', async (req, res) => {
+    parseQuery(req.query, NoQuerySchema);
     const id = checkId(req.params.id);
     if (!MEDIA_FILE.test(req.params.file))
       throw new HttpError(400, 'invalid_file_name', 'invalid media file name');
@@ -150,8 +161,9 @@ export function executionsRouter(options: ExecutionsRouteOptions): Router {
     );
   });
 
-  router.get('/:id/stream', (req, res) =>
-    streamRun(
+  router.get('/:id/stream', (req, res) => {
+    parseQuery(req.query, StreamQuerySchema);
+    return streamRun(
       req,
       res,
       checkId(req.params.id),
@@ -162,8 +174,9 @@ export function executionsRouter(options: ExecutionsRouteOptions): Router {
         watch: store.watch?.bind(store),
       },
       { heartbeatMillis: options.heartbeatMillis },
-    ),
-  );
+    );
+  });
 
+  if (legacy) router.use(legacyErrorHandler(options.logger));
   return router;
 }

@@ -1,0 +1,93 @@
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { folderOutput } from '../research/bundle-outputs.js';
+import { countMatching, recordEntries } from '../research/record-entries.js';
+import { writeBundle } from '../research/research-bundle.js';
+import type { RecordQuery, RecordStore } from '../store/record-store.js';
+import { progressBar } from './progress-bar.js';
+
+/** Exit codes of `exportBundleCommand`. */
+export const EXPORT_EXIT = {
+  ok: 0,
+  /** The bundle is complete, but some listed records could not be read (see its manifest). */
+  someUnreadable: 1,
+  /** Nothing usable was written: bad arguments or a failure. */
+  failed: 2,
+} as const;
+
+const MIN_STUDY_KEY_CHARS = 16;
+
+/** The filters of a store query, as the manifest lists them. */
+function manifestFilters(filters: RecordQuery): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(filters)) if (v !== undefined) out[k] = v;
+  return out;
+}
+
+/**
+ * `execution-history export --bundle DIR`: writes the research bundle of the records matching
+ * `filters` into the folder `dir` (created; must be empty), with a progress bar on stderr.
+ * Returns the exit code (`EXPORT_EXIT`).
+ */
+export async function exportBundleCommand(
+  store: RecordStore,
+  args: { dir: string; filters: RecordQuery; studyKey?: string; omitText?: boolean },
+  io: { stderr: NodeJS.WritableStream },
+): Promise<number> {
+  const dir = resolve(args.dir);
+  if (args.studyKey !== undefined && args.studyKey.length < MIN_STUDY_KEY_CHARS) {
+    io.stderr.write(`error: the study key must have at least ${MIN_STUDY_KEY_CHARS} characters\n`);
+    return EXPORT_EXIT.failed;
+  }
+  try {
+    await mkdir(dir, { recursive: true });
+    const present = (await readdir(dir)).filter((n) => !n.startsWith('.'));
+    if (present.length > 0) {
+      io.stderr.write(
+        `error: ${dir} is not empty (${present.length} entries); give an empty or new folder\n`,
+      );
+      return EXPORT_EXIT.failed;
+    }
+  } catch (error) {
+    io.stderr.write(`error: cannot use ${dir}: ${(error as Error).message}\n`);
+    return EXPORT_EXIT.failed;
+  }
+  const scratch = await mkdtemp(join(dir, '.scratch-'));
+  const bar = progressBar(io.stderr, 'exporting');
+  try {
+    const [matching, stats] = await Promise.all([
+      countMatching(store, args.filters),
+      store.stats(),
+    ]);
+    const wanted = Math.min(matching - (args.filters.offset ?? 0), args.filters.limit ?? Infinity);
+    const total = Math.max(0, wanted);
+    const manifest = await writeBundle(recordEntries(store, args.filters), folderOutput(dir), {
+      scratchDir: scratch,
+      filters: manifestFilters(args.filters),
+      matching,
+      storeUnreadableFiles: stats.unreadable,
+      studyKey: args.studyKey,
+      omitText: args.omitText,
+      onProgress: (done) => bar.update(done, total),
+    });
+    const { records, errors, items } = manifest.counts;
+    bar.done(records + errors, total);
+    io.stderr.write(`wrote ${records} records (${items} items) to ${dir}\n`);
+    if (errors > 0) {
+      io.stderr.write(
+        `warning: ${errors} records could not be read; they are listed in manifest.json and marked in records.jsonl\n`,
+      );
+      return EXPORT_EXIT.someUnreadable;
+    }
+    if (stats.unreadable > 0)
+      io.stderr.write(
+        `note: the store holds ${stats.unreadable} unreadable files that are no record (counted in manifest.json)\n`,
+      );
+    return EXPORT_EXIT.ok;
+  } catch (error) {
+    io.stderr.write(`\nerror: export failed: ${(error as Error).message}\n`);
+    return EXPORT_EXIT.failed;
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
