@@ -7,6 +7,7 @@ import {
   TAXONOMY_VERSION,
   type ExecutionRecord,
 } from '../domain/execution-record.js';
+import { RUN_DEFAULTS } from '../domain/run-defaults.js';
 import { formatHrTime } from '../domain/timestamp.js';
 import * as A from './attributes.js';
 import { parseMetadata } from './serialize.js';
@@ -107,10 +108,10 @@ export function spansToRecord(
     execution_id: str(a, A.ATTR_EXECUTION_ID),
     config_name: str(a, A.ATTR_CONFIG_NAME),
     timestamp: formatHrTime(startTime),
-    user_id: str(a, A.ATTR_USER_ID) ?? 'anonymous',
-    session_id: str(a, A.ATTR_SESSION_ID) ?? 'default',
-    execution_mode: str(a, A.ATTR_EXECUTION_MODE) ?? 'eco',
-    safety_level: str(a, A.ATTR_SAFETY_LEVEL) ?? 'kids',
+    user_id: str(a, A.ATTR_USER_ID) ?? RUN_DEFAULTS.userId,
+    session_id: str(a, A.ATTR_SESSION_ID) ?? RUN_DEFAULTS.sessionId,
+    execution_mode: str(a, A.ATTR_EXECUTION_MODE) ?? RUN_DEFAULTS.executionMode,
+    safety_level: str(a, A.ATTR_SAFETY_LEVEL) ?? RUN_DEFAULTS.safetyLevel,
     used_seed: run ? num(run.attributes, A.ATTR_USED_SEED) : null,
     total_execution_time: Math.max(0, totalSeconds),
     items: spansToItems(spans),

@@ -1,7 +1,7 @@
 import { Router, type Response } from 'express';
 import { rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { isExecutionId } from '../../domain/execution-id.js';
+import { EXECUTION_ID_RULE, isExecutionId } from '../../domain/execution-id.js';
 import type { ExecutionRecord } from '../../domain/execution-record.js';
 import type { RecordStore } from '../../store/record-store.js';
 import { recordToJsonLine, recordToXml } from '../export-formats.js';
@@ -23,12 +23,7 @@ const MEDIA_FILE = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const BULK_LIMIT = 10_000;
 
 function checkId(id: string | undefined): string {
-  if (!isExecutionId(id))
-    throw new HttpError(
-      400,
-      'invalid_execution_id',
-      'expected an execution id: exec_YYYYMMDD_HHMMSS_<8 lowercase hex>',
-    );
+  if (!isExecutionId(id)) throw new HttpError(400, 'invalid_execution_id', EXECUTION_ID_RULE);
   return id;
 }
 
