@@ -58,7 +58,10 @@ export type {
   ErrorPlace,
   ExecutionTrackerOptions,
   ItemListener,
+  StageOptions,
 } from './telemetry/execution-tracker.js';
+export { decodeItem, encodeItem } from './telemetry/item-codec.js';
+export type { EncodedItem, ItemEvent } from './telemetry/item-codec.js';
 export type {
   OutputInput,
   RunOutcome,

@@ -29,6 +29,11 @@ export function formatMicros(epochMicros: number): string {
   );
 }
 
+/** Seconds rounded to microseconds, the precision of every time in a record. */
+export function roundSeconds(seconds: number): number {
+  return Math.round(seconds * 1e6) / 1e6;
+}
+
 /** Formats an OpenTelemetry HrTime `[seconds, nanoseconds]`, keeping microseconds. */
 export function formatHrTime(time: readonly [number, number]): string {
   return formatMicros(time[0] * 1_000_000 + Math.floor(time[1] / 1000));

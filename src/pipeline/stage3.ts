@@ -77,6 +77,10 @@ export function runStage3(
       }
       return safe;
     },
-    { loop },
+    {
+      loop,
+      outputConfig: output.name,
+      failure: { recoverable: true, configUsed: output.name, backend: ctx.llm.type },
+    },
   );
 }
