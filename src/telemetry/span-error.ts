@@ -1,17 +1,8 @@
 import { SpanStatusCode, type Span } from '@opentelemetry/api';
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ATTR_ERROR_TYPE } from './attributes.js';
+import { PACKAGE_ROOT } from './package-root.js';
 
-/** The checkout (or installed package) root, where package.json is. */
-function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
-  return dir;
-}
-
-const ROOT = `${packageRoot()}/`;
+const ROOT = `${PACKAGE_ROOT}/`;
 
 /** A stack trace with the checkout path taken out, so frames read `src/pipeline/stage2.ts:12:3`. */
 export function relativeStack(stack: string): string {
