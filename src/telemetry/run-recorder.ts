@@ -200,7 +200,8 @@ export class RunRecorder {
       (TIMED_ITEM_TYPES.has(d.type) ? (performance.now() - target.startMs) / 1000 : null);
     const { attributes, item } = encodeItem({
       sequence_number: ++this.sequence,
-      timestamp: formatHrTime(time),
+      // The event's time carries the timestamp; it is formatted only for a listener.
+      timestamp: this.onItem ? formatHrTime(time) : '',
       stage: d.stage,
       stage_iteration: d.iteration ?? null,
       loop_iteration: d.loop ?? null,
