@@ -6,7 +6,7 @@ import { formatMicros } from '../src/domain/timestamp.js';
 
 export const CONFIGS = ['dada', 'stillepost', 'bauhaus', 'passthrough', 'image_comparison'];
 export const LEVELS = ['kids', 'youth', 'adult', 'research'];
-const STATUSES = ['completed', 'completed', 'completed', 'blocked', 'failed'];
+const STATUSES = ['completed', 'completed', 'completed', 'blocked', 'failed'] as const;
 /** Start of the first benchmark record; one record a minute after it. */
 export const BENCH_START = Date.UTC(2026, 0, 1);
 

@@ -4,6 +4,7 @@ import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
+import type { RecordStatus } from '../src/domain/execution-record.js';
 import { ExecutionIdGenerator } from '../src/domain/execution-id.js';
 import { parseRecord, serializeRecord } from '../src/domain/record-codec.js';
 import { formatMicros } from '../src/domain/timestamp.js';
@@ -30,7 +31,7 @@ export async function benchStore(): Promise<Figure[]> {
     const ids = new ExecutionIdGenerator(1);
     const configs = ['dada', 'stillepost', 'bauhaus', 'passthrough', 'image_comparison'];
     const levels = ['kids', 'youth', 'adult', 'research'];
-    const statuses = ['completed', 'completed', 'completed', 'blocked', 'failed'];
+    const statuses: RecordStatus[] = ['completed', 'completed', 'completed', 'blocked', 'failed'];
     const start = Date.UTC(2026, 0, 1);
     for (let n = 0; n < RECORDS; n += 1000) {
       await Promise.all(

@@ -44,7 +44,8 @@ const EnvSchema = z.object({
   RECORD_SPOOL_MAX: int(10_000),
   RECORD_SAVE_WAIT_MS: int(5_000),
   STORE_MIN_FREE_MB: z.coerce.number().min(0).default(100),
-  OTEL_SERVICE_NAME: z.string().min(1).default('execution-history'),
+  OTEL_SERVICE_NAME: z.string().min(1).optional(),
+  OTEL_RESOURCE_ATTRIBUTES: z.string().optional(),
   OTEL_TRACES_EXPORTER: z.enum(['otlp', 'none']).default('otlp'),
   OTEL_EXPORTER_OTLP_ENDPOINT: url.default('http://127.0.0.1:4318'),
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: url.optional(),
@@ -99,6 +100,8 @@ export interface AppConfig {
     minFreeBytes: number;
   };
   serviceName: string;
+  /** `OTEL_RESOURCE_ATTRIBUTES` (`key=value,…`); its `service.name` yields to `OTEL_SERVICE_NAME`. */
+  resourceAttributes: Record<string, string>;
   otlp: OtlpPathOptions | null;
   jaegerUiUrl: string | null;
   backends: BackendSettings;
@@ -162,6 +165,7 @@ export function loadConfig(env: Record<string, string | undefined> = {}): AppCon
       'ALLOWED_HOSTS=* answers any host name, which lets a page on another origin read the records: set API_TOKEN too, or list the names',
     );
   const timeoutMillis = e.BACKEND_TIMEOUT_MS;
+  const resourceAttributes = parseHeaders(e.OTEL_RESOURCE_ATTRIBUTES) ?? {};
   return {
     host: e.HOST,
     port: e.PORT,
@@ -180,7 +184,8 @@ export function loadConfig(env: Record<string, string | undefined> = {}): AppCon
       saveWaitMillis: e.RECORD_SAVE_WAIT_MS,
       minFreeBytes: Math.round(e.STORE_MIN_FREE_MB * 1024 * 1024),
     },
-    serviceName: e.OTEL_SERVICE_NAME,
+    serviceName: e.OTEL_SERVICE_NAME ?? resourceAttributes['service.name'] ?? 'execution-history',
+    resourceAttributes,
     otlp:
       e.OTEL_TRACES_EXPORTER === 'none'
         ? null

@@ -2,14 +2,21 @@
 export {
   ExecutionIdGenerator,
   EXECUTION_ID_PATTERN,
+  EXECUTION_ID_RULE,
   isExecutionId,
 } from './domain/execution-id.js';
+export { EXECUTION_MODES, ExecutionModeSchema } from './domain/execution-mode.js';
+export type { ExecutionMode } from './domain/execution-mode.js';
+export { RUN_DEFAULTS } from './domain/run-defaults.js';
+export { SAFETY_LEVELS, SafetyLevelSchema } from './domain/safety-level.js';
+export type { SafetyLevel } from './domain/safety-level.js';
 export { ExecutionItemSchema } from './domain/execution-item.js';
 export type { ExecutionItem } from './domain/execution-item.js';
 export {
   effectiveStatus,
   ExecutionRecordSchema,
   RECORD_STATUSES,
+  RecordStatusSchema,
   TAXONOMY_VERSION,
 } from './domain/execution-record.js';
 export type { ExecutionRecord, RecordStatus } from './domain/execution-record.js';
@@ -57,7 +64,10 @@ export type {
   ErrorPlace,
   ExecutionTrackerOptions,
   ItemListener,
+  StageOptions,
 } from './telemetry/execution-tracker.js';
+export { decodeItem, encodeItem } from './telemetry/item-codec.js';
+export type { EncodedItem, ItemEvent } from './telemetry/item-codec.js';
 export type {
   OutputInput,
   RunOutcome,

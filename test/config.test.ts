@@ -20,6 +20,23 @@ describe('loadConfig', () => {
     expect(c.executionsDir).toMatch(/exports\/executions$/);
   });
 
+  it('reads OTEL_RESOURCE_ATTRIBUTES; OTEL_SERVICE_NAME wins over its service.name', () => {
+    const c = loadConfig({
+      OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment.name=school%20lab,service.name=from-attrs',
+    });
+    expect(c.resourceAttributes).toEqual({
+      'deployment.environment.name': 'school lab',
+      'service.name': 'from-attrs',
+    });
+    expect(c.serviceName).toBe('from-attrs');
+    expect(
+      loadConfig({ OTEL_RESOURCE_ATTRIBUTES: 'service.name=a', OTEL_SERVICE_NAME: 'b' })
+        .serviceName,
+    ).toBe('b');
+    expect(loadConfig({}).serviceName).toBe('execution-history');
+    expect(loadConfig({}).resourceAttributes).toEqual({});
+  });
+
   it('honours the standard OTEL_* variables', () => {
     expect(loadConfig({ OTEL_TRACES_EXPORTER: 'none' }).otlp).toBeNull();
     expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/' }).otlp?.url).toBe(

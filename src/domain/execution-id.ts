@@ -3,6 +3,9 @@ import { randomBytes } from 'node:crypto';
 /** `exec_YYYYMMDD_HHMMSS_<8 lowercase hex>`, local time of the run's start. */
 export const EXECUTION_ID_PATTERN = /^exec_\d{8}_\d{6}_[0-9a-f]{8}$/;
 
+/** What every refusal of a malformed execution id says (schema, store, HTTP API). */
+export const EXECUTION_ID_RULE = 'expected an execution id: exec_YYYYMMDD_HHMMSS_<8 lowercase hex>';
+
 /** True when `value` is a well-formed execution id (and so safe to use in a file name). */
 export function isExecutionId(value: unknown): value is string {
   return typeof value === 'string' && EXECUTION_ID_PATTERN.test(value);

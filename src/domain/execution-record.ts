@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { EXECUTION_ID_PATTERN } from './execution-id.js';
+import { EXECUTION_ID_PATTERN, EXECUTION_ID_RULE } from './execution-id.js';
 import { ExecutionItemSchema } from './execution-item.js';
+import { RUN_DEFAULTS } from './run-defaults.js';
 import { TimestampSchema } from './timestamp.js';
 
 /** The taxonomy version of the records this project writes (1.0 plus additive fields). */
@@ -13,13 +14,11 @@ export type RecordStatus = z.infer<typeof RecordStatusSchema>;
 
 /** The research record of one pipeline run; unknown extra keys are kept. */
 export const ExecutionRecordSchema = z.looseObject({
-  execution_id: z
-    .string()
-    .regex(EXECUTION_ID_PATTERN, 'expected exec_YYYYMMDD_HHMMSS_<8 lowercase hex>'),
+  execution_id: z.string().regex(EXECUTION_ID_PATTERN, EXECUTION_ID_RULE),
   config_name: z.string(),
   timestamp: TimestampSchema,
-  user_id: z.string().default('anonymous'),
-  session_id: z.string().default('default'),
+  user_id: z.string().default(RUN_DEFAULTS.userId),
+  session_id: z.string().default(RUN_DEFAULTS.sessionId),
   execution_mode: z.string(),
   safety_level: z.string(),
   used_seed: z.number().int().nullable().default(null),
@@ -32,7 +31,8 @@ export const ExecutionRecordSchema = z.looseObject({
     .nullable()
     .default(null),
   trace_url: z.string().nullable().default(null),
-  status: z.string().nullable().default(null),
+  /** Null in records written before this field (see `effectiveStatus`). */
+  status: RecordStatusSchema.nullable().default(null),
 });
 export type ExecutionRecord = z.infer<typeof ExecutionRecordSchema>;
 
@@ -40,7 +40,7 @@ export type ExecutionRecord = z.infer<typeof ExecutionRecordSchema>;
  * The status a record stands for: its own `status`, or for records written before that field,
  * what its terminal item says.
  */
-export function effectiveStatus(record: Pick<ExecutionRecord, 'status' | 'items'>): string {
+export function effectiveStatus(record: Pick<ExecutionRecord, 'status' | 'items'>): RecordStatus {
   if (record.status) return record.status;
   const types = new Set(record.items.map((i) => i.item_type));
   if (types.has('pipeline_error')) return 'failed';

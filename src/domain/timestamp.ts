@@ -13,20 +13,33 @@ export const TimestampSchema = z
 
 const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
 
+/** The last second formatted: its epoch second, its date-time part, its UTC offset. */
+let cached = { second: Number.NaN, head: '', offset: '' };
+
 /** Formats epoch microseconds as local time with microseconds and the UTC offset. */
 export function formatMicros(epochMicros: number): string {
   const micros = Math.floor(epochMicros);
-  const millis = Math.floor(micros / 1000);
-  const d = new Date(millis);
-  const fraction = pad(((micros % 1_000_000) + 1_000_000) % 1_000_000, 6);
-  const offsetMin = -d.getTimezoneOffset();
-  const sign = offsetMin >= 0 ? '+' : '-';
-  const abs = Math.abs(offsetMin);
-  return (
-    `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}` +
-    `T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${fraction}` +
-    `${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`
-  );
+  const second = Math.floor(micros / 1_000_000);
+  const fraction = pad(micros - second * 1_000_000, 6);
+  if (second !== cached.second) {
+    // Items come in bursts within one second: the date-time part is formatted once per second.
+    const d = new Date(second * 1000);
+    const offsetMin = -d.getTimezoneOffset();
+    const abs = Math.abs(offsetMin);
+    cached = {
+      second,
+      head:
+        `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}` +
+        `T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`,
+      offset: `${offsetMin >= 0 ? '+' : '-'}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`,
+    };
+  }
+  return `${cached.head}.${fraction}${cached.offset}`;
+}
+
+/** Seconds rounded to microseconds, the precision of every time in a record. */
+export function roundSeconds(seconds: number): number {
+  return Math.round(seconds * 1e6) / 1e6;
 }
 
 /** Formats an OpenTelemetry HrTime `[seconds, nanoseconds]`, keeping microseconds. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CHECKED_SAFETY_LEVELS } from '../domain/safety-level.js';
 import { OutputMediaTypeSchema } from '../domain/media-type.js';
 
 const Name = z.string().regex(/^[a-z0-9_]+$/, 'lowercase letters, digits and _');
@@ -67,7 +68,7 @@ export type Stage1List = z.infer<typeof Stage1ListSchema>;
 
 /** Stage 3 list of one safety level. */
 export const LevelTermsSchema = z.strictObject({
-  level: z.enum(['kids', 'youth', 'adult']),
+  level: z.enum(CHECKED_SAFETY_LEVELS),
   description: z.string(),
   terms: z.array(z.string().min(2)),
 });

@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { z } from 'zod';
+import { CHECKED_SAFETY_LEVELS } from '../domain/safety-level.js';
 import {
   InterceptionConfigSchema,
   LevelTermsSchema,
@@ -69,7 +70,7 @@ export async function loadCatalog(dir: string): Promise<Catalog> {
   }
   const stage1 = await readJson(join(dir, 'safety', 'stage1-86a.json'), Stage1ListSchema);
   const levels = new Map<string, LevelTerms>();
-  for (const level of ['kids', 'youth', 'adult']) {
+  for (const level of CHECKED_SAFETY_LEVELS) {
     levels.set(level, await readJson(join(dir, 'safety', `${level}.json`), LevelTermsSchema));
   }
   return { interception, outputs, stage1, levels };

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-
-export const EXECUTION_MODES = ['eco', 'fast'] as const;
-export const SAFETY_LEVELS = ['kids', 'youth', 'adult', 'research', 'off'] as const;
+import { ExecutionModeSchema } from '../domain/execution-mode.js';
+import { RUN_DEFAULTS } from '../domain/run-defaults.js';
+import { SafetyLevelSchema } from '../domain/safety-level.js';
 
 /** Body of `POST /api/schema/pipeline/execute`; `maxInputChars` bounds `input_text`. */
 export function pipelineRequestSchema(maxInputChars: number) {
@@ -12,8 +12,8 @@ export function pipelineRequestSchema(maxInputChars: number) {
       .string()
       .refine((s) => s.trim().length > 0, 'must not be empty')
       .refine((s) => [...s].length <= maxInputChars, `must be at most ${maxInputChars} characters`),
-    execution_mode: z.enum(EXECUTION_MODES).default('eco'),
-    safety_level: z.enum(SAFETY_LEVELS).default('kids'),
+    execution_mode: ExecutionModeSchema.default(RUN_DEFAULTS.executionMode),
+    safety_level: SafetyLevelSchema.default(RUN_DEFAULTS.safetyLevel),
     /** One output config instead of the config's defaults; `none` for text only. */
     output_config: name.optional(),
     /** Language of `input_text`; default `de`. */
@@ -21,8 +21,8 @@ export function pipelineRequestSchema(maxInputChars: number) {
       .string()
       .regex(/^[a-z]{2}$/, 'expected a two-letter language code')
       .default('de'),
-    user_id: z.string().min(1).max(128).default('anonymous'),
-    session_id: z.string().min(1).max(128).default('default'),
+    user_id: z.string().min(1).max(128).default(RUN_DEFAULTS.userId),
+    session_id: z.string().min(1).max(128).default(RUN_DEFAULTS.sessionId),
     seed: z.number().int().min(0).max(4_294_967_295).optional(),
   });
 }

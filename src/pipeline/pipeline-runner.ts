@@ -154,23 +154,23 @@ async function runStages(
   };
   let stage = 1;
   try {
-    const s1 = await runStage1(ctx);
-    if (s1.blocked) {
-      tracker.complete();
-      return { ...result, status: 'blocked', blocked_message: s1.explanation };
-    }
-    result.translated_text = s1.text;
-    stage = 2;
-    const prompt = await runStage2(ctx, config, s1.text);
-    result.final_text = prompt;
-    const seed = request.seed ?? randomInt(0, 2 ** 31);
-    for (const [index, output] of outputs.entries()) {
-      result.outputs.push(await runOutput(ctx, output, index + 1, prompt, seed));
-    }
-    const outcome = tracker.complete();
-    return { ...result, status: outcome?.status ?? statusOf(result.outputs) };
+    await tracker.run(async () => {
+      const s1 = await runStage1(ctx);
+      if (s1.blocked) {
+        result.blocked_message = s1.explanation;
+        return;
+      }
+      result.translated_text = s1.text;
+      stage = 2;
+      const prompt = await runStage2(ctx, config, s1.text);
+      result.final_text = prompt;
+      const seed = request.seed ?? randomInt(0, 2 ** 31);
+      for (const [index, output] of outputs.entries()) {
+        result.outputs.push(await runOutput(ctx, output, index + 1, prompt, seed));
+      }
+    });
+    return { ...result, status: tracker.outcome?.status ?? statusOf(result) };
   } catch (error) {
-    tracker.fail(error, { stage });
     const type = error instanceof Error ? error.name : 'Error';
     const code = failureCode(error);
     return {
@@ -181,7 +181,10 @@ async function runStages(
   }
 }
 
-function statusOf(outputs: readonly OutputResult[]): PipelineResult['status'] {
+/** The status when the tracker could not tell (it failed itself). */
+function statusOf(result: PipelineResult): PipelineResult['status'] {
+  if (result.blocked_message !== undefined) return 'blocked';
+  const { outputs } = result;
   if (outputs.length > 0 && outputs.every((o) => o.status === 'failed')) return 'failed';
   return 'completed';
 }
@@ -194,22 +197,14 @@ async function runOutput(
   seed: number,
 ): Promise<OutputResult> {
   const base = { loop, output_config: output.name, media_type: output.media_type, file_path: null };
-  let stage = 3;
+  // A failure of one output is recorded by its stage (recoverable); the run goes on.
   try {
     if (stage3Applies(ctx.request.safety_level) && !(await runStage3(ctx, output, loop, prompt))) {
       return { ...base, status: 'blocked' };
     }
-    stage = 4;
     const media = await runStage4(ctx, output, loop, prompt, seed);
     return { ...base, status: 'produced', media_type: media.mediaType, file_path: media.filePath };
   } catch (error) {
-    ctx.tracker.logError(error, {
-      stage,
-      loop,
-      configUsed: output.name,
-      backend:
-        stage === 4 ? ctx.backends.media(ctx.request.execution_mode, output).type : ctx.llm.type,
-    });
     const code = failureCode(error);
     return { ...base, status: 'failed', error: childSafeMessage(code), error_code: code };
   }

@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { isCheckedSafetyLevel } from '../domain/safety-level.js';
 import type { OutputConfig } from './catalog-schemas.js';
 import { chat, type RunContext } from './pipeline-context.js';
 import { TermFilter } from './term-filter.js';
@@ -19,9 +20,7 @@ function filterFor(ctx: RunContext, output: OutputConfig, level: string): TermFi
 }
 
 /** True when stage 3 runs at this safety level (`off` and `research` skip it). */
-export function stage3Applies(level: string): boolean {
-  return level !== 'off' && level !== 'research';
-}
+export const stage3Applies = isCheckedSafetyLevel;
 
 /**
  * Stage 3 for one output (loop `loop`): the fast term filter, then an LLM context check when a
@@ -79,6 +78,10 @@ export function runStage3(
       }
       return safe;
     },
-    { loop },
+    {
+      loop,
+      outputConfig: output.name,
+      failure: { recoverable: true, configUsed: output.name, backend: ctx.llm.type },
+    },
   );
 }

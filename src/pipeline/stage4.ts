@@ -47,6 +47,10 @@ export function runStage4(
       });
       return value;
     },
-    { loop },
+    {
+      loop,
+      outputConfig: output.name,
+      failure: { recoverable: true, configUsed: output.name, backend: backend.type },
+    },
   );
 }

@@ -44,6 +44,7 @@ export async function createRuntime(config: AppConfig, logger: Logger): Promise<
   const traceUrl = traceLinks(config.jaegerUiUrl);
   const tracing = createTracing({
     serviceName: config.serviceName,
+    resourceAttributes: config.resourceAttributes,
     store,
     otlp: config.otlp,
     shutdownTimeoutMillis: Math.min(5_000, config.shutdownTimeoutMillis),

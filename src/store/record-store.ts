@@ -1,4 +1,4 @@
-import { isExecutionId } from '../domain/execution-id.js';
+import { EXECUTION_ID_RULE, isExecutionId } from '../domain/execution-id.js';
 import type { ExecutionRecord } from '../domain/execution-record.js';
 
 /** Filters and page of a `RecordStore.list` call; every filter is optional. */
@@ -78,9 +78,7 @@ export interface RecordStore {
 export class InvalidExecutionIdError extends Error {
   override readonly name = 'InvalidExecutionIdError';
   constructor(readonly executionId: string) {
-    super(
-      `invalid execution id ${JSON.stringify(executionId.slice(0, 80))}: expected exec_YYYYMMDD_HHMMSS_<8 hex>`,
-    );
+    super(`invalid execution id ${JSON.stringify(executionId.slice(0, 80))}: ${EXECUTION_ID_RULE}`);
   }
 }
 

@@ -35,6 +35,8 @@ export const ATTR_OUTPUTS_FAILED = 'execution.outputs.failed';
 export const ATTR_STAGE = 'execution.stage';
 export const ATTR_STAGE_ITERATION = 'execution.stage_iteration';
 export const ATTR_LOOP_ITERATION = 'execution.loop_iteration';
+/** Stage 3 and 4 spans: the output config of the loop. */
+export const ATTR_OUTPUT_CONFIG = 'execution.output_config';
 
 // Item events: the event name is the item type; these are its fields.
 export const ATTR_ITEM_SEQUENCE = 'execution.item.sequence_number';

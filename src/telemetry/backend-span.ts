@@ -11,7 +11,7 @@ import { performance } from 'node:perf_hooks';
 import * as A from './attributes.js';
 import { hrNow } from './clock.js';
 import { recordSpanError } from './span-error.js';
-import type { StageSpans } from './stage-spans.js';
+import type { RunSpans } from './run-spans.js';
 
 const log = diag.createComponentLogger({ namespace: 'execution-tracker' });
 
@@ -33,7 +33,7 @@ export interface BackendUsage {
   responseModel?: string;
 }
 
-function openSpan(spans: StageSpans, executionId: string, call: BackendCall): Span | undefined {
+function openSpan(spans: RunSpans, executionId: string, call: BackendCall): Span | undefined {
   try {
     const attributes: Attributes = {
       [A.ATTR_EXECUTION_ID]: executionId,
@@ -69,7 +69,7 @@ function safely(what: string, fn: () => void): void {
  * and rethrown unchanged.
  */
 export async function traceBackendCall<T>(
-  spans: StageSpans,
+  spans: RunSpans,
   executionId: string,
   call: BackendCall,
   fn: (span: Span) => Promise<T>,

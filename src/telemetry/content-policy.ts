@@ -1,32 +1,84 @@
-import type { Attributes } from '@opentelemetry/api';
+import { SpanStatusCode, type Attributes, type SpanStatus } from '@opentelemetry/api';
 import type { ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter, TimedEvent } from '@opentelemetry/sdk-trace-base';
 import { createHash } from 'node:crypto';
-import {
-  ATTR_ITEM_CONTENT,
-  ATTR_ITEM_CONTENT_LENGTH,
-  ATTR_ITEM_CONTENT_SHA256,
-} from './attributes.js';
+import * as A from './attributes.js';
 
 /**
- * What item content leaves the process on the OTLP path (the record file always keeps it all):
- * `full` sends the text; `metadata` sends its length and SHA-256 instead.
+ * What leaves the process on the OTLP path (the record file always keeps it all): `full` sends
+ * everything; `metadata` sends nothing derived from the child's text: item content as length
+ * and SHA-256, matched safety terms as a count, exception and status messages (which may echo
+ * the prompt) as the error type only.
  */
 export type ContentPolicy = 'full' | 'metadata';
 
+const EXCEPTION_MESSAGE = 'exception.message';
+const EXCEPTION_TYPE = 'exception.type';
+const EXCEPTION_STACK = 'exception.stacktrace';
+/** Metadata keys holding terms matched in the child's text. */
+const TERM_KEYS = ['found_terms'] as const;
+
+const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+/** Item metadata JSON with matched terms replaced by their count. */
+function redactMetadata(json: string): string {
+  if (!TERM_KEYS.some((k) => json.includes(`"${k}"`))) return json;
+  try {
+    const metadata = JSON.parse(json) as Record<string, unknown>;
+    for (const key of TERM_KEYS) {
+      const terms = metadata[key];
+      if (terms === undefined) continue;
+      delete metadata[key];
+      metadata[`${key}_count`] = Array.isArray(terms) ? terms.length : 1;
+    }
+    return JSON.stringify(metadata);
+  } catch {
+    return '{}';
+  }
+}
+
+/** A stack trace without its header (`Type: message`), which may span lines. */
+function stackFrames(stack: string, type: string): string {
+  const at = stack.indexOf('\n    at ');
+  return at < 0 ? type : `${type}${stack.slice(at)}`;
+}
+
 function redactEvent(event: TimedEvent): TimedEvent {
-  const content = event.attributes?.[ATTR_ITEM_CONTENT];
-  if (typeof content !== 'string') return event;
-  const attributes: Attributes = { ...event.attributes };
-  delete attributes[ATTR_ITEM_CONTENT];
-  attributes[ATTR_ITEM_CONTENT_LENGTH] = [...content].length;
-  attributes[ATTR_ITEM_CONTENT_SHA256] = createHash('sha256').update(content).digest('hex');
+  const a = event.attributes;
+  if (!a) return event;
+  if (event.name === 'exception') {
+    const type = typeof a[EXCEPTION_TYPE] === 'string' ? (a[EXCEPTION_TYPE] as string) : 'Error';
+    const attributes: Attributes = { ...a, [EXCEPTION_MESSAGE]: type };
+    const stack = a[EXCEPTION_STACK];
+    if (typeof stack === 'string') attributes[EXCEPTION_STACK] = stackFrames(stack, type);
+    return { ...event, attributes };
+  }
+  const content = a[A.ATTR_ITEM_CONTENT];
+  const metadata = a[A.ATTR_ITEM_METADATA];
+  const redactedMetadata = typeof metadata === 'string' ? redactMetadata(metadata) : metadata;
+  if (typeof content !== 'string' && redactedMetadata === metadata) return event;
+  const attributes: Attributes = { ...a };
+  if (typeof content === 'string') {
+    delete attributes[A.ATTR_ITEM_CONTENT];
+    attributes[A.ATTR_ITEM_CONTENT_LENGTH] = [...content].length;
+    attributes[A.ATTR_ITEM_CONTENT_SHA256] = sha256(content);
+  }
+  if (redactedMetadata !== undefined) attributes[A.ATTR_ITEM_METADATA] = redactedMetadata;
   return { ...event, attributes };
 }
 
-/** A copy of `span` whose item events carry no content text (pure). */
+function redactStatus(span: ReadableSpan): SpanStatus {
+  const { status } = span;
+  if (status.code !== SpanStatusCode.ERROR || !status.message) return status;
+  const type = span.attributes[A.ATTR_ERROR_TYPE];
+  return { code: status.code, message: typeof type === 'string' ? type : 'Error' };
+}
+
+/** A copy of `span` that carries nothing derived from the child's text (pure). */
 export function redactSpan(span: ReadableSpan): ReadableSpan {
-  if (!span.events.some((e) => typeof e.attributes?.[ATTR_ITEM_CONTENT] === 'string')) return span;
+  const events = span.events.map(redactEvent);
+  const status = redactStatus(span);
+  if (status === span.status && events.every((e, i) => e === span.events[i])) return span;
   return {
     name: span.name,
     kind: span.kind,
@@ -34,10 +86,10 @@ export function redactSpan(span: ReadableSpan): ReadableSpan {
     parentSpanContext: span.parentSpanContext,
     startTime: span.startTime,
     endTime: span.endTime,
-    status: span.status,
+    status,
     attributes: span.attributes,
     links: span.links,
-    events: span.events.map(redactEvent),
+    events,
     duration: span.duration,
     ended: span.ended,
     resource: span.resource,

@@ -1,34 +1,83 @@
-import { trace, type HrTime } from '@opentelemetry/api';
+import { context, trace, type Context, type Span, type Tracer } from '@opentelemetry/api';
 import { ExecutionIdGenerator } from '../domain/execution-id.js';
-import { OUTPUT_ITEM_TYPE } from '../domain/item-type.js';
 import type { OutputMediaType } from '../domain/media-type.js';
+import * as A from './attributes.js';
+import { traceBackendCall, type BackendCall, type BackendUsage } from './backend-span.js';
 import { hrNow } from './clock.js';
-import type { OutputInput, SafetyCheckInput, StepInfo } from './item-inputs.js';
-import {
-  log,
-  TrackerCore,
-  userInputFields,
-  type ErrorPlace,
-  type ExecutionTrackerOptions,
-} from './tracker-core.js';
+import type { OutputInput, RunOutcome, SafetyCheckInput, StepInfo } from './item-inputs.js';
+import * as items from './item-vocabulary.js';
+import type { ErrorPlace } from './item-vocabulary.js';
+import type { RunFields, RunInfo } from './run-info.js';
+import { log, RunRecorder, type ItemListener, type StageFailure } from './run-recorder.js';
+import type { StagePosition } from './run-spans.js';
 
 export type { BackendCall, BackendUsage } from './backend-span.js';
-export type { ErrorPlace, ExecutionTrackerOptions, ItemListener } from './tracker-core.js';
+export type { ErrorPlace } from './item-vocabulary.js';
+export type { ItemListener, StageFailure } from './run-recorder.js';
+
+const defaultIds = new ExecutionIdGenerator();
+
+/** Options of `ExecutionTracker.start`. */
+export interface ExecutionTrackerOptions extends RunFields {
+  tracer: Tracer;
+  /** Makes the execution id; default a process-wide generator. */
+  idGenerator?: ExecutionIdGenerator;
+  /** Must equal the provider's `spanLimits.eventCountLimit`; default 128 (the SDK default). */
+  maxEventsPerSpan?: number;
+  /** Parent of the run span; default the active context. */
+  parentContext?: Context;
+  /**
+   * The child's text: recorded as `user_input_text` with `pipeline_start`, on the start span,
+   * so the run's first checkpoint holds it; default none (log it with `logUserInput`).
+   */
+  input?: { text: string; language?: string };
+  onItem?: ItemListener;
+}
+
+/** Options of `inStage`. */
+export interface StageOptions {
+  /** Stage 3 and 4: the output loop index, 1..N. */
+  loop?: number;
+  /** Stage 3 and 4: the output config, an attribute of the stage span. */
+  outputConfig?: string;
+  /**
+   * How a failure of this stage is recorded (as a `pipeline_error` item on this stage's span):
+   * `recoverable` when the run goes on without it (default false: the run fails).
+   */
+  failure?: StageFailure;
+}
 
 /**
- * Records one pipeline run: stages become spans, recorded items become span events, and the
- * record exporter turns those spans into the run's ExecutionRecord. No method ever throws into
- * the pipeline: tracker failures are reported through `diag`.
+ * Records one pipeline run; the public API over `RunRecorder`. Stages become spans (owned by
+ * `RunSpans`), items become span events (defined by the item vocabulary, encoded by the item
+ * codec), the outcome is decided by `RunTally`. No method ever throws into the pipeline:
+ * tracker failures go to `diag`.
  * @example
  * const tracker = ExecutionTracker.start({ tracer, configName: 'dada' });
  * await tracker.run(async (t) => {
- *   t.logUserInput('Eine Blume auf der Wiese', { language: 'de' });
  *   const en = await t.inStage(1, () => translate(prompt));
+ *   await t.inStage(2, () => intercept(en));
  * });
  */
-export class ExecutionTracker extends TrackerCore {
-  protected constructor(options: ExecutionTrackerOptions, startTime: HrTime) {
-    super(options, startTime);
+export class ExecutionTracker {
+  readonly executionId: string;
+  readonly traceId: string;
+  readonly info: RunInfo;
+  private readonly recorder: RunRecorder;
+
+  private constructor(options: ExecutionTrackerOptions, startTime: [number, number]) {
+    this.recorder = new RunRecorder(
+      {
+        ...options,
+        ids: options.idGenerator ?? defaultIds,
+        maxEventsPerSpan: options.maxEventsPerSpan ?? 128,
+        parentContext: options.parentContext ?? context.active(),
+      },
+      startTime,
+    );
+    this.executionId = this.recorder.executionId;
+    this.traceId = this.recorder.spans.traceId;
+    this.info = this.recorder.info;
   }
 
   /** Starts tracking a run: opens its run span and records `pipeline_start`. Never throws. */
@@ -50,52 +99,140 @@ export class ExecutionTracker extends TrackerCore {
     }
   }
 
-  // ---- items -------------------------------------------------------------------------------
+  get configName(): string {
+    return this.info.configName;
+  }
+
+  get safetyLevel(): string {
+    return this.info.safetyLevel;
+  }
+
+  /** True once the run has its terminal item. */
+  get ended(): boolean {
+    return this.recorder.outcome !== undefined;
+  }
+
+  /** The run's outcome, once it ended. */
+  get outcome(): RunOutcome | undefined {
+    return this.recorder.outcome;
+  }
+
+  // ---- lifecycle -------------------------------------------------------------------------
+
+  /**
+   * Runs the whole pipeline: records `pipeline_complete` when `fn` returns and `pipeline_error`
+   * when it throws (once: not again for an error a stage already recorded), unless `fn` ended
+   * the run itself; returns or rethrows `fn`'s own outcome.
+   */
+  async run<T>(fn: (tracker: this) => Promise<T> | T): Promise<T> {
+    try {
+      const result = await context.with(this.recorder.spans.rootContext, () => fn(this));
+      if (!this.ended) this.complete();
+      return result;
+    } catch (error) {
+      if (!this.ended) this.fail(error, { stage: this.recorder.where.stage });
+      throw error;
+    }
+  }
+
+  /**
+   * Runs `fn` inside a stage span (stage 3 and 4: one per output `loop`), ended when it settles.
+   * When `fn` throws, the failure is recorded on this span (`pipeline_error`, exception, status)
+   * and rethrown unchanged.
+   */
+  inStage<T>(
+    stage: 1 | 2 | 3 | 4,
+    fn: (span: Span) => Promise<T> | T,
+    options: StageOptions = {},
+  ): Promise<T> {
+    const extra = options.outputConfig
+      ? { [A.ATTR_OUTPUT_CONFIG]: options.outputConfig }
+      : undefined;
+    return this.recorder.within({ stage, loop: options.loop }, fn, options.failure, extra);
+  }
+
+  /** Runs `fn` inside the span of Stille Post iteration `iteration` (child of stage 2). */
+  inIteration<T>(iteration: number, fn: (span: Span) => Promise<T> | T): Promise<T> {
+    return this.recorder.within({ stage: 2, iteration }, fn);
+  }
+
+  /**
+   * Runs a backend call as a client span with `gen_ai.*` attributes and returns its value with
+   * the measured seconds. The call's own error is recorded on the span and rethrown unchanged.
+   */
+  backendCall<T>(
+    call: BackendCall,
+    fn: (span: Span) => Promise<T>,
+    usageOf?: (value: T) => BackendUsage | undefined,
+  ): Promise<{ value: T; seconds: number }> {
+    return traceBackendCall(this.recorder.spans, this.executionId, call, fn, usageOf);
+  }
+
+  /** Sets the generation seed recorded as `used_seed`. */
+  setSeed(seed: number): void {
+    this.recorder.setSeed(seed);
+  }
+
+  /** Ends the run with `pipeline_complete` and its outcome; later calls are ignored. */
+  complete(): RunOutcome | undefined {
+    return this.recorder.complete();
+  }
+
+  /**
+   * Ends the run as failed: a `pipeline_error` item of the stage it failed in (unless a stage
+   * already recorded this error); later calls are ignored.
+   */
+  fail(error: unknown, where: StagePosition): void {
+    this.recorder.fail(error, where);
+  }
+
+  // ---- cursor form: where the next items go (the same spans as the structured form) ------
+
+  /** Moves the run to `stage`: ends the previous stage's implicit span and opens this one's. */
+  setStage(stage: number): void {
+    this.recorder.moveTo({ stage, loop: this.recorder.where.loop });
+  }
+
+  /** Moves stage 2 to Stille Post iteration `iteration` (its own child span). */
+  setStageIteration(iteration: number): void {
+    this.recorder.moveTo({ stage: 2, iteration });
+  }
+
+  /** Sets the output loop index for the stage 3 and 4 items that follow. */
+  setLoopIteration(loop: number): void {
+    this.recorder.moveTo({ stage: this.recorder.where.stage, loop });
+  }
+
+  // ---- items -----------------------------------------------------------------------------
 
   logUserInput(
     text: string,
     options: { language?: string; metadata?: Record<string, unknown> } = {},
   ): void {
-    this.item('user_input_text', userInputFields(text, options.language, options.metadata));
+    this.recorder.record(() => items.userInput(text, options.language, options.metadata));
   }
 
   logUserInputImage(filePath: string, info: StepInfo = {}): void {
-    this.item('user_input_image', { stage: 1, mediaType: 'image', filePath, ...this.step(info) });
+    this.recorder.record(() => items.userInputImage(filePath, info));
   }
 
   logTranslation(text: string, info: StepInfo & { fromLang: string; toLang: string }): void {
-    this.item('translation_result', {
-      stage: 1,
-      mediaType: 'text',
-      content: text,
-      ...this.step(info, { from_lang: info.fromLang, to_lang: info.toLang }),
-    });
+    this.recorder.record(() => items.translation(text, info));
   }
 
   logStage1SafetyCheck(check: SafetyCheckInput): void {
-    this.item('stage1_safety_check', { stage: 1, mediaType: 'metadata', ...this.safety(check) });
+    this.recorder.record(() => items.stage1SafetyCheck(check, this.info.safetyLevel));
   }
 
   logStage1ImageSafetyCheck(check: SafetyCheckInput & { filePath?: string }): void {
-    this.item('stage1_safety_check_image', {
-      stage: 1,
-      mediaType: 'image',
-      filePath: check.filePath,
-      ...this.safety(check),
-    });
+    this.recorder.record(() => items.stage1ImageSafetyCheck(check, this.info.safetyLevel));
   }
 
   /** Stage 1 blocked the prompt; `explanation` is what the child is shown. */
   logStage1Blocked(
     block: { explanation: string; reason: string; codes: readonly string[] } & StepInfo,
   ): void {
-    this.stage1Blocked = true;
-    this.item('stage1_blocked', {
-      stage: 1,
-      mediaType: 'metadata',
-      content: block.explanation,
-      ...this.step(block, { blocked_reason: block.reason, blocked_codes: [...block.codes] }),
-    });
+    this.recorder.record(() => items.stage1Blocked(block));
   }
 
   logInterceptionIteration(
@@ -107,17 +244,7 @@ export class ExecutionTracker extends TrackerCore {
       iterationType?: string;
     },
   ): void {
-    this.item('interception_iteration', {
-      stage: 2,
-      iteration: info.iteration,
-      mediaType: 'text',
-      content: text,
-      ...this.step(info, {
-        from_lang: info.fromLang,
-        to_lang: info.toLang,
-        iteration_type: info.iterationType ?? 'translation',
-      }),
-    });
+    this.recorder.record(() => items.interceptionIteration(text, info));
   }
 
   logInterceptionFinal(
@@ -128,25 +255,11 @@ export class ExecutionTracker extends TrackerCore {
       languageSequence?: readonly string[];
     },
   ): void {
-    this.item('interception_final', {
-      stage: 2,
-      mediaType: 'text',
-      content: text,
-      ...this.step(info, {
-        total_iterations: info.totalIterations,
-        transformation_type: info.transformationType,
-        language_sequence: info.languageSequence ? [...info.languageSequence] : undefined,
-      }),
-    });
+    this.recorder.record(() => items.interceptionFinal(text, info));
   }
 
   logStage3SafetyCheck(check: SafetyCheckInput & { loop: number }): void {
-    this.item('stage3_safety_check', {
-      stage: 3,
-      loop: check.loop,
-      mediaType: 'metadata',
-      ...this.safety(check),
-    });
+    this.recorder.record(() => items.stage3SafetyCheck(check, this.info.safetyLevel));
   }
 
   logStage3Blocked(
@@ -158,30 +271,12 @@ export class ExecutionTracker extends TrackerCore {
       safetyLevel?: string;
     },
   ): void {
-    this.blocked += 1;
-    this.item('stage3_blocked', {
-      stage: 3,
-      loop: block.loop,
-      mediaType: 'metadata',
-      content: block.content,
-      ...this.step(block, {
-        blocked_reason: block.reason,
-        found_terms: block.foundTerms ? [...block.foundTerms] : undefined,
-        safety_level: block.safetyLevel ?? this.safetyLevel,
-      }),
-    });
+    this.recorder.record(() => items.stage3Blocked(block, this.info.safetyLevel));
   }
 
   /** Records a stage 4 output; the item type follows the medium really produced. */
   logOutput(mediaType: OutputMediaType, output: OutputInput): void {
-    this.produced += 1;
-    this.item(OUTPUT_ITEM_TYPE[mediaType] ?? 'output_image', {
-      stage: 4,
-      loop: output.loop,
-      mediaType,
-      filePath: output.filePath,
-      ...this.step(output),
-    });
+    this.recorder.record(() => items.output(mediaType, output));
   }
 
   logOutputImage(output: OutputInput): void {
@@ -201,19 +296,15 @@ export class ExecutionTracker extends TrackerCore {
   }
 
   logStageTransition(fromStage: number, toStage: number): void {
-    this.item('stage_transition', {
-      stage: toStage,
-      mediaType: 'metadata',
-      metadata: { from_stage: fromStage, to_stage: toStage },
-    });
+    this.recorder.record(() => items.stageTransition(fromStage, toStage));
   }
 
   /**
    * Records a failure the run survives (e.g. one output's backend failed) as a `pipeline_error`
    * item of the stage it happened in; a failure inside an output loop counts as a failed output.
+   * An error a stage already recorded is not recorded again.
    */
   logError(error: unknown, where: ErrorPlace): void {
-    if (where.loop != null) this.failed += 1;
-    this.item('pipeline_error', this.errorFields(error, where, true));
+    this.recorder.recordRecoverable(error, where);
   }
 }

@@ -1,15 +1,16 @@
 import type { Attributes } from '@opentelemetry/api';
 import { hrTimeToMicroseconds } from '@opentelemetry/core';
-import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { ExecutionItem } from '../domain/execution-item.js';
 import {
   ExecutionRecordSchema,
   TAXONOMY_VERSION,
   type ExecutionRecord,
 } from '../domain/execution-record.js';
-import { formatHrTime } from '../domain/timestamp.js';
+import { RUN_DEFAULTS } from '../domain/run-defaults.js';
+import { formatHrTime, roundSeconds } from '../domain/timestamp.js';
 import * as A from './attributes.js';
-import { parseMetadata } from './serialize.js';
+import { decodeItem } from './item-codec.js';
 
 /** Options of `spansToRecord`. */
 export interface SpansToRecordOptions {
@@ -48,34 +49,11 @@ export function spansToItems(spans: readonly ReadableSpan[]): ExecutionItem[] {
   const bySequence = new Map<number, ExecutionItem>();
   for (const span of spans) {
     for (const event of span.events) {
-      const item = eventToItem(event);
+      const item = decodeItem(event);
       if (item) bySequence.set(item.sequence_number, item);
     }
   }
   return [...bySequence.values()].sort((a, b) => a.sequence_number - b.sequence_number);
-}
-
-/** One item event as an ExecutionItem; null for events that are not items (e.g. exceptions). */
-export function eventToItem(event: TimedEvent): ExecutionItem | null {
-  const a = event.attributes ?? {};
-  const sequence = num(a, A.ATTR_ITEM_SEQUENCE);
-  if (sequence === null) return null;
-  return {
-    sequence_number: sequence,
-    timestamp: formatHrTime(event.time),
-    stage: num(a, A.ATTR_ITEM_STAGE) ?? 0,
-    stage_iteration: num(a, A.ATTR_ITEM_STAGE_ITERATION),
-    loop_iteration: num(a, A.ATTR_ITEM_LOOP_ITERATION),
-    media_type: str(a, A.ATTR_ITEM_MEDIA_TYPE) ?? 'metadata',
-    item_type: event.name,
-    content: str(a, A.ATTR_ITEM_CONTENT),
-    file_path: str(a, A.ATTR_ITEM_FILE_PATH),
-    config_used: str(a, A.ATTR_ITEM_CONFIG_USED),
-    model_used: str(a, A.ATTR_ITEM_MODEL_USED),
-    backend_type: str(a, A.ATTR_ITEM_BACKEND_TYPE),
-    execution_time: num(a, A.ATTR_ITEM_EXECUTION_TIME),
-    metadata: parseMetadata(a[A.ATTR_ITEM_METADATA]),
-  };
 }
 
 /**
@@ -107,12 +85,12 @@ export function spansToRecord(
     execution_id: str(a, A.ATTR_EXECUTION_ID),
     config_name: str(a, A.ATTR_CONFIG_NAME),
     timestamp: formatHrTime(startTime),
-    user_id: str(a, A.ATTR_USER_ID) ?? 'anonymous',
-    session_id: str(a, A.ATTR_SESSION_ID) ?? 'default',
-    execution_mode: str(a, A.ATTR_EXECUTION_MODE) ?? 'eco',
-    safety_level: str(a, A.ATTR_SAFETY_LEVEL) ?? 'kids',
+    user_id: str(a, A.ATTR_USER_ID) ?? RUN_DEFAULTS.userId,
+    session_id: str(a, A.ATTR_SESSION_ID) ?? RUN_DEFAULTS.sessionId,
+    execution_mode: str(a, A.ATTR_EXECUTION_MODE) ?? RUN_DEFAULTS.executionMode,
+    safety_level: str(a, A.ATTR_SAFETY_LEVEL) ?? RUN_DEFAULTS.safetyLevel,
     used_seed: run ? num(run.attributes, A.ATTR_USED_SEED) : null,
-    total_execution_time: Math.max(0, totalSeconds),
+    total_execution_time: roundSeconds(Math.max(0, totalSeconds)),
     items: spansToItems(spans),
     taxonomy_version: str(a, A.ATTR_TAXONOMY_VERSION) ?? TAXONOMY_VERSION,
     trace_id: traceId,

@@ -15,6 +15,7 @@ import {
 } from './execution-record-exporter.js';
 import { ExecutionTracker, type ExecutionTrackerOptions } from './execution-tracker.js';
 import { OtlpPath, type OtlpPathOptions } from './otlp-path.js';
+import { processResourceAttributes } from './process-resource.js';
 
 const log = diag.createComponentLogger({ namespace: 'tracing' });
 
@@ -22,6 +23,8 @@ const log = diag.createComponentLogger({ namespace: 'tracing' });
 export interface TracingOptions {
   /** `service.name`; default `execution-history`. */
   serviceName?: string;
+  /** More resource attributes (`OTEL_RESOURCE_ATTRIBUTES`); default none. */
+  resourceAttributes?: Readonly<Record<string, string>>;
   /** Where the record path saves ExecutionRecords. */
   store: RecordStore;
   /** Record path options besides the store. */
@@ -95,9 +98,12 @@ export function createTracing(options: TracingOptions): Tracing {
   });
   const otlp = options.otlp ? new OtlpPath(options.otlp) : null;
   const provider = new NodeTracerProvider({
-    resource: resourceFromAttributes({
-      'service.name': options.serviceName ?? 'execution-history',
-    }),
+    resource: resourceFromAttributes(
+      processResourceAttributes({
+        serviceName: options.serviceName,
+        attributes: options.resourceAttributes,
+      }),
+    ),
     sampler: new AlwaysOnSampler(),
     spanLimits: { eventCountLimit: maxEventsPerSpan },
     spanProcessors: [

@@ -71,6 +71,66 @@ describe('collector configuration', () => {
   });
 });
 
+describe('Jaeger without Docker (collector-config/jaeger-local.yaml)', () => {
+  type JaegerLocal = CollectorConfig & {
+    extensions: {
+      jaeger_query: {
+        enable_tracing: boolean;
+        storage: { traces: string };
+        ui: { config_file: string; assets_path: string };
+      };
+      jaeger_storage: { backends: Record<string, unknown> };
+    };
+    service: { extensions: string[]; telemetry: unknown };
+  };
+  const local = read('collector-config/jaeger-local.yaml') as JaegerLocal;
+  /** Every `endpoint` in the file, wherever it sits. */
+  const endpoints = (node: unknown): string[] =>
+    node && typeof node === 'object'
+      ? Object.entries(node).flatMap(([k, v]) =>
+          k === 'endpoint' && typeof v === 'string' ? [v] : endpoints(v),
+        )
+      : [];
+  /** What `${env:NAME:-default}` resolves to with NAME unset. */
+  const defaulted = (value: string) => value.replace(/\$\{env:[A-Z_]+:-([^}]*)\}/g, '$1');
+
+  it('binds every port to 127.0.0.1: OTLP receivers, query API over HTTP and gRPC', () => {
+    const all = endpoints(local);
+    expect(all).toHaveLength(4);
+    for (const e of all) expect(e).toMatch(/^127\.0\.0\.1:\$\{env:[A-Z_]+:-\d+\}$/);
+    expect(all.map(defaulted).sort()).toEqual(
+      ['127.0.0.1:16685', '127.0.0.1:16686', '127.0.0.1:4317', '127.0.0.1:4318'].sort(),
+    );
+    expect(local.service.telemetry).toMatchObject({ metrics: { level: 'none' } });
+    expect(local.extensions.jaeger_query.enable_tracing).toBe(false);
+  });
+
+  it('declares every component and storage it references', () => {
+    checkReferences(local);
+    for (const x of local.service.extensions)
+      expect(local.extensions, `extension ${x}`).toHaveProperty([x]);
+    const backends = local.extensions.jaeger_storage.backends;
+    expect(backends).toHaveProperty([local.extensions.jaeger_query.storage.traces]);
+    const exporter = local.exporters.jaeger_storage_exporter as { trace_storage: string };
+    expect(backends).toHaveProperty([exporter.trace_storage]);
+  });
+
+  it('takes the UI assets path and a UI config linking execution.id to the record in the API', () => {
+    const ui = local.extensions.jaeger_query.ui;
+    expect(ui.assets_path).toBe('${env:JAEGER_UI_ASSETS:-}');
+    const uiConfig = JSON.parse(readFileSync(join(ROOT, defaulted(ui.config_file)), 'utf8')) as {
+      linkPatterns: { type: string; key: string; url: string }[];
+    };
+    expect(uiConfig.linkPatterns).toContainEqual(
+      expect.objectContaining({
+        type: 'tags',
+        key: 'execution.id',
+        url: 'http://127.0.0.1:17801/api/executions/#{execution.id}',
+      }),
+    );
+  });
+});
+
 describe('docker-compose.yml', () => {
   const compose = read('docker-compose.yml') as {
     services: Record<

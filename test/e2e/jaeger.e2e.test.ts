@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -88,6 +88,12 @@ async function recordOf(
   throw new Error(`no final record for ${id}`);
 }
 
+const STAGE_OPERATIONS = [
+  'stage1 pre-interception',
+  'stage2 interception',
+  'stage3 pre-output safety',
+  'stage4 generation',
+];
 const role = (spans: JaegerSpan[], r: string) =>
   spans.filter((s) => s.attributes['execution.span.role'] === r);
 const seconds = (s: JaegerSpan) => Number(s.endNs - s.startNs) / 1e9;
@@ -164,6 +170,9 @@ describe('records and traces of the same runs, through a real collector into Jae
         expect(s.parentSpanId).toBe(run!.spanId);
       const iterations = role(spans, 'iteration');
       expect(iterations).toHaveLength(flow.iterations);
+      // Span names are operations: numbers and output configs are attributes.
+      for (const s of iterations) expect(s.name).toBe('stage2 iteration');
+      for (const s of role(spans, 'stage')) expect(STAGE_OPERATIONS).toContain(s.name);
       const stage2 = role(spans, 'stage').find((s) => s.attributes['execution.stage'] === 2);
       for (const it of iterations) expect(it.parentSpanId).toBe(stage2!.spanId);
       expect(iterations.map((s) => s.attributes['execution.stage_iteration']).sort()).toEqual(
@@ -254,6 +263,52 @@ describe('records and traces of the same runs, through a real collector into Jae
       JSON.stringify(spans, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v)),
     ).not.toContain('Blume');
     await Promise.all([server.proc.stop(), redacting.proc.stop()]);
+  }, 60_000);
+});
+
+describe('Jaeger’s view of the runs', () => {
+  it('has one operation per stage, whatever the iterations and loops', async () => {
+    const res = await fetch(
+      `${jaeger.queryUrl}/api/v3/operations?service=execution-history-e2e&span_kind=`,
+    );
+    const { operations } = (await res.json()) as { operations: { name: string }[] };
+    const names = operations.map((o) => o.name);
+    expect(names).toEqual(expect.arrayContaining([...STAGE_OPERATIONS, 'stage2 iteration']));
+    expect(names.filter((n) => /#|\d$/.test(n) && !n.startsWith('chat '))).toEqual([]);
+  });
+});
+
+describe('Jaeger without Docker (collector-config/jaeger-local.yaml)', () => {
+  it('runs the config: receives OTLP on loopback, answers the query API, serves the UI assets with the record link', async () => {
+    const assets = await mkdtemp(join(tmpdir(), 'jaeger-ui-'));
+    roots.push(assets);
+    await writeFile(
+      join(assets, 'index.html'),
+      '<html><script>const JAEGER_CONFIG = DEFAULT_CONFIG;</script>local UI</html>',
+    );
+    const local = await startJaeger(binary, {
+      config: 'collector-config/jaeger-local.yaml',
+      env: { JAEGER_UI_ASSETS: assets },
+    });
+    procs.push(local.proc);
+    const server = await startPipelineServer({
+      OTEL_EXPORTER_OTLP_ENDPOINT: local.otlpHttpUrl,
+      JAEGER_UI_URL: local.queryUrl,
+      ...(await dirs()),
+    });
+    procs.push(server.proc);
+    const res = await execute(server, {
+      schema: 'dada',
+      input_text: 'Eine Blume',
+      output_config: 'none',
+    });
+    const spans = await waitForTrace(local.queryUrl, res.body.trace_id, 6);
+    expect(role(spans, 'run')[0]!.attributes['execution.id']).toBe(res.body.execution_id);
+    const page = await (await fetch(`${local.queryUrl}/search`)).text();
+    expect(page).toContain('local UI');
+    expect(page).toContain('"key":"execution.id"');
+    expect(page).toContain('/api/executions/#{execution.id}');
+    await Promise.all([server.proc.stop(), local.proc.stop()]);
   }, 60_000);
 });
 

@@ -1,8 +1,14 @@
 import { join } from 'node:path';
 import { answers, freePort, jaegerBinary, ROOT, startProcess, type Proc } from './processes.js';
 
-/** Jaeger all-in-one on free loopback ports: OTLP in, query API out. */
-export async function startJaeger(binary = jaegerBinary()) {
+/**
+ * Jaeger all-in-one on free loopback ports: OTLP in, query API out; `config` (default the e2e
+ * one) takes its ports from the same variables as collector-config/jaeger-local.yaml.
+ */
+export async function startJaeger(
+  binary = jaegerBinary(),
+  options: { config?: string; env?: Record<string, string> } = {},
+) {
   const ports = {
     queryHttp: await freePort(),
     queryGrpc: await freePort(),
@@ -12,9 +18,10 @@ export async function startJaeger(binary = jaegerBinary()) {
   const proc = await startProcess(
     'jaeger',
     binary,
-    ['--config', join(ROOT, 'test/e2e/jaeger-all-in-one.yaml')],
+    ['--config', join(ROOT, options.config ?? 'test/e2e/jaeger-all-in-one.yaml')],
     {
       env: {
+        ...options.env,
         JAEGER_QUERY_HTTP_PORT: String(ports.queryHttp),
         JAEGER_QUERY_GRPC_PORT: String(ports.queryGrpc),
         JAEGER_OTLP_GRPC_PORT: String(ports.otlpGrpc),
@@ -23,7 +30,12 @@ export async function startJaeger(binary = jaegerBinary()) {
       ready: () => answers(`http://127.0.0.1:${ports.queryHttp}/api/v3/services`),
     },
   );
-  return { proc, ports, queryUrl: `http://127.0.0.1:${ports.queryHttp}` };
+  return {
+    proc,
+    ports,
+    queryUrl: `http://127.0.0.1:${ports.queryHttp}`,
+    otlpHttpUrl: `http://127.0.0.1:${ports.otlpHttp}`,
+  };
 }
 
 /** The project's collector configuration, run by Jaeger's binary, forwarding to `jaegerOtlpGrpcPort`. */

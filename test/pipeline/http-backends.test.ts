@@ -118,6 +118,12 @@ describe('Ollama backend against its stand-in', () => {
       recoverable: false,
     });
     expect(record.status).toBe('failed');
+    const s = spansOf(ctx.memory.getFinishedSpans(), res.body.trace_id);
+    expect(s.stage(2)).toHaveLength(1);
+    expect(s.stage(2)[0]!.events.at(-1)!.name).toBe('pipeline_error');
+    expect(s.all.flatMap((span) => span.events).filter((e) => e.name === 'exception')).toHaveLength(
+      1,
+    );
   });
 
   it('(e) an unreachable backend: 502 with a code and no internal URL, the record still ends', async () => {
@@ -276,5 +282,15 @@ describe('ComfyUI backend against its stand-in', () => {
       outputs_produced: 0,
     });
     expect(record.status).toBe('failed');
+    // One stage 4 span holds the error item; the exception is recorded once, where it happened.
+    const s = spansOf(ctx.memory.getFinishedSpans(), res.body.trace_id);
+    const stage4 = s.stage(4);
+    expect(stage4).toHaveLength(1);
+    expect(stage4[0]!.events.map((e) => e.name)).toEqual(['pipeline_error']);
+    expect(stage4[0]!.status.code).toBe(2);
+    const exceptions = s.all.flatMap((span) =>
+      span.events.filter((e) => e.name === 'exception').map(() => span.name),
+    );
+    expect(exceptions).toEqual([s.byRole('backend').at(-1)!.name]);
   });
 });

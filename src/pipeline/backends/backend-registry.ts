@@ -1,3 +1,4 @@
+import type { ExecutionMode } from '../../domain/execution-mode.js';
 import type { OutputConfig } from '../catalog-schemas.js';
 import { ComfyUiMediaBackend, type ComfyUiOptions } from './comfyui-media.js';
 import type { LlmBackend } from './llm-backend.js';
@@ -9,7 +10,7 @@ import { OpenAiCompatibleLlmBackend, type OpenAiCompatibleOptions } from './open
 
 export type LlmBackendKind = 'offline' | 'ollama' | 'openai';
 export type MediaBackendKind = 'offline' | 'comfyui';
-export type ExecutionMode = 'eco' | 'fast';
+export type { ExecutionMode };
 
 /** Which backend serves each mode, and how to reach the HTTP ones. */
 export interface BackendSettings {

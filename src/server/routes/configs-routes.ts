@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import type { Catalog } from '../../pipeline/catalog.js';
-import { SAFETY_LEVELS } from '../../pipeline/pipeline-request.js';
+import { SAFETY_LEVELS } from '../../domain/safety-level.js';
 
 /** `GET /api/configs`: the names and descriptions a client can choose from (for forms). */
 export function configsRouter(catalog: Catalog): Router {

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import type { Logger } from 'pino';
 import { rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { isExecutionId } from '../../domain/execution-id.js';
+import { EXECUTION_ID_RULE, isExecutionId } from '../../domain/execution-id.js';
 import type { ExecutionRecord } from '../../domain/execution-record.js';
 import { COMPAT_VERSION, toCompatRecord } from '../../research/compat-record.js';
 import type { RecordStore } from '../../store/record-store.js';
@@ -50,12 +50,7 @@ export interface ExecutionsRouteOptions {
 const MEDIA_FILE = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 
 function checkId(id: string | undefined): string {
-  if (!isExecutionId(id))
-    throw new HttpError(
-      400,
-      'invalid_execution_id',
-      'expected an execution id: exec_YYYYMMDD_HHMMSS_<8 lowercase hex>',
-    );
+  if (!isExecutionId(id)) throw new HttpError(400, 'invalid_execution_id', EXECUTION_ID_RULE);
   return id;
 }
 

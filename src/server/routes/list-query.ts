@@ -1,3 +1,4 @@
+import { RECORD_STATUSES } from '../../domain/execution-record.js';
 import { z } from 'zod';
 import type { RecordQuery } from '../../store/record-store.js';
 import { HttpError } from '../http-error.js';
@@ -30,7 +31,7 @@ const flag = z.enum(['1', 'true', '0', 'false']).transform((v) => v === '1' || v
 /** Filters of the list and export routes; `date` is one local calendar day (the legacy filter). */
 export const ListFiltersSchema = z.object({
   config: text.optional(),
-  status: z.enum(['completed', 'blocked', 'failed', 'incomplete']).optional(),
+  status: z.enum(RECORD_STATUSES).optional(),
   safety_level: text.optional(),
   user_id: text.optional(),
   session_id: text.optional(),

@@ -1,0 +1,69 @@
+import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { describe, expect, it } from 'vitest';
+import { ContentPolicySpanExporter } from '../../src/telemetry/content-policy.js';
+import { testTracing } from '../helpers/tracing.js';
+
+const PROMPT = 'Ein Skelett tanzt auf der Wiese';
+
+/** A run whose text shows up in content, found terms, and a backend error echoing the prompt. */
+async function leakyRun(policy: 'metadata' | 'full') {
+  const exported = new InMemorySpanExporter();
+  const { tracing, store } = await testTracing({
+    extraProcessors: [new SimpleSpanProcessor(new ContentPolicySpanExporter(exported, policy))],
+  });
+  const t = tracing.startRun({ configName: 'dada', input: { text: PROMPT } });
+  await t
+    .run(async () => {
+      await t.inStage(
+        3,
+        () => {
+          t.logStage3SafetyCheck({
+            loop: 1,
+            safe: false,
+            method: 'llm_context_check',
+            foundTerms: ['skelett'],
+          });
+          t.logStage3Blocked({ loop: 1, reason: 'x', content: 'blocked', foundTerms: ['skelett'] });
+        },
+        { loop: 1 },
+      );
+      await t.inStage(2, () =>
+        t.backendCall({ operation: 'chat', provider: 'ollama' }, () =>
+          Promise.reject(new RangeError(`model refused: "${PROMPT}"`)),
+        ),
+      );
+    })
+    .catch(() => {});
+  await tracing.forceFlush();
+  const spans = exported.getFinishedSpans().filter((s) => s.spanContext().traceId === t.traceId);
+  const text = JSON.stringify(spans.map((s) => ({ status: s.status, events: s.events })));
+  return { text, spans, record: (await store.get(t.executionId))! };
+}
+
+describe('content policy on the OTLP path', () => {
+  it('metadata: nothing derived from the child’s text leaves the process', async () => {
+    const { text, spans, record } = await leakyRun('metadata');
+    expect(text).not.toMatch(/Skelett|skelett|Wiese|model refused/);
+    // What is left says what happened without the text: lengths, hashes, counts, error types.
+    expect(text).toContain('"execution.item.content_length"');
+    expect(text).toContain('found_terms_count');
+    const exception = spans.flatMap((s) => s.events).find((e) => e.name === 'exception')!;
+    expect(exception.attributes).toMatchObject({
+      'exception.type': 'RangeError',
+      'exception.message': 'RangeError',
+    });
+    expect(String(exception.attributes!['exception.stacktrace'])).toMatch(/^RangeError\n {4}at /);
+    expect(spans.find((s) => s.status.code === 2)!.status.message).toBe('RangeError');
+    // The record keeps everything.
+    expect(JSON.stringify(record)).toContain('model refused');
+    expect(
+      record.items.find((i) => i.item_type === 'stage3_blocked')!.metadata.found_terms,
+    ).toEqual(['skelett']);
+  });
+
+  it('full: the text goes as recorded', async () => {
+    const { text } = await leakyRun('full');
+    expect(text).toContain(PROMPT);
+    expect(text).toContain('skelett');
+  });
+});
