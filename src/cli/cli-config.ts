@@ -1,26 +1,35 @@
 import { z } from 'zod';
-import { ConfigError } from '../config.js';
+import { ConfigError, loadConfig } from '../config.js';
 
 const CliEnvSchema = z.object({
-  DATABASE_URL: z
-    .string()
-    .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgres:// or postgresql:// URL')
-    .optional(),
+  STUDY_KEY: z.string().min(16, 'STUDY_KEY must be at least 16 characters').optional(),
 });
 
-/** What the command-line tool reads from the environment. */
+/** What the command-line tool reads from the environment (the server's settings, and its own). */
 export interface CliConfig {
-  /** The PostgreSQL store's URL; null when DATABASE_URL is unset. */
+  /** The PostgreSQL store's URL; null when DATABASE_URL is unset (then the file store). */
   databaseUrl: string | null;
+  executionsDir: string;
+  mediaDir: string;
+  erasureLog: string;
+  /** Key of a study's pseudonyms for `export --bundle`; kept out of argv and shell history. */
+  studyKey: string | undefined;
 }
 
 /** Parses `env` for the CLI (an empty variable counts as unset); throws `ConfigError`. */
 export function loadCliConfig(env: Record<string, string | undefined> = {}): CliConfig {
+  const server = loadConfig(env);
   const set = Object.fromEntries(
     Object.entries(env).filter(([, v]) => v !== undefined && v !== ''),
   );
   const parsed = CliEnvSchema.safeParse(set);
   if (!parsed.success)
     throw new ConfigError(`invalid configuration:\n${z.prettifyError(parsed.error)}`);
-  return { databaseUrl: parsed.data.DATABASE_URL ?? null };
+  return {
+    databaseUrl: server.databaseUrl,
+    executionsDir: server.executionsDir,
+    mediaDir: server.mediaDir,
+    erasureLog: server.erasureLog,
+    studyKey: parsed.data.STUDY_KEY,
+  };
 }

@@ -1,5 +1,6 @@
 import { eraseSubject, type ErasureSubject } from '../lifecycle/erase-subject.js';
 import { ErasureLog } from '../lifecycle/erasure-log.js';
+import type { ProgressStream } from './progress.js';
 import type { RecordStore } from '../store/record-store.js';
 
 const USAGE = 'usage: erase (--user-id <id> | --session-id <id>)';
@@ -11,7 +12,7 @@ const USAGE = 'usage: erase (--user-id <id> | --session-id <id>)';
 export async function eraseCommand(
   store: RecordStore,
   args: { userId?: string; sessionId?: string; mediaDir: string; erasureLog: string },
-  io: { stderr: NodeJS.WritableStream },
+  io: { stderr: ProgressStream },
 ): Promise<number> {
   const hasUser = args.userId !== undefined && args.userId !== '';
   const hasSession = args.sessionId !== undefined && args.sessionId !== '';

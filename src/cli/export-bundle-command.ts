@@ -4,7 +4,7 @@ import { folderOutput } from '../research/bundle-outputs.js';
 import { countMatching, recordEntries } from '../research/record-entries.js';
 import { writeBundle } from '../research/research-bundle.js';
 import type { RecordQuery, RecordStore } from '../store/record-store.js';
-import { progressBar } from './progress-bar.js';
+import { createProgress, type Progress, type ProgressStream } from './progress.js';
 
 /** Exit codes of `exportBundleCommand`. */
 export const EXPORT_EXIT = {
@@ -32,7 +32,7 @@ function manifestFilters(filters: RecordQuery): Record<string, unknown> {
 export async function exportBundleCommand(
   store: RecordStore,
   args: { dir: string; filters: RecordQuery; studyKey?: string; omitText?: boolean },
-  io: { stderr: NodeJS.WritableStream },
+  io: { stderr: ProgressStream },
 ): Promise<number> {
   const dir = resolve(args.dir);
   if (args.studyKey !== undefined && args.studyKey.length < MIN_STUDY_KEY_CHARS) {
@@ -53,7 +53,7 @@ export async function exportBundleCommand(
     return EXPORT_EXIT.failed;
   }
   const scratch = await mkdtemp(join(dir, '.scratch-'));
-  const bar = progressBar(io.stderr, 'exporting');
+  let bar: Progress | undefined;
   try {
     const [matching, stats] = await Promise.all([
       countMatching(store, args.filters),
@@ -61,6 +61,8 @@ export async function exportBundleCommand(
     ]);
     const wanted = Math.min(matching - (args.filters.offset ?? 0), args.filters.limit ?? Infinity);
     const total = Math.max(0, wanted);
+    bar = createProgress(io.stderr, total, 'exporting');
+    let shown = 0;
     const manifest = await writeBundle(recordEntries(store, args.filters), folderOutput(dir), {
       scratchDir: scratch,
       filters: manifestFilters(args.filters),
@@ -68,10 +70,13 @@ export async function exportBundleCommand(
       storeUnreadableFiles: stats.unreadable,
       studyKey: args.studyKey,
       omitText: args.omitText,
-      onProgress: (done) => bar.update(done, total),
+      onProgress: (done) => {
+        bar?.tick(done - shown);
+        shown = done;
+      },
     });
     const { records, errors, items } = manifest.counts;
-    bar.done(records + errors, total);
+    bar.done();
     io.stderr.write(`wrote ${records} records (${items} items) to ${dir}\n`);
     if (errors > 0) {
       io.stderr.write(

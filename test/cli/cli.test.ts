@@ -136,3 +136,46 @@ describe('execution-history import / export --files', () => {
     expect(missing).toMatchObject({ code: 1, stderr: expect.stringMatching(/ENOENT/) });
   });
 });
+
+describe('execution-history on the file store', () => {
+  it('export --bundle writes a bundle of the matching runs; erase removes a session and logs it', async () => {
+    const dir = await tempDir();
+    const executions = join(dir, 'executions');
+    const store = await FileRecordStore.open(executions);
+    const mine = [buildRecord({ session_id: 'class-7b' }), buildRecord({ session_id: 'class-7b' })];
+    for (const r of [...mine, buildRecord({ session_id: 'other' })]) await store.save(r);
+    await store.close();
+    const env = { EXECUTIONS_DIR: executions, MEDIA_DIR: join(dir, 'media') };
+
+    const bundle = await cli(
+      ['export', '--bundle', join(dir, 'bundle'), '--session-id', 'class-7b'],
+      env,
+    );
+    expect(bundle.code, bundle.stderr).toBe(0);
+    const manifest = JSON.parse(await readFile(join(dir, 'bundle', 'manifest.json'), 'utf8'));
+    expect(manifest.counts.records).toBe(2);
+
+    const erase = await cli(['erase', '--session-id', 'class-7b'], env);
+    expect(erase.code, erase.stderr).toBe(0);
+    const log = await readFile(join(dir, 'erasure-log.jsonl'), 'utf8');
+    expect(JSON.parse(log.trim())).toMatchObject({ session_id: 'class-7b', records_deleted: 2 });
+    const left = await FileRecordStore.open(executions);
+    expect((await left.list()).records.map((r) => r.session_id)).toEqual(['other']);
+    await left.close();
+  }, 60_000);
+
+  it('refuses with one line while a server owns the directory, and without DATABASE_URL for import', async () => {
+    const dir = await tempDir();
+    const executions = join(dir, 'executions');
+    const owner = await FileRecordStore.open(executions);
+    const env = { EXECUTIONS_DIR: executions, MEDIA_DIR: join(dir, 'media') };
+    const erase = await cli(['erase', '--user-id', 'child-1'], env);
+    expect(erase.code).toBe(1);
+    expect(erase.stderr.trim().split('\n')).toHaveLength(1);
+    expect(erase.stderr).toMatch(/in use by process/);
+    await owner.close();
+    const imported = await cli(['import', executions], env);
+    expect(imported.code).toBe(2);
+    expect(imported.stderr).toMatch(/DATABASE_URL is not set/);
+  }, 60_000);
+});

@@ -48,7 +48,9 @@ describe('export --bundle DIR', () => {
     const { store, legacyCount } = await researchStore({ extra: 3 });
     const { dir, code, stderr } = await exportTo(store);
     expect(code).toBe(EXPORT_EXIT.ok);
-    expect(stderr).toMatch(/exporting \[#+\] 100% 9\/9/);
+    // Not a terminal: no bar, the count line only.
+    expect(stderr).not.toMatch(/exporting \[/);
+    expect(stderr).toMatch(/wrote 9 records/);
     expect((await readdir(dir)).sort()).toEqual([...BUNDLE_FILES].sort());
     const manifest = JSON.parse(
       await readFile(join(dir, 'manifest.json'), 'utf8'),
@@ -195,5 +197,18 @@ describe('export --bundle DIR', () => {
     ).toBe(EXPORT_EXIT.failed);
     expect(err.text()).toContain('is not empty');
     expect(await readdir(full)).toEqual(['keep.txt']);
+  });
+});
+
+describe('export --bundle DIR on a terminal', () => {
+  it('draws a progress bar that reaches 100 %', async () => {
+    const { store } = await researchStore({ extra: 3 });
+    const err = stderr();
+    const tty = Object.assign(err.stream, { isTTY: true });
+    const dir = join(await tempDir(), 'bundle');
+    expect(await exportBundleCommand(store, { dir, filters: {} }, { stderr: tty })).toBe(
+      EXPORT_EXIT.ok,
+    );
+    expect(err.text()).toMatch(/exporting \[#+\] 100% 9\/9/);
   });
 });
