@@ -94,12 +94,6 @@ export { folderOutput, zipOutput } from './research/bundle-outputs.js';
 export { ZipWriter } from './research/zip-writer.js';
 export { pseudonym } from './research/pseudonyms.js';
 
-export { ConfigError, loadConfig } from './config.js';
-export type { AppConfig } from './config.js';
-export { createApp } from './server/app.js';
-export type { AppDeps } from './server/app.js';
-export { createRuntime } from './server/runtime.js';
-export type { Runtime } from './server/runtime.js';
 export { eraseSubject } from './lifecycle/erase-subject.js';
 export type { ErasureSubject, EraseOptions } from './lifecycle/erase-subject.js';
 export { ErasureLog, ErasureEntrySchema } from './lifecycle/erasure-log.js';
@@ -112,5 +106,3 @@ export type {
   RetentionScheduleOptions,
 } from './lifecycle/retention-schedule.js';
 export { normalizeForFilter } from './pipeline/normalize-for-filter.js';
-export { applyServerLimits, DEFAULT_SERVER_LIMITS } from './server/server-limits.js';
-export type { ServerLimits } from './server/server-limits.js';

@@ -12,6 +12,7 @@ import {
   type OutputConfig,
   type Stage1List,
 } from './catalog-schemas.js';
+import { TermFilter } from './term-filter.js';
 
 /** Every config the pipeline knows, validated at start-up. */
 export interface Catalog {
@@ -19,6 +20,34 @@ export interface Catalog {
   outputs: ReadonlyMap<string, OutputConfig>;
   stage1: Stage1List;
   levels: ReadonlyMap<string, LevelTerms>;
+  /** The term filters, compiled once when the catalog loads. */
+  filters: CatalogFilters;
+}
+
+/** Compiled term filters: stage 1's §86a list, and stage 3's per safety level and output. */
+export interface CatalogFilters {
+  stage1: TermFilter;
+  /** The level's terms plus the output's extra terms; an empty filter for an unchecked level. */
+  stage3(level: string, output: string): TermFilter;
+}
+
+function compileFilters(
+  stage1: Stage1List,
+  levels: ReadonlyMap<string, LevelTerms>,
+  outputs: ReadonlyMap<string, OutputConfig>,
+): CatalogFilters {
+  const stage3 = new Map<string, TermFilter>();
+  for (const [level, list] of levels)
+    for (const output of outputs.values())
+      stage3.set(
+        `${level}/${output.name}`,
+        new TermFilter([...list.terms, ...(output.extra_terms[level] ?? [])]),
+      );
+  const none = new TermFilter([]);
+  return {
+    stage1: new TermFilter(stage1.terms.map((t) => t.term)),
+    stage3: (level, output) => stage3.get(`${level}/${output}`) ?? none,
+  };
 }
 
 /** A config file that is missing, malformed or inconsistent; the message names it. */
@@ -73,5 +102,11 @@ export async function loadCatalog(dir: string): Promise<Catalog> {
   for (const level of CHECKED_SAFETY_LEVELS) {
     levels.set(level, await readJson(join(dir, 'safety', `${level}.json`), LevelTermsSchema));
   }
-  return { interception, outputs, stage1, levels };
+  return {
+    interception,
+    outputs,
+    stage1,
+    levels,
+    filters: compileFilters(stage1, levels, outputs),
+  };
 }

@@ -1,13 +1,10 @@
 import { performance } from 'node:perf_hooks';
 import type { Catalog } from './catalog.js';
 import { chat, type RunContext } from './pipeline-context.js';
-import { TermFilter } from './term-filter.js';
 
 /** Stage 1's answer: the English prompt, or the explanation shown to the child. */
 export type Stage1Result =
   { blocked: false; text: string } | { blocked: true; explanation: string };
-
-const filters = new WeakMap<Catalog, TermFilter>();
 
 /** The child-friendly German explanation for the first §86a term found. */
 export function blockExplanation(catalog: Catalog, found: readonly string[]): string {
@@ -21,10 +18,7 @@ export function runStage1(ctx: RunContext): Promise<Stage1Result> {
   const { tracker, request, catalog } = ctx;
   return tracker.inStage(1, async () => {
     const started = performance.now();
-    let filter = filters.get(catalog);
-    if (!filter)
-      filters.set(catalog, (filter = new TermFilter(catalog.stage1.terms.map((t) => t.term))));
-    const found = filter.find(request.input_text);
+    const found = catalog.filters.stage1.find(request.input_text);
     const filterSeconds = (performance.now() - started) / 1000;
     if (found.length > 0) {
       const codes = [

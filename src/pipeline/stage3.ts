@@ -2,22 +2,6 @@ import { performance } from 'node:perf_hooks';
 import { isCheckedSafetyLevel } from '../domain/safety-level.js';
 import type { OutputConfig } from './catalog-schemas.js';
 import { chat, type RunContext } from './pipeline-context.js';
-import { TermFilter } from './term-filter.js';
-
-const filters = new Map<string, TermFilter>();
-
-function filterFor(ctx: RunContext, output: OutputConfig, level: string): TermFilter {
-  const key = `${level}/${output.name}`;
-  let filter = filters.get(key);
-  if (!filter) {
-    const terms = [
-      ...(ctx.catalog.levels.get(level)?.terms ?? []),
-      ...(output.extra_terms[level] ?? []),
-    ];
-    filters.set(key, (filter = new TermFilter(terms)));
-  }
-  return filter;
-}
 
 /** True when stage 3 runs at this safety level (`off` and `research` skip it). */
 export const stage3Applies = isCheckedSafetyLevel;
@@ -38,7 +22,7 @@ export function runStage3(
     3,
     async () => {
       const started = performance.now();
-      const found = filterFor(ctx, output, level).find(prompt);
+      const found = ctx.catalog.filters.stage3(level, output.name).find(prompt);
       if (found.length === 0) {
         tracker.logStage3SafetyCheck({
           loop,

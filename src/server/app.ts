@@ -2,7 +2,6 @@ import express, { type Express } from 'express';
 import { dirname, join } from 'node:path';
 import type { Logger } from 'pino';
 import type { PipelineDeps } from '../pipeline/pipeline-runner.js';
-import type { SaveOutcome } from '../store/record-spool.js';
 import { bearerAuth } from './auth.js';
 import { errorHandler, notFound } from './error-handler.js';
 import { HttpError } from './http-error.js';
@@ -11,7 +10,8 @@ import { hostAllowlist, type AllowedHosts } from './host-allowlist.js';
 import { ErasureLog } from '../lifecycle/erasure-log.js';
 import type { LiveItems } from './live-items.js';
 import { requestLog } from './request-log.js';
-import { traceLinks } from './wiring.js';
+import type { RecordPath } from './record-path.js';
+import { traceLinks } from './trace-links.js';
 import { erasureRouter } from './routes/erasure-routes.js';
 import { executionsRouter } from './routes/executions-routes.js';
 import { healthRouter } from './routes/health-routes.js';
@@ -19,16 +19,6 @@ import { pipelineRouter } from './routes/pipeline-routes.js';
 import { configsRouter } from './routes/configs-routes.js';
 import { sessionRouter } from './routes/session-routes.js';
 import { webAssets } from './web-assets.js';
-
-/** The record path, as the routes see it. */
-export interface RecordPath {
-  /** The outcome of a finished run's final save. */
-  whenSaved(executionId: string): Promise<SaveOutcome>;
-  /** The outcome of a started run's first save. */
-  whenStarted(executionId: string): Promise<SaveOutcome>;
-  /** Ends a run's recording before it is deleted. */
-  discard(executionId: string): Promise<void>;
-}
 
 /** What the HTTP app is built from. */
 export interface AppDeps {

@@ -1,3 +1,4 @@
+import { UnknownConfigError } from '../pipeline/pipeline-runner.js';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
@@ -36,6 +37,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
 /** The API error an error stands for (a 500 for anything unexpected). */
 export function toHttpError(error: unknown): HttpError {
   if (error instanceof HttpError) return error;
+  if (error instanceof UnknownConfigError)
+    return new HttpError(404, 'unknown_config', error.message);
   if (error instanceof InvalidExecutionIdError)
     return new HttpError(400, 'invalid_execution_id', error.message);
   if (error instanceof RecordFormatError) {

@@ -13,7 +13,8 @@ import { createApp } from './app.js';
 import { backendFailureLogger } from './backend-failure-log.js';
 import { applyServerLimits } from './server-limits.js';
 import { LiveItems } from './live-items.js';
-import { coreDeps, recordHooks, traceLinks } from './wiring.js';
+import { traceLinks } from './trace-links.js';
+import { coreDeps, recordHooks } from './wiring.js';
 
 const DRAIN_MILLIS = 300;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms).unref());

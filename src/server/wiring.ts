@@ -9,11 +9,6 @@ import type { Tracing } from '../telemetry/tracing.js';
 import type { AppDeps } from './app.js';
 import type { LiveItems } from './live-items.js';
 
-/** Builds links to traces in Jaeger's UI at `base`; none when there is no base. */
-export function traceLinks(base: string | null | undefined): (traceId: string) => string | null {
-  return (traceId) => (base ? `${base}/trace/${traceId}` : null);
-}
-
 /** The record path's hooks for the server: trace links, live streams ended with the final save, media of deleted runs removed. */
 export function recordHooks(
   live: LiveItems,

@@ -1,7 +1,7 @@
 import type { Response } from 'express';
 import type { PipelineRequest } from '../../pipeline/pipeline-request.js';
 import { startPipeline, type PipelineDeps } from '../../pipeline/pipeline-runner.js';
-import type { RecordPath } from '../app.js';
+import type { RecordPath } from '../record-path.js';
 
 /** True when a `Prefer` header asks for an asynchronous answer (RFC 7240 `respond-async`). */
 export function prefersAsync(prefer: string | undefined): boolean {

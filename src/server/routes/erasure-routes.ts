@@ -4,6 +4,7 @@ import { eraseSubject } from '../../lifecycle/erase-subject.js';
 import type { ErasureLog } from '../../lifecycle/erasure-log.js';
 import type { RecordStore } from '../../store/record-store.js';
 import { HttpError } from '../http-error.js';
+import { jsonBody } from '../request-body.js';
 
 /** Options of `erasureRouter`. */
 export interface ErasureRouteOptions {
@@ -38,24 +39,12 @@ export function erasureRouter(options: ErasureRouteOptions): Router {
           ),
     );
   router.post('/api/erasure', needsToken, async (req, res) => {
-    if (!req.is('application/json'))
-      throw new HttpError(
-        415,
-        'unsupported_media_type',
-        'send the request body as application/json',
-      );
-    const parsed = ErasureRequestSchema.safeParse(req.body);
-    if (!parsed.success)
-      throw new HttpError(
-        400,
-        'invalid_request',
-        'send exactly one of {"user_id": "..."} or {"session_id": "..."}',
-        parsed.error.issues,
-      );
-    const subject =
-      'user_id' in parsed.data
-        ? { userId: parsed.data.user_id }
-        : { sessionId: parsed.data.session_id };
+    const body = jsonBody(
+      req,
+      ErasureRequestSchema,
+      'send exactly one of {"user_id": "..."} or {"session_id": "..."}',
+    );
+    const subject = 'user_id' in body ? { userId: body.user_id } : { sessionId: body.session_id };
     const entry = await eraseSubject(options.store, subject, {
       mediaDir: options.mediaDir,
       log: options.log,

@@ -6,7 +6,7 @@ import { EXECUTION_ID_RULE, isExecutionId } from '../../domain/execution-id.js';
 import type { ExecutionRecord } from '../../domain/execution-record.js';
 import { COMPAT_VERSION, toCompatRecord } from '../../research/compat-record.js';
 import type { RecordStore } from '../../store/record-store.js';
-import type { RecordPath } from '../app.js';
+import type { RecordPath } from '../record-path.js';
 import { HttpError } from '../http-error.js';
 import { legacyErrorHandler, legacyStats, legacySummary } from '../legacy-runs.js';
 import type { LiveItems } from '../live-items.js';

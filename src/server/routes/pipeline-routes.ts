@@ -1,14 +1,8 @@
 import { Router } from 'express';
-import { z } from 'zod';
 import { pipelineRequestSchema } from '../../pipeline/pipeline-request.js';
-import {
-  outputsFor,
-  runPipeline,
-  UnknownConfigError,
-  type PipelineDeps,
-} from '../../pipeline/pipeline-runner.js';
-import type { RecordPath } from '../app.js';
-import { HttpError } from '../http-error.js';
+import { outputsFor, runPipeline, type PipelineDeps } from '../../pipeline/pipeline-runner.js';
+import type { RecordPath } from '../record-path.js';
+import { jsonBody } from '../request-body.js';
 import { prefersAsync, startAsync } from './async-start.js';
 
 /** Options of `pipelineRouter`. */
@@ -32,29 +26,10 @@ export function pipelineRouter(options: PipelineRouteOptions): Router {
   const schema = pipelineRequestSchema(options.maxInputChars);
   const router = Router();
   router.post('/api/schema/pipeline/execute', async (req, res) => {
-    if (!req.is('application/json'))
-      throw new HttpError(
-        415,
-        'unsupported_media_type',
-        'send the request body as application/json',
-      );
-    const parsed = schema.safeParse(req.body);
-    if (!parsed.success)
-      throw new HttpError(
-        400,
-        'invalid_request',
-        z.prettifyError(parsed.error),
-        parsed.error.issues,
-      );
-    try {
-      outputsFor(options.pipeline.catalog, parsed.data);
-    } catch (error) {
-      if (error instanceof UnknownConfigError)
-        throw new HttpError(404, 'unknown_config', error.message);
-      throw error;
-    }
-    if (prefersAsync(req.get('prefer'))) return startAsync(res, parsed.data, options);
-    const result = await runPipeline(parsed.data, options.pipeline);
+    const body = jsonBody(req, schema);
+    outputsFor(options.pipeline.catalog, body); // an unknown config answers 404 before any run
+    if (prefersAsync(req.get('prefer'))) return startAsync(res, body, options);
+    const result = await runPipeline(body, options.pipeline);
     res.locals.executionId = result.execution_id;
     const record = await options.records.whenSaved(result.execution_id);
     const status = result.blocked_message ? 403 : STATUS_CODE[result.status];
