@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { z } from 'zod';
@@ -22,6 +23,22 @@ export interface Catalog {
   levels: ReadonlyMap<string, LevelTerms>;
   /** The term filters, compiled once when the catalog loads. */
   filters: CatalogFilters;
+  /**
+   * Each config's version: SHA-256 of its parsed content, under `interception/<name>` and
+   * `output/<name>`; recorded with the steps it shapes, so a record names what produced it.
+   */
+  versions: ReadonlyMap<string, string>;
+}
+
+function configVersions(
+  interception: ReadonlyMap<string, InterceptionConfig>,
+  outputs: ReadonlyMap<string, OutputConfig>,
+): Map<string, string> {
+  const hash = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex');
+  const versions = new Map<string, string>();
+  for (const [name, c] of interception) versions.set(`interception/${name}`, hash(c));
+  for (const [name, c] of outputs) versions.set(`output/${name}`, hash(c));
+  return versions;
 }
 
 /** Compiled term filters: stage 1's §86a list, and stage 3's per safety level and output. */
@@ -108,5 +125,6 @@ export async function loadCatalog(dir: string): Promise<Catalog> {
     stage1,
     levels,
     filters: compileFilters(stage1, levels, outputs),
+    versions: configVersions(interception, outputs),
   };
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { ExecutionTracker } from '../telemetry/execution-tracker.js';
 import type { LlmBackend, LlmRequest, LlmResponse } from './backends/llm-backend.js';
 import type { Backends, ExecutionMode } from './backends/backend-registry.js';
@@ -14,12 +15,33 @@ export interface RunContext {
   mediaDir: string;
 }
 
-/** One LLM call as a traced `chat` span; returns the answer and its measured seconds. */
+/**
+ * What reproduces one LLM step, for its item's metadata: the instruction (system prompt) and its
+ * SHA-256, the sampling parameters asked for (null: the backend's default), the token counts.
+ */
+export function llmStep(request: LlmRequest, response: LlmResponse): Record<string, unknown> {
+  return {
+    instruction: request.system,
+    instruction_sha256: createHash('sha256').update(request.system).digest('hex'),
+    parameters: {
+      temperature: request.temperature ?? null,
+      max_tokens: request.maxTokens ?? null,
+      seed: request.seed ?? null,
+    },
+    input_tokens: response.inputTokens ?? null,
+    output_tokens: response.outputTokens ?? null,
+  };
+}
+
+/**
+ * One LLM call as a traced `chat` span; returns the answer, its measured seconds and what
+ * reproduces the step (`llmStep`).
+ */
 export async function chat(
   ctx: RunContext,
   request: LlmRequest,
-): Promise<{ value: LlmResponse; seconds: number }> {
-  return ctx.tracker.backendCall(
+): Promise<{ value: LlmResponse; seconds: number; step: Record<string, unknown> }> {
+  const call = await ctx.tracker.backendCall(
     {
       operation: 'chat',
       provider: ctx.llm.provider,
@@ -29,4 +51,5 @@ export async function chat(
     () => ctx.llm.chat(request),
     (r) => ({ inputTokens: r.inputTokens, outputTokens: r.outputTokens, responseModel: r.model }),
   );
+  return { ...call, step: llmStep(request, call.value) };
 }

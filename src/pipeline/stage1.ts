@@ -43,7 +43,7 @@ export function runStage1(ctx: RunContext): Promise<Stage1Result> {
       method: 'fast_filter',
       executionTime: filterSeconds,
     });
-    const { value, seconds } = await chat(ctx, {
+    const { value, seconds, step } = await chat(ctx, {
       purpose: 'translate',
       stage: 1,
       system: `Translate the user's text from ${request.input_language} to English. Answer with the translation only.`,
@@ -57,6 +57,7 @@ export function runStage1(ctx: RunContext): Promise<Stage1Result> {
       model: value.model,
       backend: ctx.llm.type,
       executionTime: seconds,
+      metadata: step,
     });
     return { blocked: false, text: value.text };
   });

@@ -8,72 +8,84 @@ export function runStage2(
   prompt: string,
 ): Promise<string> {
   const { tracker } = ctx;
-  return tracker.inStage(2, async () => {
-    if (config.transformation === 'none') {
-      tracker.logInterceptionFinal(prompt, {
-        totalIterations: 0,
-        transformationType: config.name,
-        configUsed: config.name,
-      });
-      return prompt;
-    }
-    if (config.transformation === 'single') {
-      const { value, seconds } = await chat(ctx, {
-        purpose: 'intercept',
-        stage: 2,
-        system: config.context,
-        prompt,
-        offlineTemplate: config.offline_template,
-      });
-      tracker.logInterceptionFinal(value.text, {
-        totalIterations: 1,
-        transformationType: config.name,
-        configUsed: config.name,
-        model: value.model,
-        backend: ctx.llm.type,
-        executionTime: seconds,
-      });
-      return value.text;
-    }
-    const chain = config.language_chain!;
-    let text = prompt;
-    let total = 0;
-    let model: string | undefined;
-    for (let i = 1; i <= config.iterations!; i++) {
-      const fromLang = chain[i - 1]!;
-      const toLang = chain[i]!;
-      text = await tracker.inIteration(i, async () => {
-        const { value, seconds } = await chat(ctx, {
-          purpose: 'translate',
-          stage: 2,
-          system: `${config.context} Translate from ${fromLang} to ${toLang}.`,
-          prompt: text,
-          fromLang,
-          toLang,
+  const failure = { configUsed: config.name, backend: ctx.llm.type, model: ctx.llm.defaultModel };
+  return tracker.inStage(
+    2,
+    async () => {
+      if (config.transformation === 'none') {
+        tracker.logInterceptionFinal(prompt, {
+          totalIterations: 0,
+          transformationType: config.name,
+          configUsed: config.name,
+          metadata: { config_version: ctx.catalog.versions.get(`interception/${config.name}`) },
         });
-        total += seconds;
-        model = value.model;
-        tracker.logInterceptionIteration(value.text, {
-          iteration: i,
-          fromLang,
-          toLang,
+        return prompt;
+      }
+      if (config.transformation === 'single') {
+        const { value, seconds, step } = await chat(ctx, {
+          purpose: 'intercept',
+          stage: 2,
+          system: config.context,
+          prompt,
+          offlineTemplate: config.offline_template,
+        });
+        tracker.logInterceptionFinal(value.text, {
+          totalIterations: 1,
+          transformationType: config.name,
           configUsed: config.name,
           model: value.model,
           backend: ctx.llm.type,
           executionTime: seconds,
+          metadata: {
+            ...step,
+            config_version: ctx.catalog.versions.get(`interception/${config.name}`),
+          },
         });
         return value.text;
+      }
+      const chain = config.language_chain!;
+      let text = prompt;
+      let total = 0;
+      let model: string | undefined;
+      for (let i = 1; i <= config.iterations!; i++) {
+        const fromLang = chain[i - 1]!;
+        const toLang = chain[i]!;
+        text = await tracker.inIteration(i, async () => {
+          const { value, seconds, step } = await chat(ctx, {
+            purpose: 'translate',
+            stage: 2,
+            system: `${config.context} Translate from ${fromLang} to ${toLang}.`,
+            prompt: text,
+            fromLang,
+            toLang,
+          });
+          total += seconds;
+          model = value.model;
+          tracker.logInterceptionIteration(value.text, {
+            iteration: i,
+            fromLang,
+            toLang,
+            configUsed: config.name,
+            model: value.model,
+            backend: ctx.llm.type,
+            executionTime: seconds,
+            metadata: step,
+          });
+          return value.text;
+        });
+      }
+      tracker.logInterceptionFinal(text, {
+        totalIterations: config.iterations!,
+        transformationType: config.name,
+        languageSequence: chain,
+        configUsed: config.name,
+        model,
+        backend: ctx.llm.type,
+        executionTime: total,
+        metadata: { config_version: ctx.catalog.versions.get(`interception/${config.name}`) },
       });
-    }
-    tracker.logInterceptionFinal(text, {
-      totalIterations: config.iterations!,
-      transformationType: config.name,
-      languageSequence: chain,
-      configUsed: config.name,
-      model,
-      backend: ctx.llm.type,
-      executionTime: total,
-    });
-    return text;
-  });
+      return text;
+    },
+    { failure },
+  );
 }

@@ -33,7 +33,7 @@ export function runStage3(
         });
         return true;
       }
-      const { value, seconds } = await chat(ctx, {
+      const { value, seconds, step } = await chat(ctx, {
         purpose: 'safety_check',
         stage: 3,
         model: ctx.backends.safetyModel,
@@ -50,6 +50,7 @@ export function runStage3(
         model: value.model,
         backend: ctx.llm.type,
         executionTime: seconds,
+        metadata: { ...step, verdict_text: value.text },
       });
       if (!safe) {
         tracker.logStage3Blocked({

@@ -43,7 +43,10 @@ export function runStage4(
         model: value.model,
         backend: backend.type,
         executionTime: value.generationSeconds,
-        metadata: value.metadata,
+        metadata: {
+          ...value.metadata,
+          config_version: ctx.catalog.versions.get(`output/${output.name}`),
+        },
       });
       return value;
     },

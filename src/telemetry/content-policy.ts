@@ -17,12 +17,14 @@ const EXCEPTION_TYPE = 'exception.type';
 const EXCEPTION_STACK = 'exception.stacktrace';
 /** Metadata keys holding terms matched in the child's text. */
 const TERM_KEYS = ['found_terms'] as const;
+/** Metadata keys holding model text that may echo the child's (the safety LLM's verdict). */
+const TEXT_KEYS = ['verdict_text'] as const;
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
-/** Item metadata JSON with matched terms replaced by their count. */
+/** Item metadata JSON with matched terms replaced by their count, model text by length and hash. */
 function redactMetadata(json: string): string {
-  if (!TERM_KEYS.some((k) => json.includes(`"${k}"`))) return json;
+  if (![...TERM_KEYS, ...TEXT_KEYS].some((k) => json.includes(`"${k}"`))) return json;
   try {
     const metadata = JSON.parse(json) as Record<string, unknown>;
     for (const key of TERM_KEYS) {
@@ -30,6 +32,13 @@ function redactMetadata(json: string): string {
       if (terms === undefined) continue;
       delete metadata[key];
       metadata[`${key}_count`] = Array.isArray(terms) ? terms.length : 1;
+    }
+    for (const key of TEXT_KEYS) {
+      const text = metadata[key];
+      if (typeof text !== 'string') continue;
+      delete metadata[key];
+      metadata[`${key}_length`] = [...text].length;
+      metadata[`${key}_sha256`] = sha256(text);
     }
     return JSON.stringify(metadata);
   } catch {

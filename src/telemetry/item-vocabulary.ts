@@ -23,10 +23,12 @@ export interface ItemDraft extends StagePosition {
 export interface ErrorPlace extends StagePosition {
   configUsed?: string;
   backend?: string;
+  model?: string;
 }
 
 /** Item types whose execution time, when not given, is measured from their span. */
 export const TIMED_ITEM_TYPES: ReadonlySet<string> = new Set([
+  'pipeline_error', // the time the failing stage ran until it failed
   'translation_result',
   'stage1_safety_check',
   'stage1_safety_check_image',
@@ -245,6 +247,7 @@ export const pipelineError = (
     content: err.message,
     configUsed: where.configUsed,
     backendType: where.backend,
+    modelUsed: where.model,
     metadata: { error_type: err.name || 'Error', stage: where.stage, recoverable },
   };
 };

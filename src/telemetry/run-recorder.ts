@@ -44,6 +44,7 @@ export interface StageFailure {
   recoverable?: boolean;
   configUsed?: string;
   backend?: string;
+  model?: string;
 }
 
 /** What is not there: no error recorded yet. */

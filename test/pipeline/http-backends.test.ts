@@ -117,6 +117,13 @@ describe('Ollama backend against its stand-in', () => {
       stage: 2,
       recoverable: false,
     });
+    // Reproducible: the failing step's config, model, backend and how long it ran.
+    expect(record.items.at(-1)).toMatchObject({
+      config_used: 'dada',
+      model_used: expect.any(String),
+      backend_type: 'ollama',
+      execution_time: expect.any(Number),
+    });
     expect(record.status).toBe('failed');
     const s = spansOf(ctx.memory.getFinishedSpans(), res.body.trace_id);
     expect(s.stage(2)).toHaveLength(1);

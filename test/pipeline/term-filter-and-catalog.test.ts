@@ -69,3 +69,35 @@ describe('loadCatalog', () => {
     await expect(loadCatalog(dir)).rejects.toThrow(/unknown output config "nope"/);
   });
 });
+
+describe('reproducible records', () => {
+  it('every LLM step records its instruction, parameters and tokens; the safety verdict and config versions are kept', async () => {
+    const { testApp } = await import('../helpers/test-app.js');
+    const request = (await import('supertest')).default;
+    const ctx = await testApp();
+    const answer = await request(ctx.app).post('/api/schema/pipeline/execute').send({
+      schema: 'image_comparison',
+      input_text: 'Ein freundliches Skelett tanzt lachend auf einem Kindergeburtstag',
+      safety_level: 'kids',
+    });
+    const record = (await ctx.store.get(answer.body.execution_id))!;
+    const item = (type: string) => record.items.find((i) => i.item_type === type)!;
+    const llmCheck = record.items.find(
+      (i) => i.item_type === 'stage3_safety_check' && i.metadata.method === 'llm_context_check',
+    )!;
+    for (const [type, m] of [
+      ['translation_result', item('translation_result').metadata],
+      ['stage3 llm_context_check', llmCheck.metadata],
+    ] as const) {
+      expect(m.instruction, type).toEqual(expect.any(String));
+      expect(m.instruction_sha256, type).toMatch(/^[0-9a-f]{64}$/);
+      expect(m.parameters, type).toEqual({ temperature: null, max_tokens: null, seed: null });
+      expect(m, type).toHaveProperty('input_tokens');
+    }
+    expect(item('interception_final').metadata.config_version).toMatch(/^[0-9a-f]{64}$/);
+    expect(llmCheck.metadata.verdict_text).toEqual(expect.any(String));
+    expect(llmCheck.metadata.instruction).toMatch(/arts platform for children/);
+    const output = record.items.find((i) => i.item_type.startsWith('output_'))!;
+    expect(output.metadata.config_version).toMatch(/^[0-9a-f]{64}$/);
+  });
+});

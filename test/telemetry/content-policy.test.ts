@@ -22,6 +22,7 @@ async function leakyRun(policy: 'metadata' | 'full') {
             safe: false,
             method: 'llm_context_check',
             foundTerms: ['skelett'],
+            metadata: { verdict_text: `unsafe: "${PROMPT}" shows a skeleton` },
           });
           t.logStage3Blocked({ loop: 1, reason: 'x', content: 'blocked', foundTerms: ['skelett'] });
         },
@@ -47,6 +48,7 @@ describe('content policy on the OTLP path', () => {
     // What is left says what happened without the text: lengths, hashes, counts, error types.
     expect(text).toContain('"execution.item.content_length"');
     expect(text).toContain('found_terms_count');
+    expect(text).toContain('verdict_text_sha256');
     const exception = spans.flatMap((s) => s.events).find((e) => e.name === 'exception')!;
     expect(exception.attributes).toMatchObject({
       'exception.type': 'RangeError',
@@ -59,6 +61,9 @@ describe('content policy on the OTLP path', () => {
     expect(
       record.items.find((i) => i.item_type === 'stage3_blocked')!.metadata.found_terms,
     ).toEqual(['skelett']);
+    expect(
+      record.items.find((i) => i.item_type === 'stage3_safety_check')!.metadata.verdict_text,
+    ).toMatch(/^unsafe/);
   });
 
   it('full: the text goes as recorded', async () => {

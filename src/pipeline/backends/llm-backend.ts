@@ -13,6 +13,10 @@ export interface LlmRequest {
   model?: string;
   /** Pipeline stage asking (1-3), for failure logs and health. */
   stage?: number;
+  /** Sampling parameters; unset: the backend's default (recorded as null). */
+  temperature?: number;
+  maxTokens?: number;
+  seed?: number;
 }
 
 /** A model's answer, with what the trace should know of it. */
