@@ -262,15 +262,7 @@ export class ExecutionTracker {
     this.recorder.record(() => items.stage3SafetyCheck(check, this.info.safetyLevel));
   }
 
-  logStage3Blocked(
-    block: StepInfo & {
-      loop: number;
-      reason: string;
-      content: string;
-      foundTerms?: readonly string[];
-      safetyLevel?: string;
-    },
-  ): void {
+  logStage3Blocked(block: items.Stage3Block): void {
     this.recorder.record(() => items.stage3Blocked(block, this.info.safetyLevel));
   }
 

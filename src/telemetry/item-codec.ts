@@ -86,11 +86,13 @@ export function encodeItem(item: ExecutionItem): EncodedItem {
   };
 }
 
-const str = (a: Attributes, key: string): string | null => {
+/** A string attribute, or null. */
+export const str = (a: Attributes, key: string): string | null => {
   const v = a[key];
   return typeof v === 'string' ? v : null;
 };
-const num = (a: Attributes, key: string): number | null => {
+/** A number attribute, or null. */
+export const num = (a: Attributes, key: string): number | null => {
   const v = a[key];
   return typeof v === 'number' ? v : null;
 };

@@ -192,16 +192,16 @@ export const stage3SafetyCheck = (
   ...safety(check, runSafetyLevel),
 });
 
-export const stage3Blocked = (
-  block: StepInfo & {
-    loop: number;
-    reason: string;
-    content: string;
-    foundTerms?: readonly string[];
-    safetyLevel?: string;
-  },
-  runSafetyLevel: string,
-): ItemDraft => ({
+/** What `logStage3Blocked` takes: the output loop, the block's reason and the shown text. */
+export type Stage3Block = StepInfo & {
+  loop: number;
+  reason: string;
+  content: string;
+  foundTerms?: readonly string[];
+  safetyLevel?: string;
+};
+
+export const stage3Blocked = (block: Stage3Block, runSafetyLevel: string): ItemDraft => ({
   type: 'stage3_blocked',
   stage: 3,
   loop: block.loop,

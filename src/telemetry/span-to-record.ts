@@ -1,4 +1,3 @@
-import type { Attributes } from '@opentelemetry/api';
 import { hrTimeToMicroseconds } from '@opentelemetry/core';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { ExecutionItem } from '../domain/execution-item.js';
@@ -10,7 +9,7 @@ import {
 import { RUN_DEFAULTS } from '../domain/run-defaults.js';
 import { formatHrTime, roundSeconds } from '../domain/timestamp.js';
 import * as A from './attributes.js';
-import { decodeItem } from './item-codec.js';
+import { decodeItem, num, str } from './item-codec.js';
 
 /** Options of `spansToRecord`. */
 export interface SpansToRecordOptions {
@@ -19,15 +18,6 @@ export interface SpansToRecordOptions {
   /** Builds the link to the trace in Jaeger's UI; default: no link. */
   traceUrl?: (traceId: string) => string | null;
 }
-
-const str = (a: Attributes, key: string): string | null => {
-  const v = a[key];
-  return typeof v === 'string' ? v : null;
-};
-const num = (a: Attributes, key: string): number | null => {
-  const v = a[key];
-  return typeof v === 'number' ? v : null;
-};
 
 /** The span that carries the run attributes: the run span, else the start span. */
 export function findRunSpans(spans: readonly ReadableSpan[]): {

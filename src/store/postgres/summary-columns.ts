@@ -76,20 +76,8 @@ export const SUMMARY_SELECT =
   'execution_id, config_name, "timestamp", status, execution_mode, safety_level, user_id, ' +
   'session_id, items_count, total_execution_time, trace_id';
 
-/** A summary row as the driver returns it. */
-export interface SummaryRow {
-  execution_id: string;
-  config_name: string;
-  timestamp: string;
-  status: string;
-  execution_mode: string;
-  safety_level: string;
-  user_id: string;
-  session_id: string;
-  items_count: number;
-  total_execution_time: number | null;
-  trace_id: string | null;
-}
+/** A summary row as the driver returns it: the summary's columns, in the select's order. */
+export type SummaryRow = RecordSummary;
 
 /** The `RecordSummary` of a row, keys in the order the file store's index gives them. */
 export function fromSummaryRow(row: SummaryRow): RecordSummary {
