@@ -1,4 +1,5 @@
-import { SpanKind, SpanStatusCode, type HrTime, type SpanContext } from '@opentelemetry/api';
+import type { SpanStatusCode } from '@opentelemetry/api';
+import { SpanKind, type HrTime, type SpanContext } from '@opentelemetry/api';
 import type { InstrumentationScope } from '@opentelemetry/core';
 import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
 import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
