@@ -8,6 +8,7 @@ import {
   RpcStatusType,
 } from '../../src/ingest/otlp-proto.js';
 import * as A from '../../src/telemetry/attributes.js';
+import { MemoryRecordStore } from '../../src/store/memory-record-store.js';
 import { ingestApp } from '../helpers/ingest-app.js';
 
 const closers: (() => Promise<unknown>)[] = [];
@@ -163,6 +164,24 @@ describe('POST /v1/traces', () => {
     expect(denied.body).toEqual({ code: 16, message: 'a valid bearer token is required' });
     const ok = await post(app, 'application/json', body).set('authorization', 'Bearer s3cret');
     expect(ok.status).toBe(200);
+  });
+
+  it('answers 503 with Retry-After while the store refuses records, then saves on the retry', async () => {
+    const real = new MemoryRecordStore();
+    let down = true;
+    const flaky = Object.assign(Object.create(real) as MemoryRecordStore, {
+      save: (r: Parameters<MemoryRecordStore['save']>[0]) =>
+        down ? Promise.reject(new Error('disk full')) : real.save(r),
+    });
+    const { app } = await service({ store: flaky, record: { retryInitialMillis: 60_000 } });
+    const body = JSON.stringify(runRequest());
+    const res = await post(app, 'application/json', body);
+    expect(res.status).toBe(503);
+    expect(res.headers['retry-after']).toBe('5');
+    expect(res.body.code).toBe(14);
+    down = false;
+    expect((await post(app, 'application/json', body)).status).toBe(200);
+    expect((await real.get(ID))!.items).toHaveLength(1);
   });
 
   it('refuses malformed bodies with 400 and a google.rpc.Status, saving nothing', async () => {
