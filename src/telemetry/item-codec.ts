@@ -102,6 +102,7 @@ export function decodeItem(event: ItemEvent): ExecutionItem | null {
   const a = event.attributes ?? {};
   const sequence = num(a, A.ATTR_ITEM_SEQUENCE);
   if (sequence === null) return null;
+  const content = str(a, A.ATTR_ITEM_CONTENT);
   return {
     sequence_number: sequence,
     timestamp: formatHrTime(event.time),
@@ -110,12 +111,32 @@ export function decodeItem(event: ItemEvent): ExecutionItem | null {
     loop_iteration: num(a, A.ATTR_ITEM_LOOP_ITERATION),
     media_type: str(a, A.ATTR_ITEM_MEDIA_TYPE) ?? 'metadata',
     item_type: event.name,
-    content: str(a, A.ATTR_ITEM_CONTENT),
+    content,
     file_path: str(a, A.ATTR_ITEM_FILE_PATH),
     config_used: str(a, A.ATTR_ITEM_CONFIG_USED),
     model_used: str(a, A.ATTR_ITEM_MODEL_USED),
     backend_type: str(a, A.ATTR_ITEM_BACKEND_TYPE),
     execution_time: num(a, A.ATTR_ITEM_EXECUTION_TIME),
-    metadata: parseMetadata(a[A.ATTR_ITEM_METADATA]),
+    metadata: withheld(content, a, parseMetadata(a[A.ATTR_ITEM_METADATA])),
+  };
+}
+
+/**
+ * Metadata of an item whose text the `metadata` content policy withheld (its length and
+ * SHA-256 sent instead): marked `content_withheld` with both, so the record never reads as
+ * an item without text.
+ */
+function withheld(
+  content: string | null,
+  a: Attributes,
+  metadata: Record<string, unknown>,
+): Record<string, unknown> {
+  const length = num(a, A.ATTR_ITEM_CONTENT_LENGTH);
+  if (content !== null || length === null) return metadata;
+  return {
+    ...metadata,
+    content_withheld: true,
+    content_length: length,
+    content_sha256: str(a, A.ATTR_ITEM_CONTENT_SHA256),
   };
 }

@@ -1,5 +1,11 @@
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { ATTR_EXECUTION_ID, ATTR_SPAN_ROLE, ROLE_BACKEND, ROLE_RUN } from './attributes.js';
+import {
+  ATTR_EXECUTION_ID,
+  ATTR_SPAN_ROLE,
+  ROLE_BACKEND,
+  ROLE_RUN,
+  ROLE_START,
+} from './attributes.js';
 
 /** What the buffer asks its owner to do with a run's spans. */
 export interface RunBufferSink {
@@ -25,6 +31,11 @@ export interface RunBufferOptions {
   maxBufferedRuns?: number;
   /** Finished run ids remembered for late spans; default 10,000. */
   maxFinishedRunsRemembered?: number;
+  /**
+   * Checkpoint a run only once its start span is here (a checkpoint is assembled from it);
+   * for ingested spans, which come in any order. Default false.
+   */
+  checkpointAfterStartSpan?: boolean;
 }
 
 interface Run {
@@ -32,6 +43,8 @@ interface Run {
   spans: ReadableSpan[];
   lastSeenMillis: number;
   timer?: NodeJS.Timeout;
+  /** True once the start span is here. */
+  started?: boolean;
 }
 
 /** Bounded insertion-ordered set: the oldest id goes past `max`. */
@@ -61,6 +74,7 @@ export class RunBuffer {
   private readonly delay: number;
   private readonly timeoutMillis: number;
   private readonly maxRuns: number;
+  private readonly needStart: boolean;
 
   constructor(
     private readonly sink: RunBufferSink,
@@ -69,6 +83,7 @@ export class RunBuffer {
     this.delay = options.checkpointDelayMillis ?? 0;
     this.timeoutMillis = options.incompleteRunTimeoutMillis ?? 15 * 60_000;
     this.maxRuns = options.maxBufferedRuns ?? 10_000;
+    this.needStart = options.checkpointAfterStartSpan ?? false;
     this.finished = new RecentIds(options.maxFinishedRunsRemembered ?? 10_000);
     this.sweeper = setInterval(
       () => this.sweep(),
@@ -101,11 +116,15 @@ export class RunBuffer {
       const run = this.runOf(id);
       run.spans.push(...group);
       run.lastSeenMillis = Date.now();
+      run.started ||= group.some((s) => s.attributes[ATTR_SPAN_ROLE] === ROLE_START);
       if (ends) {
         this.drop(run);
         this.finished.add(id);
         saves.push(this.sink.finish(id, run.spans));
-      } else if (group.some((s) => s.attributes[ATTR_SPAN_ROLE] !== ROLE_BACKEND)) {
+      } else if (
+        (run.started || !this.needStart) &&
+        group.some((s) => s.attributes[ATTR_SPAN_ROLE] !== ROLE_BACKEND)
+      ) {
         const save = this.scheduleCheckpoint(run);
         if (save) saves.push(save);
       }

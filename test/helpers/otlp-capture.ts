@@ -1,16 +1,29 @@
 import { createServer } from 'node:http';
 
-/** A local OTLP/HTTP JSON receiver that keeps the trace ids of the spans it gets. */
+/** One request the capture received, as it came. */
+export interface CapturedRequest {
+  contentType: string;
+  contentEncoding: string | undefined;
+  body: Buffer;
+}
+
+/**
+ * A local OTLP/HTTP receiver: keeps every request's raw body and headers, and for JSON bodies
+ * the trace ids of the spans it gets.
+ */
 export async function startOtlpCapture() {
   const traceIds = new Set<string>();
+  const requests: CapturedRequest[] = [];
   let spans = 0;
   const server = createServer((req, res) => {
-    let body = '';
-    req.setEncoding('utf8');
-    req.on('data', (c: string) => (body += c));
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      const contentType = req.headers['content-type'] ?? '';
+      requests.push({ contentType, contentEncoding: req.headers['content-encoding'], body });
       try {
-        const doc = JSON.parse(body) as {
+        const doc = JSON.parse(body.toString('utf8')) as {
           resourceSpans?: { scopeSpans?: { spans?: { traceId: string }[] }[] }[];
         };
         for (const r of doc.resourceSpans ?? [])
@@ -22,7 +35,10 @@ export async function startOtlpCapture() {
       } catch {
         // not JSON: counted as nothing
       }
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      const json = !contentType.includes('protobuf');
+      res
+        .writeHead(200, { 'content-type': json ? 'application/json' : 'application/x-protobuf' })
+        .end(json ? '{}' : '');
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -30,6 +46,7 @@ export async function startOtlpCapture() {
   return {
     url: `http://127.0.0.1:${port}`,
     traceIds,
+    requests,
     spans: () => spans,
     close: () =>
       new Promise<void>((r) => {

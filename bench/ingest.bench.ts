@@ -1,0 +1,107 @@
+// OTLP ingest figures: spans/s and records/s through POST /v1/traces of one service, next to
+// the in-process record path's records/s in the same run (13-item Stille Post runs).
+import express from 'express';
+import { rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import { OtlpIngest } from '../src/ingest/otlp-ingest.js';
+import { otlpRouter } from '../src/server/routes/otlp-routes.js';
+import { FileRecordStore } from '../src/store/file-record-store.js';
+import { createTracing } from '../src/telemetry/tracing.js';
+import { startOtlpCapture } from '../test/helpers/otlp-capture.js';
+import { benchDir, fmt, report, type Figure } from './stats.js';
+import { stillePostRun } from './stille-post-run.js';
+
+const RUNS = Number(process.env.BENCH_INGEST_RUNS ?? 1_000);
+const CONCURRENCY = 4;
+
+/** Runs `RUNS` runs in-process; records/s, and the OTLP requests when `otlpUrl` is set. */
+async function inProcess(dir: string, otlpUrl?: string) {
+  const store = await FileRecordStore.open(dir);
+  const tracing = createTracing({
+    store,
+    otlp: otlpUrl
+      ? {
+          url: otlpUrl,
+          contentPolicy: 'full',
+          maxQueueSize: 1_000_000,
+          scheduledDelayMillis: 20,
+        }
+      : null,
+  });
+  const t0 = performance.now();
+  for (let i = 0; i < RUNS; i += CONCURRENCY) {
+    await Promise.all(
+      Array.from({ length: Math.min(CONCURRENCY, RUNS - i) }, () =>
+        stillePostRun(tracing.startRun({ configName: 'stillepost' })),
+      ),
+    );
+  }
+  await tracing.recordExporter.forceFlush();
+  const seconds = (performance.now() - t0) / 1000;
+  await tracing.shutdown();
+  await store.close?.();
+  return RUNS / seconds;
+}
+
+export async function benchIngest(): Promise<Figure[]> {
+  const root = await benchDir('ingest-');
+  const capture = await startOtlpCapture();
+  try {
+    const inProcessRate = await inProcess(join(root, 'a'));
+    await inProcess(join(root, 'b'), `${capture.url}/v1/traces`);
+    const bodies = capture.requests.map((r) => r.body);
+
+    const store = await FileRecordStore.open(join(root, 'c'));
+    const ingest = new OtlpIngest({ store });
+    const server = createServer(express().use(otlpRouter({ ingest })));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as { port: number };
+    const url = `http://127.0.0.1:${port}/v1/traces`;
+    let next = 0;
+    const t0 = performance.now();
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (next < bodies.length) {
+          const body = bodies[next++]!;
+          const res = await fetch(url, {
+            method: 'POST',
+            headers: { 'content-type': 'application/x-protobuf' },
+            body,
+          });
+          if (res.status !== 200) throw new Error(`ingest answered ${res.status}`);
+          await res.arrayBuffer();
+        }
+      }),
+    );
+    await ingest.forceFlush();
+    const seconds = (performance.now() - t0) / 1000;
+    const stats = ingest.stats();
+    server.close();
+    await ingest.shutdown();
+    await store.close?.();
+    if (stats.records_assembled !== RUNS) {
+      throw new Error(`ingest assembled ${stats.records_assembled} of ${RUNS} records`);
+    }
+    const mb = bodies.reduce((n, b) => n + b.length, 0) / 2 ** 20;
+    return report(
+      `OTLP ingest (${RUNS} Stille Post runs, ${bodies.length} requests, ${fmt(mb, 1)} MB)`,
+      [
+        {
+          name: 'ingest: spans/s through POST /v1/traces',
+          value: fmt(stats.spans_accepted / seconds, 0),
+        },
+        { name: 'ingest: records/s through POST /v1/traces', value: fmt(RUNS / seconds, 0) },
+        { name: 'in-process record path: records/s (same runs)', value: fmt(inProcessRate, 0) },
+        { name: 'ingest / in-process records/s', value: fmt(RUNS / seconds / inProcessRate, 2) },
+      ],
+    );
+  } finally {
+    await capture.close();
+    await rm(root, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1]!).href) await benchIngest();

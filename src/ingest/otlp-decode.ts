@@ -1,0 +1,55 @@
+import type { z } from 'zod';
+import { ExportTraceServiceRequestType } from './otlp-proto.js';
+import {
+  OtlpTraceRequestSchema,
+  type IdEncoding,
+  type OtlpTraceRequest,
+} from './otlp-trace-request.js';
+
+/** The two OTLP/HTTP body encodings. */
+export type OtlpEncoding = 'protobuf' | 'json';
+
+/** A body that is not an `ExportTraceServiceRequest` in its encoding (answered 400). */
+export class OtlpDecodeError extends Error {
+  override readonly name = 'OtlpDecodeError';
+}
+
+/** An ExportTraceServiceRequest body, decoded to the OTLP/JSON shape (pure; throws `OtlpDecodeError`). */
+export function decodeTraceRequest(
+  body: Buffer,
+  encoding: OtlpEncoding,
+): { request: OtlpTraceRequest; ids: IdEncoding } {
+  if (encoding === 'protobuf') {
+    let message;
+    try {
+      message = ExportTraceServiceRequestType.decode(body);
+    } catch (error) {
+      throw new OtlpDecodeError(`not an ExportTraceServiceRequest: ${(error as Error).message}`);
+    }
+    const request = ExportTraceServiceRequestType.toObject(message, {
+      longs: String,
+      bytes: String,
+      enums: Number,
+    }) as OtlpTraceRequest;
+    return { request, ids: 'base64' };
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(body.toString('utf8'));
+  } catch {
+    throw new OtlpDecodeError('body is not valid JSON');
+  }
+  const parsed = OtlpTraceRequestSchema.safeParse(json);
+  if (!parsed.success) {
+    throw new OtlpDecodeError(`not an ExportTraceServiceRequest: ${summarize(parsed.error)}`);
+  }
+  return { request: parsed.data, ids: 'hex' };
+}
+
+/** The first few issues, short (the body may be huge). */
+function summarize(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+    .join('; ');
+}

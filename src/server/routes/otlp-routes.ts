@@ -1,0 +1,73 @@
+import { Router, type Request, type Response } from 'express';
+import { encodingOf, sendExportResponse, sendStatus } from '../../ingest/otlp-answer.js';
+import { OtlpDecodeError } from '../../ingest/otlp-decode.js';
+import type { OtlpIngest } from '../../ingest/otlp-ingest.js';
+import {
+  OtlpRequestError,
+  readOtlpBody,
+  RPC_INVALID_ARGUMENT,
+  RPC_UNAUTHENTICATED,
+  RPC_UNAVAILABLE,
+} from '../../ingest/read-otlp-body.js';
+import { hasBearerToken } from '../auth.js';
+
+/** Options of `otlpRouter`. */
+export interface OtlpRouterOptions {
+  ingest: OtlpIngest;
+  /** Bearer token every export must carry; none: open. */
+  apiToken?: string;
+  /** Largest body accepted, after gunzip; default 4 MiB. */
+  maxBodyBytes?: number;
+  /** `Retry-After` of a 503 while records cannot be saved; default 5 s. */
+  retryAfterSeconds?: number;
+}
+
+const RPC_INTERNAL = 13;
+
+/**
+ * `POST /v1/traces`, the OTLP/HTTP trace receiver: protobuf or JSON, optionally gzipped. It
+ * answers as OTLP/HTTP specifies (google.rpc.Status bodies, not the API's error body): 200
+ * with `partial_success` for rejected spans, 400 malformed, 401, 413, 415, and 503 with
+ * `Retry-After` while the store refuses records. Mount it before any body parser.
+ */
+export function otlpRouter(options: OtlpRouterOptions): Router {
+  const limit = options.maxBodyBytes ?? 4 * 1024 * 1024;
+  const retryAfter = String(options.retryAfterSeconds ?? 5);
+  const { ingest } = options;
+  const router = Router();
+  router.post('/v1/traces', async (req: Request, res: Response) => {
+    ingest.countRequest();
+    const encoding = encodingOf(req.get('content-type'));
+    const refuse = (status: number, code: number, message: string): void => {
+      ingest.countRefused();
+      if (status === 413 || status === 415) res.set('connection', 'close');
+      sendStatus(res, encoding ?? 'json', status, code, message);
+    };
+    if (options.apiToken && !hasBearerToken(req, options.apiToken)) {
+      req.resume();
+      return refuse(401, RPC_UNAUTHENTICATED, 'a valid bearer token is required');
+    }
+    if (!encoding) {
+      req.resume();
+      return refuse(
+        415,
+        RPC_INVALID_ARGUMENT,
+        'content-type must be application/x-protobuf or application/json',
+      );
+    }
+    try {
+      const body = await readOtlpBody(req, limit);
+      const result = await ingest.ingest(body, encoding);
+      if (!result.saved) {
+        res.set('retry-after', retryAfter);
+        return sendStatus(res, encoding, 503, RPC_UNAVAILABLE, 'records cannot be saved now');
+      }
+      sendExportResponse(res, encoding, result.rejected, result.errors.join('; '));
+    } catch (error) {
+      if (error instanceof OtlpRequestError) return refuse(error.status, error.code, error.message);
+      if (error instanceof OtlpDecodeError) return refuse(400, RPC_INVALID_ARGUMENT, error.message);
+      sendStatus(res, encoding, 500, RPC_INTERNAL, 'internal error');
+    }
+  });
+  return router;
+}

@@ -1,0 +1,23 @@
+import express from 'express';
+import { OtlpIngest, type OtlpIngestOptions } from '../../src/ingest/otlp-ingest.js';
+import { otlpRouter, type OtlpRouterOptions } from '../../src/server/routes/otlp-routes.js';
+import { FileRecordStore } from '../../src/store/file-record-store.js';
+import type { RecordStore } from '../../src/store/record-store.js';
+import { tempDir } from './temp-dir.js';
+
+/** A service answering `POST /v1/traces` into its own temp-dir store (trace links as `testApp`'s). */
+export async function ingestApp(
+  options: {
+    store?: RecordStore;
+    record?: OtlpIngestOptions['record'];
+    router?: Partial<Omit<OtlpRouterOptions, 'ingest'>>;
+  } = {},
+) {
+  const store = options.store ?? (await FileRecordStore.open(await tempDir()));
+  const ingest = new OtlpIngest({
+    store,
+    record: { traceUrl: (t) => `http://jaeger.test/trace/${t}`, ...options.record },
+  });
+  const app = express().use(otlpRouter({ ingest, ...options.router }));
+  return { app, ingest, store };
+}

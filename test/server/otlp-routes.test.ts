@@ -1,0 +1,272 @@
+import fc from 'fast-check';
+import { gzipSync } from 'node:zlib';
+import request from 'supertest';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  ExportTraceServiceRequestType,
+  ExportTraceServiceResponseType,
+  RpcStatusType,
+} from '../../src/ingest/otlp-proto.js';
+import * as A from '../../src/telemetry/attributes.js';
+import { MemoryRecordStore } from '../../src/store/memory-record-store.js';
+import { ingestApp } from '../helpers/ingest-app.js';
+
+const closers: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  while (closers.length) await closers.pop()!();
+});
+
+async function service(options: Parameters<typeof ingestApp>[0] = {}) {
+  const s = await ingestApp(options);
+  closers.push(() => s.ingest.shutdown());
+  return s;
+}
+
+const TRACE = '0af7651916cd43dd8448eb211c80319c';
+const ID = 'exec_20250101_120000_0000abcd';
+const str = (key: string, v: string) => ({ key, value: { stringValue: v } });
+const int = (key: string, v: number) => ({ key, value: { intValue: v } });
+
+/** A whole run in OTLP/JSON: the start span with one item, then the run span. */
+function runRequest(extraSpans: object[] = []) {
+  const run = [str(A.ATTR_EXECUTION_ID, ID), str(A.ATTR_CONFIG_NAME, 'dada')];
+  const span = (spanId: string, role: string, events: object[] = []) => ({
+    traceId: TRACE,
+    spanId,
+    name: role,
+    kind: 1,
+    startTimeUnixNano: '1735732800000000000',
+    endTimeUnixNano: '1735732801500000000',
+    attributes: [...run, str(A.ATTR_SPAN_ROLE, role)],
+    events,
+  });
+  const item = {
+    timeUnixNano: '1735732800000100000',
+    name: 'user_input_text',
+    attributes: [
+      int(A.ATTR_ITEM_SEQUENCE, 1),
+      int(A.ATTR_ITEM_STAGE, 1),
+      str(A.ATTR_ITEM_MEDIA_TYPE, 'text'),
+      str(A.ATTR_ITEM_CONTENT, 'Eine Blume'),
+      str(A.ATTR_ITEM_METADATA, '{}'),
+    ],
+  };
+  return {
+    resourceSpans: [
+      {
+        resource: { attributes: [str('service.name', 'elsewhere')] },
+        scopeSpans: [
+          {
+            scope: { name: 'x' },
+            spans: [
+              span('00f067aa0ba902b7', 'start', [item]),
+              ...extraSpans,
+              span('00f067aa0ba902b8', 'run'),
+            ],
+          },
+        ],
+      },
+    ],
+  };
+}
+
+const protobuf = (doc: object) =>
+  Buffer.from(
+    ExportTraceServiceRequestType.encode(ExportTraceServiceRequestType.fromObject(doc)).finish(),
+  );
+
+const post = (app: Parameters<typeof request>[0], type: string, body: string | Buffer) =>
+  request(app).post('/v1/traces').set('content-type', type).send(body);
+
+const binary = (req: request.Test) =>
+  req.buffer(true).parse((res, cb) => {
+    const chunks: Buffer[] = [];
+    res.on('data', (c: Buffer) => chunks.push(c));
+    res.on('end', () => cb(null, Buffer.concat(chunks)));
+  });
+
+describe('POST /v1/traces', () => {
+  it('assembles a run sent as OTLP/JSON into its record and answers an empty response', async () => {
+    const { app, store, ingest } = await service();
+    const res = await post(app, 'application/json', JSON.stringify(runRequest()));
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({});
+    const record = (await store.get(ID))!;
+    expect(record).toMatchObject({
+      execution_id: ID,
+      config_name: 'dada',
+      trace_id: TRACE,
+      total_execution_time: 1.5,
+      status: 'completed',
+      items: [{ item_type: 'user_input_text', content: 'Eine Blume', stage: 1 }],
+    });
+    expect(ingest.stats()).toMatchObject({ requests: 1, spans_accepted: 2, records_assembled: 1 });
+  });
+
+  it('answers protobuf with a protobuf ExportTraceServiceResponse, gzip included', async () => {
+    const { app, store } = await service();
+    const res = await binary(
+      post(app, 'application/x-protobuf', gzipSync(protobuf(hexToBase64(runRequest())))).set(
+        'content-encoding',
+        'gzip',
+      ),
+    );
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^application\/x-protobuf/);
+    expect(ExportTraceServiceResponseType.decode(res.body as Buffer).toJSON()).toEqual({});
+    expect((await store.get(ID))!.items).toHaveLength(1);
+  });
+
+  it('rejects bad spans with partial_success and keeps the run whole; ignores spans of no run', async () => {
+    const { app, store, ingest } = await service();
+    const bad = [
+      { traceId: 'zz', spanId: '00f067aa0ba902b9', startTimeUnixNano: '1', endTimeUnixNano: '2' },
+      {
+        traceId: TRACE,
+        spanId: '00f067aa0ba902ba',
+        startTimeUnixNano: '1735732800000000000',
+        endTimeUnixNano: '1735732801000000000',
+        attributes: [str(A.ATTR_EXECUTION_ID, ID), str(A.ATTR_SPAN_ROLE, 'stage')],
+        events: [
+          {
+            timeUnixNano: '1735732800000000001',
+            name: 'x',
+            attributes: [int(A.ATTR_ITEM_SEQUENCE, -3)],
+          },
+        ],
+      },
+      {
+        traceId: TRACE,
+        spanId: '00f067aa0ba902bb',
+        startTimeUnixNano: '1735732800000000000',
+        endTimeUnixNano: '1735732801000000000',
+        attributes: [str('http.route', '/x')],
+      },
+    ];
+    const res = await post(app, 'application/json', JSON.stringify(runRequest(bad)));
+    expect(res.status).toBe(200);
+    expect(res.body.partialSuccess.rejectedSpans).toBe('2');
+    expect(res.body.partialSuccess.errorMessage).toMatch(/trace_id must be 16 bytes/);
+    expect(res.body.partialSuccess.errorMessage).toMatch(/is not a valid item/);
+    expect((await store.get(ID))!.items).toHaveLength(1);
+    expect(ingest.stats()).toMatchObject({
+      spans_rejected: 2,
+      spans_ignored: 1,
+      spans_accepted: 2,
+    });
+  });
+
+  it('requires the bearer token when one is set', async () => {
+    const { app } = await service({ router: { apiToken: 's3cret' } });
+    const body = JSON.stringify(runRequest());
+    const denied = await post(app, 'application/json', body);
+    expect(denied.status).toBe(401);
+    expect(denied.body).toEqual({ code: 16, message: 'a valid bearer token is required' });
+    const ok = await post(app, 'application/json', body).set('authorization', 'Bearer s3cret');
+    expect(ok.status).toBe(200);
+  });
+
+  it('answers 503 with Retry-After while the store refuses records, then saves on the retry', async () => {
+    const real = new MemoryRecordStore();
+    let down = true;
+    const flaky = Object.assign(Object.create(real) as MemoryRecordStore, {
+      save: (r: Parameters<MemoryRecordStore['save']>[0]) =>
+        down ? Promise.reject(new Error('disk full')) : real.save(r),
+    });
+    const { app } = await service({ store: flaky, record: { retryInitialMillis: 60_000 } });
+    const body = JSON.stringify(runRequest());
+    const res = await post(app, 'application/json', body);
+    expect(res.status).toBe(503);
+    expect(res.headers['retry-after']).toBe('5');
+    expect(res.body.code).toBe(14);
+    down = false;
+    expect((await post(app, 'application/json', body)).status).toBe(200);
+    expect((await real.get(ID))!.items).toHaveLength(1);
+  });
+
+  it('refuses malformed bodies with 400 and a google.rpc.Status, saving nothing', async () => {
+    const { app, store } = await service();
+    const whole = protobuf(hexToBase64(runRequest()));
+    const cases: [string, string | Buffer][] = [
+      ['application/x-protobuf', whole.subarray(0, whole.length - 7)],
+      ['application/x-protobuf', Buffer.from([0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f])],
+      ['application/json', '{"resourceSpans":'],
+      [
+        'application/json',
+        '{"resourceSpans":[{"scopeSpans":[{"spans":[{"startTimeUnixNano":true}]}]}]}',
+      ],
+      ['application/json', '{"resourceSpans":"no"}'],
+    ];
+    for (const [type, body] of cases) {
+      const res = await binary(post(app, type, body));
+      expect(res.status, String(body)).toBe(400);
+      const status = type.includes('json')
+        ? JSON.parse((res.body as Buffer).toString())
+        : RpcStatusType.toObject(RpcStatusType.decode(res.body as Buffer));
+      expect(status.code).toBe(3);
+      expect(status.message).toEqual(expect.any(String));
+    }
+    expect((await store.list()).total).toBe(0);
+  });
+
+  it('answers 415 for other content types and encodings, 413 past the size limit and for a gzip bomb', async () => {
+    const { app, store } = await service({ router: { maxBodyBytes: 64 * 1024 } });
+    expect((await post(app, 'text/plain', 'hello')).status).toBe(415);
+    expect((await post(app, 'application/xml', '<a/>')).status).toBe(415);
+    const br = await post(app, 'application/json', '{}').set('content-encoding', 'br');
+    expect(br.status).toBe(415);
+    const huge = await post(app, 'application/json', ' '.repeat(200 * 1024));
+    expect(huge.status).toBe(413);
+    const bomb = gzipSync(Buffer.alloc(50 * 1024 * 1024));
+    expect(bomb.length).toBeLessThan(64 * 1024);
+    const res = await post(app, 'application/x-protobuf', bomb).set('content-encoding', 'gzip');
+    expect(res.status).toBe(413);
+    const notGzip = await post(app, 'application/json', '{}').set('content-encoding', 'gzip');
+    expect(notGzip.status).toBe(400);
+    expect((await store.list()).total).toBe(0);
+  });
+
+  it('never answers 5xx nor saves a half record for random bodies (fuzz, fixed seed)', async () => {
+    const { app, store } = await service();
+    const valid = JSON.stringify(runRequest());
+    const started = Date.now();
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc
+            .uint8Array({ maxLength: 512 })
+            .map((b) => ['application/x-protobuf', Buffer.from(b)] as const),
+          fc.json().map((j) => ['application/json', j] as const),
+          fc
+            .tuple(fc.nat(valid.length), fc.string({ maxLength: 8 }))
+            .map(
+              ([at, s]) =>
+                ['application/json', valid.slice(0, at) + s + valid.slice(at + 1)] as const,
+            ),
+          fc.tuple(fc.nat(200), fc.integer({ min: 0, max: 255 })).map(([at, byte]) => {
+            const b = Buffer.from(protobuf(hexToBase64(runRequest())));
+            b[at % b.length] = byte;
+            return ['application/x-protobuf', b] as const;
+          }),
+        ),
+        async ([type, body]) => {
+          const res = await post(app, type, body);
+          expect(res.status).toBeLessThan(500);
+          const saved = await store.get(ID);
+          if (saved) expect(saved.status).toBe('completed');
+        },
+      ),
+      { seed: 20250101, numRuns: 300, interruptAfterTimeLimit: 15_000 },
+    );
+    expect(Date.now() - started).toBeLessThan(20_000);
+  });
+});
+
+/** The JSON document with hex ids as base64, as protobufjs `fromObject` takes bytes. */
+function hexToBase64(doc: ReturnType<typeof runRequest>): object {
+  return JSON.parse(JSON.stringify(doc), (key, value: unknown) =>
+    (key === 'traceId' || key === 'spanId' || key === 'parentSpanId') && typeof value === 'string'
+      ? Buffer.from(value, 'hex').toString('base64')
+      : value,
+  );
+}
