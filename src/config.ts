@@ -41,6 +41,8 @@ const EnvSchema = z.object({
   MAX_BODY_BYTES: int(64 * 1024),
   SHUTDOWN_TIMEOUT_MS: int(10_000),
   RECORD_FSYNC: flag(true),
+  OTLP_INGEST: flag(true),
+  PIPELINE: flag(true),
   RECORD_SPOOL_MAX: int(10_000),
   RECORD_SAVE_WAIT_MS: int(5_000),
   STORE_MIN_FREE_MB: z.coerce.number().min(0).default(100),
@@ -92,6 +94,10 @@ export interface AppConfig {
   maxInputChars: number;
   maxBodyBytes: number;
   shutdownTimeoutMillis: number;
+  /** Serve OTLP ingest (`POST /v1/traces`): records from any OpenTelemetry pipeline. */
+  otlpIngest: boolean;
+  /** Run the pipeline; false: a record service (records, API, exports, streams, ingest). */
+  pipeline: boolean;
   /** How records are kept: fsync, spool bound, how long an answer waits for its save. */
   records: {
     fsync: boolean;
@@ -178,6 +184,8 @@ export function loadConfig(env: Record<string, string | undefined> = {}): AppCon
     maxInputChars: e.MAX_INPUT_CHARS,
     maxBodyBytes: e.MAX_BODY_BYTES,
     shutdownTimeoutMillis: e.SHUTDOWN_TIMEOUT_MS,
+    otlpIngest: e.OTLP_INGEST,
+    pipeline: e.PIPELINE,
     records: {
       fsync: e.RECORD_FSYNC,
       maxPending: e.RECORD_SPOOL_MAX,

@@ -15,7 +15,9 @@ import { traceLinks } from './trace-links.js';
 import { erasureRouter } from './routes/erasure-routes.js';
 import { executionsRouter } from './routes/executions-routes.js';
 import { healthRouter } from './routes/health-routes.js';
-import { pipelineRouter } from './routes/pipeline-routes.js';
+import { pipelineOffRouter, pipelineRouter } from './routes/pipeline-routes.js';
+import { otlpRouter } from './routes/otlp-routes.js';
+import type { OtlpIngest } from '../ingest/otlp-ingest.js';
 import { configsRouter } from './routes/configs-routes.js';
 import { sessionRouter } from './routes/session-routes.js';
 import { webAssets } from './web-assets.js';
@@ -49,6 +51,10 @@ export interface AppDeps {
   sseHeartbeatMillis?: number;
   /** Built web view (`web/dist/`); default found next to the sources. */
   webDir?: string;
+  /** OTLP ingest (`POST /v1/traces`, behind the token when one is set); none: not served. */
+  ingest?: OtlpIngest;
+  /** False for a record service: records, API, exports, streams and ingest, no pipeline. */
+  pipelineEnabled?: boolean;
 }
 
 /** Builds the Express app (does not listen). */
@@ -70,6 +76,8 @@ export function createApp(deps: AppDeps): Express {
   });
   app.use(healthRouter({ health: deps.health, apiToken: deps.apiToken }));
   app.use(webAssets(deps.webDir));
+  // OTLP bodies are read by the ingest router itself (its own size limit, gzip, protobuf).
+  if (deps.ingest) app.use(otlpRouter({ ingest: deps.ingest, apiToken: deps.apiToken }));
   app.use('/api', bearerAuth(deps.apiToken));
   app.use(
     express.json({
@@ -78,13 +86,15 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.use(
-    pipelineRouter({
-      pipeline: deps.pipeline,
-      maxInputChars: deps.maxInputChars ?? 2_000,
-      traceUrl,
-      records: deps.records,
-      background: deps.onBackgroundRun ?? deps.onRequest,
-    }),
+    deps.pipelineEnabled === false
+      ? pipelineOffRouter()
+      : pipelineRouter({
+          pipeline: deps.pipeline,
+          maxInputChars: deps.maxInputChars ?? 2_000,
+          traceUrl,
+          records: deps.records,
+          background: deps.onBackgroundRun ?? deps.onRequest,
+        }),
   );
   app.use(sessionRouter(deps.apiToken));
   app.use(configsRouter(deps.pipeline.catalog));

@@ -1,3 +1,4 @@
+import type { OtlpIngestStats } from '../ingest/otlp-ingest.js';
 import type { StoreSpace } from '../store/file-record-store.js';
 import type { RecordStore, StoreStats } from '../store/record-store.js';
 import type { RecordExporterStats } from '../telemetry/execution-record-exporter.js';
@@ -12,6 +13,8 @@ export interface HealthSources {
   otlp: (() => OtlpStats) | null;
   /** Each backend's last success and failure; none: not shown. */
   backends?: { report(): BackendHealthReport; failing(): boolean };
+  /** OTLP ingest (`POST /v1/traces`): its counters and its record path; none: not shown. */
+  ingest?: () => OtlpIngestStats;
 }
 
 async function attempt<T>(fn: () => Promise<T> | undefined): Promise<[T | null, string | null]> {
@@ -33,10 +36,12 @@ export async function healthReport(sources: HealthSources) {
   const recordStats = sources.recordPath();
   const recordPath = { ...recordStats, last_error: withoutPaths(recordStats.last_error) };
   const otlp = sources.otlp?.() ?? null;
+  const ingest = sources.ingest?.() ?? null;
   const writable = probeError === null;
   const degraded =
     !writable ||
     recordPath.pending > 0 ||
+    (ingest?.record_path.pending ?? 0) > 0 ||
     (space?.low_space ?? false) ||
     (otlp !== null && otlp.state === 'failing') ||
     !!sources.backends?.failing();
@@ -53,5 +58,16 @@ export async function healthReport(sources: HealthSources) {
     record_path: recordPath,
     otlp: otlp ? { enabled: true, ...otlp } : { enabled: false },
     ...(sources.backends ? { backends: sources.backends.report() } : {}),
+    ...(ingest
+      ? {
+          ingest: {
+            ...ingest,
+            record_path: {
+              ...ingest.record_path,
+              last_error: withoutPaths(ingest.record_path.last_error),
+            },
+          },
+        }
+      : {}),
   };
 }

@@ -8,6 +8,7 @@ import { BackendHealth } from '../pipeline/backends/backend-health.js';
 import { createBackends } from '../pipeline/backends/backend-registry.js';
 import { loadCatalog } from '../pipeline/catalog.js';
 import { openRecordStore, type ServerRecordStore } from '../store/open-record-store.js';
+import { OtlpIngest } from '../ingest/otlp-ingest.js';
 import { createTracing, type Tracing } from '../telemetry/tracing.js';
 import { createApp } from './app.js';
 import { backendFailureLogger } from './backend-failure-log.js';
@@ -54,6 +55,9 @@ export async function createRuntime(config: AppConfig, logger: Logger): Promise<
       maxPending: config.records.maxPending,
     },
   });
+  const ingest = config.otlpIngest
+    ? new OtlpIngest({ store, record: { traceUrl, maxPending: config.records.maxPending } })
+    : null;
   const erasureLog = new ErasureLog(config.erasureLog);
   const retention =
     config.retentionDays === null
@@ -85,7 +89,10 @@ export async function createRuntime(config: AppConfig, logger: Logger): Promise<
       live,
       saveWaitMillis: config.records.saveWaitMillis,
       backendHealth: new BackendHealth({ onFailure: backendFailureLogger(logger) }),
+      ingest,
     }),
+    ...(ingest ? { ingest } : {}),
+    pipelineEnabled: config.pipeline,
     logger,
     apiToken: config.apiToken,
     allowedHosts: config.allowedHosts,
@@ -132,7 +139,7 @@ export async function createRuntime(config: AppConfig, logger: Logger): Promise<
         }
         await retention?.stop();
         // 3. Flush both tracing paths and the spool (within the time left), release the store.
-        const unsaved = await tracing.shutdown();
+        const unsaved = [...(await tracing.shutdown()), ...((await ingest?.shutdown()) ?? [])];
         await store.close();
         return unsaved;
       })();

@@ -1,5 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { OtlpIngest } from '../ingest/otlp-ingest.js';
 import type { BackendHealth } from '../pipeline/backends/backend-health.js';
 import type { Backends } from '../pipeline/backends/backend-registry.js';
 import type { Catalog } from '../pipeline/catalog.js';
@@ -37,6 +38,8 @@ export function coreDeps(parts: {
   saveWaitMillis?: number;
   /** Watches the backends' calls for logs and `/health`; default none. */
   backendHealth?: BackendHealth;
+  /** OTLP ingest, for `/health`; default none. */
+  ingest?: OtlpIngest | null;
 }): Pick<AppDeps, 'pipeline' | 'health' | 'live' | 'records'> {
   const { tracing, live, backendHealth } = parts;
   return {
@@ -54,6 +57,7 @@ export function coreDeps(parts: {
       recordPath: () => tracing.recordExporter.stats(),
       otlp: tracing.otlp ? () => tracing.otlp!.stats() : null,
       ...(backendHealth ? { backends: backendHealth } : {}),
+      ...(parts.ingest ? { ingest: () => parts.ingest!.stats() } : {}),
     },
     live,
     records: {

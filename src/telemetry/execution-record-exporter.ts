@@ -39,8 +39,8 @@ export interface RecordExporterStats extends SpoolStats {
   buffered_runs: number;
 }
 
-/** How long a final save's outcome is kept for `whenSaved` when nobody asked yet. */
-const OUTCOME_KEEP_MILLIS = 60_000;
+/** Final outcomes remembered for `whenSaved` and late merges (the oldest go first). */
+const OUTCOMES_REMEMBERED = 10_000;
 
 /**
  * Assembles each run's ExecutionRecord from its spans and saves it: the run buffer decides when
@@ -52,7 +52,7 @@ export class ExecutionRecordExporter implements SpanExporter {
   private readonly buffer: RunBuffer;
   private readonly inFlight = new Set<Promise<unknown>>();
   /** The final save of each run, serialising late merges after it. */
-  private readonly finals = new Map<string, Promise<SaveOutcome>>();
+  private readonly finals = new Map<string, Promise<SaveOutcome> | SaveOutcome>();
   /** The first save (checkpoint) of each run still open. */
   private readonly firsts = new Map<string, Promise<SaveOutcome>>();
   private isShutdown = false;
@@ -145,7 +145,7 @@ export class ExecutionRecordExporter implements SpanExporter {
     if (this.spool.isDiscarded(executionId)) return 'discarded';
     const final = this.finals.get(executionId);
     if (!final) return this.spool.held(executionId) ? 'pending' : 'saved';
-    return within(final, waitMillis);
+    return typeof final === 'string' ? final : within(final, waitMillis);
   }
 
   /**
@@ -210,23 +210,34 @@ export class ExecutionRecordExporter implements SpanExporter {
       },
       true,
     );
-    this.finals.set(id, final);
+    this.remember(id, final);
     void final.then((outcome) => {
       try {
         this.options.onFinished?.(id, status, outcome);
       } catch (error) {
         log.error('onFinished listener threw', error);
       }
-      setTimeout(() => {
-        if (this.finals.get(id) === final) this.finals.delete(id);
-      }, OUTCOME_KEEP_MILLIS).unref();
     });
     return final;
   }
 
+  /**
+   * Keeps a run's final save for `whenSaved` and late merges; once settled only its outcome is
+   * kept (a pending promise would hold the run's spans), and only the newest ones.
+   */
+  private remember(id: string, final: Promise<SaveOutcome>): void {
+    this.finals.delete(id);
+    this.finals.set(id, final);
+    void final.then((outcome) => {
+      if (this.finals.get(id) === final) this.finals.set(id, outcome);
+    });
+    while (this.finals.size > OUTCOMES_REMEMBERED)
+      this.finals.delete(this.finals.keys().next().value!);
+  }
+
   private mergeLate(id: string, spans: readonly ReadableSpan[]): Promise<SaveOutcome> {
-    const previous = this.finals.get(id) ?? Promise.resolve<SaveOutcome>('saved');
-    const merged = previous.then(async () => {
+    const previous = Promise.resolve(this.finals.get(id) ?? 'saved');
+    const merged = previous.then(async (): Promise<SaveOutcome> => {
       const saved = this.spool.held(id) ?? (await this.options.store.get(id));
       if (!saved) {
         log.warn(`late spans for run ${id}, whose record is missing; dropped`);
@@ -236,7 +247,7 @@ export class ExecutionRecordExporter implements SpanExporter {
       const record = { ...saved, items: mergeItems(saved.items, spansToItems(spans)) };
       return this.save(id, () => record, true);
     });
-    this.finals.set(id, merged);
+    this.remember(id, merged);
     return merged;
   }
 

@@ -45,6 +45,7 @@ export async function startCollector(
     ports?: { http: number; grpc: number; metrics: number };
     extraConfigs?: string[];
     binary?: string;
+    env?: Record<string, string>;
   } = {},
 ) {
   const ports = options.ports ?? {
@@ -57,6 +58,7 @@ export async function startCollector(
   );
   const proc: Proc = await startProcess('collector', options.binary ?? jaegerBinary(), configs, {
     env: {
+      ...options.env,
       COLLECTOR_OTLP_HTTP_ENDPOINT: `127.0.0.1:${ports.http}`,
       COLLECTOR_OTLP_GRPC_ENDPOINT: `127.0.0.1:${ports.grpc}`,
       COLLECTOR_METRICS_PORT: String(ports.metrics),

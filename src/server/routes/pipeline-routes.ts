@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { pipelineRequestSchema } from '../../pipeline/pipeline-request.js';
 import { outputsFor, runPipeline, type PipelineDeps } from '../../pipeline/pipeline-runner.js';
 import type { RecordPath } from '../record-path.js';
+import { HttpError } from '../http-error.js';
 import { jsonBody } from '../request-body.js';
 import { prefersAsync, startAsync } from './async-start.js';
 
@@ -34,6 +35,19 @@ export function pipelineRouter(options: PipelineRouteOptions): Router {
     const record = await options.records.whenSaved(result.execution_id);
     const status = result.blocked_message ? 403 : STATUS_CODE[result.status];
     res.status(status).json({ ...result, record, trace_url: options.traceUrl(result.trace_id) });
+  });
+  return router;
+}
+
+/** The execute route of a record service (`PIPELINE=off`): a clear 404 instead of a run. */
+export function pipelineOffRouter(): Router {
+  const router = Router();
+  router.post('/api/schema/pipeline/execute', () => {
+    throw new HttpError(
+      404,
+      'pipeline_off',
+      'this server is a record service: its pipeline is off (PIPELINE=off); runs come in as OTLP at /v1/traces',
+    );
   });
   return router;
 }
