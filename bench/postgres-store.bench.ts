@@ -203,7 +203,10 @@ export async function benchPostgresStore(): Promise<Figure[]> {
     const k = (x: number) => x.toLocaleString('en');
     return report(`PostgreSQL store (${k(RECORDS)} records; file store ${k(FILE_RECORDS)})`, [
       { name: 'records/s, two writer processes, PostgreSQL (fsync on)', value: fmt(pgWrites, 0) },
-      { name: 'records/s, two writer processes, file store', value: fmt(fileWrites, 0) },
+      {
+        name: 'records/s, two writer processes, file store (a directory each, fsync on)',
+        value: fmt(fileWrites, 0),
+      },
       { name: `bulk load (multi-row INSERT), records/s`, value: fmt(loadRate, 0) },
       { name: 'table + indexes + TOAST size', value: `${sizeRows.rows[0]!.mb} MB` },
       {

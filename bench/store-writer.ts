@@ -1,7 +1,8 @@
 // Child process of postgres-store.bench.ts: saves COUNT records into one store, as one worker,
 // and prints {"startMillis", "endMillis"} so the parent can time several writers together.
-// It prints `ready` once its store is open and starts on a line on stdin: every writer opens
-// before any writes (a file store opening cleans up temp files, another writer's included).
+// It prints `ready` once its store is open and starts on a line on stdin. File-store writers
+// each take their own directory under the target: one process owns a records directory.
+import { join } from 'node:path';
 import { FileRecordStore } from '../src/store/file-record-store.js';
 import { PostgresRecordStore } from '../src/store/postgres-record-store.js';
 import type { RecordStore } from '../src/store/record-store.js';
@@ -12,7 +13,7 @@ const count = Number(countText);
 const store: RecordStore =
   kind === 'postgres'
     ? await PostgresRecordStore.open(target!, { poolSize: 10 })
-    : await FileRecordStore.open(target!);
+    : await FileRecordStore.open(join(target!, `writer-${seedText}`));
 const records = [...benchRecords(count, Number(seedText))];
 console.log('ready');
 await new Promise((resolve) => process.stdin.once('data', resolve));

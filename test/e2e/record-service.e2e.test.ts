@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExecutionRecord } from '../../src/domain/execution-record.js';
+import { serializeRecord } from '../../src/domain/record-codec.js';
 import {
   startCollector,
   startJaeger,
@@ -56,7 +57,7 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-const canonical = (r: ExecutionRecord) => JSON.stringify({ ...r, trace_url: null });
+const canonical = (r: ExecutionRecord) => serializeRecord({ ...r, trace_url: null });
 
 describe('a record service behind the collector (PIPELINE=off, OTLP ingest)', () => {
   it('assembles the same records from the spans as the pipeline process wrote, and Jaeger has the traces', async () => {

@@ -153,6 +153,13 @@ describe("OTLP ingest replays this project's own export", () => {
             metadata.found_terms_count = metadata.found_terms.length;
             delete metadata.found_terms;
           }
+          if (typeof metadata.verdict_text === 'string') {
+            metadata.verdict_text_length = [...metadata.verdict_text].length;
+            metadata.verdict_text_sha256 = createHash('sha256')
+              .update(metadata.verdict_text)
+              .digest('hex');
+            delete metadata.verdict_text;
+          }
           if (item.content === null) return { ...item, metadata };
           withheld += 1;
           return {
