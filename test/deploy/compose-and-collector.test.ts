@@ -63,6 +63,20 @@ describe('collector configuration', () => {
     expect(base.exporters).toHaveProperty(['debug']);
   });
 
+  it('stays valid with the record-service overlay merged in: the same spans to Jaeger and to ingest', () => {
+    const merged = merge(base, read('collector-config/to-record-service.yaml')) as CollectorConfig;
+    checkReferences(merged);
+    expect(merged.service.pipelines.traces!.exporters).toEqual([
+      'otlp/jaeger',
+      'otlphttp/records',
+      'debug',
+    ]);
+    expect(merged.exporters['otlphttp/records']).toMatchObject({
+      endpoint: '${env:RECORD_SERVICE_ENDPOINT:-http://record-service:17801}',
+      encoding: 'proto',
+    });
+  });
+
   it('stays valid with the redaction overlay merged in, which drops text-carrying events', () => {
     const merged = merge(base, read('collector-config/redact-content.yaml')) as CollectorConfig;
     checkReferences(merged);
