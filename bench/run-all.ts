@@ -15,6 +15,7 @@ const BENCHES = [
   { title: 'Store', file: 'bench/store.bench.ts', flags: [] },
   { title: 'PostgreSQL store', file: 'bench/postgres-store.bench.ts', flags: [] },
   { title: 'Research bundle', file: 'bench/research-bundle.bench.ts', flags: [] },
+  { title: 'OTLP ingest', file: 'bench/ingest.bench.ts', flags: [] },
 ];
 
 function run(file: string, flags: string[]): Figure[] {
