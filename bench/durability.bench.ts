@@ -3,7 +3,6 @@
 // concurrency) in the same run; and what waiting for the save adds to the answer of the execute
 // route, with fsync on and off, for 1 and 32 concurrent clients (a real server process).
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -12,36 +11,16 @@ import type { ExecutionRecord } from '../src/domain/execution-record.js';
 import { serializeRecord } from '../src/domain/record-codec.js';
 import { FileRecordStore } from '../src/store/file-record-store.js';
 import { GroupCommitWriter } from '../src/store/group-commit.js';
-import { MemoryRecordStore } from '../src/store/memory-record-store.js';
 import { ATTR_EXECUTION_ID } from '../src/telemetry/attributes.js';
 import { ExecutionRecordExporter } from '../src/telemetry/execution-record-exporter.js';
-import { createTracing } from '../src/telemetry/tracing.js';
 import { startProcess, answers, freePort } from '../test/helpers/processes.js';
 import { autocannon } from './server-load.bench.js';
 import { benchDir, fmt, report, type Figure } from './stats.js';
-import { stillePostRun } from './stille-post-run.js';
+import { capturedRuns } from './stille-post-run.js';
 
 const RUNS = Number(process.env.BENCH_DURABLE_RUNS ?? 3_000);
 const WAVE = 32;
 const LOAD_SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 4);
-
-/** Spans of `n` Stille Post runs, grouped by run, in the order they ended. */
-async function capturedRuns(n: number): Promise<ReadableSpan[][]> {
-  const memory = new InMemorySpanExporter();
-  const discard = Object.assign(new MemoryRecordStore(), { save: async () => {} });
-  const tracing = createTracing({
-    store: discard,
-    extraProcessors: [new SimpleSpanProcessor(memory)],
-  });
-  for (let k = 0; k < n; k++) await stillePostRun(tracing.startRun({ configName: 'stillepost' }));
-  const byRun = new Map<string, ReadableSpan[]>();
-  for (const s of memory.getFinishedSpans()) {
-    const id = s.attributes[ATTR_EXECUTION_ID] as string;
-    byRun.set(id, [...(byRun.get(id) ?? []), s]);
-  }
-  await tracing.shutdown();
-  return [...byRun.values()];
-}
 
 /** The record path: each run's spans exported as they ended, `WAVE` runs at a time. */
 async function recordPath(runs: ReadableSpan[][], fsync: boolean) {

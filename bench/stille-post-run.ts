@@ -1,4 +1,12 @@
+import {
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+  type ReadableSpan,
+} from '@opentelemetry/sdk-trace-base';
+import { MemoryRecordStore } from '../src/store/memory-record-store.js';
+import { ATTR_EXECUTION_ID } from '../src/telemetry/attributes.js';
 import type { ExecutionTracker } from '../src/telemetry/execution-tracker.js';
+import { createTracing } from '../src/telemetry/tracing.js';
 
 const LANGS = ['en', 'en', 'fr', 'nl', 'hi', 'tr', 'pl', 'ko', 'en'];
 
@@ -38,4 +46,24 @@ export async function stillePostRun(
       });
     });
   });
+}
+
+/** Spans of `n` Stille Post runs (record path on a no-op store), grouped by run, in the order they ended. */
+export async function capturedRuns(n: number): Promise<ReadableSpan[][]> {
+  const memory = new InMemorySpanExporter();
+  const discard = Object.assign(new MemoryRecordStore(), { save: async () => {} });
+  const tracing = createTracing({
+    store: discard,
+    extraProcessors: [new SimpleSpanProcessor(memory)],
+  });
+  for (let k = 0; k < n; k++) await stillePostRun(tracing.startRun({ configName: 'stillepost' }));
+  const byRun = new Map<string, ReadableSpan[]>();
+  for (const s of memory.getFinishedSpans()) {
+    const id = s.attributes[ATTR_EXECUTION_ID] as string;
+    const list = byRun.get(id);
+    if (list) list.push(s);
+    else byRun.set(id, [s]);
+  }
+  await tracing.shutdown();
+  return [...byRun.values()];
 }

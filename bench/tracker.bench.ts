@@ -2,11 +2,6 @@
 // untraced, records assembled and persisted per second (both paths on, OTLP to a live local
 // receiver in another process), the record path alone, and a plain write baseline.
 import { trace } from '@opentelemetry/api';
-import {
-  InMemorySpanExporter,
-  SimpleSpanProcessor,
-  type ReadableSpan,
-} from '@opentelemetry/sdk-trace-base';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -14,7 +9,6 @@ import { pathToFileURL } from 'node:url';
 import { serializeRecord } from '../src/domain/record-codec.js';
 import { FileRecordStore } from '../src/store/file-record-store.js';
 import { MemoryRecordStore } from '../src/store/memory-record-store.js';
-import { ATTR_EXECUTION_ID } from '../src/telemetry/attributes.js';
 import { ExecutionRecordExporter } from '../src/telemetry/execution-record-exporter.js';
 import { ExecutionTracker } from '../src/telemetry/execution-tracker.js';
 import { spansToRecord } from '../src/telemetry/span-to-record.js';
@@ -22,7 +16,7 @@ import { createTracing, ensureContextManager } from '../src/telemetry/tracing.js
 import { startChild } from './child-servers.js';
 import { discardingTracer, rawStillePostRun } from './raw-sdk-run.js';
 import { benchDir, fmt, percentile, report, type Figure } from './stats.js';
-import { stillePostRun } from './stille-post-run.js';
+import { capturedRuns, stillePostRun } from './stille-post-run.js';
 
 const RUNS = Number(process.env.BENCH_RECORD_RUNS ?? 20_000);
 
@@ -155,25 +149,6 @@ export async function inProcessCost(): Promise<Record<string, number[]>> {
   }
   await recordPath.shutdown();
   return times;
-}
-
-async function capturedRuns(n: number): Promise<ReadableSpan[][]> {
-  const memory = new InMemorySpanExporter();
-  const discard = Object.assign(new MemoryRecordStore(), { save: async () => {} });
-  const tracing = createTracing({
-    store: discard,
-    extraProcessors: [new SimpleSpanProcessor(memory)],
-  });
-  for (let k = 0; k < n; k++) await stillePostRun(tracing.startRun({ configName: 'stillepost' }));
-  const byRun = new Map<string, ReadableSpan[]>();
-  for (const s of memory.getFinishedSpans()) {
-    const id = s.attributes[ATTR_EXECUTION_ID] as string;
-    const list = byRun.get(id);
-    if (list) list.push(s);
-    else byRun.set(id, [s]);
-  }
-  await tracing.shutdown();
-  return [...byRun.values()];
 }
 
 export async function benchTracker(): Promise<Figure[]> {
