@@ -5,15 +5,16 @@ import { formatMicros } from '../../src/domain/timestamp.js';
 
 const ids = new ExecutionIdGenerator();
 
-/** A small valid record; `overrides` replace top-level fields. */
-export function buildRecord(
-  overrides: Partial<ExecutionRecord> & { startMillis?: number } = {},
-): ExecutionRecord {
-  const { startMillis = Date.now(), ...rest } = overrides;
-  const timestamp = formatMicros(startMillis * 1000);
-  const item = (n: number, item_type: string, stage: number): ExecutionItem => ({
-    sequence_number: n,
-    timestamp,
+/** An item with every field unset but its number, type and stage; `extra` replaces fields. */
+export function buildItem(
+  sequence_number: number,
+  item_type: string,
+  stage: number,
+  extra: Partial<ExecutionItem> = {},
+): ExecutionItem {
+  return {
+    sequence_number,
+    timestamp: '2026-01-01T00:00:00.000000+00:00',
     stage,
     stage_iteration: null,
     loop_iteration: null,
@@ -26,7 +27,18 @@ export function buildRecord(
     backend_type: null,
     execution_time: null,
     metadata: {},
-  });
+    ...extra,
+  };
+}
+
+/** A small valid record; `overrides` replace top-level fields. */
+export function buildRecord(
+  overrides: Partial<ExecutionRecord> & { startMillis?: number } = {},
+): ExecutionRecord {
+  const { startMillis = Date.now(), ...rest } = overrides;
+  const timestamp = formatMicros(startMillis * 1000);
+  const item = (n: number, item_type: string, stage: number): ExecutionItem =>
+    buildItem(n, item_type, stage, { timestamp });
   return {
     execution_id: ids.next(new Date(startMillis)),
     config_name: 'dada',

@@ -3,26 +3,11 @@ import { expectedSteps, stepsOfRecord } from '../../src/pipeline/run-plan.js';
 import { prefersAsync } from '../../src/server/routes/async-start.js';
 import { RunProgress } from '../../src/server/run-progress.js';
 import type { ExecutionItem } from '../../src/domain/execution-item.js';
+import { buildItem } from '../helpers/record-builder.js';
 
 let seq = 0;
 const item = (item_type: string, stage: number, extra: Partial<ExecutionItem> = {}) =>
-  ({
-    sequence_number: ++seq,
-    timestamp: '2026-01-01T00:00:00.000000+00:00',
-    stage,
-    stage_iteration: null,
-    loop_iteration: null,
-    media_type: 'metadata',
-    item_type,
-    content: null,
-    file_path: null,
-    config_used: null,
-    model_used: null,
-    backend_type: null,
-    execution_time: null,
-    metadata: {},
-    ...extra,
-  }) as ExecutionItem;
+  buildItem(++seq, item_type, stage, extra);
 
 describe('expected steps', () => {
   it('lists stage 1, each Stille Post iteration, the final, and stage 3 and 4 per output', () => {

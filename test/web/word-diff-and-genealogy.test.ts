@@ -3,24 +3,14 @@ import { genealogy } from '../../web/src/genealogy.js';
 import type { Item } from '../../web/src/types.js';
 import { waterfall } from '../../web/src/waterfall.js';
 import { wordDiff } from '../../web/src/word-diff.js';
+import { buildItem } from '../helpers/record-builder.js';
 
-const item = (n: number, item_type: string, stage: number, extra: Partial<Item> = {}): Item => ({
-  sequence_number: n,
-  timestamp: `2026-01-01T10:00:0${n}.000000+01:00`,
-  stage,
-  stage_iteration: null,
-  loop_iteration: null,
-  media_type: 'text',
-  item_type,
-  content: null,
-  file_path: null,
-  config_used: null,
-  model_used: null,
-  backend_type: null,
-  execution_time: null,
-  metadata: {},
-  ...extra,
-});
+const item = (n: number, item_type: string, stage: number, extra: Partial<Item> = {}): Item =>
+  buildItem(n, item_type, stage, {
+    timestamp: `2026-01-01T10:00:0${n}.000000+01:00`,
+    media_type: 'text',
+    ...extra,
+  }) as Item;
 
 describe('wordDiff', () => {
   it('keeps common words, shows removals before additions, merges neighbours', () => {
