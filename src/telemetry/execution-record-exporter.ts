@@ -76,7 +76,7 @@ export class ExecutionRecordExporter implements SpanExporter {
     this.buffer = new RunBuffer(
       {
         checkpoint: (id, spans) => {
-          const save = this.save(id, () => this.assemble(spans, 'incomplete'), false);
+          const save = this.spool.save(id, () => this.assemble(spans, 'incomplete'), false);
           if (!this.firsts.has(id)) this.firsts.set(id, save);
           return save;
         },
@@ -86,7 +86,7 @@ export class ExecutionRecordExporter implements SpanExporter {
           this.firsts.delete(id);
           this.counters.runs_evicted += 1;
           log.warn(`run ${id} saved as incomplete and dropped from memory`);
-          return this.save(id, () => this.assemble(spans, 'incomplete'), false);
+          return this.spool.save(id, () => this.assemble(spans, 'incomplete'), false);
         },
         discarded: (id, ended) => ended && this.options.onDiscardedRunEnded?.(id),
       },
@@ -201,7 +201,7 @@ export class ExecutionRecordExporter implements SpanExporter {
   private finish(id: string, spans: readonly ReadableSpan[]): Promise<SaveOutcome> {
     this.firsts.delete(id);
     let status = 'completed';
-    const final = this.save(
+    const final = this.spool.save(
       id,
       () => {
         const record = this.assemble(spans);
@@ -245,14 +245,10 @@ export class ExecutionRecordExporter implements SpanExporter {
       }
       this.counters.late_spans_merged += spans.length;
       const record = { ...saved, items: mergeItems(saved.items, spansToItems(spans)) };
-      return this.save(id, () => record, true);
+      return this.spool.save(id, () => record, true);
     });
     this.remember(id, merged);
     return merged;
-  }
-
-  private save(id: string, build: () => ExecutionRecord, final: boolean): Promise<SaveOutcome> {
-    return this.spool.save(id, build, final);
   }
 
   private assemble(spans: readonly ReadableSpan[], status?: string): ExecutionRecord {
