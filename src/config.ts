@@ -42,6 +42,7 @@ const EnvSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: int(10_000),
   RECORD_FSYNC: flag(true),
   OTLP_INGEST: flag(true),
+  OTLP_GRPC_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
   PIPELINE: flag(true),
   RECORD_SPOOL_MAX: int(10_000),
   RECORD_SAVE_WAIT_MS: int(5_000),
@@ -96,6 +97,8 @@ export interface AppConfig {
   shutdownTimeoutMillis: number;
   /** Serve OTLP ingest (`POST /v1/traces`): records from any OpenTelemetry pipeline. */
   otlpIngest: boolean;
+  /** Also receive OTLP over gRPC on this port (on `host`); null: off. */
+  otlpGrpcPort: number | null;
   /** Run the pipeline; false: a record service (records, API, exports, streams, ingest). */
   pipeline: boolean;
   /** How records are kept: fsync, spool bound, how long an answer waits for its save. */
@@ -170,6 +173,8 @@ export function loadConfig(env: Record<string, string | undefined> = {}): AppCon
     throw new ConfigError(
       'ALLOWED_HOSTS=* answers any host name, which lets a page on another origin read the records: set API_TOKEN too, or list the names',
     );
+  if (e.OTLP_GRPC_PORT !== undefined && !e.OTLP_INGEST)
+    throw new ConfigError('OTLP_GRPC_PORT serves OTLP ingest over gRPC: it needs OTLP_INGEST on');
   const timeoutMillis = e.BACKEND_TIMEOUT_MS;
   const resourceAttributes = parseHeaders(e.OTEL_RESOURCE_ATTRIBUTES) ?? {};
   return {
@@ -185,6 +190,7 @@ export function loadConfig(env: Record<string, string | undefined> = {}): AppCon
     maxBodyBytes: e.MAX_BODY_BYTES,
     shutdownTimeoutMillis: e.SHUTDOWN_TIMEOUT_MS,
     otlpIngest: e.OTLP_INGEST,
+    otlpGrpcPort: e.OTLP_GRPC_PORT ?? null,
     pipeline: e.PIPELINE,
     records: {
       fsync: e.RECORD_FSYNC,

@@ -40,6 +40,9 @@ async function main(): Promise<void> {
       otlp: config.otlp
         ? { url: config.otlp.url, content_policy: config.otlp.contentPolicy }
         : 'off',
+      otlp_ingest: config.otlpIngest
+        ? { http: '/v1/traces', grpc: runtime!.otlpGrpc()?.port ?? 'off' }
+        : 'off',
       backends: config.backends.llm,
       media_backends: config.backends.media,
     },

@@ -37,6 +37,15 @@ describe('loadConfig', () => {
     expect(loadConfig({}).resourceAttributes).toEqual({});
   });
 
+  it('serves OTLP/gRPC ingest only when OTLP_GRPC_PORT is set, and only with OTLP_INGEST on', () => {
+    expect(loadConfig({}).otlpGrpcPort).toBeNull();
+    expect(loadConfig({ OTLP_GRPC_PORT: '4317' }).otlpGrpcPort).toBe(4317);
+    expect(() => loadConfig({ OTLP_GRPC_PORT: '4317', OTLP_INGEST: 'off' })).toThrow(
+      /OTLP_GRPC_PORT .* needs OTLP_INGEST on/,
+    );
+    expect(() => loadConfig({ OTLP_GRPC_PORT: '70000' })).toThrow(/OTLP_GRPC_PORT/);
+  });
+
   it('honours the standard OTEL_* variables', () => {
     expect(loadConfig({ OTEL_TRACES_EXPORTER: 'none' }).otlp).toBeNull();
     expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/' }).otlp?.url).toBe(

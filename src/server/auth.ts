@@ -3,11 +3,16 @@ import type { Request, RequestHandler } from 'express';
 import { HttpError } from './http-error.js';
 import { readCookie, SESSION_COOKIE, verifySessionValue } from './session-cookie.js';
 
-/** True when the request carries `Authorization: Bearer <token>`; compared in constant time. */
-export function hasBearerToken(req: Request, token: string): boolean {
+/** True when an `Authorization` value is `Bearer <token>`; compared in constant time. */
+export function isBearerToken(authorization: string | undefined, token: string): boolean {
   const expected = Buffer.from(token);
-  const given = Buffer.from(/^Bearer (.+)$/i.exec(req.get('authorization') ?? '')?.[1] ?? '');
+  const given = Buffer.from(/^Bearer (.+)$/i.exec(authorization ?? '')?.[1] ?? '');
   return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+/** True when the request carries `Authorization: Bearer <token>`. */
+export function hasBearerToken(req: Request, token: string): boolean {
+  return isBearerToken(req.get('authorization'), token);
 }
 
 /** Reads a browser may make with the session cookie instead of the bearer token. */

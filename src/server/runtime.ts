@@ -12,6 +12,7 @@ import { OtlpIngest } from '../ingest/otlp-ingest.js';
 import { createTracing, type Tracing } from '../telemetry/tracing.js';
 import { createApp } from './app.js';
 import { backendFailureLogger } from './backend-failure-log.js';
+import { startOtlpGrpc, type OtlpGrpcServer } from './otlp-grpc.js';
 import { applyServerLimits } from './server-limits.js';
 import { LiveItems } from './live-items.js';
 import { traceLinks } from './trace-links.js';
@@ -25,7 +26,10 @@ export interface Runtime {
   app: Express;
   tracing: Tracing;
   store: ServerRecordStore;
+  /** Listens on `host:port`, and on `otlpGrpcPort` for OTLP/gRPC when configured. */
   listen(): Promise<Server>;
+  /** The OTLP/gRPC receiver once listening; null when off. */
+  otlpGrpc(): OtlpGrpcServer | null;
   /**
    * Stops accepting, lets running requests finish, flushes both tracing paths and the spool,
    * releases the store; resolves with the ids of records still unsaved. Idempotent.
@@ -79,6 +83,7 @@ export async function createRuntime(config: AppConfig, logger: Logger): Promise<
   let shuttingDown = false;
   let active = 0;
   let server: Server | undefined;
+  let grpc: OtlpGrpcServer | null = null;
   const app = createApp({
     ...coreDeps({
       catalog,
@@ -111,8 +116,8 @@ export async function createRuntime(config: AppConfig, logger: Logger): Promise<
     app,
     tracing,
     store,
-    listen: () =>
-      new Promise((resolve, reject) => {
+    async listen() {
+      const s = await new Promise<Server>((resolve, reject) => {
         const s = createServer(app);
         applyServerLimits(s, config.serverLimits);
         s.once('error', reject);
@@ -121,7 +126,19 @@ export async function createRuntime(config: AppConfig, logger: Logger): Promise<
           resolve(s);
         });
         server = s;
-      }),
+      });
+      if (ingest && config.otlpGrpcPort !== null) {
+        grpc = await startOtlpGrpc({
+          ingest,
+          host: config.host,
+          port: config.otlpGrpcPort,
+          ...(config.apiToken ? { apiToken: config.apiToken } : {}),
+          isShuttingDown: () => shuttingDown,
+        });
+      }
+      return s;
+    },
+    otlpGrpc: () => grpc,
     shutdown() {
       shutdownPromise ??= (async () => {
         // 1. Refuse new requests (503, Connection: close) while running ones finish; requests
@@ -131,6 +148,7 @@ export async function createRuntime(config: AppConfig, logger: Logger): Promise<
         await sleep(Math.min(DRAIN_MILLIS, config.shutdownTimeoutMillis));
         while (active > 0 && Date.now() < deadline) await sleep(20);
         // 2. Stop listening and close connections.
+        await grpc?.close(Math.max(0, deadline - Date.now()));
         if (server) {
           const closed = new Promise<void>((resolve) => server!.close(() => resolve()));
           server.closeIdleConnections();

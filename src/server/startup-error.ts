@@ -38,14 +38,16 @@ function isUnder(path: string, dir: string): boolean {
 
 /** One clear line and a distinct exit code for an error thrown while the server starts. */
 export function describeStartupError(error: unknown, places: StartupPlaces): StartupFailure {
-  const e = error as NodeJS.ErrnoException | undefined;
-  const where = `${places.host.includes(':') ? `[${places.host}]` : places.host}:${places.port}`;
+  const e = error as (NodeJS.ErrnoException & { port?: number; variable?: string }) | undefined;
+  const port = e?.port ?? places.port;
+  const variable = e?.variable ?? 'PORT';
+  const where = `${places.host.includes(':') ? `[${places.host}]` : places.host}:${port}`;
   if (e?.syscall === 'listen' || e?.syscall === 'bind') {
     const why =
       e.code === 'EADDRINUSE'
-        ? 'the port is already in use (stop the other server or set PORT)'
+        ? `the port is already in use (stop the other server or set ${variable})`
         : e.code === 'EACCES'
-          ? 'permission denied (choose a PORT above 1023)'
+          ? `permission denied (choose a ${variable} above 1023)`
           : e.code === 'EADDRNOTAVAIL'
             ? 'this machine has no such address (check HOST)'
             : (e.code ?? e.message);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ExecutionRecord } from '../../src/domain/execution-record.js';
@@ -7,7 +7,10 @@ import { serializeRecord } from '../../src/domain/record-codec.js';
 import { ExportTraceServiceRequestType } from '../../src/ingest/otlp-proto.js';
 import type { ContentPolicy } from '../../src/telemetry/content-policy.js';
 import type { OtlpProtocol } from '../../src/telemetry/otlp-path.js';
+import { status } from '@grpc/grpc-js';
+import { startOtlpGrpc } from '../../src/server/otlp-grpc.js';
 import { ingestApp } from '../helpers/ingest-app.js';
+import { exportCall } from '../helpers/otlp-grpc-client.js';
 import { startOtlpCapture, type CapturedRequest } from '../helpers/otlp-capture.js';
 import { testApp } from '../helpers/test-app.js';
 
@@ -39,7 +42,7 @@ async function runFlows(protocol: OtlpProtocol, contentPolicy: ContentPolicy, fl
         protocol,
         contentPolicy,
         scheduledDelayMillis: 10,
-        maxExportBatchSize: 64,
+        maxExportBatchSize: 16,
       },
     },
   });
@@ -131,6 +134,20 @@ describe("OTLP ingest replays this project's own export", () => {
       return order;
     }).map((r, i) => (i % 2 ? { ...r, contentEncoding: 'gzip', body: gzipSync(r.body) } : r));
     await expectSameRecords(await replay(shuffled), records);
+  });
+
+  it('gives the same records from its protobuf export sent over OTLP/gRPC', async () => {
+    const { records, requests } = await runFlows('http/protobuf', 'full');
+    const target = await ingestApp();
+    closers.push(() => target.ingest.shutdown());
+    const grpc = await startOtlpGrpc({ ingest: target.ingest, host: '127.0.0.1', port: 0 });
+    closers.push(() => grpc.close(1_000));
+    for (const r of requests) {
+      const body = r.contentEncoding === 'gzip' ? gunzipSync(r.body) : r.body;
+      expect((await exportCall(grpc.port, body)).code).toBe(status.OK);
+    }
+    await target.ingest.forceFlush();
+    await expectSameRecords(target, records);
   });
 
   it('gives the same records from its OTLP/JSON export', async () => {

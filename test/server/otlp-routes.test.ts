@@ -2,14 +2,19 @@ import fc from 'fast-check';
 import { gzipSync } from 'node:zlib';
 import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  ExportTraceServiceRequestType,
-  ExportTraceServiceResponseType,
-  RpcStatusType,
-} from '../../src/ingest/otlp-proto.js';
+import { ExportTraceServiceResponseType, RpcStatusType } from '../../src/ingest/otlp-proto.js';
 import * as A from '../../src/telemetry/attributes.js';
 import { MemoryRecordStore } from '../../src/store/memory-record-store.js';
 import { ingestApp } from '../helpers/ingest-app.js';
+import {
+  hexToBase64,
+  ID,
+  int,
+  protobuf,
+  runRequest,
+  str,
+  TRACE,
+} from '../helpers/otlp-requests.js';
 
 const closers: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -21,59 +26,6 @@ async function service(options: Parameters<typeof ingestApp>[0] = {}) {
   closers.push(() => s.ingest.shutdown());
   return s;
 }
-
-const TRACE = '0af7651916cd43dd8448eb211c80319c';
-const ID = 'exec_20250101_120000_0000abcd';
-const str = (key: string, v: string) => ({ key, value: { stringValue: v } });
-const int = (key: string, v: number) => ({ key, value: { intValue: v } });
-
-/** A whole run in OTLP/JSON: the start span with one item, then the run span. */
-function runRequest(extraSpans: object[] = []) {
-  const run = [str(A.ATTR_EXECUTION_ID, ID), str(A.ATTR_CONFIG_NAME, 'dada')];
-  const span = (spanId: string, role: string, events: object[] = []) => ({
-    traceId: TRACE,
-    spanId,
-    name: role,
-    kind: 1,
-    startTimeUnixNano: '1735732800000000000',
-    endTimeUnixNano: '1735732801500000000',
-    attributes: [...run, str(A.ATTR_SPAN_ROLE, role)],
-    events,
-  });
-  const item = {
-    timeUnixNano: '1735732800000100000',
-    name: 'user_input_text',
-    attributes: [
-      int(A.ATTR_ITEM_SEQUENCE, 1),
-      int(A.ATTR_ITEM_STAGE, 1),
-      str(A.ATTR_ITEM_MEDIA_TYPE, 'text'),
-      str(A.ATTR_ITEM_CONTENT, 'Eine Blume'),
-      str(A.ATTR_ITEM_METADATA, '{}'),
-    ],
-  };
-  return {
-    resourceSpans: [
-      {
-        resource: { attributes: [str('service.name', 'elsewhere')] },
-        scopeSpans: [
-          {
-            scope: { name: 'x' },
-            spans: [
-              span('00f067aa0ba902b7', 'start', [item]),
-              ...extraSpans,
-              span('00f067aa0ba902b8', 'run'),
-            ],
-          },
-        ],
-      },
-    ],
-  };
-}
-
-const protobuf = (doc: object) =>
-  Buffer.from(
-    ExportTraceServiceRequestType.encode(ExportTraceServiceRequestType.fromObject(doc)).finish(),
-  );
 
 const post = (app: Parameters<typeof request>[0], type: string, body: string | Buffer) =>
   request(app).post('/v1/traces').set('content-type', type).send(body);
@@ -261,12 +213,3 @@ describe('POST /v1/traces', () => {
     expect(Date.now() - started).toBeLessThan(20_000);
   });
 });
-
-/** The JSON document with hex ids as base64, as protobufjs `fromObject` takes bytes. */
-function hexToBase64(doc: ReturnType<typeof runRequest>): object {
-  return JSON.parse(JSON.stringify(doc), (key, value: unknown) =>
-    (key === 'traceId' || key === 'spanId' || key === 'parentSpanId') && typeof value === 'string'
-      ? Buffer.from(value, 'hex').toString('base64')
-      : value,
-  );
-}

@@ -55,6 +55,27 @@ describe('start-up failures (real processes)', () => {
     }
   });
 
+  it('an OTLP/gRPC port in use: one clear line naming OTLP_GRPC_PORT, exit 3', async () => {
+    const dir = await tempDir();
+    const blocker = createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+    const { port } = blocker.address() as { port: number };
+    try {
+      const { code, stderr } = await runToExit({
+        PORT: '0',
+        OTLP_GRPC_PORT: String(port),
+        EXECUTIONS_DIR: join(dir, 'executions'),
+        MEDIA_DIR: join(dir, 'media'),
+      });
+      expect(code).toBe(3);
+      expect(stderr).toBe(
+        `cannot listen on 127.0.0.1:${port}: the port is already in use (stop the other server or set OTLP_GRPC_PORT)\n`,
+      );
+    } finally {
+      blocker.close();
+    }
+  });
+
   it('a records path that is a file: one clear line naming EXECUTIONS_DIR, exit 4', async () => {
     const dir = await tempDir();
     const file = join(dir, 'executions');

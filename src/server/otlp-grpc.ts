@@ -1,0 +1,148 @@
+import {
+  logVerbosity,
+  Server,
+  setLogVerbosity,
+  ServerCredentials,
+  status,
+  type sendUnaryData,
+  type ServerUnaryCall,
+  type ServiceDefinition,
+} from '@grpc/grpc-js';
+import { OtlpDecodeError } from '../ingest/otlp-decode.js';
+import type { OtlpIngest } from '../ingest/otlp-ingest.js';
+import { ExportTraceServiceResponseType } from '../ingest/otlp-proto.js';
+import { isBearerToken } from './auth.js';
+
+/** Options of `startOtlpGrpc`. */
+export interface OtlpGrpcOptions {
+  ingest: OtlpIngest;
+  host: string;
+  /** 0: any free port. */
+  port: number;
+  /** Bearer token every export must carry (`authorization` metadata); none: open. */
+  apiToken?: string;
+  /** Largest message accepted, after decompression; default 4 MiB (the gRPC default). */
+  maxMessageBytes?: number;
+  /** True while the server stops: exports are answered UNAVAILABLE, so senders retry elsewhere. */
+  isShuttingDown?: () => boolean;
+}
+
+/** A listening OTLP/gRPC receiver. */
+export interface OtlpGrpcServer {
+  port: number;
+  /** Stops accepting; waits for calls under way (at most `graceMillis`, then cuts them). */
+  close(graceMillis?: number): Promise<void>;
+}
+
+const identity = (b: Buffer): Buffer => b;
+
+/**
+ * `opentelemetry.proto.collector.trace.v1.TraceService/Export`. Messages stay raw bytes in
+ * grpc-js and are decoded by the same code as OTLP/HTTP protobuf bodies, so a body that is not
+ * an ExportTraceServiceRequest is this handler's INVALID_ARGUMENT, not a transport error.
+ */
+const TRACE_SERVICE: ServiceDefinition = {
+  Export: {
+    path: '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
+    requestStream: false,
+    responseStream: false,
+    requestSerialize: identity,
+    requestDeserialize: identity,
+    responseSerialize: identity,
+    responseDeserialize: identity,
+  },
+};
+
+/** grpc-js's bind failure as a listen error (`syscall`, `code`, `port`) for the startup message. */
+function listenError(error: Error, port: number): Error {
+  const code = /\b(EADDRINUSE|EACCES|EADDRNOTAVAIL)\b/.exec(error.message)?.[1];
+  return Object.assign(new Error(`OTLP/gRPC: ${error.message}`), {
+    syscall: 'listen',
+    code,
+    port,
+    variable: 'OTLP_GRPC_PORT',
+  });
+}
+
+/** An `ExportTraceServiceResponse`, with `partial_success` when spans were rejected. */
+function exportResponse(rejected: number, errorMessage: string): Buffer {
+  const message = ExportTraceServiceResponseType.fromObject(
+    rejected > 0 ? { partialSuccess: { rejectedSpans: rejected, errorMessage } } : {},
+  );
+  return Buffer.from(ExportTraceServiceResponseType.encode(message).finish());
+}
+
+/**
+ * The OTLP/gRPC trace receiver, for senders that speak gRPC only (the Collector's `otlp` and
+ * `loadbalancing` exporters, SDKs on their default protocol). Same ingest as `POST /v1/traces`;
+ * answers as OTLP/gRPC specifies: OK (with `partial_success`), INVALID_ARGUMENT for a malformed
+ * message, UNAUTHENTICATED, RESOURCE_EXHAUSTED above the size limit (grpc-js, also for gzip
+ * that inflates past it), and UNAVAILABLE while records cannot be saved (senders retry).
+ */
+export async function startOtlpGrpc(options: OtlpGrpcOptions): Promise<OtlpGrpcServer> {
+  const { ingest } = options;
+  // grpc-js writes its own diagnostics to stderr (unstructured, beside the JSON log); every
+  // failure that matters here reaches the caller (bind) or the sender (a status).
+  setLogVerbosity(logVerbosity.NONE);
+  const limit = options.maxMessageBytes ?? 4 * 1024 * 1024;
+  const server = new Server({
+    'grpc.max_receive_message_length': limit,
+    'grpc.max_send_message_length': 64 * 1024,
+  });
+  const refuse = (callback: sendUnaryData<Buffer>, code: status, details: string) => {
+    ingest.countRefused();
+    callback({ code, details });
+  };
+  server.addService(TRACE_SERVICE, {
+    Export: (call: ServerUnaryCall<Buffer, Buffer>, callback: sendUnaryData<Buffer>) => {
+      ingest.countRequest();
+      if (options.isShuttingDown?.()) {
+        return refuse(callback, status.UNAVAILABLE, 'the record service is shutting down');
+      }
+      const authorization = call.metadata.get('authorization')[0];
+      if (
+        options.apiToken &&
+        !isBearerToken(typeof authorization === 'string' ? authorization : '', options.apiToken)
+      ) {
+        return refuse(callback, status.UNAUTHENTICATED, 'a valid bearer token is required');
+      }
+      ingest.ingest(call.request, 'protobuf').then(
+        (result) => {
+          if (!result.saved) {
+            return callback({ code: status.UNAVAILABLE, details: 'records cannot be saved now' });
+          }
+          callback(null, exportResponse(result.rejected, result.errors.join('; ')));
+        },
+        (error: unknown) => {
+          if (error instanceof OtlpDecodeError) {
+            return refuse(callback, status.INVALID_ARGUMENT, error.message);
+          }
+          callback({ code: status.INTERNAL, details: 'internal error' });
+        },
+      );
+    },
+  });
+  const address = options.host.includes(':') ? `[${options.host}]` : options.host;
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync(
+      `${address}:${options.port}`,
+      ServerCredentials.createInsecure(),
+      (error, bound) => (error ? reject(listenError(error, options.port)) : resolve(bound)),
+    ),
+  );
+  return {
+    port,
+    close: (graceMillis = 5_000) =>
+      new Promise<void>((resolve) => {
+        const cut = setTimeout(() => {
+          server.forceShutdown();
+          resolve();
+        }, graceMillis);
+        cut.unref();
+        server.tryShutdown(() => {
+          clearTimeout(cut);
+          resolve();
+        });
+      }),
+  };
+}
