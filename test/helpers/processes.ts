@@ -17,11 +17,11 @@ export function freePort(): Promise<number> {
 }
 
 /**
- * The Jaeger binary, built by `scripts/install-jaeger.sh` into its cache if missing (the first
- * build takes minutes and prints its progress). Fails with the command to run, never skips.
+ * A binary that `script` finds in its cache or builds (the first build takes minutes and prints
+ * its progress); its path is the script's last line. Fails with the command to run, never skips.
  */
-export function jaegerBinary(): string {
-  const result = spawnSync('bash', ['scripts/install-jaeger.sh'], {
+function cachedBinary(script: string, what: string): string {
+  const result = spawnSync('bash', [script], {
     cwd: ROOT,
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -29,11 +29,22 @@ export function jaegerBinary(): string {
   const path = result.stdout.trim().split('\n').at(-1);
   if (result.status !== 0 || !path) {
     throw new Error(
-      'Jaeger is not installed and could not be built: run `bash scripts/install-jaeger.sh` (needs Go) and see its output',
+      `${what} is not installed and could not be built: run \`bash ${script}\` (needs Go) and see its output`,
     );
   }
   return path;
 }
+
+/** The Jaeger binary (`scripts/install-jaeger.sh`). */
+export const jaegerBinary = (): string => cachedBinary('scripts/install-jaeger.sh', 'Jaeger');
+
+/** The collector built from collector-config/builder-config.yaml (`scripts/install-collector.sh`). */
+export const collectorBinary = (): string =>
+  cachedBinary('scripts/install-collector.sh', 'The collector');
+
+/** examples/go-stillepost, built with the OpenTelemetry Go SDK (`scripts/install-go-example.sh`). */
+export const goExampleBinary = (): string =>
+  cachedBinary('scripts/install-go-example.sh', 'The Go example');
 
 /** A child process with its output kept for failure messages. */
 export interface Proc {
