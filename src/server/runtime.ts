@@ -60,7 +60,19 @@ export async function createRuntime(config: AppConfig, logger: Logger): Promise<
     },
   });
   const ingest = config.otlpIngest
-    ? new OtlpIngest({ store, record: { traceUrl, maxPending: config.records.maxPending } })
+    ? new OtlpIngest({
+        store,
+        record: {
+          traceUrl,
+          maxPending: config.records.maxPending,
+          // Which assembler finished which run (ids only), for deployments of several.
+          onFinished: (id, status, outcome) =>
+            logger.debug(
+              { component: 'ingest', execution_id: id, status, record: outcome },
+              'run assembled',
+            ),
+        },
+      })
     : null;
   const erasureLog = new ErasureLog(config.erasureLog);
   const retention =

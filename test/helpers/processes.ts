@@ -67,7 +67,7 @@ export async function startProcess(
   });
   let output = '';
   const keep = (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-20_000);
+    output = (output + chunk.toString()).slice(-200_000);
   };
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);

@@ -1,0 +1,169 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ExecutionRecordSchema, type ExecutionRecord } from '../../src/domain/execution-record.js';
+import {
+  startCollector,
+  startJaeger,
+  startPipelineServer,
+  waitForTrace,
+} from '../helpers/observability-stack.js';
+import { startTestPostgres, type TestPostgres } from '../helpers/postgres.js';
+import { collectorBinary, freePort, goExampleBinary, type Proc } from '../helpers/processes.js';
+import { sleep } from '../helpers/tracing.js';
+
+// A pipeline in another language (examples/go-stillepost, the OpenTelemetry Go SDK; the Go twin
+// of examples/python) sends its spans over OTLP/HTTP to the collector built from
+// collector-config/builder-config.yaml, which sends them to Jaeger and, through the
+// loadbalancing exporter (routing by traceID, OTLP/gRPC), to two record services on one
+// PostgreSQL database. Every run must come out as exactly one complete record, assembled by
+// exactly one of the two services.
+const RUNS = 50;
+const TOKEN = 'lb-record-services-token-0123';
+const INPUT = 'Eine Blume auf der Wiese';
+const CHAIN = ['en', 'en', 'fr', 'nl', 'hi', 'tr', 'pl', 'ko', 'en'];
+
+const procs: Proc[] = [];
+let pg: TestPostgres;
+let root: string;
+let jaeger: Awaited<ReturnType<typeof startJaeger>>;
+let collectorUrl: string;
+const services: { proc: Proc; url: string }[] = [];
+
+beforeAll(async () => {
+  const collector = collectorBinary();
+  pg = await startTestPostgres();
+  root = await mkdtemp(join(tmpdir(), 'lb-record-services-'));
+  jaeger = await startJaeger();
+  procs.push(jaeger.proc);
+  const databaseUrl = await pg.createDatabase();
+  const grpcPorts = [await freePort(), await freePort()];
+  for (const [n, grpcPort] of grpcPorts.entries()) {
+    const service = await startPipelineServer({
+      PIPELINE: 'off',
+      DATABASE_URL: databaseUrl,
+      OTLP_GRPC_PORT: String(grpcPort),
+      API_TOKEN: TOKEN,
+      MEDIA_DIR: join(root, 'media'),
+      OTEL_TRACES_EXPORTER: 'none',
+      OTEL_SERVICE_NAME: `record-service-${n}`,
+      LOG_LEVEL: 'debug',
+    });
+    procs.push(service.proc);
+    services.push(service);
+  }
+  const started = await startCollector(jaeger.ports.otlpGrpc, {
+    binary: collector,
+    extraConfigs: ['collector-config/load-balance-record-services.yaml'],
+    env: {
+      RECORD_SERVICE_A_GRPC: `127.0.0.1:${grpcPorts[0]}`,
+      RECORD_SERVICE_B_GRPC: `127.0.0.1:${grpcPorts[1]}`,
+      RECORD_SERVICE_TOKEN: TOKEN,
+    },
+  });
+  procs.push(started.proc);
+  collectorUrl = started.otlpHttpUrl;
+}, 600_000);
+
+afterAll(async () => {
+  for (const p of procs.reverse()) await p.stop();
+  await pg?.stop();
+  if (root) await rm(root, { recursive: true, force: true });
+});
+
+interface SentRun {
+  execution_id: string;
+  trace_id: string;
+  items: number;
+}
+
+/** The ids each service logged as assembled ("run assembled", debug level: ids only). */
+function assembledBy(proc: Proc): string[] {
+  return proc
+    .output()
+    .split('\n')
+    .filter((l) => l.includes('"run assembled"'))
+    .map((l) => (JSON.parse(l) as { execution_id: string }).execution_id);
+}
+
+describe('record services behind the collector, load-balanced by trace id, on one PostgreSQL', () => {
+  it(`assembles ${RUNS} Stille Post runs from another SDK into exactly one complete record each, none split`, async () => {
+    const { stdout } = await promisify(execFile)(goExampleBinary(), ['-runs', String(RUNS)], {
+      env: { ...process.env, OTEL_EXPORTER_OTLP_ENDPOINT: collectorUrl },
+      timeout: 60_000,
+    });
+    const sent = stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as SentRun);
+    expect(sent).toHaveLength(RUNS);
+
+    // Every run's final record, read through either service (they share the database).
+    const auth = { authorization: `Bearer ${TOKEN}` };
+    const records = new Map<string, ExecutionRecord>();
+    const deadline = Date.now() + 60_000;
+    while (records.size < RUNS && Date.now() < deadline) {
+      for (const [n, run] of sent.entries()) {
+        if (records.has(run.execution_id)) continue;
+        const url = services[n % 2]!.url;
+        const res = await fetch(`${url}/api/executions/${run.execution_id}`, { headers: auth });
+        if (res.status !== 200) continue;
+        const record = (await res.json()) as ExecutionRecord;
+        if (record.status === 'completed') records.set(run.execution_id, record);
+      }
+      if (records.size < RUNS) await sleep(250);
+    }
+    expect(records.size).toBe(RUNS);
+
+    for (const [n, run] of sent.entries()) {
+      const record = records.get(run.execution_id)!;
+      expect(ExecutionRecordSchema.safeParse(record).success, run.execution_id).toBe(true);
+      expect(record).toMatchObject({
+        execution_id: run.execution_id,
+        trace_id: run.trace_id,
+        config_name: 'stillepost',
+        status: 'completed',
+      });
+      // Flow (b): the input, stage 1, eight iterations through the chain, the final, the end.
+      expect(record.items.map((i) => [i.item_type, i.stage, i.stage_iteration])).toEqual([
+        ['pipeline_start', 0, null],
+        ['user_input_text', 1, null],
+        ['stage1_safety_check', 1, null],
+        ['translation_result', 1, null],
+        ...CHAIN.slice(1).map((_, k) => ['interception_iteration', 2, k + 1]),
+        ['interception_final', 2, null],
+        ['pipeline_complete', 5, null],
+      ]);
+      expect(record.items.map((i) => i.sequence_number)).toEqual(
+        Array.from({ length: run.items }, (_, k) => k + 1),
+      );
+      expect(record.items[1]!.content).toBe(`${INPUT} ${n + 1}`);
+      const iterations = record.items.filter((i) => i.item_type === 'interception_iteration');
+      expect(iterations.map((i) => [i.metadata.from_lang, i.metadata.to_lang])).toEqual(
+        CHAIN.slice(1).map((to, k) => [CHAIN[k], to]),
+      );
+      expect(iterations.every((i) => i.model_used === 'example-offline-v1')).toBe(true);
+    }
+    const listed = (await (
+      await fetch(`${services[0]!.url}/api/executions?limit=100`, { headers: auth })
+    ).json()) as { total: number };
+    expect(listed.total).toBe(RUNS);
+
+    // Jaeger got the same traces.
+    const spans = await waitForTrace(jaeger.queryUrl, sent[0]!.trace_id, 21);
+    expect(spans.find((s) => s.name === 'execution stillepost')).toBeDefined();
+
+    // Each run was assembled by exactly one service, and both took a share. Stopping the
+    // services drains their run buffers, so a run split between them would show up on both
+    // (as an `incomplete` record from the part that came without its run span).
+    for (const s of services) expect(await s.proc.stop()).toBe(0);
+    const [a, b] = services.map((s) => assembledBy(s.proc)) as [string[], string[]];
+    expect(a.length).toBeGreaterThan(0);
+    expect(b.length).toBeGreaterThan(0);
+    expect(new Set([...a, ...b]).size).toBe(a.length + b.length);
+    expect([...a, ...b].sort()).toEqual(sent.map((r) => r.execution_id).sort());
+  }, 180_000);
+});
