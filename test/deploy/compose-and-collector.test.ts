@@ -1,8 +1,11 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { ROOT } from '../helpers/processes.js';
+import { collectorBinary, ROOT } from '../helpers/processes.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 type Pipeline = { receivers: string[]; processors?: string[]; exporters: string[] };
 type CollectorConfig = {
@@ -85,6 +88,36 @@ describe('collector configuration', () => {
   });
 });
 
+describe('every collector configuration, validated by the collector of the same release', () => {
+  const validate = (configs: string[]) =>
+    spawnSync(
+      collectorBinary(),
+      ['validate', ...configs.flatMap((c) => ['--config', resolve(ROOT, 'collector-config', c)])],
+      { encoding: 'utf8' },
+    );
+  it.each([
+    [['otel-collector.yaml']],
+    [['otel-collector.yaml', 'to-record-service.yaml']],
+    [['otel-collector.yaml', 'redact-content.yaml']],
+    [['otel-collector.yaml', 'load-balance-record-services.yaml']],
+  ])('%j is valid', (configs) => {
+    const result = validate(configs);
+    expect(result.stderr + result.stdout).not.toMatch(/error/i);
+    expect(result.status).toBe(0);
+  });
+
+  it('and the check can fail: a pipeline naming an exporter nobody declared is refused', async () => {
+    const dir = await tempDir();
+    await writeFile(
+      join(dir, 'bad.yaml'),
+      'service:\n  pipelines:\n    traces:\n      receivers: [otlp]\n      exporters: [otlp/nowhere]\n',
+    );
+    const result = validate(['otel-collector.yaml', join(dir, 'bad.yaml')]);
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toMatch(/otlp\/nowhere/);
+  });
+});
+
 describe('Jaeger without Docker (collector-config/jaeger-local.yaml)', () => {
   type JaegerLocal = CollectorConfig & {
     extensions: {
@@ -155,6 +188,7 @@ describe('docker-compose.yml', () => {
         ports?: string[];
         volumes?: string[];
         command?: string[];
+        profiles?: string[];
         environment?: Record<string, string>;
         depends_on?: Record<string, { condition: string }>;
         healthcheck?: { test: string[] };
@@ -165,21 +199,59 @@ describe('docker-compose.yml', () => {
 
   const workers = [s['pipeline-a']!, s['pipeline-b']!];
 
-  it('runs jaeger, the collector, PostgreSQL and two pipeline workers', () => {
+  it('runs jaeger, the collector, PostgreSQL and two pipeline workers; record services in a profile', () => {
     expect(Object.keys(s).sort()).toEqual([
+      'collector-lb',
       'jaeger',
       'otel-collector',
       'pipeline-a',
       'pipeline-b',
       'postgres',
+      'record-service-a',
+      'record-service-b',
+    ]);
+    const profiled = Object.entries(s).filter(([, svc]) => svc.profiles);
+    expect(profiled.map(([name, svc]) => [name, svc.profiles])).toEqual([
+      ['collector-lb', ['record-services']],
+      ['record-service-a', ['record-services']],
+      ['record-service-b', ['record-services']],
+    ]);
+  });
+
+  it('the record-services layout: the loadbalancing collector sends each trace to one of two record services on the shared database', () => {
+    const lb = s['collector-lb']!;
+    expect(lb.command).toEqual([
+      '--config=/etc/otelcol/otel-collector.yaml',
+      '--config=/etc/otelcol/load-balance-record-services.yaml',
+    ]);
+    expect(lb.environment).toMatchObject({
+      RECORD_SERVICE_A_GRPC: 'record-service-a:4317',
+      RECORD_SERVICE_B_GRPC: 'record-service-b:4317',
+    });
+    expect(lb.environment!.RECORD_SERVICE_TOKEN).toBe(workers[0]!.environment!.API_TOKEN);
+    for (const name of ['record-service-a', 'record-service-b']) {
+      const r = s[name]!;
+      expect(r.environment).toMatchObject({
+        PIPELINE: 'off',
+        OTLP_GRPC_PORT: '4317',
+        DATABASE_URL: workers[0]!.environment!.DATABASE_URL,
+      });
+      expect(r.depends_on!.postgres).toEqual({ condition: 'service_healthy' });
+    }
+    expect([s['record-service-a']!.ports, s['record-service-b']!.ports, lb.ports]).toEqual([
+      ['127.0.0.1:17811:17801'],
+      ['127.0.0.1:17812:17801'],
+      ['127.0.0.1:4319:4318'],
     ]);
   });
 
   it('pins every image to a version', () => {
     expect(s.jaeger!.image).toMatch(/^jaegertracing\/jaeger:2\.\d+\.\d+$/);
-    expect(s['otel-collector']!.image).toMatch(
-      /^otel\/opentelemetry-collector-contrib:0\.\d+\.\d+$/,
-    );
+    // The contrib image is the release the test collector is built from (builder-config.yaml).
+    const release = (read('collector-config/builder-config.yaml') as { dist: { version: string } })
+      .dist.version;
+    for (const c of [s['otel-collector']!, s['collector-lb']!])
+      expect(c.image).toBe(`otel/opentelemetry-collector-contrib:${release}`);
     expect(s.postgres!.image).toMatch(/^postgres:\d+\.\d+-/);
     for (const w of workers) expect(w.build).toBe('.');
     expect(readFileSync(join(ROOT, 'Dockerfile'), 'utf8')).toMatch(/^FROM node:20\.\d+\.\d+-/m);
