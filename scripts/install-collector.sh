@@ -11,24 +11,13 @@ set -euo pipefail
 OCB_VERSION="${OCB_VERSION:-v0.161.0}"
 root="$(cd "$(dirname "$0")/.." && pwd)"
 manifest="$root/collector-config/builder-config.yaml"
-CACHE_DIR="${EXECUTION_HISTORY_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/execution-history}"
+# shellcheck source=lib/cached-binary.sh
+source "$root/scripts/lib/cached-binary.sh"
 key="$(sha256sum "$manifest" | cut -c1-12)"
 TARGET_DIR="$CACHE_DIR/otelcol-$OCB_VERSION-$key"
 TARGET="$TARGET_DIR/eh-otelcol"
+use_given_or_cached collector "$TARGET" OTELCOL_BIN
 
-if [[ -n "${OTELCOL_BIN:-}" ]]; then
-  [[ -x "$OTELCOL_BIN" ]] || { echo "collector: OTELCOL_BIN=$OTELCOL_BIN is not executable" >&2; exit 1; }
-  echo "$OTELCOL_BIN"
-  exit 0
-fi
-if [[ -x "$TARGET" ]]; then
-  echo "collector: cached at $TARGET" >&2
-  echo "$TARGET"
-  exit 0
-fi
-command -v go >/dev/null || { echo "collector: Go is required to build the collector (https://go.dev/dl/)" >&2; exit 1; }
-
-mkdir -p "$TARGET_DIR"
 work=$(mktemp -d "$TARGET_DIR/.build.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 echo "collector: building with the Collector Builder $OCB_VERSION (the first build takes minutes)" >&2

@@ -6,18 +6,12 @@ set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
 src="$root/examples/go-stillepost"
-CACHE_DIR="${EXECUTION_HISTORY_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/execution-history}"
+# shellcheck source=lib/cached-binary.sh
+source "$root/scripts/lib/cached-binary.sh"
 key="$(cat "$src/go.mod" "$src/go.sum" "$src"/*.go | sha256sum | cut -c1-12)"
 TARGET_DIR="$CACHE_DIR/go-stillepost-$key"
 TARGET="$TARGET_DIR/go-stillepost"
-
-if [[ -x "$TARGET" ]]; then
-  echo "go-stillepost: cached at $TARGET" >&2
-  echo "$TARGET"
-  exit 0
-fi
-command -v go >/dev/null || { echo "go-stillepost: Go is required to build the example (https://go.dev/dl/)" >&2; exit 1; }
-mkdir -p "$TARGET_DIR"
+use_given_or_cached go-stillepost "$TARGET"
 start=$(date +%s)
 # Build to a temporary name, then rename, so an interrupted build never leaves half a binary.
 (cd "$src" && CGO_ENABLED=0 GOTOOLCHAIN=local GOFLAGS=-mod=readonly go build -trimpath -o "$TARGET.tmp" . >&2)

@@ -14,23 +14,12 @@
 set -euo pipefail
 
 JAEGER_VERSION="${JAEGER_VERSION:-v1.76.0}"
-CACHE_DIR="${EXECUTION_HISTORY_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/execution-history}"
+# shellcheck source=lib/cached-binary.sh
+source "$(dirname "$0")/lib/cached-binary.sh"
 TARGET_DIR="$CACHE_DIR/jaeger-$JAEGER_VERSION"
 TARGET="$TARGET_DIR/jaeger"
+use_given_or_cached jaeger "$TARGET" JAEGER_BIN
 
-if [[ -n "${JAEGER_BIN:-}" ]]; then
-  [[ -x "$JAEGER_BIN" ]] || { echo "jaeger: JAEGER_BIN=$JAEGER_BIN is not executable" >&2; exit 1; }
-  echo "$JAEGER_BIN"
-  exit 0
-fi
-if [[ -x "$TARGET" ]]; then
-  echo "jaeger: cached at $TARGET" >&2
-  echo "$TARGET"
-  exit 0
-fi
-command -v go >/dev/null || { echo "jaeger: Go is required to build Jaeger (https://go.dev/dl/)" >&2; exit 1; }
-
-mkdir -p "$TARGET_DIR"
 work=$(mktemp -d "$TARGET_DIR/.build.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 cat >"$work/go.mod" <<MOD

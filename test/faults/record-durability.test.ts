@@ -86,7 +86,9 @@ describe('record durability on real processes', () => {
       }
     };
     const clients = Array.from({ length: 32 }, (_, c) => client(c));
-    await sleep(2_000);
+    // Kill mid-load once enough runs were answered (at most 30 s: the suite shares the cores).
+    const loadedBy = Date.now() + 30_000;
+    while (answered.size <= 60 && Date.now() < loadedBy) await sleep(50);
     const killedAt = Date.now();
     await server.proc.stop('SIGKILL');
     killed = true;

@@ -35,27 +35,10 @@ function runToExit(env: Record<string, string>): Promise<{ code: number | null; 
 }
 
 describe('start-up failures (real processes)', () => {
-  it('a port in use: one clear line, exit 3', async () => {
-    const dir = await tempDir();
-    const blocker = createServer();
-    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
-    const { port } = blocker.address() as { port: number };
-    try {
-      const { code, stderr } = await runToExit({
-        PORT: String(port),
-        EXECUTIONS_DIR: join(dir, 'executions'),
-        MEDIA_DIR: join(dir, 'media'),
-      });
-      expect(code).toBe(3);
-      expect(stderr).toBe(
-        `cannot listen on 127.0.0.1:${port}: the port is already in use (stop the other server or set PORT)\n`,
-      );
-    } finally {
-      blocker.close();
-    }
-  });
-
-  it('an OTLP/gRPC port in use: one clear line naming OTLP_GRPC_PORT, exit 3', async () => {
+  it.each([
+    ['PORT', 'a port in use'],
+    ['OTLP_GRPC_PORT', 'an OTLP/gRPC port in use'],
+  ])('%s: %s gives one clear line naming it, exit 3', async (variable) => {
     const dir = await tempDir();
     const blocker = createServer();
     await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
@@ -63,13 +46,13 @@ describe('start-up failures (real processes)', () => {
     try {
       const { code, stderr } = await runToExit({
         PORT: '0',
-        OTLP_GRPC_PORT: String(port),
+        [variable]: String(port),
         EXECUTIONS_DIR: join(dir, 'executions'),
         MEDIA_DIR: join(dir, 'media'),
       });
       expect(code).toBe(3);
       expect(stderr).toBe(
-        `cannot listen on 127.0.0.1:${port}: the port is already in use (stop the other server or set OTLP_GRPC_PORT)\n`,
+        `cannot listen on 127.0.0.1:${port}: the port is already in use (stop the other server or set ${variable})\n`,
       );
     } finally {
       blocker.close();
