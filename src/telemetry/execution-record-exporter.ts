@@ -10,7 +10,7 @@ import {
   type SpoolStats,
 } from '../store/record-spool.js';
 import { RunBuffer, type RunBufferOptions } from './run-buffer.js';
-import { mergeItems, spansToItems, spansToRecord } from './span-to-record.js';
+import { mergeItems, spansToItems, spansToRecord, wholeStatus } from './span-to-record.js';
 
 const log = diag.createComponentLogger({ namespace: 'execution-record-exporter' });
 
@@ -244,7 +244,8 @@ export class ExecutionRecordExporter implements SpanExporter {
         return 'failed' as const;
       }
       this.counters.late_spans_merged += spans.length;
-      const record = { ...saved, items: mergeItems(saved.items, spansToItems(spans)) };
+      const items = mergeItems(saved.items, spansToItems(spans));
+      const record = { ...saved, items, status: wholeStatus(saved.status ?? 'incomplete', items) };
       return this.spool.save(id, () => record, true);
     });
     this.remember(id, merged);

@@ -3,7 +3,9 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { ExecutionItem } from '../domain/execution-item.js';
 import {
   ExecutionRecordSchema,
+  RECORD_STATUSES,
   TAXONOMY_VERSION,
+  type RecordStatus,
   type ExecutionRecord,
 } from '../domain/execution-record.js';
 import { RUN_DEFAULTS } from '../domain/run-defaults.js';
@@ -71,6 +73,7 @@ export function spansToRecord(
   const traceId = head.spanContext().traceId;
   const status =
     options.status ?? (run ? (str(run.attributes, A.ATTR_STATUS) ?? 'completed') : 'incomplete');
+  const items = spansToItems(spans);
   return ExecutionRecordSchema.parse({
     execution_id: str(a, A.ATTR_EXECUTION_ID),
     config_name: str(a, A.ATTR_CONFIG_NAME),
@@ -81,13 +84,36 @@ export function spansToRecord(
     safety_level: str(a, A.ATTR_SAFETY_LEVEL) ?? RUN_DEFAULTS.safetyLevel,
     used_seed: run ? num(run.attributes, A.ATTR_USED_SEED) : null,
     total_execution_time: roundSeconds(Math.max(0, totalSeconds)),
-    items: spansToItems(spans),
+    items,
     taxonomy_version: str(a, A.ATTR_TAXONOMY_VERSION) ?? TAXONOMY_VERSION,
     trace_id: traceId,
     trace_url: options.traceUrl?.(traceId) ?? null,
-    status,
+    status: wholeStatus(status, items),
   });
 }
+
+/**
+ * A final status holds only once every item the run logged is there: `pipeline_complete` counts
+ * them (`total_items_logged`). A run whose run span came before some of its other spans (OTLP
+ * ingest after a sender's outage, retried out of order) stays `incomplete` until the late spans
+ * are merged in, then takes its outcome back, so a `completed` record never lacks items.
+ */
+export function wholeStatus<S extends string>(
+  status: S,
+  items: readonly ExecutionItem[],
+): S | RecordStatus {
+  const end = items.findLast((i) => i.item_type === 'pipeline_complete');
+  const logged = end?.metadata.total_items_logged;
+  if (typeof logged !== 'number') return status;
+  if (items.length < logged) return 'incomplete';
+  const outcome = end!.metadata.outcome;
+  return status === 'incomplete' && typeof outcome === 'string' && isRecordStatus(outcome)
+    ? outcome
+    : status;
+}
+
+const isRecordStatus = (s: string): s is RecordStatus =>
+  (RECORD_STATUSES as readonly string[]).includes(s);
 
 /** Items of `existing` and `late`, merged by sequence number (late spans of a saved run). */
 export function mergeItems(

@@ -32,6 +32,8 @@ let root: string;
 let jaeger: Awaited<ReturnType<typeof startJaeger>>;
 let collectorUrl: string;
 const services: { proc: Proc; url: string }[] = [];
+/** Starts record service `n` (0 or 1) on its fixed OTLP/gRPC port, the collector's target. */
+let startService: (n: number) => Promise<{ proc: Proc; url: string }>;
 
 beforeAll(async () => {
   const collector = collectorBinary();
@@ -41,11 +43,11 @@ beforeAll(async () => {
   procs.push(jaeger.proc);
   const databaseUrl = await pg.createDatabase();
   const grpcPorts = [await freePort(), await freePort()];
-  for (const [n, grpcPort] of grpcPorts.entries()) {
+  startService = async (n) => {
     const service = await startPipelineServer({
       PIPELINE: 'off',
       DATABASE_URL: databaseUrl,
-      OTLP_GRPC_PORT: String(grpcPort),
+      OTLP_GRPC_PORT: String(grpcPorts[n]),
       API_TOKEN: TOKEN,
       MEDIA_DIR: join(root, 'media'),
       OTEL_TRACES_EXPORTER: 'none',
@@ -53,8 +55,10 @@ beforeAll(async () => {
       LOG_LEVEL: 'debug',
     });
     procs.push(service.proc);
-    services.push(service);
-  }
+    services[n] = service;
+    return service;
+  };
+  await Promise.all([startService(0), startService(1)]);
   const started = await startCollector(jaeger.ports.otlpGrpc, {
     binary: collector,
     extraConfigs: ['collector-config/load-balance-record-services.yaml'],
@@ -89,81 +93,108 @@ function assembledBy(proc: Proc): string[] {
     .map((l) => (JSON.parse(l) as { execution_id: string }).execution_id);
 }
 
+const auth = { authorization: `Bearer ${TOKEN}` };
+
+/** Runs the Go example (`RUNS` runs) against the collector; what it says it sent. */
+async function sendRuns(): Promise<SentRun[]> {
+  const { stdout } = await promisify(execFile)(goExampleBinary(), ['-runs', String(RUNS)], {
+    env: { ...process.env, OTEL_EXPORTER_OTLP_ENDPOINT: collectorUrl },
+    timeout: 60_000,
+  });
+  const sent = stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as SentRun);
+  expect(sent).toHaveLength(RUNS);
+  return sent;
+}
+
+/** Every run's final record, read through either service (they share the database). */
+async function completedRecords(sent: SentRun[], timeoutMillis: number) {
+  const records = new Map<string, ExecutionRecord>();
+  const deadline = Date.now() + timeoutMillis;
+  while (records.size < sent.length && Date.now() < deadline) {
+    for (const [n, run] of sent.entries()) {
+      if (records.has(run.execution_id)) continue;
+      const url = services[n % 2]!.url;
+      const res = await fetch(`${url}/api/executions/${run.execution_id}`, { headers: auth });
+      if (res.status !== 200) continue;
+      const record = (await res.json()) as ExecutionRecord;
+      if (record.status === 'completed') records.set(run.execution_id, record);
+    }
+    if (records.size < sent.length) await sleep(250);
+  }
+  expect(records.size).toBe(sent.length);
+  return records;
+}
+
+/** Each record passes the contract and holds flow (b) exactly as the example sent it. */
+function expectWhole(sent: SentRun[], records: Map<string, ExecutionRecord>) {
+  for (const [n, run] of sent.entries()) {
+    const record = records.get(run.execution_id)!;
+    expect(ExecutionRecordSchema.safeParse(record).success, run.execution_id).toBe(true);
+    expect(record).toMatchObject({
+      execution_id: run.execution_id,
+      trace_id: run.trace_id,
+      config_name: 'stillepost',
+      status: 'completed',
+    });
+    // Flow (b): the input, stage 1, eight iterations through the chain, the final, the end.
+    expect(record.items.map((i) => [i.item_type, i.stage, i.stage_iteration])).toEqual([
+      ['pipeline_start', 0, null],
+      ['user_input_text', 1, null],
+      ['stage1_safety_check', 1, null],
+      ['translation_result', 1, null],
+      ...CHAIN.slice(1).map((_, k) => ['interception_iteration', 2, k + 1]),
+      ['interception_final', 2, null],
+      ['pipeline_complete', 5, null],
+    ]);
+    expect(record.items.map((i) => i.sequence_number)).toEqual(
+      Array.from({ length: run.items }, (_, k) => k + 1),
+    );
+    expect(record.items[1]!.content).toBe(`${INPUT} ${n + 1}`);
+    const iterations = record.items.filter((i) => i.item_type === 'interception_iteration');
+    expect(iterations.map((i) => [i.metadata.from_lang, i.metadata.to_lang])).toEqual(
+      CHAIN.slice(1).map((to, k) => [CHAIN[k], to]),
+    );
+    expect(iterations.every((i) => i.model_used === 'example-offline-v1')).toBe(true);
+  }
+}
+
+/**
+ * Stops both services (draining their run buffers, so a run split between them would show up
+ * on both, as an `incomplete` record from the part without its run span) and checks that each
+ * run was assembled by exactly one service and both took a share.
+ */
+async function expectAssembledOnceEach(sent: SentRun[]) {
+  for (const s of services) expect(await s.proc.stop()).toBe(0);
+  const [a, b] = services.map((s) => assembledBy(s.proc)) as [string[], string[]];
+  expect(a.length).toBeGreaterThan(0);
+  expect(b.length).toBeGreaterThan(0);
+  expect(new Set([...a, ...b]).size).toBe(a.length + b.length);
+  expect([...a, ...b].sort()).toEqual(sent.map((r) => r.execution_id).sort());
+}
+
 describe('record services behind the collector, load-balanced by trace id, on one PostgreSQL', () => {
   it(`assembles ${RUNS} Stille Post runs from another SDK into exactly one complete record each, none split`, async () => {
-    const { stdout } = await promisify(execFile)(goExampleBinary(), ['-runs', String(RUNS)], {
-      env: { ...process.env, OTEL_EXPORTER_OTLP_ENDPOINT: collectorUrl },
-      timeout: 60_000,
-    });
-    const sent = stdout
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l) as SentRun);
-    expect(sent).toHaveLength(RUNS);
-
-    // Every run's final record, read through either service (they share the database).
-    const auth = { authorization: `Bearer ${TOKEN}` };
-    const records = new Map<string, ExecutionRecord>();
-    const deadline = Date.now() + 60_000;
-    while (records.size < RUNS && Date.now() < deadline) {
-      for (const [n, run] of sent.entries()) {
-        if (records.has(run.execution_id)) continue;
-        const url = services[n % 2]!.url;
-        const res = await fetch(`${url}/api/executions/${run.execution_id}`, { headers: auth });
-        if (res.status !== 200) continue;
-        const record = (await res.json()) as ExecutionRecord;
-        if (record.status === 'completed') records.set(run.execution_id, record);
-      }
-      if (records.size < RUNS) await sleep(250);
-    }
-    expect(records.size).toBe(RUNS);
-
-    for (const [n, run] of sent.entries()) {
-      const record = records.get(run.execution_id)!;
-      expect(ExecutionRecordSchema.safeParse(record).success, run.execution_id).toBe(true);
-      expect(record).toMatchObject({
-        execution_id: run.execution_id,
-        trace_id: run.trace_id,
-        config_name: 'stillepost',
-        status: 'completed',
-      });
-      // Flow (b): the input, stage 1, eight iterations through the chain, the final, the end.
-      expect(record.items.map((i) => [i.item_type, i.stage, i.stage_iteration])).toEqual([
-        ['pipeline_start', 0, null],
-        ['user_input_text', 1, null],
-        ['stage1_safety_check', 1, null],
-        ['translation_result', 1, null],
-        ...CHAIN.slice(1).map((_, k) => ['interception_iteration', 2, k + 1]),
-        ['interception_final', 2, null],
-        ['pipeline_complete', 5, null],
-      ]);
-      expect(record.items.map((i) => i.sequence_number)).toEqual(
-        Array.from({ length: run.items }, (_, k) => k + 1),
-      );
-      expect(record.items[1]!.content).toBe(`${INPUT} ${n + 1}`);
-      const iterations = record.items.filter((i) => i.item_type === 'interception_iteration');
-      expect(iterations.map((i) => [i.metadata.from_lang, i.metadata.to_lang])).toEqual(
-        CHAIN.slice(1).map((to, k) => [CHAIN[k], to]),
-      );
-      expect(iterations.every((i) => i.model_used === 'example-offline-v1')).toBe(true);
-    }
+    const sent = await sendRuns();
+    expectWhole(sent, await completedRecords(sent, 60_000));
     const listed = (await (
       await fetch(`${services[0]!.url}/api/executions?limit=100`, { headers: auth })
     ).json()) as { total: number };
     expect(listed.total).toBe(RUNS);
-
     // Jaeger got the same traces.
     const spans = await waitForTrace(jaeger.queryUrl, sent[0]!.trace_id, 21);
     expect(spans.find((s) => s.name === 'execution stillepost')).toBeDefined();
-
-    // Each run was assembled by exactly one service, and both took a share. Stopping the
-    // services drains their run buffers, so a run split between them would show up on both
-    // (as an `incomplete` record from the part that came without its run span).
-    for (const s of services) expect(await s.proc.stop()).toBe(0);
-    const [a, b] = services.map((s) => assembledBy(s.proc)) as [string[], string[]];
-    expect(a.length).toBeGreaterThan(0);
-    expect(b.length).toBeGreaterThan(0);
-    expect(new Set([...a, ...b]).size).toBe(a.length + b.length);
-    expect([...a, ...b].sort()).toEqual(sent.map((r) => r.execution_id).sort());
+    await expectAssembledOnceEach(sent);
   }, 180_000);
+
+  it('keeps the runs of a record service that is down in the queue, and it assembles them whole once back (no fail-over split)', async () => {
+    await startService(0); // the second service stays down while the runs are sent
+    const sent = await sendRuns();
+    await sleep(2_000);
+    await startService(1);
+    expectWhole(sent, await completedRecords(sent, 120_000));
+    await expectAssembledOnceEach(sent);
+  }, 240_000);
 });

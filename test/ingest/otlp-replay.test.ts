@@ -136,6 +136,41 @@ describe("OTLP ingest replays this project's own export", () => {
     await expectSameRecords(await replay(shuffled), records);
   });
 
+  it('keeps a run whose run span came first `incomplete` until its late spans are merged, never `completed` with items missing', async () => {
+    const { records, requests } = await runFlows('http/protobuf', 'full');
+    const singles = oneSpanPerRequest(requests, (n) => [...Array(n).keys()]);
+    const isRun = (r: CapturedRequest) =>
+      JSON.stringify(
+        ExportTraceServiceRequestType.toObject(ExportTraceServiceRequestType.decode(r.body)),
+      ).includes('"stringValue":"run"');
+    const target = await ingestApp();
+    closers.push(() => target.ingest.shutdown());
+    const send = async (bodies: CapturedRequest[]) => {
+      for (const r of bodies) {
+        const res = await request(target.app)
+          .post('/v1/traces')
+          .set('content-type', r.contentType)
+          .send(r.body);
+        expect(res.status).toBe(200);
+      }
+      await target.ingest.forceFlush();
+    };
+    await send(singles.filter(isRun));
+    for (const [id, record] of records) {
+      const early = (await target.store.get(id))!;
+      expect(early.items.length).toBeLessThan(record.items.length);
+      expect(early.status, id).toBe('incomplete');
+    }
+    await send(singles.filter((r) => !isRun(r)));
+    await expectSameRecords(target, records);
+    expect([...records.values()].map((r) => r.status).sort()).toEqual([
+      'blocked',
+      'completed',
+      'completed',
+      'completed',
+    ]);
+  });
+
   it('gives the same records from its protobuf export sent over OTLP/gRPC', async () => {
     const { records, requests } = await runFlows('http/protobuf', 'full');
     const target = await ingestApp();
