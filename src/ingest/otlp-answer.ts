@@ -32,10 +32,15 @@ export function sendExportResponse(
     );
     return;
   }
+  res.send(encodeExportResponse(rejected, errorMessage));
+}
+
+/** A protobuf `ExportTraceServiceResponse`, with `partial_success` when spans were rejected. */
+export function encodeExportResponse(rejected: number, errorMessage: string): Buffer {
   const message = ExportTraceServiceResponseType.fromObject(
-    partial ? { partialSuccess: partial } : {},
+    rejected > 0 ? { partialSuccess: { rejectedSpans: rejected, errorMessage } } : {},
   );
-  res.send(Buffer.from(ExportTraceServiceResponseType.encode(message).finish()));
+  return Buffer.from(ExportTraceServiceResponseType.encode(message).finish());
 }
 
 /** An error answer: `status` with a google.rpc.Status body in `encoding`. */

@@ -10,7 +10,7 @@ import {
 } from '@grpc/grpc-js';
 import { OtlpDecodeError } from '../ingest/otlp-decode.js';
 import type { OtlpIngest } from '../ingest/otlp-ingest.js';
-import { ExportTraceServiceResponseType } from '../ingest/otlp-proto.js';
+import { encodeExportResponse } from '../ingest/otlp-answer.js';
 import { isBearerToken } from './auth.js';
 
 /** Options of `startOtlpGrpc`. */
@@ -64,14 +64,6 @@ function listenError(error: Error, port: number): Error {
   });
 }
 
-/** An `ExportTraceServiceResponse`, with `partial_success` when spans were rejected. */
-function exportResponse(rejected: number, errorMessage: string): Buffer {
-  const message = ExportTraceServiceResponseType.fromObject(
-    rejected > 0 ? { partialSuccess: { rejectedSpans: rejected, errorMessage } } : {},
-  );
-  return Buffer.from(ExportTraceServiceResponseType.encode(message).finish());
-}
-
 /**
  * The OTLP/gRPC trace receiver, for senders that speak gRPC only (the Collector's `otlp` and
  * `loadbalancing` exporters, SDKs on their default protocol). Same ingest as `POST /v1/traces`;
@@ -111,7 +103,7 @@ export async function startOtlpGrpc(options: OtlpGrpcOptions): Promise<OtlpGrpcS
           if (!result.saved) {
             return callback({ code: status.UNAVAILABLE, details: 'records cannot be saved now' });
           }
-          callback(null, exportResponse(result.rejected, result.errors.join('; ')));
+          callback(null, encodeExportResponse(result.rejected, result.errors.join('; ')));
         },
         (error: unknown) => {
           if (error instanceof OtlpDecodeError) {
