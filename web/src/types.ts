@@ -33,20 +33,8 @@ export interface RunRecord {
   status: string | null;
 }
 
-/** A row of `GET /api/executions`. */
-export interface RunSummary {
-  execution_id: string;
-  config_name: string;
-  timestamp: string;
-  status: string;
-  execution_mode: string;
-  safety_level: string;
-  user_id: string;
-  session_id: string;
-  items_count: number;
-  total_execution_time: number | null;
-  trace_id: string | null;
-}
+/** A row of `GET /api/executions`: the store's summary, as the API sends it. */
+export type { RecordSummary as RunSummary } from '../../src/store/record-store.js';
 
 /** A stream `state` event. */
 export interface RunState {
