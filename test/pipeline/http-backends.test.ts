@@ -3,6 +3,7 @@ import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BackendSettings } from '../../src/pipeline/backends/backend-registry.js';
 import { startComfyUiStandIn } from '../helpers/stand-ins/comfyui-stand-in.js';
+import { startChatSwitch } from '../helpers/stand-ins/chat-switch.js';
 import { startOllamaStandIn } from '../helpers/stand-ins/ollama-stand-in.js';
 import { startOpenAiStandIn } from '../helpers/stand-ins/openai-stand-in.js';
 import { testApp } from '../helpers/test-app.js';
@@ -77,23 +78,7 @@ describe('Ollama backend against its stand-in', () => {
     const failing = await startOllamaStandIn({ failWith: 500 });
     closers.push(failing.close);
     // Stage 1 through a working Ollama, stage 2 through a failing one: route by call count.
-    const proxyUrl = (await import('../helpers/listen.js')).listen;
-    const express = (await import('express')).default;
-    const proxy = express();
-    proxy.use(express.json());
-    proxy.post('/api/chat', async (req, res) => {
-      const target = ++calls === 1 ? ollama.url : failing.url;
-      const answer = await fetch(`${target}/api/chat`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(req.body),
-      });
-      res
-        .status(answer.status)
-        .type('json')
-        .send(await answer.text());
-    });
-    const p = await proxyUrl(proxy);
+    const p = await startChatSwitch(() => (++calls === 1 ? ollama.url : failing.url));
     closers.push(p.close);
     const ctx = await testApp({
       backends: settings({ llm: { eco: 'ollama', fast: 'offline' }, ollama: { baseUrl: p.url } }),

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { BackendHealth } from '../../src/pipeline/backends/backend-health.js';
 import { backendFailureLogger } from '../../src/server/backend-failure-log.js';
 import { captureLogger } from '../helpers/log-capture.js';
+import { startChatSwitch } from '../helpers/stand-ins/chat-switch.js';
 import { startOllamaStandIn } from '../helpers/stand-ins/ollama-stand-in.js';
 import { testApp } from '../helpers/test-app.js';
 
@@ -102,23 +103,7 @@ describe('backend failures', () => {
     let fail = true;
     const ollama = await startOllamaStandIn({ reply: () => 'A flower' });
     closers.push(ollama.close);
-    const express = (await import('express')).default;
-    const { listen } = await import('../helpers/listen.js');
-    const gate = express();
-    gate.use(express.json());
-    gate.post('/api/chat', async (req, res) => {
-      if (fail) return void res.status(500).json({ error: 'down' });
-      const answer = await fetch(`${ollama.url}/api/chat`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(req.body),
-      });
-      res
-        .status(answer.status)
-        .type('json')
-        .send(await answer.text());
-    });
-    const g = await listen(gate);
+    const g = await startChatSwitch(() => (fail ? null : ollama.url));
     closers.push(g.close);
     const capture = captureLogger();
     const backendHealth = new BackendHealth({ onFailure: backendFailureLogger(capture.logger) });
