@@ -27,3 +27,6 @@ export function pipelineRequestSchema(maxInputChars: number) {
   });
 }
 export type PipelineRequest = z.infer<ReturnType<typeof pipelineRequestSchema>>;
+
+/** The fields a pipeline request may carry. */
+export const REQUEST_FIELDS = Object.keys(pipelineRequestSchema(1).shape) as readonly string[];

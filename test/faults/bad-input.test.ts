@@ -1,5 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import { describe, expect, it } from 'vitest';
+import { REQUEST_FIELDS } from '../../src/pipeline/pipeline-request.js';
 import { listen } from '../helpers/listen.js';
 import { testApp } from '../helpers/test-app.js';
 
@@ -42,17 +43,7 @@ function generate(count: number, seed: number): Case[] {
     '\u0000',
     '../../etc/passwd',
   ];
-  const fields = [
-    'schema',
-    'input_text',
-    'execution_mode',
-    'safety_level',
-    'output_config',
-    'seed',
-    'user_id',
-    'session_id',
-    'input_language',
-  ];
+  const fields = REQUEST_FIELDS;
   const ids = [
     'exec_1',
     '..%2F..%2Fetc%2Fpasswd',

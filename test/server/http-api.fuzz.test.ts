@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
+import { REQUEST_FIELDS } from '../../src/pipeline/pipeline-request.js';
 import { buildRecord } from '../helpers/record-builder.js';
 import { testApp } from '../helpers/test-app.js';
 
@@ -77,19 +78,7 @@ const query = fc.oneof(
   fc.constantFrom('?limit=%zz', '?user_id[]=a', '?a=1&a=2', '?%'),
 );
 
-const field = fc.constantFrom(
-  'schema',
-  'input_text',
-  'execution_mode',
-  'safety_level',
-  'output_config',
-  'seed',
-  'user_id',
-  'session_id',
-  'input_language',
-  '__proto__',
-  'constructor',
-);
+const field = fc.constantFrom(...REQUEST_FIELDS, '__proto__', 'constructor');
 const value = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 40 }),
   fc.constantFrom('dada', 'passthrough', 'stillepost', 'none', 'kids', 'off', 'eco', 'fast'),
