@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { REQUEST_FIELDS } from '../../src/pipeline/pipeline-request.js';
+import { ListQuerySchema } from '../../src/server/routes/list-query.js';
 import { buildRecord } from '../helpers/record-builder.js';
 import { testApp } from '../helpers/test-app.js';
 
@@ -54,18 +55,8 @@ const path = fc.oneof(
   fc.array(segment, { maxLength: 5 }).map((s) => `/${s.join('/')}`),
 );
 
-const queryKey = fc.constantFrom(
-  'config',
-  'status',
-  'safety_level',
-  'user_id',
-  'session_id',
-  'since',
-  'until',
-  'limit',
-  'offset',
-  'x',
-);
+// Every parameter the list takes (from its schema), and one it does not.
+const queryKey = fc.constantFrom(...Object.keys(ListQuerySchema.shape), 'x');
 const queryValue = fc.oneof(
   word,
   fc.constantFrom('-1', '0', '1e9', '101', 'NaN', '2026-11-24', '2026-13-45', 'completed', ''),
