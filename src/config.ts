@@ -68,6 +68,7 @@ const EnvSchema = z.object({
   OPENAI_MODEL: z.string().optional(),
   OPENAI_BACKEND_TYPE: z.string().default('openrouter'),
   SAFETY_MODEL: z.string().optional(),
+  SAFETY_TIMEOUT_MS: int(30_000),
   COMFYUI_URL: url.default('http://127.0.0.1:8188'),
   BACKEND_TIMEOUT_MS: int(120_000),
   // Hardening and data lifecycle (docs/hardening.md).
@@ -228,6 +229,7 @@ export function loadConfig(env: Record<string, string | undefined> = {}): AppCon
           : undefined,
       comfyui: { baseUrl: e.COMFYUI_URL, timeoutMillis: Math.max(timeoutMillis, 600_000) },
       safetyModel: e.SAFETY_MODEL,
+      safetyTimeoutMillis: e.SAFETY_TIMEOUT_MS,
     },
     allowedHosts,
     serverLimits: {

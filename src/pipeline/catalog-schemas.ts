@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CHECKED_SAFETY_LEVELS } from '../domain/safety-level.js';
 import { OutputMediaTypeSchema } from '../domain/media-type.js';
+import { SafetyCategorySchema, TermSchema } from './safety/safety-list-schemas.js';
 
 const Name = z.string().regex(/^[a-z0-9_]+$/, 'lowercase letters, digits and _');
 
@@ -43,8 +44,13 @@ export const OutputConfigSchema = z.strictObject({
   location: z.enum(['local', 'cloud']).default('local'),
   /** Generation parameters (width, height, steps, duration_seconds, …). */
   params: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])).default({}),
-  /** Extra stage 3 terms per safety level, on top of the level's list. */
-  extra_terms: z.record(z.string(), z.array(z.string())).default({}),
+  /** Extra stage 3 terms per safety level and category, on top of the level's list. */
+  extra_terms: z
+    .partialRecord(
+      z.enum(CHECKED_SAFETY_LEVELS),
+      z.partialRecord(SafetyCategorySchema, z.array(TermSchema)),
+    )
+    .default({}),
   /** ComfyUI API-format workflow; `"{{prompt}}"` and `"{{seed}}"` are filled in. */
   comfyui_workflow: z.record(z.string(), z.unknown()).optional(),
 });
@@ -52,7 +58,7 @@ export type OutputConfig = z.infer<typeof OutputConfigSchema>;
 
 /** One §86a (stage 1) term with the child-friendly explanation shown when it blocks. */
 export const Stage1TermSchema = z.strictObject({
-  term: z.string().min(2),
+  term: TermSchema,
   code: z.string(),
   label: z.string(),
   explanation: z.string(),
@@ -65,11 +71,3 @@ export const Stage1ListSchema = z.strictObject({
   terms: z.array(Stage1TermSchema).min(1),
 });
 export type Stage1List = z.infer<typeof Stage1ListSchema>;
-
-/** Stage 3 list of one safety level. */
-export const LevelTermsSchema = z.strictObject({
-  level: z.enum(CHECKED_SAFETY_LEVELS),
-  description: z.string(),
-  terms: z.array(z.string().min(2)),
-});
-export type LevelTerms = z.infer<typeof LevelTermsSchema>;

@@ -5,22 +5,33 @@ import { z } from 'zod';
 import { CHECKED_SAFETY_LEVELS } from '../domain/safety-level.js';
 import {
   InterceptionConfigSchema,
-  LevelTermsSchema,
   OutputConfigSchema,
   Stage1ListSchema,
   type InterceptionConfig,
-  type LevelTerms,
   type OutputConfig,
   type Stage1List,
 } from './catalog-schemas.js';
-import { TermFilter } from './term-filter.js';
+import { levelEntries, safetyMatcher, stage1Entries } from './safety/safety-check.js';
+import {
+  AllowFileSchema,
+  CategoriesFileSchema,
+  HomographsFileSchema,
+  LevelListSchema,
+  type AllowFile,
+  type CategoriesFile,
+  type HomographsFile,
+  type LevelList,
+} from './safety/safety-list-schemas.js';
+import { TermMatcher, type TermEntry } from './safety/term-matcher.js';
 
 /** Every config the pipeline knows, validated at start-up. */
 export interface Catalog {
   interception: ReadonlyMap<string, InterceptionConfig>;
   outputs: ReadonlyMap<string, OutputConfig>;
   stage1: Stage1List;
-  levels: ReadonlyMap<string, LevelTerms>;
+  levels: ReadonlyMap<string, LevelList>;
+  /** What the child and teachers are told about each safety category. */
+  categories: CategoriesFile['categories'];
   /** The term filters, compiled once when the catalog loads. */
   filters: CatalogFilters;
   /**
@@ -41,30 +52,56 @@ function configVersions(
   return versions;
 }
 
-/** Compiled term filters: stage 1's §86a list, and stage 3's per safety level and output. */
+/**
+ * Compiled term matchers: stage 1's §86a list (every level), each level's lists (with the
+ * §86a terms), and stage 3's per level and output (the level's plus the output's extra terms).
+ */
 export interface CatalogFilters {
-  stage1: TermFilter;
-  /** The level's terms plus the output's extra terms; an empty filter for an unchecked level. */
-  stage3(level: string, output: string): TermFilter;
+  stage1: TermMatcher;
+  /** The level's lists; undefined for an unchecked level (`research`, `off`). */
+  level(level: string): TermMatcher | undefined;
+  /** The level's lists plus the output's extra terms; undefined for an unchecked level. */
+  stage3(level: string, output: string): TermMatcher | undefined;
 }
 
 function compileFilters(
   stage1: Stage1List,
-  levels: ReadonlyMap<string, LevelTerms>,
+  levels: ReadonlyMap<string, LevelList>,
   outputs: ReadonlyMap<string, OutputConfig>,
+  shared: [AllowFile, HomographsFile],
 ): CatalogFilters {
-  const stage3 = new Map<string, TermFilter>();
-  for (const [level, list] of levels)
-    for (const output of outputs.values())
-      stage3.set(
-        `${level}/${output.name}`,
-        new TermFilter([...list.terms, ...(output.extra_terms[level] ?? [])]),
+  const byLevel = new Map<string, TermMatcher>();
+  const stage3 = new Map<string, TermMatcher>();
+  for (const level of levels.keys()) {
+    const entries = [...levelEntries(levels, level), ...stage1Entries(stage1)];
+    byLevel.set(level, safetyMatcher(entries, ...shared));
+    for (const output of outputs.values()) {
+      const extra: TermEntry[] = Object.entries(
+        output.extra_terms[level as keyof typeof output.extra_terms] ?? {},
+      ).flatMap(([category, terms]) =>
+        (terms ?? []).map((term) => ({ term, category, lang: 'any' })),
       );
-  const none = new TermFilter([]);
+      if (extra.length > 0)
+        stage3.set(`${level}/${output.name}`, safetyMatcher([...entries, ...extra], ...shared));
+    }
+  }
   return {
-    stage1: new TermFilter(stage1.terms.map((t) => t.term)),
-    stage3: (level, output) => stage3.get(`${level}/${output}`) ?? none,
+    stage1: new TermMatcher(stage1Entries(stage1), { umlauts: 'strip' }),
+    level: (level) => byLevel.get(level),
+    stage3: (level, output) => stage3.get(`${level}/${output}`) ?? byLevel.get(level),
   };
+}
+
+/** Every level reachable through `includes` must exist, without a cycle. */
+function checkIncludes(levels: ReadonlyMap<string, LevelList>, dir: string): void {
+  for (const [level, list] of levels) {
+    const seen = new Set([level]);
+    for (let next = list.includes; next !== undefined; next = levels.get(next)?.includes) {
+      if (seen.has(next))
+        throw new CatalogError(`${join(dir, `${level}.json`)}: "includes" runs in a circle`);
+      seen.add(next);
+    }
+  }
 }
 
 /** A config file that is missing, malformed or inconsistent; the message names it. */
@@ -114,17 +151,27 @@ export async function loadCatalog(dir: string): Promise<Catalog> {
         );
     }
   }
-  const stage1 = await readJson(join(dir, 'safety', 'stage1-86a.json'), Stage1ListSchema);
-  const levels = new Map<string, LevelTerms>();
+  const safetyDir = join(dir, 'safety');
+  const stage1 = await readJson(join(safetyDir, 'stage1-86a.json'), Stage1ListSchema);
+  const levels = new Map<string, LevelList>();
   for (const level of CHECKED_SAFETY_LEVELS) {
-    levels.set(level, await readJson(join(dir, 'safety', `${level}.json`), LevelTermsSchema));
+    const file = join(safetyDir, `${level}.json`);
+    const list = await readJson(file, LevelListSchema);
+    if (list.level !== level)
+      throw new CatalogError(`${file}: level "${list.level}" is not "${level}"`);
+    levels.set(level, list);
   }
+  checkIncludes(levels, safetyDir);
+  const { categories } = await readJson(join(safetyDir, 'categories.json'), CategoriesFileSchema);
+  const allow = await readJson(join(safetyDir, 'allow.json'), AllowFileSchema);
+  const homographs = await readJson(join(safetyDir, 'homographs.json'), HomographsFileSchema);
   return {
     interception,
     outputs,
     stage1,
     levels,
-    filters: compileFilters(stage1, levels, outputs),
+    categories,
+    filters: compileFilters(stage1, levels, outputs, [allow, homographs]),
     versions: configVersions(interception, outputs),
   };
 }

@@ -9,6 +9,7 @@ import type { InterceptionConfig, OutputConfig } from './catalog-schemas.js';
 import type { RunContext } from './pipeline-context.js';
 import type { PipelineRequest } from './pipeline-request.js';
 import { expectedSteps } from './run-plan.js';
+import type { CheckedText } from './safety/safety-check.js';
 import { runStage1 } from './stage1.js';
 import { runStage2 } from './stage2.js';
 import { runStage3, stage3Applies } from './stage3.js';
@@ -48,6 +49,10 @@ export interface OutputResult {
   status: 'produced' | 'blocked' | 'failed';
   media_type: OutputMediaType;
   file_path: string | null;
+  /** A blocked output: the safety category and what the child is told (German, English). */
+  blocked_category?: string;
+  blocked_message?: string;
+  blocked_message_en?: string;
   /** A failed output: the child-safe message (details are in the record and the logs). */
   error?: string;
   error_code?: string;
@@ -61,8 +66,10 @@ export interface PipelineResult {
   translated_text: string | null;
   final_text: string | null;
   outputs: OutputResult[];
-  /** Stage 1 block: the explanation shown to the child. */
+  /** Stage 1 block: the explanation shown to the child (German), in English, and its category. */
   blocked_message?: string;
+  blocked_message_en?: string;
+  blocked_category?: string;
   /** Failure: where, a code and a child-safe message (no URL, no prompt text). */
   error?: { stage: number; type: string; code: string; message: string };
 }
@@ -158,6 +165,8 @@ async function runStages(
       const s1 = await runStage1(ctx);
       if (s1.blocked) {
         result.blocked_message = s1.explanation;
+        result.blocked_message_en = s1.explanationEn;
+        result.blocked_category = s1.category;
         return;
       }
       result.translated_text = s1.text;
@@ -165,8 +174,13 @@ async function runStages(
       const prompt = await runStage2(ctx, config, s1.text);
       result.final_text = prompt;
       const seed = request.seed ?? randomInt(0, 2 ** 31);
+      const texts: CheckedText[] = [
+        { role: 'original', text: request.input_text, lang: request.input_language },
+        { role: 'translation', text: s1.text, lang: 'en' },
+        { role: 'final_prompt', text: prompt, lang: 'en' },
+      ];
       for (const [index, output] of outputs.entries()) {
-        result.outputs.push(await runOutput(ctx, output, index + 1, prompt, seed));
+        result.outputs.push(await runOutput(ctx, output, index + 1, texts, seed));
       }
     });
     return { ...result, status: tracker.outcome?.status ?? statusOf(result) };
@@ -193,14 +207,23 @@ async function runOutput(
   ctx: RunContext,
   output: OutputConfig,
   loop: number,
-  prompt: string,
+  texts: readonly CheckedText[],
   seed: number,
 ): Promise<OutputResult> {
+  const prompt = texts[texts.length - 1]!.text;
   const base = { loop, output_config: output.name, media_type: output.media_type, file_path: null };
   // A failure of one output is recorded by its stage (recoverable); the run goes on.
   try {
-    if (stage3Applies(ctx.request.safety_level) && !(await runStage3(ctx, output, loop, prompt))) {
-      return { ...base, status: 'blocked' };
+    if (stage3Applies(ctx.request.safety_level)) {
+      const verdict = await runStage3(ctx, output, loop, texts);
+      if (!verdict.allowed)
+        return {
+          ...base,
+          status: 'blocked',
+          blocked_category: verdict.category,
+          blocked_message: verdict.message.de,
+          blocked_message_en: verdict.message.en,
+        };
     }
     const media = await runStage4(ctx, output, loop, prompt, seed);
     return { ...base, status: 'produced', media_type: media.mediaType, file_path: media.filePath };

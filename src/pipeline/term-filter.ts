@@ -1,30 +1,23 @@
-import { normalizeForFilter } from './normalize-for-filter.js';
+import { TermMatcher } from './safety/term-matcher.js';
 
 /**
- * Fast term filter with word-boundary matching: `pain` does not match "painting" (the earlier
- * server's substring match did). A term ending in `*` also matches longer words (German
- * compounds: `hakenkreuz*` matches "Hakenkreuzfahne"). Terms and text are compared in the form
- * of `normalizeForFilter` (no zero-width splits, no look-alike letters), case-insensitively.
+ * A plain term list as one filter: word-by-word matching (`pain` is not found in "painting"),
+ * `*` at a term's end for longer words (`hakenkreuz*` finds "Hakenkreuzfahne"), after the
+ * safety lists' normalisation (`filterText`). The pipeline uses the categorised lists of
+ * `configs/safety/`; this stays for lists without categories.
  */
 export class TermFilter {
-  private readonly patterns: { term: string; re: RegExp }[];
+  private readonly matcher: TermMatcher;
 
   constructor(terms: readonly string[]) {
-    this.patterns = [...new Set(terms.map((t) => t.trim().toLowerCase()).filter(Boolean))].map(
-      (term) => {
-        const prefix = term.endsWith('*');
-        const body = normalizeForFilter(prefix ? term.slice(0, -1) : term)
-          .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-          .replace(/\s+/g, '\\s+');
-        const tail = prefix ? '' : '(?![\\p{L}\\p{N}])';
-        return { term, re: new RegExp(`(?<![\\p{L}\\p{N}])${body}${tail}`, 'iu') };
-      },
+    const unique = [...new Set(terms.map((t) => t.trim().toLowerCase()).filter(Boolean))];
+    this.matcher = new TermMatcher(
+      unique.map((term) => ({ term, category: 'other', lang: 'any' })),
     );
   }
 
   /** The terms found in `text`, in list order. */
   find(text: string): string[] {
-    const normalized = normalizeForFilter(text);
-    return this.patterns.filter((p) => p.re.test(normalized)).map((p) => p.term);
+    return this.matcher.find(text).map((m) => m.term);
   }
 }

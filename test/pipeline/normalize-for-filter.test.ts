@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { normalizeForFilter } from '../../src/pipeline/normalize-for-filter.js';
+import { loadCatalog } from '../../src/pipeline/catalog.js';
 import { TermFilter } from '../../src/pipeline/term-filter.js';
 import { CONFIGS_DIR, testApp } from '../helpers/test-app.js';
 
@@ -63,7 +64,8 @@ describe('term filters after normalisation', () => {
   });
 
   it('the kids filter blocks every bypass', async () => {
-    const filter = new TermFilter(await terms('kids.json'));
+    const kids = (await loadCatalog(CONFIGS_DIR)).filters.level('kids')!;
+    const filter = { find: (text: string) => kids.find(text, 'en').map((m) => m.term) };
     for (const text of [
       'g\u200bun',
       'a g\u00adun',
@@ -77,10 +79,8 @@ describe('term filters after normalisation', () => {
   });
 
   it('harmless words still pass', async () => {
-    const filter = new TermFilter([
-      ...(await terms('stage1-86a.json')),
-      ...(await terms('kids.json')),
-    ]);
+    const kids = (await loadCatalog(CONFIGS_DIR)).filters.level('kids')!;
+    const filter = { find: (text: string) => kids.find(text, 'en').map((m) => m.term) };
     for (const text of [
       'Eine Blume auf der Wiese',
       'A painting of a spaniel',
@@ -110,13 +110,14 @@ describe('the pipeline with bypass attempts', () => {
     expect(res.body.status).toBe('blocked');
   });
 
-  it('stage 3 blocks "g\\u200bun" at kids level', async () => {
+  it('stage 1 blocks "g\\u200bun" at kids level, naming the category', async () => {
     const { app } = await testApp();
     const res = await request(app)
       .post(EXECUTE)
       .send({ schema: 'passthrough', input_text: 'a g\u200bun', output_config: 'sd35_large' });
-    expect(res.status).toBe(200);
-    expect(res.body.outputs).toEqual([expect.objectContaining({ status: 'blocked' })]);
+    expect(res.status).toBe(403);
+    expect(res.body).toMatchObject({ status: 'blocked', blocked_category: 'weapons' });
+    expect(res.body.blocked_message).toMatch(/GRUND: Waffen/);
   });
 
   it('a harmless prompt with a zero-width space is produced', async () => {

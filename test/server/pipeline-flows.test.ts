@@ -167,7 +167,13 @@ describe('pipeline flows over HTTP', () => {
     ]);
     expect(record.items[7]).toMatchObject({
       config_used: 'gpt5_image',
-      metadata: { safe: false, method: 'llm_context_check', found_terms: ['skeleton*'] },
+      metadata: {
+        safe: false,
+        method: 'llm_context_check',
+        found_terms: ['skelett*', 'skeleton*'],
+        categories: ['horror'],
+        matched_texts: ['original', 'translation', 'final_prompt'],
+      },
     });
     expect(record.items[8]).toMatchObject({
       config_used: 'gpt5_image',

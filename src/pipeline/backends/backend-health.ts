@@ -57,6 +57,7 @@ export class BackendHealth {
       media: (mode: ExecutionMode, output: OutputConfig) =>
         this.wrapMedia(backends.media(mode, output)),
       safetyModel: backends.safetyModel,
+      safetyTimeoutMillis: backends.safetyTimeoutMillis,
     };
   }
 

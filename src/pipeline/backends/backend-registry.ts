@@ -21,6 +21,8 @@ export interface BackendSettings {
   comfyui?: ComfyUiOptions;
   /** Model for safety checks; default the LLM backend's. */
   safetyModel?: string;
+  /** A safety verdict not given within this blocks at kids and youth; default 30,000. */
+  safetyTimeoutMillis?: number;
 }
 
 /** Backends chosen per execution mode. */
@@ -28,6 +30,7 @@ export interface Backends {
   llm(mode: ExecutionMode): LlmBackend;
   media(mode: ExecutionMode, output: OutputConfig): MediaBackend;
   safetyModel?: string;
+  safetyTimeoutMillis: number;
 }
 
 /** Builds the backends the settings name (offline for everything by default). */
@@ -57,6 +60,7 @@ export function createBackends(settings: BackendSettings): Backends {
       return kind === 'comfyui' && !output.comfyui_workflow ? offlineMedia : media[kind];
     },
     safetyModel: settings.safetyModel,
+    safetyTimeoutMillis: settings.safetyTimeoutMillis ?? 30_000,
   };
 }
 

@@ -9,6 +9,8 @@ export interface OllamaStandInOptions {
   delayMillis?: number;
   /** Fail every request with this status. */
   failWith?: number;
+  /** Only requests whose system prompt passes this are delayed or failed (default all). */
+  only?: (system: string) => boolean;
 }
 
 /**
@@ -43,12 +45,14 @@ export async function startOllamaStandIn(options: OllamaStandInOptions = {}) {
     if (stream !== false)
       return void res.status(400).json({ error: 'this stand-in answers stream:false only' });
     requests.push({ model, messages, at: Date.now() });
-    if (options.delayMillis) await new Promise((r) => setTimeout(r, options.delayMillis));
-    if (options.failWith)
+    const system = messages.find((m) => m.role === 'system')?.content ?? '';
+    const affected = options.only?.(system) ?? true;
+    if (options.delayMillis && affected)
+      await new Promise((r) => setTimeout(r, options.delayMillis));
+    if (options.failWith && affected)
       return void res
         .status(options.failWith)
         .json({ error: 'model runner has unexpectedly stopped' });
-    const system = messages.find((m) => m.role === 'system')?.content ?? '';
     const user = messages.filter((m) => m.role === 'user').at(-1)?.content ?? '';
     const content = options.reply?.(system, user) ?? user.toUpperCase();
     res.json({
