@@ -8,6 +8,7 @@ import { COMPAT_VERSION, toCompatRecord } from '../../research/compat-record.js'
 import type { RecordStore } from '../../store/record-store.js';
 import type { RecordPath } from '../record-path.js';
 import { HttpError } from '../http-error.js';
+import { mediaHeaders } from '../media-headers.js';
 import { legacyErrorHandler, legacyStats, legacySummary } from '../legacy-runs.js';
 import type { LiveItems } from '../live-items.js';
 import { streamRun } from '../sse-pump.js';
@@ -150,7 +151,7 @@ export function executionsRouter(options: ExecutionsRouteOptions): Router {
       throw new HttpError(400, 'invalid_file_name', 'invalid media file name');
     const path = resolve(options.mediaDir, id, req.params.file);
     await new Promise<void>((ok, fail) =>
-      res.sendFile(path, { dotfiles: 'deny' }, (error) =>
+      res.sendFile(path, { dotfiles: 'deny', headers: mediaHeaders(req.params.file) }, (error) =>
         error ? fail(new HttpError(404, 'not_found', 'no such media file')) : ok(),
       ),
     );
