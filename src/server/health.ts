@@ -27,10 +27,14 @@ async function attempt<T>(fn: () => Promise<T> | undefined): Promise<[T | null, 
 
 /**
  * The health report: `degraded` while the store refuses writes or runs low on space, while
- * records wait in the spool, or while the OTLP export fails; the store probe writes real bytes.
+ * records wait in the spool, or while the OTLP export fails; the store probe (default
+ * `store.probeWritable`) writes real bytes.
  */
-export async function healthReport(sources: HealthSources) {
-  const [, probeError] = await attempt(() => sources.store.probeWritable?.());
+export async function healthReport(
+  sources: HealthSources,
+  probe: () => Promise<void> | undefined = () => sources.store.probeWritable?.(),
+) {
+  const [, probeError] = await attempt(probe);
   const [stats, statsError] = await attempt<StoreStats>(() => sources.store.stats());
   const [space] = await attempt(() => sources.store.space?.());
   const recordStats = sources.recordPath();
