@@ -9,7 +9,7 @@ import { csvHeader, csvLine } from './csv.js';
 import { ITEMS_TABLE, type ItemRow } from './item-columns.js';
 import { errorLine, jsonLine } from './json-lines.js';
 import { ParquetTables } from './parquet-tables.js';
-import { pseudonymizeRecord } from './pseudonyms.js';
+import { pseudonymizeFilters, pseudonymizeRecord } from './pseudonyms.js';
 import type { RecordEntry } from './record-entries.js';
 import { recordJsonSchema } from './record-json-schema.js';
 import { omitFreeText, type PreparationOptions } from './record-preparation.js';
@@ -27,7 +27,7 @@ export interface BundleOutput {
 export interface BundleOptions extends PreparationOptions {
   /** A directory the bundle may use for its intermediate files (the caller removes it). */
   scratchDir: string;
-  /** The filters as given, for the manifest; default {}. */
+  /** The filters as given, for the manifest (ids pseudonymised with `studyKey`); default {}. */
   filters?: Record<string, unknown>;
   /** Records the filters matched, for the manifest and progress. */
   matching: number;
@@ -159,7 +159,9 @@ export async function writeBundle(
   await write('codebook.md', [codebook(TABLES, { pseudonymized, omitText })]);
   const manifest = buildManifest({
     createdAt: options.now ?? new Date(),
-    filters: options.filters ?? {},
+    filters: options.studyKey
+      ? pseudonymizeFilters(options.filters ?? {}, options.studyKey)
+      : (options.filters ?? {}),
     pseudonymized,
     omitText,
     counts,
