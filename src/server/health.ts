@@ -15,6 +15,8 @@ export interface HealthSources {
   backends?: { report(): BackendHealthReport; failing(): boolean };
   /** OTLP ingest (`POST /v1/traces`): its counters and its record path; none: not shown. */
   ingest?: () => OtlpIngestStats;
+  /** Live streams held and asynchronous runs going, waiting and refused; none: not shown. */
+  clients?: () => Record<string, unknown>;
 }
 
 async function attempt<T>(fn: () => Promise<T> | undefined): Promise<[T | null, string | null]> {
@@ -62,6 +64,7 @@ export async function healthReport(
     record_path: recordPath,
     otlp: otlp ? { enabled: true, ...otlp } : { enabled: false },
     ...(sources.backends ? { backends: sources.backends.report() } : {}),
+    ...(sources.clients ? { clients: sources.clients() } : {}),
     ...(ingest
       ? {
           ingest: {
