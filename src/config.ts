@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { BackendSettings } from './pipeline/backends/backend-registry.js';
+import type { ClientLimits } from './server/client-limits.js';
 import type { AllowedHosts } from './server/host-allowlist.js';
 import type { ServerLimits } from './server/server-limits.js';
 import type { OtlpPathOptions } from './telemetry/otlp-path.js';
@@ -77,6 +78,9 @@ const EnvSchema = z.object({
   REQUEST_TIMEOUT_MS: int(30_000),
   KEEP_ALIVE_TIMEOUT_MS: int(5_000),
   MAX_CONNECTIONS: int(256),
+  LIVE_STREAMS_PER_CLIENT: int(8),
+  ASYNC_RUNS_MAX: int(4),
+  ASYNC_RUNS_QUEUE: z.coerce.number().int().min(0).default(32),
   RETENTION_DAYS: z.coerce.number().positive().optional(),
   ERASURE_LOG: z.string().min(1).optional(),
 });
@@ -118,6 +122,8 @@ export interface AppConfig {
   /** Host names answered besides loopback; `*`: any (only with `apiToken`). */
   allowedHosts: AllowedHosts;
   serverLimits: ServerLimits;
+  /** Live streams per client, asynchronous runs going and waiting (docs/hardening.md). */
+  clientLimits: ClientLimits;
   /** Records older than this many days are erased by the server; null: kept. */
   retentionDays: number | null;
   /** The erasure log (JSONL); default `erasure-log.jsonl` beside the records directory. */
@@ -237,6 +243,11 @@ export function loadConfig(env: Record<string, string | undefined> = {}): AppCon
       requestTimeoutMillis: Math.max(e.REQUEST_TIMEOUT_MS, e.HEADERS_TIMEOUT_MS),
       keepAliveTimeoutMillis: e.KEEP_ALIVE_TIMEOUT_MS,
       maxConnections: e.MAX_CONNECTIONS,
+    },
+    clientLimits: {
+      liveStreamsPerClient: e.LIVE_STREAMS_PER_CLIENT,
+      asyncRunsRunning: e.ASYNC_RUNS_MAX,
+      asyncRunsQueued: e.ASYNC_RUNS_QUEUE,
     },
     retentionDays: e.RETENTION_DAYS ?? null,
     erasureLog: resolve(

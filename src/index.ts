@@ -93,6 +93,8 @@ export type { BundleManifest } from './research/bundle-manifest.js';
 export { folderOutput, zipOutput } from './research/bundle-outputs.js';
 export { ZipWriter } from './research/zip-writer.js';
 export { pseudonym } from './research/pseudonyms.js';
+export { CHILD_TEXT_METADATA_KEYS, withoutChildText } from './domain/child-text-fields.js';
+export type { ChildTextMetadataKey } from './domain/child-text-fields.js';
 
 export { eraseSubject } from './lifecycle/erase-subject.js';
 export type { ErasureSubject, EraseOptions } from './lifecycle/erase-subject.js';

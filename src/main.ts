@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { bridgeDiag } from './server/diag-bridge.js';
 import { createRuntime, type Runtime } from './server/runtime.js';
 import { describeStartupError } from './server/startup-error.js';
+import { listeningLog } from './server/listening-log.js';
 
 /** Starts the instrumented pipeline server from the environment; stops it on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
@@ -33,19 +34,7 @@ async function main(): Promise<void> {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   logger.info(
-    {
-      url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`,
-      executions_dir: config.executionsDir,
-      media_dir: config.mediaDir,
-      otlp: config.otlp
-        ? { url: config.otlp.url, content_policy: config.otlp.contentPolicy }
-        : 'off',
-      otlp_ingest: config.otlpIngest
-        ? { http: '/v1/traces', grpc: runtime!.otlpGrpc()?.port ?? 'off' }
-        : 'off',
-      backends: config.backends.llm,
-      media_backends: config.backends.media,
-    },
+    listeningLog(config, port, runtime!.otlpGrpc()?.port ?? null),
     'execution-history pipeline server listening',
   );
   let stopping = false;

@@ -37,6 +37,20 @@ describe('loadConfig: hardening and data lifecycle variables', () => {
     expect(c.erasureLog).toBe('/var/audit/erasures.jsonl');
   });
 
+  it('reads the client limits: streams per client, async runs going and waiting', () => {
+    expect(loadConfig({}).clientLimits).toEqual({
+      liveStreamsPerClient: 8,
+      asyncRunsRunning: 4,
+      asyncRunsQueued: 32,
+    });
+    expect(
+      loadConfig({ LIVE_STREAMS_PER_CLIENT: '2', ASYNC_RUNS_MAX: '1', ASYNC_RUNS_QUEUE: '0' })
+        .clientLimits,
+    ).toEqual({ liveStreamsPerClient: 2, asyncRunsRunning: 1, asyncRunsQueued: 0 });
+    expect(() => loadConfig({ ASYNC_RUNS_MAX: '0' })).toThrow(/ASYNC_RUNS_MAX/);
+    expect(() => loadConfig({ LIVE_STREAMS_PER_CLIENT: 'all' })).toThrow(/LIVE_STREAMS_PER_CLIENT/);
+  });
+
   it('refuses ALLOWED_HOSTS=* without API_TOKEN, and bad numbers', () => {
     expect(() => loadConfig({ ALLOWED_HOSTS: '*' })).toThrow(ConfigError);
     expect(() => loadConfig({ ALLOWED_HOSTS: '*' })).toThrow(/API_TOKEN/);

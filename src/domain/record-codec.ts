@@ -41,13 +41,18 @@ export function toRecord(value: unknown, source: string): ParsedRecord {
   return { record, warnings };
 }
 
-/** Parses record JSON text; throws `RecordFormatError` naming `source` when it is not a record. */
+/**
+ * Parses record JSON text; throws `RecordFormatError` naming `source` when it is not a record.
+ * NOTE: the error never quotes the text (it may hold a child's words), only where it broke.
+ */
 export function parseRecord(text: string, source: string): ParsedRecord {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new RecordFormatError(source, `invalid JSON (${(error as Error).message})`);
+    // V8's message quotes the text around the fault: the child's words never leave here.
+    const at = /at position (\d+)/.exec((error as Error).message)?.[1];
+    throw new RecordFormatError(source, `invalid JSON${at ? ` (at position ${at})` : ''}`);
   }
   return toRecord(value, source);
 }

@@ -12,6 +12,8 @@ export const ErasureEntrySchema = z.object({
   retention_days: z.number().optional(),
   /** Retention: records started at or before this instant were erased. */
   older_than: z.string().optional(),
+  /** Retention: records dated after this instant (in the future, beyond clock skew) were erased too. */
+  newer_than: z.string().optional(),
   execution_ids: z.array(z.string()),
   records_deleted: z.number().int().min(0),
   media_dirs_deleted: z.number().int().min(0),

@@ -10,13 +10,18 @@ export interface RetentionOptions {
   retentionDays: number;
   mediaDir: string;
   log: ErasureLog;
+  /** How far ahead of now a run's start may lie and still count as dated; default one day. */
+  clockSkewMillis?: number;
   /** Default `Date.now`. */
   now?: () => number;
 }
 
 /**
  * One retention pass: erases every record started more than `retentionDays` ago, and its
- * media, and appends the pass to the erasure log (also when nothing was old enough).
+ * media, and appends the pass to the erasure log (also when nothing was old enough). A record
+ * dated more than `clockSkewMillis` in the future (a sender's wrong clock) has no date to keep
+ * it by, so it is due at once, like a record with an unreadable date; otherwise it would never
+ * be erased.
  */
 export async function applyRetention(
   store: RecordStore,
@@ -24,16 +29,20 @@ export async function applyRetention(
 ): Promise<ErasureEntry> {
   const now = (options.now ?? Date.now)();
   const cutoff = now - options.retentionDays * DAY_MILLIS;
-  const deleted = await deleteMatching(store, { untilMillis: cutoff }, options.mediaDir);
+  const future = now + (options.clockSkewMillis ?? DAY_MILLIS);
+  const old = await deleteMatching(store, { untilMillis: cutoff }, options.mediaDir);
+  const ahead = await deleteMatching(store, { sinceMillis: future + 1 }, options.mediaDir);
+  const executionIds = [...old.executionIds, ...ahead.executionIds];
   const entry: ErasureEntry = {
     time: new Date(now).toISOString(),
     reason: 'retention',
     source: 'retention',
     retention_days: options.retentionDays,
     older_than: new Date(cutoff).toISOString(),
-    execution_ids: deleted.executionIds,
-    records_deleted: deleted.executionIds.length,
-    media_dirs_deleted: deleted.mediaDirs,
+    newer_than: new Date(future).toISOString(),
+    execution_ids: executionIds,
+    records_deleted: executionIds.length,
+    media_dirs_deleted: old.mediaDirs + ahead.mediaDirs,
   };
   await options.log.append(entry);
   return entry;

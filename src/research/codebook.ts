@@ -1,4 +1,5 @@
 import type { TableSpec } from './table-column.js';
+import { CHILD_TEXT_METADATA_KEYS } from '../domain/child-text-fields.js';
 
 const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
@@ -44,7 +45,7 @@ export function codebook(
     '- TIMESTAMPTZ: in CSV ISO 8601 UTC with microseconds (`2026-11-24T01:51:32.064178Z`); in Parquet a UTC timestamp (microseconds).',
     '- Times (`execution_time`, `total_execution_time`) are seconds.',
     `- Pseudonyms: ${options.pseudonymized ? 'on. `user_id` and `session_id` (also inside item metadata) are HMAC-SHA256 of "<field> NUL <id>" under the study key, 64 hex digits: stable within this study, unrelated across studies.' : 'off: `user_id` and `session_id` are as recorded.'}`,
-    `- Free text: ${options.omitText ? 'omitted. Item `content` and the text columns marked (free text) are empty; `content_chars` keeps the length.' : 'included (columns marked (free text)).'}`,
+    `- Free text: ${options.omitText ? `omitted. Item \`content\` and the text columns marked (free text) are empty; \`content_chars\` keeps the length. Item metadata keeps no value under ${CHILD_TEXT_METADATA_KEYS.map((k) => `\`${k}\``).join(', ')} (at any depth): a list becomes \`<key>_count\`, a text \`<key>_chars\`.` : 'included (columns marked (free text)).'}`,
     '',
     ...tables.flatMap((t) => tableSection(`${t.name}`, t)),
   ].join('\n');

@@ -31,3 +31,27 @@ function replaceIds(value: unknown, studyKey: string): unknown {
 export function pseudonymizeRecord(record: ExecutionRecord, studyKey: string): ExecutionRecord {
   return replaceIds(record, studyKey) as ExecutionRecord;
 }
+
+/** Filter names (API and CLI spellings) that hold an id replaced by study pseudonyms. */
+const FILTER_FIELDS: Readonly<Record<string, PseudonymField>> = {
+  user_id: 'user_id',
+  userId: 'user_id',
+  session_id: 'session_id',
+  sessionId: 'session_id',
+};
+
+/**
+ * Filters as a pseudonymised bundle's manifest shows them: a `user_id` or `session_id` filter
+ * becomes its study pseudonym (which the bundle's records carry), never the real id.
+ */
+export function pseudonymizeFilters(
+  filters: Record<string, unknown>,
+  studyKey: string,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(filters)) {
+    const field = FILTER_FIELDS[k];
+    out[k] = field && typeof v === 'string' ? pseudonym(studyKey, field, v) : v;
+  }
+  return out;
+}

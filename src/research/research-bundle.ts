@@ -9,10 +9,10 @@ import { csvHeader, csvLine } from './csv.js';
 import { ITEMS_TABLE, type ItemRow } from './item-columns.js';
 import { errorLine, jsonLine } from './json-lines.js';
 import { ParquetTables } from './parquet-tables.js';
-import { pseudonymizeRecord } from './pseudonyms.js';
+import { pseudonymizeFilters, pseudonymizeRecord } from './pseudonyms.js';
 import type { RecordEntry } from './record-entries.js';
 import { recordJsonSchema } from './record-json-schema.js';
-import { omitFreeText, type PreparationOptions } from './record-preparation.js';
+import { omitFreeText, omitMetadataText, type PreparationOptions } from './record-preparation.js';
 import { RUNS_TABLE } from './run-columns.js';
 import type { Cell, TableSpec } from './table-column.js';
 import type { ByteSource } from './zip-writer.js';
@@ -27,7 +27,7 @@ export interface BundleOutput {
 export interface BundleOptions extends PreparationOptions {
   /** A directory the bundle may use for its intermediate files (the caller removes it). */
   scratchDir: string;
-  /** The filters as given, for the manifest; default {}. */
+  /** The filters as given, for the manifest (ids pseudonymised with `studyKey`); default {}. */
   filters?: Record<string, unknown>;
   /** Records the filters matched, for the manifest and progress. */
   matching: number;
@@ -109,7 +109,9 @@ export async function writeBundle(
   try {
     await put(runsCsv, csvHeader(RUNS_TABLE.columns as never));
     await put(itemsCsv, csvHeader(ITEMS_TABLE.columns as never));
-    const addRecord = async (record: ExecutionRecord): Promise<string> => {
+    const addRecord = async (recorded: ExecutionRecord): Promise<string> => {
+      // Tables: free-text columns are emptied by `cells`; metadata loses the child's words here.
+      const record = omitText ? omitMetadataText(recorded) : recorded;
       const runCells = cells(RUNS_TABLE, record, omitText);
       tables.append('runs', runCells);
       await put(runsCsv, csvLine(runCells, RUNS_TABLE.columns as never));
@@ -123,7 +125,7 @@ export async function writeBundle(
         await put(itemsCsv, csvLine(itemCells, ITEMS_TABLE.columns as never));
       }
       counts.items += record.items.length;
-      return jsonLine(omitText ? omitFreeText(record) : record);
+      return jsonLine(omitText ? omitFreeText(recorded) : recorded);
     };
     let done = 0;
     const lines = async function* (): AsyncGenerator<string> {
@@ -159,7 +161,9 @@ export async function writeBundle(
   await write('codebook.md', [codebook(TABLES, { pseudonymized, omitText })]);
   const manifest = buildManifest({
     createdAt: options.now ?? new Date(),
-    filters: options.filters ?? {},
+    filters: options.studyKey
+      ? pseudonymizeFilters(options.filters ?? {}, options.studyKey)
+      : (options.filters ?? {}),
     pseudonymized,
     omitText,
     counts,

@@ -3,6 +3,9 @@ import { dirname, join } from 'node:path';
 import type { Logger } from 'pino';
 import type { PipelineDeps } from '../pipeline/pipeline-runner.js';
 import { bearerAuth } from './auth.js';
+import { DEFAULT_CLIENT_LIMITS, type ClientLimits } from './client-limits.js';
+import { PerClientLimit } from './per-client-limit.js';
+import { RunQueue } from './run-queue.js';
 import { errorHandler, notFound } from './error-handler.js';
 import { HttpError } from './http-error.js';
 import type { HealthSources } from './health.js';
@@ -55,6 +58,8 @@ export interface AppDeps {
   ingest?: OtlpIngest;
   /** False for a record service: records, API, exports, streams and ingest, no pipeline. */
   pipelineEnabled?: boolean;
+  /** Live streams per client and asynchronous runs; default `DEFAULT_CLIENT_LIMITS`. */
+  clientLimits?: Partial<ClientLimits>;
 }
 
 /** Builds the Express app (does not listen). */
@@ -63,6 +68,9 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   const traceUrl = traceLinks(deps.jaegerUiUrl);
+  const limits = { ...DEFAULT_CLIENT_LIMITS, ...deps.clientLimits };
+  const asyncQueue = new RunQueue(limits.asyncRunsRunning, limits.asyncRunsQueued);
+  const streamLimit = new PerClientLimit(limits.liveStreamsPerClient);
   app.use(requestLog(deps.logger));
   app.use(hostAllowlist(deps.allowedHosts));
   app.use((_req, res, next) => {
@@ -74,7 +82,8 @@ export function createApp(deps: AppDeps): Express {
     res.set('connection', 'close');
     next(new HttpError(503, 'shutting_down', 'the server is shutting down'));
   });
-  app.use(healthRouter({ health: deps.health, apiToken: deps.apiToken }));
+  const clients = () => ({ live_streams: streamLimit.stats(), async_runs: asyncQueue.stats() });
+  app.use(healthRouter({ health: { ...deps.health, clients }, apiToken: deps.apiToken }));
   app.use(webAssets(deps.webDir));
   // OTLP bodies are read by the ingest router itself (its own size limit, gzip, protobuf).
   if (deps.ingest) app.use(otlpRouter({ ingest: deps.ingest, apiToken: deps.apiToken }));
@@ -94,6 +103,7 @@ export function createApp(deps: AppDeps): Express {
           traceUrl,
           records: deps.records,
           background: deps.onBackgroundRun ?? deps.onRequest,
+          asyncQueue,
         }),
   );
   app.use(sessionRouter(deps.apiToken));
@@ -117,6 +127,7 @@ export function createApp(deps: AppDeps): Express {
     traceUrl,
     configs: deps.pipeline.catalog.interception,
     heartbeatMillis: deps.sseHeartbeatMillis,
+    streamLimit,
   };
   app.use('/api/executions', executionsRouter(executions));
   app.use('/api/runs', executionsRouter({ ...executions, flavor: 'legacy', logger: deps.logger }));

@@ -15,6 +15,8 @@ export interface HealthSources {
   backends?: { report(): BackendHealthReport; failing(): boolean };
   /** OTLP ingest (`POST /v1/traces`): its counters and its record path; none: not shown. */
   ingest?: () => OtlpIngestStats;
+  /** Live streams held and asynchronous runs going, waiting and refused; none: not shown. */
+  clients?: () => Record<string, unknown>;
 }
 
 async function attempt<T>(fn: () => Promise<T> | undefined): Promise<[T | null, string | null]> {
@@ -27,10 +29,14 @@ async function attempt<T>(fn: () => Promise<T> | undefined): Promise<[T | null, 
 
 /**
  * The health report: `degraded` while the store refuses writes or runs low on space, while
- * records wait in the spool, or while the OTLP export fails; the store probe writes real bytes.
+ * records wait in the spool, or while the OTLP export fails; the store probe (default
+ * `store.probeWritable`) writes real bytes.
  */
-export async function healthReport(sources: HealthSources) {
-  const [, probeError] = await attempt(() => sources.store.probeWritable?.());
+export async function healthReport(
+  sources: HealthSources,
+  probe: () => Promise<void> | undefined = () => sources.store.probeWritable?.(),
+) {
+  const [, probeError] = await attempt(probe);
   const [stats, statsError] = await attempt<StoreStats>(() => sources.store.stats());
   const [space] = await attempt(() => sources.store.space?.());
   const recordStats = sources.recordPath();
@@ -58,6 +64,7 @@ export async function healthReport(sources: HealthSources) {
     record_path: recordPath,
     otlp: otlp ? { enabled: true, ...otlp } : { enabled: false },
     ...(sources.backends ? { backends: sources.backends.report() } : {}),
+    ...(sources.clients ? { clients: sources.clients() } : {}),
     ...(ingest
       ? {
           ingest: {

@@ -8,4 +8,6 @@ export { createRuntime } from './runtime.js';
 export type { Runtime } from './runtime.js';
 export { applyServerLimits, DEFAULT_SERVER_LIMITS } from './server-limits.js';
 export type { ServerLimits } from './server-limits.js';
+export { DEFAULT_CLIENT_LIMITS } from './client-limits.js';
+export type { ClientLimits } from './client-limits.js';
 export { traceLinks } from './trace-links.js';

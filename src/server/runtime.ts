@@ -117,6 +117,7 @@ export async function createRuntime(config: AppConfig, logger: Logger): Promise<
     maxInputChars: config.maxInputChars,
     maxBodyBytes: config.maxBodyBytes,
     jaegerUiUrl: config.jaegerUiUrl,
+    clientLimits: config.clientLimits,
     isShuttingDown: () => shuttingDown,
     onRequest: (done) => {
       active += 1;

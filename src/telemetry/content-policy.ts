@@ -2,12 +2,14 @@ import { SpanStatusCode, type Attributes, type SpanStatus } from '@opentelemetry
 import type { ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter, TimedEvent } from '@opentelemetry/sdk-trace-base';
 import { createHash } from 'node:crypto';
+import { CHILD_TEXT_METADATA_KEYS, withoutChildText } from '../domain/child-text-fields.js';
 import * as A from './attributes.js';
 
 /**
  * What leaves the process on the OTLP path (the record file always keeps it all): `full` sends
  * everything; `metadata` sends nothing derived from the child's text: item content as length
- * and SHA-256, matched safety terms as a count, exception and status messages (which may echo
+ * and SHA-256, metadata that can carry the child's words (`CHILD_TEXT_METADATA_KEYS`) as a
+ * count or a length and SHA-256, exception and status messages (which may echo
  * the prompt) as the error type only.
  */
 export type ContentPolicy = 'full' | 'metadata';
@@ -15,32 +17,21 @@ export type ContentPolicy = 'full' | 'metadata';
 const EXCEPTION_MESSAGE = 'exception.message';
 const EXCEPTION_TYPE = 'exception.type';
 const EXCEPTION_STACK = 'exception.stacktrace';
-/** Metadata keys holding terms matched in the child's text. */
-const TERM_KEYS = ['found_terms'] as const;
-/** Metadata keys holding model text that may echo the child's (the safety LLM's verdict). */
-const TEXT_KEYS = ['verdict_text'] as const;
-
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
-/** Item metadata JSON with matched terms replaced by their count, model text by length and hash. */
+/** What replaces a value that can carry the child's words: a count, or a length and hash. */
+function measure(key: string, value: unknown): Record<string, unknown> {
+  if (Array.isArray(value)) return { [`${key}_count`]: value.length };
+  if (typeof value === 'string')
+    return { [`${key}_length`]: [...value].length, [`${key}_sha256`]: sha256(value) };
+  return {};
+}
+
+/** Item metadata JSON without the child's words (`CHILD_TEXT_METADATA_KEYS`, at any depth). */
 function redactMetadata(json: string): string {
-  if (![...TERM_KEYS, ...TEXT_KEYS].some((k) => json.includes(`"${k}"`))) return json;
+  if (!CHILD_TEXT_METADATA_KEYS.some((k) => json.includes(`"${k}"`))) return json;
   try {
-    const metadata = JSON.parse(json) as Record<string, unknown>;
-    for (const key of TERM_KEYS) {
-      const terms = metadata[key];
-      if (terms === undefined) continue;
-      delete metadata[key];
-      metadata[`${key}_count`] = Array.isArray(terms) ? terms.length : 1;
-    }
-    for (const key of TEXT_KEYS) {
-      const text = metadata[key];
-      if (typeof text !== 'string') continue;
-      delete metadata[key];
-      metadata[`${key}_length`] = [...text].length;
-      metadata[`${key}_sha256`] = sha256(text);
-    }
-    return JSON.stringify(metadata);
+    return JSON.stringify(withoutChildText(JSON.parse(json) as Record<string, unknown>, measure));
   } catch {
     return '{}';
   }

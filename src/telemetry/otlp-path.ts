@@ -10,6 +10,7 @@ import {
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import { ContentPolicySpanExporter, type ContentPolicy } from './content-policy.js';
+import { redactUrl, redactUrlsIn } from './redact-url.js';
 
 /** Options of the OTLP path (spans towards a collector and Jaeger). */
 export interface OtlpPathOptions {
@@ -116,7 +117,7 @@ export class OtlpPath implements SpanProcessor {
           ? 'ok'
           : 'idle';
     return {
-      endpoint: this.options.url,
+      endpoint: redactUrl(this.options.url),
       protocol: this.options.protocol ?? 'http/protobuf',
       content_policy: this.policy,
       state,
@@ -124,7 +125,7 @@ export class OtlpPath implements SpanProcessor {
       spans_exported: this.exported,
       spans_failed: this.failed,
       spans_dropped: this.dropped,
-      last_error: this.lastError,
+      last_error: this.lastError === null ? null : redactUrlsIn(this.lastError),
       last_error_at: this.lastErrorAt,
       last_success_at: this.lastSuccessAt,
     };

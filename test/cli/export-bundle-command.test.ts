@@ -137,6 +137,18 @@ describe('export --bundle DIR', () => {
     );
   });
 
+  it('writes a user or session filter into a pseudonymised manifest as its pseudonym', async () => {
+    const { store } = await researchStore();
+    const { dir } = await exportTo(store, {
+      studyKey: 'study-a-0123456789',
+      filters: { userId: 'child-7', sessionId: 'class-3b' },
+    });
+    const text = await readFile(join(dir, 'manifest.json'), 'utf8');
+    expect(text).not.toContain('child-7');
+    expect(text).not.toContain('class-3b');
+    expect(JSON.parse(text).filters.userId).toMatch(/^[0-9a-f]{64}$/);
+  });
+
   it('omits free text on request and keeps its length', async () => {
     const { store } = await researchStore();
     const { dir, code } = await exportTo(store, { omitText: true });

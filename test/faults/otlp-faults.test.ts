@@ -83,3 +83,28 @@ describe.each([
     await ctx.tracing.shutdown();
   }, 30_000);
 });
+
+describe('collector URL with credentials', () => {
+  it('/health shows the endpoint and its errors without user, password or token', async () => {
+    const collector = await startBadCollector('status-503');
+    closers.push(collector.close);
+    const url = new URL(collector.url);
+    url.username = 'alice';
+    url.password = 's3cret';
+    url.search = '?token=t0ken';
+    const ctx = await testApp({
+      tracing: { otlp: { url: url.toString(), timeoutMillis: 2_000, scheduledDelayMillis: 20 } },
+    });
+    expect((await request(ctx.app).post(EXECUTE).send(BODY)).status).toBe(200);
+    let otlp: Record<string, unknown> = {};
+    for (let i = 0; i < 100; i++) {
+      otlp = (await request(ctx.app).get('/health')).body.otlp as Record<string, unknown>;
+      if (otlp.state === 'failing') break;
+      await sleep(100);
+    }
+    expect(otlp.state).toBe('failing');
+    expect(otlp.endpoint).toContain('***@');
+    expect(JSON.stringify(otlp)).not.toMatch(/alice|s3cret|t0ken/);
+    await ctx.tracing.shutdown();
+  }, 30_000);
+});

@@ -54,4 +54,18 @@ describe('store failures', () => {
     await ctx.tracing.recordExporter.forceFlush();
     expect((await ctx.store.get(third.body.execution_id))?.status).toBe('completed');
   });
+
+  it("a damaged record holding a child's words: exports and answers name its file, never quote it", async () => {
+    const ctx = await testApp();
+    const first = await request(ctx.app).post(EXECUTE).send(BODY);
+    await ctx.tracing.recordExporter.forceFlush();
+    const id = first.body.execution_id as string;
+    await writeFile(join(ctx.store.directory, `${id}.json`), 'Mia malt ihren geheimen Drachen');
+    const record = await request(ctx.app).get(`/api/executions/${id}`);
+    const jsonl = await request(ctx.app).get('/api/executions/export/jsonl');
+    for (const res of [record, jsonl]) {
+      expect(res.text).toContain(`${id}.json`);
+      expect(res.text).not.toMatch(/Mia|geheim|Drachen/);
+    }
+  });
 });

@@ -116,6 +116,22 @@ describe.each(stores)('erasure and retention on %s', (_name, open) => {
     expect(second.records_deleted).toBe(0);
     expect((await log.read()).map((e) => e.records_deleted)).toEqual([1, 0]);
   });
+  it('retention erases a run dated in the future beyond a day of clock skew at once', async () => {
+    const { store, mediaDir, log } = await setup();
+    const now = Date.parse('2026-11-24T12:00:00Z');
+    const skewed = buildRecord({ startMillis: now + 2 * 60_000 });
+    const future = buildRecord({ startMillis: now + 400 * DAY });
+    for (const r of [skewed, future]) await store.save(r);
+    await withMedia(mediaDir, future.execution_id);
+    const entry = await applyRetention(store, { retentionDays: 30, mediaDir, log, now: () => now });
+    expect(entry).toMatchObject({
+      newer_than: new Date(now + DAY).toISOString(),
+      execution_ids: [future.execution_id],
+      media_dirs_deleted: 1,
+    });
+    expect(await store.get(future.execution_id)).toBeNull();
+    expect(await store.get(skewed.execution_id)).not.toBeNull();
+  });
 });
 
 describe('the erasure log', () => {

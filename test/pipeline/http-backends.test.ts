@@ -251,6 +251,27 @@ describe('ComfyUI backend against its stand-in', () => {
     expect(res.body.outputs[0]).toMatchObject({ status: 'produced', media_type: 'video' });
   });
 
+  it('an output the backend names .svg is served as a download that cannot run script', async () => {
+    const { ctx } = await comfyApp({ filename: 'ComfyUI_00003_.svg' });
+    const res = await request(ctx.app)
+      .post(EXECUTE)
+      .send({ schema: 'dada', input_text: 'Eine Blume' });
+    await ctx.tracing.forceFlush();
+    const output = (await ctx.store.get(res.body.execution_id))!.items.find((i) => i.stage === 4)!;
+    const file = output.file_path!.split('/').pop()!;
+    expect(file).toMatch(/\.svg$/);
+    const media = await request(ctx.app).get(
+      `/api/executions/${res.body.execution_id}/media/${file}`,
+    );
+    expect(media.status).toBe(200);
+    expect(media.headers).toMatchObject({
+      'content-type': 'application/octet-stream',
+      'content-disposition': `attachment; filename="${file}"`,
+      'x-content-type-options': 'nosniff',
+      'content-security-policy': "default-src 'none'; sandbox",
+    });
+  });
+
   it('(e) a failed generation: 502, pipeline_error of stage 4 loop 1, then the terminal item', async () => {
     const { ctx } = await comfyApp({ fail: true });
     const res = await request(ctx.app)

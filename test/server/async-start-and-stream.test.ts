@@ -50,6 +50,7 @@ describe('async start (Prefer: respond-async)', () => {
     const id = res.body.execution_id as string;
     expect(res.body).toEqual({
       status: 'running',
+      queued: false,
       record: 'saved',
       execution_id: id,
       trace_id: expect.stringMatching(/^[0-9a-f]{32}$/),

@@ -1,8 +1,10 @@
 import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import type { BackendSettings } from '../../src/pipeline/backends/backend-registry.js';
 import { listen } from '../helpers/listen.js';
+import { captureLogger } from '../helpers/log-capture.js';
 import { readSse } from '../helpers/sse-client.js';
 import { startOllamaStandIn } from '../helpers/stand-ins/ollama-stand-in.js';
 import { testApp } from '../helpers/test-app.js';
@@ -102,6 +104,29 @@ describe('executions API', () => {
     );
     expect((await request(ctx.app).get(`/api/executions/${other}`)).status).toBe(200);
     expect((await request(ctx.app).get('/api/executions/export/jsonl')).status).toBe(200);
+  });
+
+  it('never quotes a damaged record in the answer or the log, only its file', async () => {
+    const { logger, text } = captureLogger();
+    const ctx = await testApp({ app: { logger } });
+    const [id, other] = await seed(ctx);
+    const words = 'Mia malt ihren geheimen Drachen';
+    const damaged = [
+      `{"execution_id": "${id}", "items": [{"content": "${words}`,
+      `{"execution_id": "${id}", "user_id": {"${words}": 1}, "items": "${words}"}`,
+      `${words}`,
+    ];
+    for (const bytes of damaged) {
+      await writeFile(`${ctx.store.directory}/${id}.json`, bytes);
+      const res = await request(ctx.app).get(`/api/executions/${id}`);
+      expect(res.status).toBe(500);
+      expect(res.body.error.code).toBe('record_unreadable');
+      expect(res.body.error.message).toContain(`${id}.json: not a readable execution record`);
+      expect(res.text).not.toMatch(/Mia|geheim|Drachen/);
+    }
+    expect(text()).toContain(`${id}.json`);
+    expect(text()).not.toMatch(/Mia|geheim|Drachen/);
+    expect((await request(ctx.app).get(`/api/executions/${other}`)).status).toBe(200);
   });
 
   it('reports store stats', async () => {

@@ -1,6 +1,6 @@
 import { rm, writeFile } from 'node:fs/promises';
 import request from 'supertest';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { BackendHealth } from '../../src/pipeline/backends/backend-health.js';
 import { backendFailureLogger } from '../../src/server/backend-failure-log.js';
 import { captureLogger } from '../helpers/log-capture.js';
@@ -33,6 +33,18 @@ describe('/health and the token', () => {
     const full = await request(app).get('/health').set('authorization', `Bearer ${TOKEN}`);
     expect(full.status).toBe(200);
     expect(full.body).toMatchObject({ store: { writable: true }, record_path: {}, otlp: {} });
+  });
+
+  it('checks the token before writing: requests without it share one store probe', async () => {
+    const ctx = await testApp({ app: { apiToken: TOKEN } });
+    const probe = vi.spyOn(ctx.store, 'probeWritable');
+    for (let i = 0; i < 20; i++) {
+      const res = await request(ctx.app).get('/health').set('authorization', 'Bearer wrong');
+      expect(res.body).toEqual({ status: 'ok' });
+    }
+    expect(probe).toHaveBeenCalledTimes(1);
+    await request(ctx.app).get('/health').set('authorization', `Bearer ${TOKEN}`);
+    expect(probe).toHaveBeenCalledTimes(2);
   });
 
   it('a failing store without the token: 503 and "degraded", nothing else', async () => {

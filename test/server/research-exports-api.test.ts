@@ -3,6 +3,7 @@ import { request as httpRequest } from 'node:http';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import type { BundleManifest } from '../../src/research/bundle-manifest.js';
+import { pseudonym } from '../../src/research/pseudonyms.js';
 import { BUNDLE_FILES } from '../../src/research/research-bundle.js';
 import { csvObjects } from '../helpers/csv-parse.js';
 import { legacyRecordFiles } from '../helpers/legacy-fixtures.js';
@@ -174,6 +175,22 @@ describe('research bundle over HTTP', () => {
     expect(manifest).toMatchObject({ pseudonymized: true, counts: { errors: 0 } });
     expect(byName.get('runs.parquet')!.subarray(0, 4).toString()).toBe('PAR1');
     expect(res.trailers['x-export-records']).toBe(String(manifest.counts.records));
+  });
+
+  it('a pseudonymised bundle names the user and session filters by their pseudonyms only', async () => {
+    const ctx = await app();
+    const key = 'a-study-key-of-some-length';
+    const res = await rawGet(ctx, '/api/executions/export/bundle?user_id=u1&session_id=s1', {
+      'x-study-key': key,
+    });
+    const manifestText = readZip(res.body)
+      .find((e) => e.name === 'manifest.json')!
+      .data.toString('utf8');
+    expect(JSON.parse(manifestText).filters).toEqual({
+      user_id: pseudonym(key, 'user_id', 'u1'),
+      session_id: pseudonym(key, 'session_id', 's1'),
+    });
+    expect(manifestText).not.toMatch(/"u1"|"s1"/);
   });
 
   it('filters the bundle and rejects a short study key', async () => {

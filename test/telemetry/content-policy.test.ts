@@ -22,7 +22,10 @@ async function leakyRun(policy: 'metadata' | 'full') {
             safe: false,
             method: 'llm_context_check',
             foundTerms: ['skelett'],
-            metadata: { verdict_text: `unsafe: "${PROMPT}" shows a skeleton` },
+            metadata: {
+              verdict_text: `unsafe: "${PROMPT}" shows a skeleton`,
+              request: { prompt: PROMPT, messages: [{ role: 'user', content: PROMPT }] },
+            },
           });
           t.logStage3Blocked({ loop: 1, reason: 'x', content: 'blocked', foundTerms: ['skelett'] });
         },

@@ -8,6 +8,8 @@ import { COMPAT_VERSION, toCompatRecord } from '../../research/compat-record.js'
 import type { RecordStore } from '../../store/record-store.js';
 import type { RecordPath } from '../record-path.js';
 import { HttpError } from '../http-error.js';
+import { mediaHeaders } from '../media-headers.js';
+import type { PerClientLimit } from '../per-client-limit.js';
 import { legacyErrorHandler, legacyStats, legacySummary } from '../legacy-runs.js';
 import type { LiveItems } from '../live-items.js';
 import { streamRun } from '../sse-pump.js';
@@ -45,7 +47,12 @@ export interface ExecutionsRouteOptions {
   logger?: Logger;
   /** Where research bundles keep intermediate files; default the OS temp directory. */
   scratchDir?: string;
+  /** Live streams per client (remote address), shared by every mount; none: unbounded. */
+  streamLimit?: PerClientLimit;
 }
+
+/** `Retry-After` of a refused live stream, in seconds. */
+const STREAM_RETRY_AFTER_SECONDS = 5;
 
 const MEDIA_FILE = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 
@@ -150,26 +157,42 @@ export function executionsRouter(options: ExecutionsRouteOptions): Router {
       throw new HttpError(400, 'invalid_file_name', 'invalid media file name');
     const path = resolve(options.mediaDir, id, req.params.file);
     await new Promise<void>((ok, fail) =>
-      res.sendFile(path, { dotfiles: 'deny' }, (error) =>
+      res.sendFile(path, { dotfiles: 'deny', headers: mediaHeaders(req.params.file) }, (error) =>
         error ? fail(new HttpError(404, 'not_found', 'no such media file')) : ok(),
       ),
     );
   });
 
-  router.get('/:id/stream', (req, res) => {
+  router.get('/:id/stream', async (req, res) => {
     parseQuery(req.query, StreamQuerySchema);
-    return streamRun(
-      req,
-      res,
-      checkId(req.params.id),
-      {
-        live,
-        load,
-        stepsOf: (r) => stepsOfRecord(options.configs ?? new Map(), r),
-        watch: store.watch?.bind(store),
-      },
-      { heartbeatMillis: options.heartbeatMillis },
-    );
+    const id = checkId(req.params.id);
+    const limit = options.streamLimit;
+    const release = limit?.acquire(req.socket.remoteAddress ?? 'unknown');
+    if (limit && !release) {
+      res.set('retry-after', String(STREAM_RETRY_AFTER_SECONDS));
+      throw new HttpError(
+        429,
+        'too_many_streams',
+        `this client already holds ${limit.max} live streams, the most one client may: close one and try again`,
+        { max_streams_per_client: limit.max },
+      );
+    }
+    try {
+      await streamRun(
+        req,
+        res,
+        id,
+        {
+          live,
+          load,
+          stepsOf: (r) => stepsOfRecord(options.configs ?? new Map(), r),
+          watch: store.watch?.bind(store),
+        },
+        { heartbeatMillis: options.heartbeatMillis },
+      );
+    } finally {
+      release?.();
+    }
   });
 
   if (legacy) router.use(legacyErrorHandler(options.logger));

@@ -4,6 +4,7 @@ import { outputsFor, runPipeline, type PipelineDeps } from '../../pipeline/pipel
 import type { RecordPath } from '../record-path.js';
 import { HttpError } from '../http-error.js';
 import { jsonBody } from '../request-body.js';
+import type { RunQueue } from '../run-queue.js';
 import { prefersAsync, startAsync } from './async-start.js';
 
 /** Options of `pipelineRouter`. */
@@ -14,6 +15,8 @@ export interface PipelineRouteOptions {
   records: RecordPath;
   /** Told of each asynchronous run's completion (`Prefer: respond-async`). */
   background?: (done: Promise<void>) => void;
+  /** Bounds the asynchronous runs going at once; none: unbounded. */
+  asyncQueue?: RunQueue;
 }
 
 const STATUS_CODE = { completed: 200, blocked: 200, failed: 502 } as const;
@@ -29,7 +32,8 @@ export function pipelineRouter(options: PipelineRouteOptions): Router {
   router.post('/api/schema/pipeline/execute', async (req, res) => {
     const body = jsonBody(req, schema);
     outputsFor(options.pipeline.catalog, body); // an unknown config answers 404 before any run
-    if (prefersAsync(req.get('prefer'))) return startAsync(res, body, options);
+    if (prefersAsync(req.get('prefer')))
+      return startAsync(res, body, { ...options, queue: options.asyncQueue });
     const result = await runPipeline(body, options.pipeline);
     res.locals.executionId = result.execution_id;
     const record = await options.records.whenSaved(result.execution_id);

@@ -25,6 +25,8 @@ export async function startOllamaStandIn(options: OllamaStandInOptions = {}) {
     /** Arrival, epoch ms. */
     at: number;
   }[] = [];
+  /** Chat calls being answered now, and the most at once so far. */
+  const load = { inFlight: 0, peak: 0 };
   const app = express();
   app.use(express.json());
   app.get('/api/tags', (_req, res) => {
@@ -45,6 +47,9 @@ export async function startOllamaStandIn(options: OllamaStandInOptions = {}) {
     if (stream !== false)
       return void res.status(400).json({ error: 'this stand-in answers stream:false only' });
     requests.push({ model, messages, at: Date.now() });
+    load.inFlight += 1;
+    load.peak = Math.max(load.peak, load.inFlight);
+    res.once('close', () => (load.inFlight -= 1));
     const system = messages.find((m) => m.role === 'system')?.content ?? '';
     const affected = options.only?.(system) ?? true;
     if (options.delayMillis && affected)
@@ -70,5 +75,5 @@ export async function startOllamaStandIn(options: OllamaStandInOptions = {}) {
     });
   });
   const server = await listen(app);
-  return { ...server, requests };
+  return { ...server, requests, load };
 }
