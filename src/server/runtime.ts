@@ -17,6 +17,7 @@ import { applyServerLimits } from './server-limits.js';
 import { LiveItems } from './live-items.js';
 import { traceLinks } from './trace-links.js';
 import { coreDeps, recordHooks } from './wiring.js';
+import { checkWritable, writablePlaces } from './writable-places.js';
 
 const DRAIN_MILLIS = 300;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms).unref());
@@ -37,8 +38,10 @@ export interface Runtime {
   shutdown(): Promise<string[]>;
 }
 
-/** Builds everything the configuration names. */
+/** Builds everything the configuration names, after checking every place it writes to. */
 export async function createRuntime(config: AppConfig, logger: Logger): Promise<Runtime> {
+  // Refuse to start on a place that cannot be written (PlaceNotWritableError, one line in main).
+  await checkWritable(writablePlaces(config));
   const store = await openRecordStore({
     databaseUrl: config.databaseUrl,
     executionsDir: config.executionsDir,
