@@ -4,6 +4,7 @@ import type { RecordStore, StoreStats } from '../store/record-store.js';
 import type { RecordExporterStats } from '../telemetry/execution-record-exporter.js';
 import type { OtlpStats } from '../telemetry/otlp-path.js';
 import type { BackendHealthReport } from '../pipeline/backends/backend-health.js';
+import type { MediaWriteReport } from '../pipeline/media-write-health.js';
 import { withoutPaths } from './redact-paths.js';
 
 /** What `/health` reads. */
@@ -13,6 +14,8 @@ export interface HealthSources {
   otlp: (() => OtlpStats) | null;
   /** Each backend's last success and failure; none: not shown. */
   backends?: { report(): BackendHealthReport; failing(): boolean };
+  /** Writes of media under the media folder; none: not shown. */
+  media?: { report(): MediaWriteReport; failing(): boolean };
   /** OTLP ingest (`POST /v1/traces`): its counters and its record path; none: not shown. */
   ingest?: () => OtlpIngestStats;
 }
@@ -27,7 +30,8 @@ async function attempt<T>(fn: () => Promise<T> | undefined): Promise<[T | null, 
 
 /**
  * The health report: `degraded` while the store refuses writes or runs low on space, while
- * records wait in the spool, or while the OTLP export fails; the store probe writes real bytes.
+ * records wait in the spool, while the OTLP export or the last media write fails; the store
+ * probe writes real bytes.
  */
 export async function healthReport(sources: HealthSources) {
   const [, probeError] = await attempt(() => sources.store.probeWritable?.());
@@ -44,7 +48,8 @@ export async function healthReport(sources: HealthSources) {
     (ingest?.record_path.pending ?? 0) > 0 ||
     (space?.low_space ?? false) ||
     (otlp !== null && otlp.state === 'failing') ||
-    !!sources.backends?.failing();
+    !!sources.backends?.failing() ||
+    !!sources.media?.failing();
   return {
     status: degraded ? ('degraded' as const) : ('ok' as const),
     store: {
@@ -58,6 +63,7 @@ export async function healthReport(sources: HealthSources) {
     record_path: recordPath,
     otlp: otlp ? { enabled: true, ...otlp } : { enabled: false },
     ...(sources.backends ? { backends: sources.backends.report() } : {}),
+    ...(sources.media ? { media_writes: sources.media.report() } : {}),
     ...(ingest
       ? {
           ingest: {
