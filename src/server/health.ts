@@ -12,6 +12,11 @@ export interface HealthSources {
   store: RecordStore & { probeWritable?(): Promise<void>; space?(): Promise<StoreSpace> };
   recordPath: () => RecordExporterStats;
   otlp: (() => OtlpStats) | null;
+  /**
+   * True when no one asked for a collector (the default endpoint): its failing export is a note
+   * in the report, not `degraded`. Default false.
+   */
+  otlpOptional?: boolean;
   /** Each backend's last success and failure; none: not shown. */
   backends?: { report(): BackendHealthReport; failing(): boolean };
   /** Writes of media under the media folder; none: not shown. */
@@ -19,6 +24,10 @@ export interface HealthSources {
   /** OTLP ingest (`POST /v1/traces`): its counters and its record path; none: not shown. */
   ingest?: () => OtlpIngestStats;
 }
+
+/** What `/health` says when the default collector does not answer. */
+export const OTLP_OPTIONAL_NOTE =
+  'no collector answers at the default endpoint: traces are not shipped, records are kept; start one (docs/jaeger-local.md), set OTEL_EXPORTER_OTLP_ENDPOINT to require one, or OTEL_TRACES_EXPORTER=none';
 
 async function attempt<T>(fn: () => Promise<T> | undefined): Promise<[T | null, string | null]> {
   try {
@@ -47,7 +56,7 @@ export async function healthReport(sources: HealthSources) {
     recordPath.pending > 0 ||
     (ingest?.record_path.pending ?? 0) > 0 ||
     (space?.low_space ?? false) ||
-    (otlp !== null && otlp.state === 'failing') ||
+    (otlp !== null && otlp.state === 'failing' && !sources.otlpOptional) ||
     !!sources.backends?.failing() ||
     !!sources.media?.failing();
   return {
@@ -61,7 +70,13 @@ export async function healthReport(sources: HealthSources) {
       low_space: space?.low_space ?? null,
     },
     record_path: recordPath,
-    otlp: otlp ? { enabled: true, ...otlp } : { enabled: false },
+    otlp: otlp
+      ? {
+          enabled: true,
+          ...otlp,
+          ...(sources.otlpOptional && otlp.state === 'failing' ? { note: OTLP_OPTIONAL_NOTE } : {}),
+        }
+      : { enabled: false },
     ...(sources.backends ? { backends: sources.backends.report() } : {}),
     ...(sources.media ? { media_writes: sources.media.report() } : {}),
     ...(ingest

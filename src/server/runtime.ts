@@ -111,6 +111,7 @@ export async function createRuntime(config: AppConfig, logger: Logger): Promise<
       live,
       saveWaitMillis: config.records.saveWaitMillis,
       backendHealth: new BackendHealth({ onFailure: backendFailureLogger(logger) }),
+      otlpOptional: !config.otlpEndpointSet,
       mediaWrites: new MediaWriteHealth(config.mediaDir, {
         onFailure: mediaWriteFailureLogger(logger),
       }),

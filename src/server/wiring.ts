@@ -41,6 +41,8 @@ export function coreDeps(parts: {
   backendHealth?: BackendHealth;
   /** OTLP ingest, for `/health`; default none. */
   ingest?: OtlpIngest | null;
+  /** The OTLP endpoint is the default one nobody asked for (see `HealthSources`); default false. */
+  otlpOptional?: boolean;
   /** Watches media writes for logs and `/health`; default none. */
   mediaWrites?: MediaWriteHealth;
 }): Pick<AppDeps, 'pipeline' | 'health' | 'live' | 'records'> {
@@ -60,6 +62,7 @@ export function coreDeps(parts: {
       store: parts.store,
       recordPath: () => tracing.recordExporter.stats(),
       otlp: tracing.otlp ? () => tracing.otlp!.stats() : null,
+      ...(parts.otlpOptional ? { otlpOptional: true } : {}),
       ...(backendHealth ? { backends: backendHealth } : {}),
       ...(parts.mediaWrites ? { media: parts.mediaWrites } : {}),
       ...(parts.ingest ? { ingest: () => parts.ingest!.stats() } : {}),
