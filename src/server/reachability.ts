@@ -9,6 +9,9 @@ export async function httpAnswers(url: string, timeoutMillis = 1_000): Promise<b
   }
 }
 
+/** Words of the page a Jaeger binary built without its UI assets serves instead of the UI. */
+const PLACEHOLDER = /placeholder for the Jaeger UI|not compiled with the UI assets/i;
+
 /**
  * True when `base` serves Jaeger's UI: a 200 HTML page that is not the placeholder a Jaeger
  * binary built without the UI assets serves.
@@ -17,7 +20,7 @@ export async function jaegerUiAnswers(base: string, timeoutMillis = 1_000): Prom
   try {
     const res = await fetch(`${base}/`, { signal: AbortSignal.timeout(timeoutMillis) });
     const text = res.ok ? await res.text() : (await res.body?.cancel(), '');
-    return res.ok && /jaeger/i.test(text) && !/placeholder/i.test(text);
+    return res.ok && /jaeger/i.test(text) && !PLACEHOLDER.test(text);
   } catch {
     return false;
   }
