@@ -108,23 +108,17 @@ async function reproduce(root: string, mediaOwner: number) {
   };
 }
 
-/** `node dist/src/main.js` of the image is `node --import tsx src/main.ts` here; as uid 1000 when root. */
-const serverCommand = (): [string, string[]] =>
+/** `command` as the image's user: uid 1000 through setpriv when root, else as is. */
+const asImageUser = (command: string[]): [string, string[]] =>
   asRoot
     ? [
         'setpriv',
-        [
-          `--reuid=${NODE_UID}`,
-          `--regid=${NODE_UID}`,
-          '--clear-groups',
-          '--',
-          process.execPath,
-          '--import',
-          'tsx',
-          'src/main.ts',
-        ],
+        [`--reuid=${NODE_UID}`, `--regid=${NODE_UID}`, '--clear-groups', '--', ...command],
       ]
-    : [process.execPath, ['--import', 'tsx', 'src/main.ts']];
+    : [command[0]!, command.slice(1)];
+
+/** The image's `node dist/src/main.js`, here from the sources. */
+const serverCommand = () => asImageUser([process.execPath, '--import', 'tsx', 'src/main.ts']);
 
 describe(`the image's layout reproduced (uid ${NODE_UID} via setpriv when the tests run as root)`, () => {
   it('saves media and logs an erasure on the volumes; the image healthcheck passes', async () => {
@@ -160,6 +154,20 @@ describe(`the image's layout reproduced (uid ${NODE_UID} via setpriv when the te
       env: { ...process.env, PORT: String(port) },
     });
     expect(check.status).toBe(0);
+
+    // The CLI runs as the same user (its path in the image: /usr/local/bin/execution-history).
+    const [cliCommand, cliArgs] = asImageUser([
+      process.execPath,
+      'bin/execution-history.js',
+      '--help',
+    ]);
+    const cli = spawnSync(cliCommand, cliArgs, {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      encoding: 'utf8',
+    });
+    expect(cli.status, cli.stderr).toBe(0);
+    expect(cli.stdout + cli.stderr).toMatch(/execution-history erase/);
 
     const erased = await fetch(`http://127.0.0.1:${port}/api/erasure`, {
       method: 'POST',
