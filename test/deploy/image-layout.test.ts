@@ -120,86 +120,90 @@ const asImageUser = (command: string[]): [string, string[]] =>
 /** The image's `node dist/src/main.js`, here from the sources. */
 const serverCommand = () => asImageUser([process.execPath, '--import', 'tsx', 'src/main.ts']);
 
-describe(`the image's layout reproduced (uid ${NODE_UID} via setpriv when the tests run as root)`, () => {
-  it('saves media and logs an erasure on the volumes; the image healthcheck passes', async () => {
-    const root = await tempDir();
-    const { port, env } = await reproduce(root, NODE_UID);
-    const [command, args] = serverCommand();
-    const server = await startProcess('server as node', command, args, {
-      env,
-      ready: async () => (await fetch(`http://127.0.0.1:${port}/health`)).ok,
-    });
-    procs.push(server);
-    const auth = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' };
-    const run = await fetch(`http://127.0.0.1:${port}/api/schema/pipeline/execute`, {
-      method: 'POST',
-      headers: auth,
-      body: JSON.stringify({
-        schema: 'passthrough',
-        input_text: 'Eine Blume',
-        output_config: 'sd35_large',
-        user_id: 'layout-user',
-      }),
-    });
-    const body = (await run.json()) as { execution_id: string; outputs: { status: string }[] };
-    expect(run.status, JSON.stringify(body)).toBe(200);
-    expect(body.outputs.map((o) => o.status)).toEqual(['produced']);
-    const runDir = join(env.MEDIA_DIR, body.execution_id);
-    const [file] = await readdir(runDir);
-    if (asRoot) expect((await stat(join(runDir, file!))).uid).toBe(NODE_UID);
-
-    const [healthCmd] = /\[.*\]/.exec(image.healthcheck!)!;
-    const [, ...healthArgs] = JSON.parse(healthCmd) as string[];
-    const check = spawnSync(process.execPath, healthArgs, {
-      env: { ...process.env, PORT: String(port) },
-    });
-    expect(check.status).toBe(0);
-
-    // The CLI runs as the same user (its path in the image: /usr/local/bin/execution-history).
-    const [cliCommand, cliArgs] = asImageUser([
-      process.execPath,
-      'bin/execution-history.js',
-      '--help',
-    ]);
-    const cli = spawnSync(cliCommand, cliArgs, {
-      cwd: ROOT,
-      env: { ...process.env, ...env },
-      encoding: 'utf8',
-    });
-    expect(cli.status, cli.stderr).toBe(0);
-    expect(cli.stdout + cli.stderr).toMatch(/execution-history erase/);
-
-    const erased = await fetch(`http://127.0.0.1:${port}/api/erasure`, {
-      method: 'POST',
-      headers: auth,
-      body: JSON.stringify({ user_id: 'layout-user' }),
-    });
-    expect(erased.status).toBe(200);
-    const log = (await readFile(env.ERASURE_LOG, 'utf8')).trim().split('\n');
-    expect(log.map((l) => JSON.parse(l) as { execution_ids: string[] })).toEqual([
-      expect.objectContaining({ reason: 'erasure_request', execution_ids: [body.execution_id] }),
-    ]);
-  });
-
-  it.runIf(asRoot)(
-    'a media volume owned by root (the old image) is refused at start with one line and the fix',
-    async () => {
+describe(
+  `the image's layout reproduced (uid ${NODE_UID} via setpriv when the tests run as root)`,
+  { timeout: 60_000 },
+  () => {
+    it('saves media and logs an erasure on the volumes; the image healthcheck passes', async () => {
       const root = await tempDir();
-      const { env } = await reproduce(root, 0);
+      const { port, env } = await reproduce(root, NODE_UID);
       const [command, args] = serverCommand();
-      const out = spawnSync(command, args, {
+      const server = await startProcess('server as node', command, args, {
+        env,
+        ready: async () => (await fetch(`http://127.0.0.1:${port}/health`)).ok,
+      });
+      procs.push(server);
+      const auth = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' };
+      const run = await fetch(`http://127.0.0.1:${port}/api/schema/pipeline/execute`, {
+        method: 'POST',
+        headers: auth,
+        body: JSON.stringify({
+          schema: 'passthrough',
+          input_text: 'Eine Blume',
+          output_config: 'sd35_large',
+          user_id: 'layout-user',
+        }),
+      });
+      const body = (await run.json()) as { execution_id: string; outputs: { status: string }[] };
+      expect(run.status, JSON.stringify(body)).toBe(200);
+      expect(body.outputs.map((o) => o.status)).toEqual(['produced']);
+      const runDir = join(env.MEDIA_DIR, body.execution_id);
+      const [file] = await readdir(runDir);
+      if (asRoot) expect((await stat(join(runDir, file!))).uid).toBe(NODE_UID);
+
+      const [healthCmd] = /\[.*\]/.exec(image.healthcheck!)!;
+      const [, ...healthArgs] = JSON.parse(healthCmd) as string[];
+      const check = spawnSync(process.execPath, healthArgs, {
+        env: { ...process.env, PORT: String(port) },
+      });
+      expect(check.status).toBe(0);
+
+      // The CLI runs as the same user (its path in the image: /usr/local/bin/execution-history).
+      const [cliCommand, cliArgs] = asImageUser([
+        process.execPath,
+        'bin/execution-history.js',
+        '--help',
+      ]);
+      const cli = spawnSync(cliCommand, cliArgs, {
         cwd: ROOT,
         env: { ...process.env, ...env },
         encoding: 'utf8',
-        timeout: 20_000,
       });
-      expect(out.status).toBe(4);
-      // The name is whatever this machine calls uid 1000 (`node` in the image).
-      const [before, after] = out.stderr.split(/ by user \S+ /);
-      expect(before).toBe(`cannot start: MEDIA_DIR=${env.MEDIA_DIR} is not writable`);
-      expect(after).toBe(
-        `(uid ${NODE_UID}, gid ${NODE_UID}); fix: chown -R ${NODE_UID}:${NODE_UID} ${env.MEDIA_DIR}, or set MEDIA_DIR to a directory that user can write\n`,
-      );
-    },
-  );
-});
+      expect(cli.status, cli.stderr).toBe(0);
+      expect(cli.stdout + cli.stderr).toMatch(/execution-history erase/);
+
+      const erased = await fetch(`http://127.0.0.1:${port}/api/erasure`, {
+        method: 'POST',
+        headers: auth,
+        body: JSON.stringify({ user_id: 'layout-user' }),
+      });
+      expect(erased.status).toBe(200);
+      const log = (await readFile(env.ERASURE_LOG, 'utf8')).trim().split('\n');
+      expect(log.map((l) => JSON.parse(l) as { execution_ids: string[] })).toEqual([
+        expect.objectContaining({ reason: 'erasure_request', execution_ids: [body.execution_id] }),
+      ]);
+    });
+
+    it.runIf(asRoot)(
+      'a media volume owned by root (the old image) is refused at start with one line and the fix',
+      async () => {
+        const root = await tempDir();
+        const { env } = await reproduce(root, 0);
+        const [command, args] = serverCommand();
+        const out = spawnSync(command, args, {
+          cwd: ROOT,
+          env: { ...process.env, ...env },
+          encoding: 'utf8',
+          timeout: 20_000,
+        });
+        expect(out.status).toBe(4);
+        // The name is whatever this machine calls uid 1000 (`node` in the image).
+        const [before, after] = out.stderr.split(/ by user \S+ /);
+        expect(before).toBe(`cannot start: MEDIA_DIR=${env.MEDIA_DIR} is not writable`);
+        expect(after).toBe(
+          `(uid ${NODE_UID}, gid ${NODE_UID}); fix: chown -R ${NODE_UID}:${NODE_UID} ${env.MEDIA_DIR}, or set MEDIA_DIR to a directory that user can write\n`,
+        );
+      },
+    );
+  },
+);

@@ -59,86 +59,91 @@ function listening(pid: number): string[] {
     .map((l) => l.trim().split(/\s+/)[3]!);
 }
 
-describe('the collector-in-between recipe (real processes, the binary the tests build)', () => {
-  it('traces reach Jaeger through the collector, every port is on 127.0.0.1, the query API answers /api/traces/<id>', async () => {
-    const jaeger = jaegerBinary();
-    const ports = {
-      ui: await freePort(),
-      queryGrpc: await freePort(),
-      jaegerGrpc: await freePort(),
-      jaegerHttp: await freePort(),
-      collectorHttp: await freePort(),
-      collectorGrpc: await freePort(),
-      metrics: await freePort(),
-    };
-    // The README's commands, with free ports instead of the defaults.
-    const j = await startProcess(
-      'jaeger',
-      jaeger,
-      ['--config', 'collector-config/jaeger-local.yaml'],
-      {
-        env: {
-          JAEGER_QUERY_HTTP_PORT: String(ports.ui),
-          JAEGER_QUERY_GRPC_PORT: String(ports.queryGrpc),
-          JAEGER_OTLP_GRPC_PORT: String(ports.jaegerGrpc),
-          JAEGER_OTLP_HTTP_PORT: String(ports.jaegerHttp),
+describe(
+  'the collector-in-between recipe (real processes, the binary the tests build)',
+  { timeout: 60_000 },
+  () => {
+    it('traces reach Jaeger through the collector, every port is on 127.0.0.1, the query API answers /api/traces/<id>', async () => {
+      const jaeger = jaegerBinary();
+      const ports = {
+        ui: await freePort(),
+        queryGrpc: await freePort(),
+        jaegerGrpc: await freePort(),
+        jaegerHttp: await freePort(),
+        collectorHttp: await freePort(),
+        collectorGrpc: await freePort(),
+        metrics: await freePort(),
+      };
+      // The README's commands, with free ports instead of the defaults.
+      const j = await startProcess(
+        'jaeger',
+        jaeger,
+        ['--config', 'collector-config/jaeger-local.yaml'],
+        {
+          env: {
+            JAEGER_QUERY_HTTP_PORT: String(ports.ui),
+            JAEGER_QUERY_GRPC_PORT: String(ports.queryGrpc),
+            JAEGER_OTLP_GRPC_PORT: String(ports.jaegerGrpc),
+            JAEGER_OTLP_HTTP_PORT: String(ports.jaegerHttp),
+          },
+          ready: () => answers(`http://127.0.0.1:${ports.ui}/api/services`),
         },
-        ready: () => answers(`http://127.0.0.1:${ports.ui}/api/services`),
-      },
-    );
-    procs.push(j);
-    const c = await startProcess(
-      'collector',
-      jaeger,
-      ['--config', 'collector-config/otel-collector.yaml'],
-      {
-        env: {
-          COLLECTOR_OTLP_HTTP_ENDPOINT: `127.0.0.1:${ports.collectorHttp}`,
-          COLLECTOR_OTLP_GRPC_ENDPOINT: `127.0.0.1:${ports.collectorGrpc}`,
-          COLLECTOR_METRICS_PORT: String(ports.metrics),
-          JAEGER_OTLP_ENDPOINT: `127.0.0.1:${ports.jaegerGrpc}`,
+      );
+      procs.push(j);
+      const c = await startProcess(
+        'collector',
+        jaeger,
+        ['--config', 'collector-config/otel-collector.yaml'],
+        {
+          env: {
+            COLLECTOR_OTLP_HTTP_ENDPOINT: `127.0.0.1:${ports.collectorHttp}`,
+            COLLECTOR_OTLP_GRPC_ENDPOINT: `127.0.0.1:${ports.collectorGrpc}`,
+            COLLECTOR_METRICS_PORT: String(ports.metrics),
+            JAEGER_OTLP_ENDPOINT: `127.0.0.1:${ports.jaegerGrpc}`,
+          },
+          ready: () => answers(`http://127.0.0.1:${ports.metrics}/metrics`),
         },
-        ready: () => answers(`http://127.0.0.1:${ports.metrics}/metrics`),
-      },
-    );
-    procs.push(c);
-    for (const p of [j, c])
-      for (const address of listening(p.child.pid!)) expect(address).toMatch(/^127\.0\.0\.1:\d+$/);
+      );
+      procs.push(c);
+      for (const p of [j, c])
+        for (const address of listening(p.child.pid!))
+          expect(address).toMatch(/^127\.0\.0\.1:\d+$/);
 
-    const dir = await tempDir();
-    const server = await startPipelineServer({
-      EXECUTIONS_DIR: join(dir, 'executions'),
-      MEDIA_DIR: join(dir, 'media'),
-      OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${ports.collectorHttp}`,
-      JAEGER_UI_URL: `http://127.0.0.1:${ports.ui}`,
+      const dir = await tempDir();
+      const server = await startPipelineServer({
+        EXECUTIONS_DIR: join(dir, 'executions'),
+        MEDIA_DIR: join(dir, 'media'),
+        OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${ports.collectorHttp}`,
+        JAEGER_UI_URL: `http://127.0.0.1:${ports.ui}`,
+      });
+      procs.push(server.proc);
+      const run = (await (
+        await fetch(`${server.url}/api/schema/pipeline/execute`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ schema: 'dada', input_text: 'Eine Blume auf der Wiese' }),
+        })
+      ).json()) as { trace_id: string };
+
+      let names: string[] = [];
+      for (let i = 0; i < 100 && !names.includes('pipeline start'); i++) {
+        const res = await fetch(`http://127.0.0.1:${ports.ui}/api/traces/${run.trace_id}`);
+        if (res.ok) {
+          const body = (await res.json()) as { data: { spans: { operationName: string }[] }[] };
+          names = body.data[0]?.spans.map((s) => s.operationName) ?? [];
+        } else await res.body?.cancel();
+        if (!names.includes('pipeline start')) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(names).toEqual(expect.arrayContaining(['pipeline start', 'stage1 pre-interception']));
+
+      // This binary has no UI assets (a placeholder page): the web view offers no trace button.
+      const viewer = await (await fetch(`${server.url}/api/trace-viewer`)).json();
+      expect(viewer).toEqual({ jaeger_ui_url: `http://127.0.0.1:${ports.ui}`, available: false });
+      const health = (await (await fetch(`${server.url}/health`)).json()) as {
+        status: string;
+        otlp: { state: string };
+      };
+      expect(health).toMatchObject({ status: 'ok', otlp: { state: 'ok' } });
     });
-    procs.push(server.proc);
-    const run = (await (
-      await fetch(`${server.url}/api/schema/pipeline/execute`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ schema: 'dada', input_text: 'Eine Blume auf der Wiese' }),
-      })
-    ).json()) as { trace_id: string };
-
-    let names: string[] = [];
-    for (let i = 0; i < 100 && !names.includes('pipeline start'); i++) {
-      const res = await fetch(`http://127.0.0.1:${ports.ui}/api/traces/${run.trace_id}`);
-      if (res.ok) {
-        const body = (await res.json()) as { data: { spans: { operationName: string }[] }[] };
-        names = body.data[0]?.spans.map((s) => s.operationName) ?? [];
-      } else await res.body?.cancel();
-      if (!names.includes('pipeline start')) await new Promise((r) => setTimeout(r, 100));
-    }
-    expect(names).toEqual(expect.arrayContaining(['pipeline start', 'stage1 pre-interception']));
-
-    // This binary has no UI assets (a placeholder page): the web view offers no trace button.
-    const viewer = await (await fetch(`${server.url}/api/trace-viewer`)).json();
-    expect(viewer).toEqual({ jaeger_ui_url: `http://127.0.0.1:${ports.ui}`, available: false });
-    const health = (await (await fetch(`${server.url}/health`)).json()) as {
-      status: string;
-      otlp: { state: string };
-    };
-    expect(health).toMatchObject({ status: 'ok', otlp: { state: 'ok' } });
-  });
-});
+  },
+);

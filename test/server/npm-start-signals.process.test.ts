@@ -75,7 +75,7 @@ async function within(millis: number, check: () => Promise<boolean>): Promise<nu
   return null;
 }
 
-describe('npm start stopped by a signal (real processes)', () => {
+describe('npm start stopped by a signal (real processes)', { timeout: 90_000 }, () => {
   it.each([
     ['SIGTERM', 'npm', 'a process manager'],
     ['SIGINT', 'npm', 'an IDE stop button'],

@@ -42,7 +42,7 @@ async function firstOutput(tty: boolean): Promise<{ text: string; dir: string; p
   return { text: text.replace(/\r/g, ''), dir, port };
 }
 
-describe('the start-up banner (real processes)', () => {
+describe('the start-up banner (real processes)', { timeout: 60_000 }, () => {
   it('on a terminal: where the web view is, where records go, the collector and Jaeger', async () => {
     const { text, dir, port } = await firstOutput(true);
     expect(text).toContain(`  web view:   http://127.0.0.1:${port}/\n`);

@@ -36,7 +36,7 @@ async function layout(user: TestUser) {
   return { dir, executions: await ownedBy(join(dir, 'executions'), user) };
 }
 
-describe('start-up refuses places it cannot write (real processes)', () => {
+describe('start-up refuses places it cannot write (real processes)', { timeout: 60_000 }, () => {
   const user = testUser();
   const who = `${user.name} (uid ${user.uid}, gid ${user.gid})`;
 
