@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { freePort, ROOT } from '../helpers/processes.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startPipelineServer } from '../helpers/observability-stack.js';
+import { freePort, ROOT, type Proc } from '../helpers/processes.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 /**
@@ -58,5 +59,47 @@ describe('the start-up banner (real processes)', { timeout: 60_000 }, () => {
     const { text } = await firstOutput(false);
     expect(text).not.toContain('web view:');
     for (const line of text.trim().split('\n')) expect(() => JSON.parse(line)).not.toThrow();
+  });
+});
+
+const procs: Proc[] = [];
+afterEach(async () => {
+  await Promise.all(procs.splice(0).map((p) => p.stop()));
+});
+
+describe('a collector that does not answer (real process)', { timeout: 60_000 }, () => {
+  it('logs one warning with the error code, no error level, no stack trace', async () => {
+    const dir = await tempDir();
+    const collector = `http://127.0.0.1:${await freePort()}`;
+    const server = await startPipelineServer({
+      EXECUTIONS_DIR: join(dir, 'executions'),
+      MEDIA_DIR: join(dir, 'media'),
+      OTEL_EXPORTER_OTLP_ENDPOINT: collector,
+    });
+    procs.push(server.proc);
+    const run = await fetch(`${server.url}/api/schema/pipeline/execute`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ schema: 'dada', input_text: 'Eine geheime Blume' }),
+    });
+    expect(run.status).toBe(200);
+    const warned = () => server.proc.output().includes('the collector does not answer');
+    for (let i = 0; i < 300 && !warned(); i++) await new Promise((r) => setTimeout(r, 50));
+    const lines = server.proc
+      .output()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.filter((l) => l.component === 'otel')).toEqual([
+      expect.objectContaining({
+        level: 40,
+        error_code: 'ECONNREFUSED',
+        msg: 'trace export failed: the collector does not answer',
+      }),
+    ]);
+    expect(server.proc.output()).not.toMatch(/"level":50|stack|geheime/);
+    // The operator named this endpoint: /health says degraded.
+    const health = (await (await fetch(`${server.url}/health`)).json()) as { status: string };
+    expect(health.status).toBe('degraded');
   });
 });
