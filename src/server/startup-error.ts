@@ -54,18 +54,18 @@ export function describePlace(
 ): StartupFailure {
   const at = `${place.variable}=${place.path}`;
   const dir = place.kind === 'file' ? dirname(place.path) : place.path;
-  const other = `or set ${place.variable} to a ${place.kind === 'file' ? 'file in a directory' : 'directory'} that user can write`;
+  const other = `set ${place.variable} to a ${place.kind === 'file' ? 'file in a directory' : 'directory'} that user can write`;
   const [why, fix] =
     code === 'EACCES' || code === 'EPERM'
-      ? [`is not writable by user ${user.text}`, `chown -R ${user.owner} ${dir}, ${other}`]
+      ? [`is not writable by user ${user.text}`, `chown -R ${user.owner} ${dir}, or ${other}`]
       : code === 'EEXIST' || code === 'ENOTDIR'
-        ? ['is not a directory (a file is in the way)', `move that file away, ${other}`]
+        ? ['is not a directory (a file is in the way)', `move that file away, or ${other}`]
         : code === 'EISDIR'
           ? ['is a directory, not a file', `set ${place.variable} to a file path`]
           : code === 'EROFS'
-            ? ['is on a read-only file system', `mount it read-write, ${other}`]
+            ? ['is on a read-only file system', `mount it read-write, or ${other}`]
             : code === 'ENOSPC' || code === 'EDQUOT'
-              ? ['has no space left', `free space on its file system, ${other}`]
+              ? ['has no space left', `free space on its file system, or ${other}`]
               : [`cannot be written by user ${user.text} (${code})`, other];
   return {
     message: `cannot start: ${at} ${why}; fix: ${fix}`,
