@@ -117,6 +117,11 @@ export interface AppConfig {
   /** `OTEL_RESOURCE_ATTRIBUTES` (`key=value,…`); its `service.name` yields to `OTEL_SERVICE_NAME`. */
   resourceAttributes: Record<string, string>;
   otlp: OtlpPathOptions | null;
+  /**
+   * True when the operator named an OTLP endpoint (`OTEL_EXPORTER_OTLP_*ENDPOINT`): a collector
+   * that does not answer then makes `/health` degraded; with the default it is only a note.
+   */
+  otlpEndpointSet: boolean;
   jaegerUiUrl: string | null;
   backends: BackendSettings;
   /** Host names answered besides loopback; `*`: any (only with `apiToken`). */
@@ -218,6 +223,9 @@ export function loadConfig(env: Record<string, string | undefined> = {}): AppCon
             protocol: e.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? e.OTEL_EXPORTER_OTLP_PROTOCOL,
             contentPolicy: e.OTLP_CONTENT_POLICY,
           },
+    otlpEndpointSet:
+      set.OTEL_EXPORTER_OTLP_ENDPOINT !== undefined ||
+      set.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT !== undefined,
     jaegerUiUrl: e.JAEGER_UI_URL === '' ? null : e.JAEGER_UI_URL.replace(/\/+$/, ''),
     backends: {
       llm: { eco: e.LLM_BACKEND_ECO, fast: e.LLM_BACKEND_FAST },

@@ -1,9 +1,32 @@
+import { resolve } from 'node:path';
 import { pino } from 'pino';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig, type AppConfig } from './config.js';
 import { bridgeDiag } from './server/diag-bridge.js';
 import { createRuntime, type Runtime } from './server/runtime.js';
+import { httpAnswers, jaegerUiAnswers } from './server/reachability.js';
+import { startupBanner, withoutPassword } from './server/startup-banner.js';
 import { describeStartupError } from './server/startup-error.js';
 import { listeningLog } from './server/listening-log.js';
+
+/** The start-up banner for a person at a terminal: checks the collector and Jaeger's UI once. */
+async function banner(config: AppConfig, url: string): Promise<string> {
+  const shown = url.replace(/\/\/(0\.0\.0\.0|\[::\]):/, '//127.0.0.1:');
+  const [collector, jaeger] = await Promise.all([
+    config.otlp ? httpAnswers(config.otlp.url) : false,
+    config.jaegerUiUrl ? jaegerUiAnswers(config.jaegerUiUrl) : false,
+  ]);
+  return startupBanner({
+    webUrl: `${shown}/`,
+    records: config.databaseUrl
+      ? { kind: 'database', url: withoutPassword(config.databaseUrl) }
+      : { kind: 'directory', path: config.executionsDir },
+    mediaDir: resolve(config.mediaDir),
+    collector: config.otlp
+      ? { url: config.otlp.url, answers: collector, required: config.otlpEndpointSet }
+      : null,
+    jaeger: config.jaegerUiUrl ? { url: config.jaegerUiUrl, answers: jaeger } : null,
+  });
+}
 
 /** Starts the instrumented pipeline server from the environment; stops it on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
@@ -33,6 +56,8 @@ async function main(): Promise<void> {
   }
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  if (process.stdout.isTTY) process.stdout.write(await banner(config, url));
   logger.info(
     listeningLog(config, port, runtime!.otlpGrpc()?.port ?? null),
     'execution-history pipeline server listening',

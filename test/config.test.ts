@@ -20,6 +20,17 @@ describe('loadConfig', () => {
     expect(c.executionsDir).toMatch(/exports\/executions$/);
   });
 
+  it('tells a default OTLP endpoint from one the operator set', () => {
+    expect(loadConfig({}).otlpEndpointSet).toBe(false);
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: '' }).otlpEndpointSet).toBe(false);
+    expect(
+      loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }).otlpEndpointSet,
+    ).toBe(true);
+    expect(
+      loadConfig({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://c:4318/v1/traces' }).otlpEndpointSet,
+    ).toBe(true);
+  });
+
   it('reads OTEL_RESOURCE_ATTRIBUTES; OTEL_SERVICE_NAME wins over its service.name', () => {
     const c = loadConfig({
       OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment.name=school%20lab,service.name=from-attrs',

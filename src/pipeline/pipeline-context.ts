@@ -3,6 +3,7 @@ import type { ExecutionTracker } from '../telemetry/execution-tracker.js';
 import type { LlmBackend, LlmRequest, LlmResponse } from './backends/llm-backend.js';
 import type { Backends, ExecutionMode } from './backends/backend-registry.js';
 import type { Catalog } from './catalog.js';
+import type { MediaWriteHealth } from './media-write-health.js';
 import type { PipelineRequest } from './pipeline-request.js';
 
 /** What every stage of one run works with. */
@@ -13,6 +14,8 @@ export interface RunContext {
   backends: Backends;
   llm: LlmBackend;
   mediaDir: string;
+  /** Counts failed media writes for logs and `/health`; none: not watched. */
+  mediaWrites?: MediaWriteHealth;
 }
 
 /**

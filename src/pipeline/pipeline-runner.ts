@@ -7,6 +7,7 @@ import type { Backends } from './backends/backend-registry.js';
 import type { Catalog } from './catalog.js';
 import type { InterceptionConfig, OutputConfig } from './catalog-schemas.js';
 import type { RunContext } from './pipeline-context.js';
+import type { MediaWriteHealth } from './media-write-health.js';
 import type { PipelineRequest } from './pipeline-request.js';
 import { expectedSteps } from './run-plan.js';
 import type { CheckedText } from './safety/safety-check.js';
@@ -22,6 +23,8 @@ export interface PipelineDeps {
   startRun(options: Omit<ExecutionTrackerOptions, 'tracer' | 'maxEventsPerSpan'>): ExecutionTracker;
   /** Root of the media files; each run writes under `<mediaDir>/<execution_id>/`. */
   mediaDir: string;
+  /** Counts failed media writes for logs and `/health`; default none. */
+  mediaWrites?: MediaWriteHealth;
   onItem?: ItemListener;
   /** Told of each run as it starts, before any stage runs (for live progress). */
   onRunStart?: (run: RunStart) => void;
@@ -126,6 +129,7 @@ export function startPipeline(request: PipelineRequest, deps: PipelineDeps): Sta
     backends: deps.backends,
     llm: deps.backends.llm(request.execution_mode),
     mediaDir: deps.mediaDir,
+    ...(deps.mediaWrites ? { mediaWrites: deps.mediaWrites } : {}),
   };
   const run: RunStart = {
     executionId: tracker.executionId,

@@ -18,23 +18,27 @@ export function runStage4(
     4,
     async () => {
       const directory = join(ctx.mediaDir, tracker.executionId);
-      await mkdir(directory, { recursive: true });
-      const { value } = await tracker.backendCall(
-        {
-          operation: 'generate_content',
-          provider: backend.provider,
-          model: output.model,
-          outputType: output.media_type,
-        },
-        () =>
-          backend.generate({
-            output,
-            prompt,
-            seed,
-            directory,
-            fileStem: `output_${loop}_${output.name}`,
-          }),
-      );
+      const watched = <T>(write: () => Promise<T>) =>
+        ctx.mediaWrites ? ctx.mediaWrites.watch(tracker.executionId, write) : write();
+      const { value } = await watched(async () => {
+        await mkdir(directory, { recursive: true });
+        return tracker.backendCall(
+          {
+            operation: 'generate_content',
+            provider: backend.provider,
+            model: output.model,
+            outputType: output.media_type,
+          },
+          () =>
+            backend.generate({
+              output,
+              prompt,
+              seed,
+              directory,
+              fileStem: `output_${loop}_${output.name}`,
+            }),
+        );
+      });
       tracker.setSeed(seed);
       tracker.logOutput(value.mediaType, {
         loop,

@@ -22,6 +22,8 @@ import { pipelineOffRouter, pipelineRouter } from './routes/pipeline-routes.js';
 import { otlpRouter } from './routes/otlp-routes.js';
 import type { OtlpIngest } from '../ingest/otlp-ingest.js';
 import { configsRouter } from './routes/configs-routes.js';
+import { traceViewerRouter } from './routes/trace-viewer-routes.js';
+import { JaegerUiStatus } from './jaeger-ui-status.js';
 import { sessionRouter } from './routes/session-routes.js';
 import { webAssets } from './web-assets.js';
 
@@ -40,6 +42,8 @@ export interface AppDeps {
   maxBodyBytes?: number;
   /** Jaeger UI base URL for trace links; null: no links. */
   jaegerUiUrl?: string | null;
+  /** Whether Jaeger's UI answers, for the web view; default checked at `jaegerUiUrl`. */
+  jaegerUi?: JaegerUiStatus;
   /** Host names answered besides loopback (others get 421); `*`: any. Default: loopback only. */
   allowedHosts?: AllowedHosts;
   /** Where erasures are logged; default `erasure-log.jsonl` beside the media directory. */
@@ -108,6 +112,9 @@ export function createApp(deps: AppDeps): Express {
   );
   app.use(sessionRouter(deps.apiToken));
   app.use(configsRouter(deps.pipeline.catalog));
+  app.use(
+    traceViewerRouter(deps.jaegerUi ?? new JaegerUiStatus({ url: deps.jaegerUiUrl ?? null })),
+  );
   app.use(
     erasureRouter({
       store: deps.health.store,

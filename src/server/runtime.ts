@@ -7,6 +7,7 @@ import { startRetention } from '../lifecycle/retention-schedule.js';
 import { BackendHealth } from '../pipeline/backends/backend-health.js';
 import { createBackends } from '../pipeline/backends/backend-registry.js';
 import { loadCatalog } from '../pipeline/catalog.js';
+import { MediaWriteHealth } from '../pipeline/media-write-health.js';
 import { openRecordStore, type ServerRecordStore } from '../store/open-record-store.js';
 import { OtlpIngest } from '../ingest/otlp-ingest.js';
 import { createTracing, type Tracing } from '../telemetry/tracing.js';
@@ -15,8 +16,10 @@ import { backendFailureLogger } from './backend-failure-log.js';
 import { startOtlpGrpc, type OtlpGrpcServer } from './otlp-grpc.js';
 import { applyServerLimits } from './server-limits.js';
 import { LiveItems } from './live-items.js';
+import { mediaWriteFailureLogger } from './media-write-log.js';
 import { traceLinks } from './trace-links.js';
 import { coreDeps, recordHooks } from './wiring.js';
+import { checkWritable, writablePlaces } from './writable-places.js';
 
 const DRAIN_MILLIS = 300;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms).unref());
@@ -37,8 +40,10 @@ export interface Runtime {
   shutdown(): Promise<string[]>;
 }
 
-/** Builds everything the configuration names. */
+/** Builds everything the configuration names, after checking every place it writes to. */
 export async function createRuntime(config: AppConfig, logger: Logger): Promise<Runtime> {
+  // Refuse to start on a place that cannot be written (PlaceNotWritableError, one line in main).
+  await checkWritable(writablePlaces(config));
   const store = await openRecordStore({
     databaseUrl: config.databaseUrl,
     executionsDir: config.executionsDir,
@@ -106,6 +111,10 @@ export async function createRuntime(config: AppConfig, logger: Logger): Promise<
       live,
       saveWaitMillis: config.records.saveWaitMillis,
       backendHealth: new BackendHealth({ onFailure: backendFailureLogger(logger) }),
+      otlpOptional: !config.otlpEndpointSet,
+      mediaWrites: new MediaWriteHealth(config.mediaDir, {
+        onFailure: mediaWriteFailureLogger(logger),
+      }),
       ingest,
     }),
     ...(ingest ? { ingest } : {}),

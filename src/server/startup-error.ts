@@ -1,7 +1,9 @@
-import { relative, sep } from 'node:path';
+import { userInfo } from 'node:os';
+import { dirname, relative, sep } from 'node:path';
 import { CatalogError } from '../pipeline/catalog.js';
 import { DirectoryLockedError } from '../store/directory-lock.js';
 import { StoreUnavailableError } from '../store/postgres/store-unavailable-error.js';
+import { PlaceNotWritableError, type WritablePlace } from './writable-places.js';
 
 /** Exit codes of a server that could not start; 2 is a configuration error (`ConfigError`). */
 export const STARTUP_EXIT = {
@@ -31,6 +33,46 @@ export interface StartupPlaces {
 
 const oneLine = (text: string) => text.replace(/\s*\n\s*/g, '; ').trim();
 
+/** The user this process runs as, e.g. `node (uid 1000, gid 1000)`. */
+export function processUser(): { text: string; owner: string } {
+  const uid = process.getuid?.() ?? -1;
+  const gid = process.getgid?.() ?? -1;
+  let name = `uid ${uid}`;
+  try {
+    name = userInfo().username;
+  } catch {
+    // A uid without a passwd entry (containers started with --user N).
+  }
+  return { text: `${name} (uid ${uid}, gid ${gid})`, owner: `${uid}:${gid}` };
+}
+
+/** One line for a place that cannot be written: the path, the user, the fix. */
+export function describePlace(
+  place: WritablePlace,
+  code: string,
+  user = processUser(),
+): StartupFailure {
+  const at = `${place.variable}=${place.path}`;
+  const dir = place.kind === 'file' ? dirname(place.path) : place.path;
+  const other = `set ${place.variable} to a ${place.kind === 'file' ? 'file in a directory' : 'directory'} that user can write`;
+  const [why, fix] =
+    code === 'EACCES' || code === 'EPERM'
+      ? [`is not writable by user ${user.text}`, `chown -R ${user.owner} ${dir}, or ${other}`]
+      : code === 'EEXIST' || code === 'ENOTDIR'
+        ? ['is not a directory (a file is in the way)', `move that file away, or ${other}`]
+        : code === 'EISDIR'
+          ? ['is a directory, not a file', `set ${place.variable} to a file path`]
+          : code === 'EROFS'
+            ? ['is on a read-only file system', `mount it read-write, or ${other}`]
+            : code === 'ENOSPC' || code === 'EDQUOT'
+              ? ['has no space left', `free space on its file system, or ${other}`]
+              : [`cannot be written by user ${user.text} (${code})`, other];
+  return {
+    message: `cannot start: ${at} ${why}; fix: ${fix}`,
+    exitCode: STARTUP_EXIT.storage,
+  };
+}
+
 function isUnder(path: string, dir: string): boolean {
   const rel = relative(dir, path);
   return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !rel.startsWith(sep));
@@ -57,6 +99,7 @@ export function describeStartupError(error: unknown, places: StartupPlaces): Sta
     return { message: error.message, exitCode: STARTUP_EXIT.storage };
   if (error instanceof DirectoryLockedError)
     return { message: error.message, exitCode: STARTUP_EXIT.locked };
+  if (error instanceof PlaceNotWritableError) return describePlace(error.place, error.code);
   if (error instanceof CatalogError)
     return {
       message: `invalid pipeline configs (CONFIGS_DIR): ${oneLine(error.message)}`,

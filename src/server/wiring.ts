@@ -4,6 +4,7 @@ import type { OtlpIngest } from '../ingest/otlp-ingest.js';
 import type { BackendHealth } from '../pipeline/backends/backend-health.js';
 import type { Backends } from '../pipeline/backends/backend-registry.js';
 import type { Catalog } from '../pipeline/catalog.js';
+import type { MediaWriteHealth } from '../pipeline/media-write-health.js';
 import type { HealthSources } from './health.js';
 import type { ExecutionRecordExporterOptions } from '../telemetry/execution-record-exporter.js';
 import type { Tracing } from '../telemetry/tracing.js';
@@ -40,6 +41,10 @@ export function coreDeps(parts: {
   backendHealth?: BackendHealth;
   /** OTLP ingest, for `/health`; default none. */
   ingest?: OtlpIngest | null;
+  /** The OTLP endpoint is the default one nobody asked for (see `HealthSources`); default false. */
+  otlpOptional?: boolean;
+  /** Watches media writes for logs and `/health`; default none. */
+  mediaWrites?: MediaWriteHealth;
 }): Pick<AppDeps, 'pipeline' | 'health' | 'live' | 'records'> {
   const { tracing, live, backendHealth } = parts;
   return {
@@ -48,6 +53,7 @@ export function coreDeps(parts: {
       backends: backendHealth ? backendHealth.wrap(parts.backends) : parts.backends,
       startRun: tracing.startRun,
       mediaDir: parts.mediaDir,
+      ...(parts.mediaWrites ? { mediaWrites: parts.mediaWrites } : {}),
       onItem: live.onItem,
       onRunStart: live.onRunStart,
       firstSave: (id: string) => tracing.recordExporter.whenStarted(id, parts.saveWaitMillis),
@@ -56,7 +62,9 @@ export function coreDeps(parts: {
       store: parts.store,
       recordPath: () => tracing.recordExporter.stats(),
       otlp: tracing.otlp ? () => tracing.otlp!.stats() : null,
+      ...(parts.otlpOptional ? { otlpOptional: true } : {}),
       ...(backendHealth ? { backends: backendHealth } : {}),
+      ...(parts.mediaWrites ? { media: parts.mediaWrites } : {}),
       ...(parts.ingest ? { ingest: () => parts.ingest!.stats() } : {}),
     },
     live,

@@ -268,13 +268,13 @@ describe('docker-compose.yml', () => {
       for (const p of svc.ports ?? []) expect(p).toMatch(/^127\.0\.0\.1:/);
   });
 
-  it('both workers share one database and one media volume, and wait for the database', () => {
+  it('both workers share one database, one media volume and one erasure-log volume, and wait for the database', () => {
     for (const w of workers) {
       expect(w.environment!.DATABASE_URL).toMatch(
         /^postgres:\/\/execution_history:.*@postgres:5432\/execution_history$/,
       );
       expect(w.environment!.API_TOKEN).toBeTruthy();
-      expect(w.volumes).toEqual(['media:/data/media']);
+      expect(w.volumes).toEqual(['media:/data/media', 'audit:/data/audit']);
       expect(w.depends_on!.postgres).toEqual({ condition: 'service_healthy' });
     }
     expect(s.postgres!.healthcheck!.test.join(' ')).toMatch(/pg_isready/);

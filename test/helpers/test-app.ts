@@ -9,6 +9,7 @@ import {
 } from '../../src/pipeline/backends/backend-registry.js';
 import type { BackendHealth } from '../../src/pipeline/backends/backend-health.js';
 import { loadCatalog } from '../../src/pipeline/catalog.js';
+import type { MediaWriteHealth } from '../../src/pipeline/media-write-health.js';
 import { createApp, type AppDeps } from '../../src/server/app.js';
 import { LiveItems } from '../../src/server/live-items.js';
 import { coreDeps, recordHooks } from '../../src/server/wiring.js';
@@ -27,6 +28,7 @@ export async function testApp(
     /** Directory for the store and media; default a temp dir removed after the current test. */
     dir?: string;
     backendHealth?: BackendHealth;
+    mediaWrites?: MediaWriteHealth;
   } = {},
 ) {
   const dir = options.dir ?? (await tempDir());
@@ -53,6 +55,7 @@ export async function testApp(
       mediaDir,
       live,
       backendHealth: options.backendHealth,
+      mediaWrites: options.mediaWrites,
     }),
     logger: pino({ level: 'silent' }),
     jaegerUiUrl: 'http://jaeger.test',

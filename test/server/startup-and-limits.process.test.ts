@@ -70,7 +70,7 @@ describe('start-up failures (real processes)', () => {
     });
     expect(code).toBe(4);
     expect(stderr).toBe(
-      `cannot open the record store: EXECUTIONS_DIR=${file} is not a directory (a file is in the way)\n`,
+      `cannot start: EXECUTIONS_DIR=${file} is not a directory (a file is in the way); fix: move that file away, or set EXECUTIONS_DIR to a directory that user can write\n`,
     );
   });
 

@@ -6,6 +6,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BackendSettings } from '../../src/pipeline/backends/backend-registry.js';
+import { JaegerUiStatus } from '../../src/server/jaeger-ui-status.js';
 import { listen } from '../helpers/listen.js';
 import { ROOT } from '../helpers/processes.js';
 import { startOllamaStandIn } from '../helpers/stand-ins/ollama-stand-in.js';
@@ -43,7 +44,9 @@ beforeAll(async () => {
   // local LLM is a slow Ollama stand-in (open, loopback only).
   // Own directories: the temp-dir helper removes its directories after each test.
   profile = await mkdtemp(join(tmpdir(), 'eh-web-view-'));
-  const a = await testApp({ app: { apiToken: TOKEN }, dir: join(profile, 'guarded') });
+  // Jaeger's UI "answers" for the guarded server (its trace button shows), not for the slow one.
+  const jaegerUi = new JaegerUiStatus({ url: 'http://jaeger.test', check: async () => true });
+  const a = await testApp({ app: { apiToken: TOKEN, jaegerUi }, dir: join(profile, 'guarded') });
   guarded = { ctx: a, ...(await listen(a.app)) };
   ollama = await startOllamaStandIn({ delayMillis: 1_500, reply: (_s, user) => `${user} (slow)` });
   const backends: BackendSettings = {
@@ -275,6 +278,11 @@ describe('web view in Chromium', () => {
     await page.waitForSelector('.badge-completed', { timeout: 10_000 });
     expect(await page.locator('.gen-final .gen-text').textContent()).toMatch(/\(slow\)$/);
     expect(await page.locator('.output img').count()).toBe(1);
+    // Jaeger's UI does not answer this server: no trace button, the run's own timing chart.
+    expect(await page.locator('a:text("Trace in Jaeger")').count()).toBe(0);
+    expect(await page.locator('.links a[href="#s-timing"]').textContent()).toBe(
+      'Jaeger does not answer: timing chart below',
+    );
     expect(offsite).toEqual([]);
     expect(pageErrors).toEqual([]);
   });

@@ -22,6 +22,8 @@ interface View {
   lost: boolean;
   missing: boolean;
   media: Map<number, HTMLElement>;
+  /** Jaeger's UI answers (asked of the server once per page): show "Trace in Jaeger". */
+  jaeger: boolean;
 }
 
 /** A run's page: genealogy, safety decisions, outputs, timing; live while the run goes on. */
@@ -35,6 +37,7 @@ export async function runPage(main: HTMLElement, id: string): Promise<Cleanup> {
     lost: false,
     missing: false,
     media: new Map(),
+    jaeger: false,
   };
   replace(main, h('p', { class: 'hint' }, t('run.loading')));
   let frame = 0;
@@ -49,6 +52,13 @@ export async function runPage(main: HTMLElement, id: string): Promise<Cleanup> {
     if (res.body.status && res.body.status !== 'incomplete') view.status ??= res.body.status;
   };
   await loadRecord(); // also asks for the token when one is needed, before the stream opens
+  // The server checks Jaeger's UI (the page never probes another origin).
+  void api<{ available: boolean }>('/api/trace-viewer')
+    .then((res) => {
+      view.jaeger = res.status === 200 && res.body.available;
+      schedule();
+    })
+    .catch(() => undefined);
 
   let source: EventSource | null = null;
   let retry: ReturnType<typeof setTimeout> | undefined;
@@ -166,13 +176,15 @@ function links(view: View): Node {
   return h(
     'p',
     { class: 'links' },
-    trace
+    trace && view.jaeger
       ? h(
           'a',
           { href: trace, target: '_blank', rel: 'noopener noreferrer', class: 'button' },
           t('run.trace'),
         )
-      : h('span', { class: 'hint' }, t('run.noTrace')),
+      : trace
+        ? h('a', { href: '#s-timing', class: 'hint' }, t('run.traceOwn'))
+        : h('span', { class: 'hint' }, t('run.noTrace')),
     h('span', { class: 'hint' }, `${t('run.exports')}:`),
     EXPORTS.map((format) => {
       const path = `/api/executions/${view.id}/export/${format}`;
