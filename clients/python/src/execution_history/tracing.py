@@ -1,0 +1,82 @@
+"""The tracer provider trackers use by default, configured by the standard `OTEL_*` variables.
+
+`OTEL_EXPORTER_OTLP_ENDPOINT` / `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`, `..._HEADERS`,
+`..._TIMEOUT`, `..._COMPRESSION` (read by the OTLP/HTTP exporter), `OTEL_SERVICE_NAME`,
+`OTEL_RESOURCE_ATTRIBUTES`, `OTEL_BSP_*` (the batch processor), `OTEL_SPAN_EVENT_COUNT_LIMIT`,
+`OTEL_TRACES_EXPORTER=none` (no export) and `OTEL_SDK_DISABLED=true` (no spans at all).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import uuid
+from collections.abc import Mapping
+
+from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+from opentelemetry.sdk.resources import Resource
+from opentelemetry.sdk.trace import SpanLimits, TracerProvider
+from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter
+from opentelemetry.trace import NoOpTracerProvider
+from opentelemetry.trace import TracerProvider as ApiTracerProvider
+
+from .version import __version__
+
+_INSTANCE_ID = str(uuid.uuid4())
+_lock = threading.Lock()
+_default: ApiTracerProvider | None = None
+
+
+def process_resource() -> Resource:
+    """`service.name` (default `execution-history`), `service.version`, `service.instance.id`,
+    `host.name`, then `OTEL_RESOURCE_ATTRIBUTES` and `OTEL_SERVICE_NAME` over them."""
+    detected = Resource.create(
+        {
+            "service.version": __version__,
+            "service.instance.id": _INSTANCE_ID,
+            "host.name": socket.gethostname(),
+        }
+    )
+    name = detected.attributes.get("service.name")
+    if not isinstance(name, str) or name.startswith("unknown_service"):
+        detected = detected.merge(Resource({"service.name": "execution-history"}))
+    return detected
+
+
+def create_tracer_provider(
+    env: Mapping[str, str] | None = None, exporter: SpanExporter | None = None
+) -> ApiTracerProvider:
+    """A provider exporting over OTLP/HTTP (protobuf) through a batch processor, from `env`."""
+    e = os.environ if env is None else env
+    if e.get("OTEL_SDK_DISABLED", "").strip().lower() == "true":
+        return NoOpTracerProvider()
+    provider = TracerProvider(resource=process_resource(), span_limits=SpanLimits())
+    if exporter is None and e.get("OTEL_TRACES_EXPORTER", "otlp").strip().lower() == "none":
+        return provider
+    provider.add_span_processor(BatchSpanProcessor(exporter or OTLPSpanExporter()))
+    return provider
+
+
+def configure(provider: ApiTracerProvider | None) -> None:
+    """Sets the provider trackers use when their options name none (`None`: back to env)."""
+    global _default
+    with _lock:
+        _default = provider
+
+
+def default_tracer_provider() -> ApiTracerProvider:
+    """The configured provider, else one made from the environment on first use."""
+    global _default
+    with _lock:
+        if _default is None:
+            _default = create_tracer_provider()
+        return _default
+
+
+def flush(provider: ApiTracerProvider, timeout_seconds: float) -> bool:
+    """Exports what `provider` holds within the time limit; True when it all went out."""
+    force_flush = getattr(provider, "force_flush", None)
+    if force_flush is None:
+        return True
+    return bool(force_flush(max(1, int(timeout_seconds * 1000))))
