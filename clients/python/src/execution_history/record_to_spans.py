@@ -74,7 +74,7 @@ def record_spans(record: ExecutionRecord) -> list[ReadableSpan]:
         kind = str(getattr(item.item_type, "value", item.item_type))
         span.add_event(kind, encode_item(item, "full"), _ns(item.timestamp))
     span.end(start + int((record.total_execution_time or 0) * 1e9))
-    provider.shutdown()  # type: ignore[no-untyped-call]  # the SDK's shutdown lacks a return type
+    provider.shutdown()
     return list(memory.get_finished_spans())
 
 
@@ -88,6 +88,6 @@ def send_record(record: ExecutionRecord, client: RecordServiceClient) -> None:
     try:
         result = exporter.export(record_spans(record))
     finally:
-        exporter.shutdown()
+        exporter.shutdown()  # type: ignore[no-untyped-call]  # untyped in the SDK
     if result is not SpanExportResult.SUCCESS:
         raise RecordServiceError(f"could not send record {record.execution_id}")

@@ -63,6 +63,7 @@ class RunRecorder:
         self.start_time_ns = start_time_ns
         self.started_perf_ns = time.perf_counter_ns()
         self.last_mark_ns = self.started_perf_ns
+        self.last_mark_wall_ns = start_time_ns
         self.spans = RunSpans(
             provider.get_tracer(A.TRACER_NAME),
             execution_id,
@@ -86,9 +87,11 @@ class RunRecorder:
     def mark(self) -> None:
         """The run moved on (a cursor call): the next step's time is measured from now."""
         self.last_mark_ns = time.perf_counter_ns()
+        self.last_mark_wall_ns = time.time_ns()
 
     def span_at(self, position: Position) -> TrackedSpan:
-        return self.spans.target(position, self.last_mark_ns)
+        """The span of `position`; one opened now starts at the last mark (the step's start)."""
+        return self.spans.target(position, self.last_mark_ns, self.last_mark_wall_ns)
 
     def emit(
         self,
@@ -134,6 +137,7 @@ class RunRecorder:
         self.spans.add_event(target, _value(item_type), attributes, now_ns)
         target.mark_ns = perf
         self.last_mark_ns = perf
+        self.last_mark_wall_ns = now_ns
         self.items.append(item)
         self.tally.observe(item)
         return item

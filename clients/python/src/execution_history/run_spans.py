@@ -123,9 +123,9 @@ class RunSpans:
             return self.root
         return self._open.get(position.key)
 
-    def target(self, position: Position, mark_ns: int) -> TrackedSpan:
-        """The span an item at `position` goes on, opened implicitly when needed."""
-        return self.find(position) or self.begin(position, False, mark_ns)
+    def target(self, position: Position, mark_ns: int, start_ns: int | None = None) -> TrackedSpan:
+        """The span an item at `position` goes on, opened implicitly (from `start_ns`) when needed."""
+        return self.find(position) or self.begin(position, False, mark_ns, start_ns=start_ns)
 
     def begin(
         self,
@@ -133,6 +133,7 @@ class RunSpans:
         explicit: bool,
         mark_ns: int,
         extra: dict[str, str] | None = None,
+        start_ns: int | None = None,
     ) -> TrackedSpan:
         """Opens the span at `position`, ending implicit spans of other places first."""
         key = position.key
@@ -142,7 +143,7 @@ class RunSpans:
         is_iteration = key.startswith("2.i")
         parent = self.root
         if is_iteration:
-            parent = self.target(Position(2), mark_ns)
+            parent = self.target(Position(2), mark_ns, start_ns)
             self._end_implicit(lambda t: t.key.startswith("2.i"))
         else:
             self._end_implicit(lambda t: t.key != key)
@@ -161,7 +162,9 @@ class RunSpans:
             if is_iteration
             else A.STAGE_SPAN_NAMES.get(position.stage, f"stage{position.stage}")
         )
-        span = self.tracer.start_span(name, context=self.context_of(parent), attributes=attrs)
+        span = self.tracer.start_span(
+            name, context=self.context_of(parent), attributes=attrs, start_time=start_ns
+        )
         tracked = TrackedSpan(key, position.stage, name, attrs, [span], explicit, mark_ns)
         self._open[key] = tracked
         return tracked

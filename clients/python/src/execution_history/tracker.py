@@ -179,27 +179,24 @@ class ExecutionTracker:
 
     @fail_open
     def set_stage(self, stage: int) -> None:
-        """Moves the run to `stage` (its span opens; the previous stage's implicit span ends)."""
+        """Moves the run to `stage`: its span opens (back-dated to now) with its first item."""
         self.current_stage = stage
-        if self._rec and not self._rec.ended and 1 <= stage <= 4:
+        if self._rec:
             self._rec.mark()
-            self._rec.span_at(self._position(stage))
 
     @fail_open
     def set_stage_iteration(self, iteration: int | None) -> None:
         """Moves stage 2 to Stille Post iteration `iteration` (its own span); None: none."""
         self.current_stage_iteration = iteration
-        if self._rec and not self._rec.ended and iteration is not None:
+        if self._rec:
             self._rec.mark()
-            self._rec.span_at(Position(2, iteration=iteration))
 
     @fail_open
     def set_loop_iteration(self, iteration: int | None) -> None:
         """Sets the output loop index of the stage 3 and 4 items that follow."""
         self.current_loop_iteration = iteration
-        if self._rec and not self._rec.ended and iteration is not None and self.current_stage >= 3:
+        if self._rec:
             self._rec.mark()
-            self._rec.span_at(self._position(self.current_stage))
 
     @fail_open
     def set_seed(self, seed: int) -> None:
