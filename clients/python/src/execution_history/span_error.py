@@ -16,7 +16,11 @@ def record_span_error(span: Span, error: BaseException, withhold: bool = False) 
     """Records `error` on `span`; with `withhold`, its message is replaced by its type."""
     kind = error_type(error)
     if withhold:
-        frames = "".join(traceback.format_tb(error.__traceback__))
+        # Frames without their source lines: a line may hold text that came from the child.
+        frames = "".join(
+            f'  File "{f.filename}", line {f.lineno}, in {f.name}\n'
+            for f in traceback.extract_tb(error.__traceback__)
+        )
         span.record_exception(
             error,
             attributes={
