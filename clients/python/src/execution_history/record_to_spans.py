@@ -7,7 +7,7 @@ full: saving a record is the operator's explicit act.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 
 from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 from opentelemetry.sdk.trace import ReadableSpan, SpanLimits, TracerProvider
@@ -24,8 +24,13 @@ from .tracing import process_resource
 _ENDED = ("completed", "blocked", "failed")
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
 def _ns(when: datetime) -> int:
-    return int((when if when.tzinfo else when.astimezone()).timestamp() * 1e9)
+    """Epoch nanoseconds of `when` (naive: local time), exact to the microsecond."""
+    aware = when if when.tzinfo else when.astimezone()
+    return (aware - _EPOCH) // timedelta(microseconds=1) * 1000
 
 
 def record_spans(record: ExecutionRecord) -> list[ReadableSpan]:
@@ -73,7 +78,7 @@ def record_spans(record: ExecutionRecord) -> list[ReadableSpan]:
     for item in record.items:
         kind = str(getattr(item.item_type, "value", item.item_type))
         span.add_event(kind, encode_item(item, "full"), _ns(item.timestamp))
-    span.end(start + int((record.total_execution_time or 0) * 1e9))
+    span.end(start + round((record.total_execution_time or 0) * 1e6) * 1000)
     provider.shutdown()
     return list(memory.get_finished_spans())
 

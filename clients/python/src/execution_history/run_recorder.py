@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import time
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from opentelemetry import trace
@@ -38,6 +38,8 @@ TIMED: frozenset[str] = frozenset(
         "output_3d",
     }
 )
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
 def _value(kind: ItemType | MediaType | str) -> str:
@@ -119,7 +121,7 @@ class RunRecorder:
         self.sequence += 1
         item = ExecutionItem(
             sequence_number=self.sequence,
-            timestamp=datetime.fromtimestamp(now_ns / 1e9).astimezone(),
+            timestamp=(_EPOCH + timedelta(microseconds=now_ns // 1000)).astimezone(),
             stage=position.stage,
             stage_iteration=position.iteration,
             loop_iteration=position.loop,
