@@ -154,3 +154,42 @@ def test_storage_answers_as_before_when_the_service_is_unreachable() -> None:
     assert storage.list_execution_records(client=down) == []
     assert storage.delete_execution_record("exec_20260101_000000_00000000", client=down) is False
     assert storage.get_storage_stats(client=down)["error"]
+
+
+def test_the_earlier_export_routes_serve_the_record_services_records(
+    record_service: RecordService, provider: TracerProvider, monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Any,
+) -> None:
+    """The earlier server's Flask blueprint, unchanged, on this package's storage functions."""
+    import importlib.util
+    import shutil
+
+    from flask import Flask
+
+    from test_earlier_package_comparison import PEER
+
+    routes = PEER / "routes" / "execution_routes.py"
+    if not routes.is_file():
+        pytest.skip(f"the earlier export routes are not at {routes}")
+    shutil.copy(routes, tmp_path / "earlier_routes.py")
+    spec = importlib.util.spec_from_file_location("earlier_routes", tmp_path / "earlier_routes.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    for key, value in record_service.env().items():
+        monkeypatch.setenv(key, value)
+    t = ExecutionTracker("dada", "eco", "kids", options=record_service.options(provider))
+    FLOWS["a_image"](t)
+    t.finalize()
+
+    app = Flask(__name__)
+    app.register_blueprint(module.execution_bp)
+    client = app.test_client()
+    one = client.get(f"/api/runs/{t.execution_id}")
+    assert one.status_code == 200
+    assert [i["item_type"] for i in one.get_json()["items"]] == [i.item_type for i in t.items]
+    listing = client.get("/api/runs?limit=100&config=dada").get_json()
+    assert t.execution_id in [e["execution_id"] for e in listing["executions"]]
+    assert client.get("/api/runs/stats").get_json()["total_records"] >= 1
+    assert client.get(f"/api/runs/{t.execution_id}/export/json").status_code == 200
+    assert client.get("/api/runs/exec_20260101_000000_00000000").status_code == 404
