@@ -18,6 +18,7 @@ from .options import ResolvedOptions
 from .run_spans import Position, RunSpans, TrackedSpan
 from .run_tally import RunOutcome, RunTally
 from .span_error import record_span_error
+from .tracing import tracer_for
 
 log = logging.getLogger("execution_history")
 
@@ -67,7 +68,7 @@ class RunRecorder:
         self.last_mark_ns = self.started_perf_ns
         self.last_mark_wall_ns = start_time_ns
         self.spans = RunSpans(
-            provider.get_tracer(A.TRACER_NAME),
+            tracer_for(provider),
             execution_id,
             f"execution {config_name}",
             run_attributes,
