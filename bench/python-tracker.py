@@ -29,6 +29,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from opentelemetry import trace
 from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter, SpanExportResult
 
@@ -93,10 +94,42 @@ def per_run(make: Callable[[], Any], flow: str, end: Callable[[Any], Any]) -> fl
         started = time.perf_counter_ns()
         for _ in range(RUNS // 5):
             t = make()
-            FLOWS[flow](t)
+            if flow == "raw":
+                raw_sdk_stille_post(t)
+            else:
+                FLOWS[flow](t)
             end(t)
         samples.append((time.perf_counter_ns() - started) / (RUNS // 5) / 1000)
     return statistics.median(samples)
+
+
+def raw_sdk_stille_post(tracer: Any) -> None:
+    """The spans and events of a Stille Post run written directly on the SDK (no client)."""
+    attrs = {"execution.id": "exec_20260101_000000_00000000", "execution.span.role": "stage",
+             "execution.stage": 1}
+    event = {"execution.item.sequence_number": 1, "execution.item.stage": 1,
+             "execution.item.media_type": "text", "execution.item.metadata": '{"from_lang":"de"}',
+             "execution.item.content": "A flower in the meadow"}
+    root = tracer.start_span("execution stillepost", attributes=attrs)
+    ctx = trace.set_span_in_context(root)
+    start = tracer.start_span("pipeline start", context=ctx, attributes=attrs)
+    start.add_event("pipeline_start", event)
+    start.add_event("user_input_text", event)
+    start.end()
+    stage1 = tracer.start_span("stage1 pre-interception", context=ctx, attributes=attrs)
+    stage1.add_event("stage1_safety_check", event)
+    stage1.add_event("translation_result", event)
+    stage1.end()
+    stage2 = tracer.start_span("stage2 interception", context=ctx, attributes=attrs)
+    ctx2 = trace.set_span_in_context(stage2)
+    for _ in range(8):
+        it = tracer.start_span("stage2 iteration", context=ctx2, attributes=attrs)
+        it.add_event("interception_iteration", event)
+        it.end()
+    stage2.add_event("interception_final", event)
+    stage2.end()
+    root.add_event("pipeline_complete", event)
+    root.end()
 
 
 def main() -> None:
@@ -128,6 +161,9 @@ def main() -> None:
                 rows.append((f"earlier tracker: µs per run ({label}), finalize (JSON file)",
                              per_run(lambda: earlier.ExecutionTracker("dada", "eco", "kids"),
                                      flow, lambda t: t.finalize())))
+        tracer = provider.get_tracer("bench")
+        rows.append(("raw SDK: µs per run (Stille Post's 12 spans and 14 events, no client)",
+                     per_run(lambda: tracer, "raw", lambda t: None)))
         processor.force_flush()
         started = time.perf_counter()
         t = ExecutionTracker("stillepost", "eco", "kids", options=TrackerOptions(

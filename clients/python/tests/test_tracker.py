@@ -230,3 +230,15 @@ def test_sdk_disabled_gives_an_untraced_tracker(monkeypatch: pytest.MonkeyPatch)
     FLOWS["a"](t)
     assert t.finalize() is True
     assert len(t.get_execution_record().items) == 6
+
+
+def test_a_logged_error_marks_its_stage_span_failed() -> None:
+    m = memory()
+    FLOWS["e_stage2"](t := m.tracker())
+    t.finalize()
+    (stage2,) = [s for s in m.spans() if s.name == "stage2 interception"]
+    assert stage2.status.status_code is StatusCode.ERROR
+    assert (stage2.attributes or {})["error.type"] == "BackendError"
+    assert items_of(m.spans())[-1]["span"] == "stage2 interception"
+    (run,) = by_role(m.spans(), "run")
+    assert (run.attributes or {})["execution.status"] == "failed"

@@ -421,6 +421,8 @@ class ExecutionTracker:
             span = self._rec.spans.find(self._position(stage))
             if span is not None:
                 span.failed = True
+                message = error_type if self._withhold() else f"{error_type}: {error_message}"
+                span.spans[0].set_status(trace.Status(trace.StatusCode.ERROR, message))
                 span.spans[0].set_attribute(A.ATTR_ERROR_TYPE, error_type)
 
     @fail_open
