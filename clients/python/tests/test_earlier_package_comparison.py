@@ -126,3 +126,37 @@ def test_fix_an_output_is_typed_by_the_medium_produced(earlier: ModuleType) -> N
     assert before[-1]["item_type"] == "output_image"
     assert ours[1]["item_type"] == "output_audio"
     assert {**ours[1], "item_type": "output_image"} == before[-1]
+
+
+#: Parameters whose default changed on purpose (README, "Differences"): a fixed time became
+#: a measured one.
+CHANGED_DEFAULTS = {("log_stage1_safety_check", "execution_time")}
+
+
+def test_every_earlier_public_name_has_the_same_parameters_and_defaults(earlier: ModuleType) -> None:
+    import inspect
+
+    import execution_history
+    import execution_history.storage
+
+    pairs = [(earlier.ExecutionTracker, execution_history.ExecutionTracker),
+             (earlier.storage, execution_history.storage)]
+    for name in earlier.__all__:
+        assert hasattr(execution_history, name), name
+    for before, now in pairs:
+        for name, fn in inspect.getmembers(before, callable):
+            if name.startswith("_") and name != "__init__":
+                continue
+            if inspect.isclass(fn) or getattr(fn, "__module__", "").split(".")[0] not in (
+                    "seed_execution_history",):
+                continue
+            assert hasattr(now, name), f"{name} is missing"
+            old = list(inspect.signature(fn).parameters.values())
+            new = list(inspect.signature(getattr(now, name)).parameters.values())
+            assert [p.name for p in new[:len(old)]] == [p.name for p in old], name
+            for o, n in zip(old, new):
+                if (name, o.name) not in CHANGED_DEFAULTS:
+                    assert n.default == o.default, f"{name}({o.name}) default"
+            # anything added is optional (keyword or defaulted), so earlier calls still bind
+            assert all(p.default is not inspect.Parameter.empty or p.kind is p.KEYWORD_ONLY
+                       for p in new[len(old):]), name
