@@ -5,12 +5,19 @@ from __future__ import annotations
 
 import hashlib
 import re
+import time
 from typing import Any
 
 import pytest
+from opentelemetry.sdk.trace.export import SpanExportResult
 from opentelemetry.trace import NoOpTracerProvider, StatusCode
 
-from execution_history import ExecutionTracker, TrackerOptions, new_execution_id
+from execution_history import (
+    ExecutionTracker,
+    TrackerOptions,
+    create_tracer_provider,
+    new_execution_id,
+)
 from execution_history.options import resolve_options
 from flows import FLOWS
 from helpers import by_role, items_of, memory
@@ -35,7 +42,7 @@ def test_a_broken_tracer_never_reaches_the_caller() -> None:
                          options=TrackerOptions(tracer_provider=Exploding()))  # type: ignore[arg-type]
     for flow in FLOWS.values():
         flow(t)
-    assert t.finalize() is False or True
+    assert t.finalize() is False
     assert t.get_execution_record().execution_id == t.execution_id
 
 
@@ -242,3 +249,38 @@ def test_a_logged_error_marks_its_stage_span_failed() -> None:
     assert items_of(m.spans())[-1]["span"] == "stage2 interception"
     (run,) = by_role(m.spans(), "run")
     assert (run.attributes or {})["execution.status"] == "failed"
+
+
+class Exporter:
+    """An exporter that waits, then answers as told."""
+
+    def __init__(self, seconds: float, result: SpanExportResult) -> None:
+        self.seconds, self.result = seconds, result
+
+    def export(self, spans: Any) -> SpanExportResult:
+        time.sleep(self.seconds)
+        return self.result
+
+    def shutdown(self) -> None:
+        pass
+
+    def force_flush(self, timeout_millis: int = 30_000) -> bool:
+        return True
+
+
+@pytest.mark.parametrize(
+    ("seconds", "result", "delivered"),
+    [(0.0, SpanExportResult.SUCCESS, True), (0.0, SpanExportResult.FAILURE, False),
+     (3.0, SpanExportResult.SUCCESS, False)],
+)
+def test_finalize_says_whether_the_run_went_out_within_its_wait(
+    seconds: float, result: SpanExportResult, delivered: bool
+) -> None:
+    provider = create_tracer_provider(env={}, exporter=Exporter(seconds, result))  # type: ignore[arg-type]
+    t = ExecutionTracker("dada", "eco", "kids", options=TrackerOptions(
+        tracer_provider=provider, finalize_wait_seconds=0.3))
+    FLOWS["a"](t)
+    started = time.monotonic()
+    assert t.finalize() is delivered
+    assert time.monotonic() - started < 2.0
+    assert t.finalize() is delivered

@@ -23,6 +23,7 @@ from opentelemetry.trace import NoOpTracerProvider, Tracer
 from opentelemetry.trace import TracerProvider as ApiTracerProvider
 
 from . import attributes as A
+from .export_watch import ExportWatch
 from .version import __version__
 
 _INSTANCE_ID = str(uuid.uuid4())
@@ -31,6 +32,8 @@ _default: ApiTracerProvider | None = None
 #: One tracer per provider: the SDK makes a new one on every `get_tracer` (a third of a run's
 #: cost on the benchmark when made per run).
 _tracers: weakref.WeakKeyDictionary[ApiTracerProvider, Tracer] = weakref.WeakKeyDictionary()
+#: The export watch of each provider made here (`finalize()` waits on it).
+_watches: weakref.WeakKeyDictionary[ApiTracerProvider, ExportWatch] = weakref.WeakKeyDictionary()
 
 
 def tracer_for(provider: ApiTracerProvider) -> Tracer:
@@ -72,7 +75,9 @@ def create_tracer_provider(
     provider = TracerProvider(resource=process_resource(), span_limits=SpanLimits())
     if exporter is None and e.get("OTEL_TRACES_EXPORTER", "otlp").strip().lower() == "none":
         return provider
-    provider.add_span_processor(BatchSpanProcessor(exporter or OTLPSpanExporter()))
+    watch = ExportWatch(exporter or OTLPSpanExporter())
+    _watches[provider] = watch
+    provider.add_span_processor(BatchSpanProcessor(watch))
     return provider
 
 
@@ -92,9 +97,17 @@ def default_tracer_provider() -> ApiTracerProvider:
         return _default
 
 
-def flush(provider: ApiTracerProvider, timeout_seconds: float) -> bool:
-    """Exports what `provider` holds within the time limit; True when it all went out."""
+def wait_for_export(provider: ApiTracerProvider, trace_id: int, timeout_seconds: float) -> bool:
+    """Exports what `provider` holds (in the background) and waits up to `timeout_seconds` for
+    the run span of `trace_id`: True once it was exported (a provider made here) or the flush
+    ended in time (any other provider); False when its export failed or is still pending."""
     force_flush = getattr(provider, "force_flush", None)
     if force_flush is None:
         return True
-    return bool(force_flush(max(1, int(timeout_seconds * 1000))))
+    watch = _watches.get(provider)
+    flushing = threading.Thread(target=force_flush, name="execution-history-flush", daemon=True)
+    flushing.start()
+    if watch is not None:
+        return watch.wait_for(trace_id, timeout_seconds) is True
+    flushing.join(timeout_seconds)
+    return not flushing.is_alive()

@@ -31,7 +31,7 @@ from .run_blocks import RunBlocks
 from .run_recorder import RunRecorder
 from .run_spans import Position
 from .run_tally import RunOutcome
-from .tracing import default_tracer_provider, flush
+from .tracing import default_tracer_provider, wait_for_export
 
 log = logging.getLogger("execution_history")
 P = ParamSpec("P")
@@ -103,6 +103,7 @@ class ExecutionTracker(RunBlocks):
         self.current_loop_iteration: int | None = None
         self.start_time = time.time()
         self.finalized = False
+        self._delivered = False
         self.execution_id = new_execution_id(datetime.fromtimestamp(self.start_time))
         self._input_text: str | None = None
         self._stage1_checked = False
@@ -432,20 +433,26 @@ class ExecutionTracker(RunBlocks):
     def finalize(self) -> bool:
         """Ends the run (if nothing ended it) and hands its spans to the exporter.
 
-        Waits up to `finalize_wait_seconds` for the export: True once the spans went out (the
-        record service has them), False when they are still queued. Idempotent; never raises.
+        Waits up to `finalize_wait_seconds` for the export: True once the run's spans were
+        accepted (the record service saved the record before answering), False when they are
+        still queued (or their export failed). Idempotent; never raises.
         """
         if self.finalized:
             log.warning("[TRACKER] Tracker %s already finalized", self.execution_id)
-            return True
+            return self._delivered
         self.finalized = True
+        self._delivered = self._finalize()
+        return self._delivered
+
+    def _finalize(self) -> bool:
         try:
             self._end()
             wait = self._options.finalize_wait_seconds
             provider = self._options.tracer_provider
-            if wait <= 0 or provider is None:
+            if wait <= 0 or provider is None or self._rec is None:
                 return False
-            return flush(provider, wait)
+            trace_id = self._rec.spans.root.spans[0].get_span_context().trace_id
+            return wait_for_export(provider, trace_id, wait)
         except Exception:  # noqa: BLE001
             log.warning("[TRACKER] finalize failed for %s", self.execution_id, exc_info=True)
             return False
