@@ -249,6 +249,8 @@ def test_a_logged_error_marks_its_stage_span_failed() -> None:
     assert items_of(m.spans())[-1]["span"] == "stage2 interception"
     (run,) = by_role(m.spans(), "run")
     assert (run.attributes or {})["execution.status"] == "failed"
+    assert (run.attributes or {})["error.type"] == "BackendError"
+    assert run.status.status_code is StatusCode.ERROR
 
 
 class Exporter:

@@ -179,5 +179,8 @@ class RunRecorder:
         if error is not None:
             record_span_error(root, error, self.spans.withhold_messages)
         elif outcome.status == "failed":
-            root.set_status(trace.Status(trace.StatusCode.ERROR, "failed"))
+            errors = [i for i in self.items if _value(i.item_type) == "pipeline_error"]
+            kind = str(errors[-1].metadata.get("error_type", "Error")) if errors else "Error"
+            root.set_status(trace.Status(trace.StatusCode.ERROR, kind))
+            root.set_attribute(A.ATTR_ERROR_TYPE, kind)
         self.spans.end_run()
