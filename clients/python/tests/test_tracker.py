@@ -286,3 +286,27 @@ def test_finalize_says_whether_the_run_went_out_within_its_wait(
     assert t.finalize() is delivered
     assert time.monotonic() - started < 2.0
     assert t.finalize() is delivered
+
+
+def test_concurrent_runs_in_threads_keep_their_own_items() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    m = memory()
+
+    def one(k: int) -> str:
+        t = m.tracker("stillepost" if k % 2 else "dada")
+        FLOWS["b" if k % 2 else "c"](t)
+        t.finalize()
+        return t.execution_id
+
+    with ThreadPoolExecutor(8) as pool:
+        ids = list(pool.map(one, range(40)))
+    assert len(set(ids)) == 40
+    by_run: dict[str, list[Any]] = {}
+    for span in m.spans():
+        by_run.setdefault(str((span.attributes or {})["execution.id"]), []).append(span)
+    for execution_id in ids:
+        items = items_of(by_run[execution_id])
+        assert [i["sequence_number"] for i in items] == list(range(1, len(items) + 1))
+        assert items[-1]["item_type"] == "pipeline_complete"
+        assert len(items) in (10, 14)
