@@ -94,3 +94,31 @@ def test_configure_sets_the_provider_trackers_use() -> None:
         assert default_tracer_provider() is m.provider
     finally:
         configure(None)
+
+
+def test_the_default_provider_samples_every_run_under_a_sampled_out_parent(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from opentelemetry import context, trace
+    from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+    from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+    from opentelemetry.trace import NonRecordingSpan, SpanContext, TraceFlags
+
+    from execution_history import ExecutionTracker, TrackerOptions
+
+    monkeypatch.setenv("OTEL_TRACES_SAMPLER", "always_off")
+    provider = create_tracer_provider({"OTEL_TRACES_EXPORTER": "none"})
+    assert isinstance(provider, TracerProvider)
+    memory_exporter = InMemorySpanExporter()
+    provider.add_span_processor(SimpleSpanProcessor(memory_exporter))
+    parent = NonRecordingSpan(SpanContext(0x1234, 0x5678, False, TraceFlags(0)))
+    token = context.attach(trace.set_span_in_context(parent))
+    try:
+        t = ExecutionTracker("dada", "eco", "kids",
+                             options=TrackerOptions(tracer_provider=provider))
+        FLOWS["a"](t)
+        t.finalize()
+    finally:
+        context.detach(token)
+    spans = memory_exporter.get_finished_spans()
+    assert len(spans) == 4 and {s.context.trace_id for s in spans} == {0x1234}

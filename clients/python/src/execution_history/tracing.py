@@ -19,6 +19,7 @@ from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExport
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import SpanLimits, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter
+from opentelemetry.sdk.trace.sampling import ALWAYS_ON
 from opentelemetry.trace import NoOpTracerProvider, Tracer
 from opentelemetry.trace import TracerProvider as ApiTracerProvider
 
@@ -72,7 +73,10 @@ def create_tracer_provider(
     e = os.environ if env is None else env
     if e.get("OTEL_SDK_DISABLED", "").strip().lower() == "true":
         return NoOpTracerProvider()
-    provider = TracerProvider(resource=process_resource(), span_limits=SpanLimits())
+    # Every span is sampled, whatever OTEL_TRACES_SAMPLER or a sampled-out parent says: a record
+    # needs all of its run's spans.
+    provider = TracerProvider(resource=process_resource(), span_limits=SpanLimits(),
+                              sampler=ALWAYS_ON)
     if exporter is None and e.get("OTEL_TRACES_EXPORTER", "otlp").strip().lower() == "none":
         return provider
     watch = ExportWatch(exporter or OTLPSpanExporter())
