@@ -17,6 +17,7 @@ const BENCHES = [
   { title: 'Research bundle', file: 'bench/research-bundle.bench.ts', flags: [] },
   { title: 'OTLP ingest', file: 'bench/ingest.bench.ts', flags: [] },
   { title: 'Safety lists', file: 'bench/safety-filter.bench.ts', flags: [] },
+  { title: 'Python client', file: 'bench/python-tracker.bench.ts', flags: [] },
 ];
 
 function run(file: string, flags: string[]): Figure[] {

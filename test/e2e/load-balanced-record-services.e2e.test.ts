@@ -12,7 +12,13 @@ import {
   waitForTrace,
 } from '../helpers/observability-stack.js';
 import { startTestPostgres, type TestPostgres } from '../helpers/postgres.js';
-import { collectorBinary, freePort, goExampleBinary, type Proc } from '../helpers/processes.js';
+import {
+  collectorBinary,
+  freePort,
+  goExampleBinary,
+  pythonClient,
+  type Proc,
+} from '../helpers/processes.js';
 import { sleep } from '../helpers/tracing.js';
 
 // A pipeline in another language (examples/go-stillepost, the OpenTelemetry Go SDK; the Go twin
@@ -20,7 +26,8 @@ import { sleep } from '../helpers/tracing.js';
 // collector-config/builder-config.yaml, which sends them to Jaeger and, through the
 // loadbalancing exporter (routing by traceID, OTLP/gRPC), to two record services on one
 // PostgreSQL database. Every run must come out as exactly one complete record, assembled by
-// exactly one of the two services.
+// exactly one of the two services. The Python client (clients/python, its Stille Post example)
+// sends the same runs through the same path.
 const RUNS = 50;
 const TOKEN = 'lb-record-services-token-0123';
 const INPUT = 'Eine Blume auf der Wiese';
@@ -95,11 +102,22 @@ function assembledBy(proc: Proc): string[] {
 
 const auth = { authorization: `Bearer ${TOKEN}` };
 
-/** Runs the Go example (`RUNS` runs) against the collector; what it says it sent. */
-async function sendRuns(): Promise<SentRun[]> {
-  const { stdout } = await promisify(execFile)(goExampleBinary(), ['-runs', String(RUNS)], {
-    env: { ...process.env, OTEL_EXPORTER_OTLP_ENDPOINT: collectorUrl },
-    timeout: 60_000,
+/** The senders: the Go example, and the Python client's Stille Post example (clients/python). */
+const SENDERS = {
+  go: () => ({ file: goExampleBinary(), args: ['-runs', String(RUNS)], env: {} }),
+  python: () => ({
+    file: pythonClient(),
+    args: ['examples/python/stillepost_client.py', '--runs', String(RUNS)],
+    env: { OTLP_CONTENT_POLICY: 'full', OTEL_SERVICE_NAME: 'python-stillepost' },
+  }),
+};
+
+/** Runs a sender (`RUNS` runs) against the collector; what it says it sent. */
+async function sendRuns(sender: keyof typeof SENDERS = 'go'): Promise<SentRun[]> {
+  const { file, args, env } = SENDERS[sender]();
+  const { stdout } = await promisify(execFile)(file, args, {
+    env: { ...process.env, OTEL_EXPORTER_OTLP_ENDPOINT: collectorUrl, ...env },
+    timeout: 120_000,
   });
   const sent = stdout
     .trim()
@@ -197,4 +215,19 @@ describe('record services behind the collector, load-balanced by trace id, on on
     expectWhole(sent, await completedRecords(sent, 120_000));
     await expectAssembledOnceEach(sent);
   }, 240_000);
+
+  it(`assembles ${RUNS} Stille Post runs from the Python client (clients/python) the same way`, async () => {
+    // The tests before this one end with both services stopped (run alone, they still run).
+    const running = (n: number) => {
+      const child = services[n]?.proc.child;
+      return child !== undefined && child.exitCode === null && child.signalCode === null;
+    };
+    await Promise.all([0, 1].filter((n) => !running(n)).map((n) => startService(n)));
+    const sent = await sendRuns('python');
+    expectWhole(sent, await completedRecords(sent, 60_000));
+    // Jaeger got them too: run, start, two stages, eight iterations, nine backend calls.
+    const spans = await waitForTrace(jaeger.queryUrl, sent[0]!.trace_id, 21);
+    expect(spans.find((s) => s.name === 'execution stillepost')).toBeDefined();
+    await expectAssembledOnceEach(sent);
+  }, 300_000);
 });

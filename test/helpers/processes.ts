@@ -20,7 +20,7 @@ export function freePort(): Promise<number> {
  * A binary that `script` finds in its cache or builds (the first build takes minutes and prints
  * its progress); its path is the script's last line. Fails with the command to run, never skips.
  */
-function cachedBinary(script: string, what: string): string {
+function cachedBinary(script: string, what: string, needs = 'Go'): string {
   const result = spawnSync('bash', [script], {
     cwd: ROOT,
     encoding: 'utf8',
@@ -29,7 +29,7 @@ function cachedBinary(script: string, what: string): string {
   const path = result.stdout.trim().split('\n').at(-1);
   if (result.status !== 0 || !path) {
     throw new Error(
-      `${what} is not installed and could not be built: run \`bash ${script}\` (needs Go) and see its output`,
+      `${what} is not installed and could not be built: run \`bash ${script}\` (needs ${needs}) and see its output`,
     );
   }
   return path;
@@ -41,6 +41,10 @@ export const jaegerBinary = (): string => cachedBinary('scripts/install-jaeger.s
 /** The collector built from collector-config/builder-config.yaml (`scripts/install-collector.sh`). */
 export const collectorBinary = (): string =>
   cachedBinary('scripts/install-collector.sh', 'The collector');
+
+/** The Python client's venv python (`scripts/install-python-client.sh`: clients/python, pinned). */
+export const pythonClient = (): string =>
+  cachedBinary('scripts/install-python-client.sh', 'The Python client', 'Python 3.10+ and PyPI');
 
 /** examples/go-stillepost, built with the OpenTelemetry Go SDK (`scripts/install-go-example.sh`). */
 export const goExampleBinary = (): string =>
