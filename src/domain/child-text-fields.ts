@@ -8,7 +8,6 @@
 export const CHILD_TEXT_METADATA_KEYS = [
   'found_terms',
   'matched_terms',
-  'matched_texts',
   'verdict_text',
   'prompt',
   'prompt_text',

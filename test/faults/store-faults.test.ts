@@ -38,13 +38,26 @@ describe('store failures', () => {
     await ctx.tracing.recordExporter.forceFlush();
     // The next record's target path is occupied by a non-empty directory: rename fails.
     const id = first.body.execution_id as string;
-    const next = id.replace(/[0-9a-f]{8}$/, (hex) =>
-      (parseInt(hex, 16) + 1).toString(16).padStart(8, '0'),
+    const hex = (parseInt(id.slice(-8), 16) + 1).toString(16).padStart(8, '0');
+    // The next id takes the clock's second: block it for the next few seconds (a slow machine).
+    const [, date, time] = /^exec_(\d{8})_(\d{6})_/.exec(id)!;
+    const at = Date.UTC(
+      +date!.slice(0, 4),
+      +date!.slice(4, 6) - 1,
+      +date!.slice(6, 8),
+      +time!.slice(0, 2),
+      +time!.slice(2, 4),
+      +time!.slice(4, 6),
     );
-    await mkdir(join(ctx.store.directory, `${next}.json`, 'blocker'), { recursive: true });
+    const candidates = [0, 1, 2, 3, 4, 5].map((s) => {
+      const d = new Date(at + s * 1000).toISOString().replace(/[-:]/g, '');
+      return `exec_${d.slice(0, 8)}_${d.slice(9, 15)}_${hex}`;
+    });
+    for (const next of candidates)
+      await mkdir(join(ctx.store.directory, `${next}.json`, 'blocker'), { recursive: true });
     const second = await request(ctx.app).post(EXECUTE).send(BODY);
     expect(second.status).toBe(200);
-    expect(second.body.execution_id).toBe(next);
+    expect(candidates).toContain(second.body.execution_id);
     await ctx.tracing.recordExporter.forceFlush();
     const files = await readdir(ctx.store.directory);
     expect(files.filter((f) => f.startsWith('.tmp-'))).toEqual([]);

@@ -20,7 +20,7 @@ function wordyMetadata(): Record<string, unknown> {
   const metadata: Record<string, unknown> = { char_count: 12, safe: false };
   for (const key of CHILD_TEXT_METADATA_KEYS) metadata[key] = words();
   metadata.step = Object.fromEntries(CHILD_TEXT_METADATA_KEYS.map((k) => [k, [words(), words()]]));
-  metadata.calls = [{ matched_texts: [{ term: words(), text: words() }] }];
+  metadata.calls = [{ matched_terms: [{ term: words(), text: words() }] }];
   return metadata;
 }
 
