@@ -77,7 +77,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(healthRouter({ health: deps.health, apiToken: deps.apiToken }));
   app.use(webAssets(deps.webDir));
   // OTLP bodies are read by the ingest router itself (its own size limit, gzip, protobuf).
-  if (deps.ingest) app.use(otlpRouter({ ingest: deps.ingest, apiToken: deps.apiToken }));
+  if (deps.ingest)
+    app.use(otlpRouter({ ingest: deps.ingest, apiToken: deps.apiToken, logger: deps.logger }));
   app.use('/api', bearerAuth(deps.apiToken));
   app.use(
     express.json({

@@ -1,4 +1,5 @@
 import { Router, type Request, type Response } from 'express';
+import type { Logger } from 'pino';
 import { encodingOf, sendExportResponse, sendStatus } from '../../ingest/otlp-answer.js';
 import { OtlpDecodeError } from '../../ingest/otlp-decode.js';
 import type { OtlpIngest } from '../../ingest/otlp-ingest.js';
@@ -20,6 +21,8 @@ export interface OtlpRouterOptions {
   maxBodyBytes?: number;
   /** `Retry-After` of a 503 while records cannot be saved; default 5 s. */
   retryAfterSeconds?: number;
+  /** Where an unexpected failure (a 500) is logged, by error type only; default: not logged. */
+  logger?: Logger;
 }
 
 const RPC_INTERNAL = 13;
@@ -66,6 +69,10 @@ export function otlpRouter(options: OtlpRouterOptions): Router {
     } catch (error) {
       if (error instanceof OtlpRequestError) return refuse(error.status, error.code, error.message);
       if (error instanceof OtlpDecodeError) return refuse(400, RPC_INVALID_ARGUMENT, error.message);
+      options.logger?.error(
+        { component: 'ingest', error_type: (error as Error)?.name ?? typeof error },
+        'OTLP export request failed',
+      );
       sendStatus(res, encoding, 500, RPC_INTERNAL, 'internal error');
     }
   });
