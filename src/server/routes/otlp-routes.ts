@@ -7,6 +7,7 @@ import {
   OtlpRequestError,
   readOtlpBody,
   RPC_INVALID_ARGUMENT,
+  RPC_RESOURCE_EXHAUSTED,
   RPC_UNAUTHENTICATED,
   RPC_UNAVAILABLE,
 } from '../../ingest/read-otlp-body.js';
@@ -30,8 +31,9 @@ const RPC_INTERNAL = 13;
 /**
  * `POST /v1/traces`, the OTLP/HTTP trace receiver: protobuf or JSON, optionally gzipped. It
  * answers as OTLP/HTTP specifies (google.rpc.Status bodies, not the API's error body): 200
- * with `partial_success` for rejected spans, 400 malformed, 401, 413, 415, and 503 with
- * `Retry-After` while the store refuses records. Mount it before any body parser.
+ * with `partial_success` for rejected spans (each reason named), 400 malformed, 401, 413,
+ * 415, 429 with `Retry-After` while the run buffer is full, and 503 with `Retry-After` while
+ * the store refuses records. Mount it before any body parser.
  */
 export function otlpRouter(options: OtlpRouterOptions): Router {
   const limit = options.maxBodyBytes ?? 4 * 1024 * 1024;
@@ -61,6 +63,16 @@ export function otlpRouter(options: OtlpRouterOptions): Router {
     try {
       const body = await readOtlpBody(req, limit);
       const result = await ingest.ingest(body, encoding);
+      if (result.throttled) {
+        res.set('retry-after', String(ingest.limits.retryAfterSeconds));
+        return sendStatus(
+          res,
+          encoding,
+          429,
+          RPC_RESOURCE_EXHAUSTED,
+          'the run buffer is full; retry later',
+        );
+      }
       if (!result.saved) {
         res.set('retry-after', retryAfter);
         return sendStatus(res, encoding, 503, RPC_UNAVAILABLE, 'records cannot be saved now');
