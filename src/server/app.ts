@@ -104,6 +104,7 @@ export function createApp(deps: AppDeps): Express {
       store: deps.health.store,
       mediaDir: deps.pipeline.mediaDir,
       discard: deps.records.discard,
+      pendingIds: deps.records.pendingIds,
       log:
         deps.erasureLog ??
         new ErasureLog(join(dirname(deps.pipeline.mediaDir), 'erasure-log.jsonl')),
