@@ -136,7 +136,11 @@ export class OtlpIngest {
     for (const span of converted.spans) {
       const id = span.attributes[ATTR_EXECUTION_ID];
       if (typeof id !== 'string') ignored += 1;
-      else byRun.set(id, [...(byRun.get(id) ?? []), span]);
+      else {
+        const group = byRun.get(id);
+        if (group) group.push(span);
+        else byRun.set(id, [span]);
+      }
     }
     const taken: ReadableSpan[] = [];
     for (const [id, spans] of byRun) {
