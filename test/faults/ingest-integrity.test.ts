@@ -133,9 +133,12 @@ describe.each(stores)('on the %s', (_name, openStore) => {
           errorMessage: expect.stringMatching(reasons[n]!),
         });
       });
-      expect(ctx.ingest!.stats().spans_refused).toMatchObject({
-        other_trace: 2,
-        pipeline_record: 1,
+      const health = await request(ctx.app).get('/health').set('authorization', auth);
+      expect(health.body.ingest).toMatchObject({
+        spans_refused: { other_trace: 2, pipeline_record: 1 },
+        requests_throttled: 0,
+        limits: { maxSpansPerRun: 10_000 },
+        record_path: { buffered_runs: 0, buffered_spans: 0, buffered_bytes: 0 },
       });
 
       // A second ingest over the same store (a restart: nothing in memory) refuses them too.
