@@ -25,6 +25,8 @@ export const TOMBSTONE_FILE = '.deleted-ids.jsonl';
 export class TombstoneFile {
   private readonly ids = new Map<string, number>();
   private appending: Promise<void> = Promise.resolve();
+  /** Lines in the file; past twice the bound it is rewritten with the ids kept. */
+  private lines = 0;
 
   private constructor(
     private readonly path: string,
@@ -50,6 +52,7 @@ export class TombstoneFile {
       }
     }
     file.expire();
+    file.lines = lines.length;
     if (file.ids.size !== lines.length) await file.rewrite();
     return file;
   }
@@ -64,7 +67,11 @@ export class TombstoneFile {
     const at = this.now();
     this.remember(id, at);
     const line = `${JSON.stringify({ id, at })}\n`;
-    this.appending = this.appending.catch(() => {}).then(() => this.append(line));
+    this.lines += 1;
+    const compact = this.lines > 2 * (this.options.max ?? 100_000);
+    this.appending = this.appending
+      .catch(() => {})
+      .then(() => (compact ? this.rewrite() : this.append(line)));
     return this.appending;
   }
 
@@ -95,6 +102,8 @@ export class TombstoneFile {
   }
 
   private async rewrite(): Promise<void> {
+    this.expire();
+    this.lines = this.ids.size;
     const temp = `${this.path}.tmp-${process.pid}`;
     const handle = await open(temp, 'w');
     try {

@@ -208,4 +208,13 @@ describe('FileRecordStore tombstones', () => {
     expect([a, b, c].map((r) => reopened.isDeleted(r.execution_id))).toEqual([false, true, true]);
     await reopened.close();
   });
+
+  it('rewrites its file once it holds twice the ids it keeps', async () => {
+    const dir = await tempDir();
+    const store = await FileRecordStore.open(dir, { maxTombstones: 2 });
+    for (let n = 0; n < 5; n++) await store.delete(buildRecord().execution_id);
+    const lines = (await readFile(join(dir, '.deleted-ids.jsonl'), 'utf8')).trim().split('\n');
+    expect(lines).toHaveLength(2);
+    await store.close();
+  });
 });
