@@ -16,6 +16,7 @@ const BENCHES = [
   { title: 'PostgreSQL store', file: 'bench/postgres-store.bench.ts', flags: [] },
   { title: 'Research bundle', file: 'bench/research-bundle.bench.ts', flags: [] },
   { title: 'OTLP ingest', file: 'bench/ingest.bench.ts', flags: [] },
+  { title: 'OTLP ingest flood', file: 'bench/ingest-flood.bench.ts', flags: ['--expose-gc'] },
 ];
 
 function run(file: string, flags: string[]): Figure[] {

@@ -1,5 +1,4 @@
 import { diag } from '@opentelemetry/api';
-import { ExportResultCode } from '@opentelemetry/core';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { OwnershipRefusal } from '../store/record-ownership.js';
 import type { RecordStore } from '../store/record-store.js';
@@ -177,7 +176,8 @@ export class OtlpIngest {
       accepted,
       rejected,
       errors,
-      saved: report.result.code === ExportResultCode.SUCCESS,
+      // Only a save held for retry is worth a retry; a record that cannot be built is not.
+      saved: report.pending === 0,
     };
   }
 

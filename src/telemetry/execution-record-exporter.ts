@@ -50,6 +50,8 @@ export interface ExecutionRecordExporterOptions
 export interface ExportReport {
   result: ExportResult;
   refused: SpanRefusal[];
+  /** Saves held for retry (the store failing): worth sending again. */
+  pending: number;
 }
 
 /** Whose open runs to find (`pendingIds`): exactly one of a user id or a session id. */
@@ -161,7 +163,7 @@ export class ExecutionRecordExporter implements SpanExporter {
   async exportSpans(spans: readonly ReadableSpan[]): Promise<ExportReport> {
     if (this.isShutdown) {
       const error = new Error('ExecutionRecordExporter is shut down');
-      return { result: { code: ExportResultCode.FAILED, error }, refused: [] };
+      return { result: { code: ExportResultCode.FAILED, error }, refused: [], pending: 0 };
     }
     let saves: Promise<unknown>[];
     this.refusals = [];
@@ -170,7 +172,7 @@ export class ExecutionRecordExporter implements SpanExporter {
     } catch (error) {
       if ((error as Error).name !== 'BufferFullError') log.error('could not take spans', error);
       const e = error instanceof Error ? error : new Error(String(error));
-      return { result: { code: ExportResultCode.FAILED, error: e }, refused: [] };
+      return { result: { code: ExportResultCode.FAILED, error: e }, refused: [], pending: 0 };
     }
     const refused = this.refusals;
     try {
@@ -183,10 +185,10 @@ export class ExecutionRecordExporter implements SpanExporter {
               code: ExportResultCode.FAILED,
               error: new Error(this.spool.stats().last_error ?? 'record not saved'),
             };
-      return { result, refused };
+      return { result, refused, pending: outcomes.filter((o) => o === 'pending').length };
     } catch (error) {
       const e = error instanceof Error ? error : new Error(String(error));
-      return { result: { code: ExportResultCode.FAILED, error: e }, refused };
+      return { result: { code: ExportResultCode.FAILED, error: e }, refused, pending: 0 };
     }
   }
 

@@ -28,10 +28,10 @@ export class BufferFullError extends Error {
   override readonly name = 'BufferFullError';
 }
 
-/** Fixed cost of a span object, its context, times and arrays (V8, measured roughly). */
-const SPAN_OVERHEAD = 600;
+/** Fixed cost of a span object, its context, times and arrays (V8; bench/ingest-flood.bench.ts). */
+const SPAN_OVERHEAD = 900;
 const EVENT_OVERHEAD = 120;
-const ATTRIBUTE_OVERHEAD = 40;
+const ATTRIBUTE_OVERHEAD = 60;
 
 function valueBytes(value: AttributeValue | undefined): number {
   if (typeof value === 'string') return 2 * value.length;

@@ -50,7 +50,7 @@ const runRequestFor = (n: number) =>
 
 describe('a flood of spans for runs that never finish', () => {
   it('keeps the run buffer under its byte bound, answers 429 with Retry-After past it, and whole runs still in under a second', async () => {
-    const maxBufferedBytes = 32 * 1024 * 1024;
+    const maxBufferedBytes = 48 * 1024 * 1024;
     const { app, ingest, store } = await ingestApp({
       store: new MemoryRecordStore(),
       limits: { maxBufferedBytes },
