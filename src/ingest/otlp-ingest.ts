@@ -157,7 +157,7 @@ export class OtlpIngest {
     const report = await this.exporter.exportSpans(taken);
     if (report.result.error instanceof BufferFullError) {
       this.counters.requests_throttled += 1;
-      log.warn(`export refused: ${report.result.error.message}`);
+      log.debug(`export refused: ${report.result.error.message}`);
       return { ...result, rejected: converted.rejected, errors: converted.errors, throttled: true };
     }
     let refusedHere = 0;
@@ -167,7 +167,9 @@ export class OtlpIngest {
     }
     for (const id of new Set(taken.map((s) => s.attributes[ATTR_EXECUTION_ID] as string))) {
       const reason = this.exporter.ownership.takeRefusal(id);
-      if (reason) refuse(id, byRun.get(id)!.length, reason);
+      if (!reason) continue;
+      refuse(id, byRun.get(id)!.length, reason);
+      refusedHere += byRun.get(id)!.length;
     }
     const accepted = taken.length - refusedHere;
     this.counters.spans_accepted += accepted;
@@ -202,7 +204,7 @@ export class OtlpIngest {
     return {
       ...this.counters,
       spans_refused: { ...this.refused },
-      limits: this.limits,
+      limits: { ...this.limits },
       record_path: this.exporter.stats(),
     };
   }
