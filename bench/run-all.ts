@@ -18,6 +18,7 @@ const BENCHES = [
   { title: 'OTLP ingest', file: 'bench/ingest.bench.ts', flags: [] },
   { title: 'Safety lists', file: 'bench/safety-filter.bench.ts', flags: [] },
   { title: 'Python client', file: 'bench/python-tracker.bench.ts', flags: [] },
+  { title: 'OTLP ingest flood', file: 'bench/ingest-flood.bench.ts', flags: ['--expose-gc'] },
 ];
 
 function run(file: string, flags: string[]): Figure[] {

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { INGEST_LIMIT_DEFAULTS, type IngestLimits } from './ingest/ingest-limits.js';
 import type { BackendSettings } from './pipeline/backends/backend-registry.js';
 import type { ClientLimits } from './server/client-limits.js';
 import type { AllowedHosts } from './server/host-allowlist.js';
@@ -47,6 +48,15 @@ const EnvSchema = z.object({
   PIPELINE: flag(true),
   RECORD_SPOOL_MAX: int(10_000),
   RECORD_SAVE_WAIT_MS: int(5_000),
+  RECORD_TOMBSTONE_DAYS: z.coerce.number().positive().default(30),
+  // OTLP ingest bounds (docs/hardening.md, "Ingest: trust model and limits").
+  INGEST_MAX_SPANS_PER_RUN: int(INGEST_LIMIT_DEFAULTS.maxSpansPerRun),
+  INGEST_MAX_EVENTS_PER_RUN: int(INGEST_LIMIT_DEFAULTS.maxEventsPerRun),
+  INGEST_MAX_RUN_BYTES: int(INGEST_LIMIT_DEFAULTS.maxBytesPerRun),
+  INGEST_MAX_BUFFERED_BYTES: int(INGEST_LIMIT_DEFAULTS.maxBufferedBytes),
+  INGEST_MAX_BUFFERED_RUNS: int(INGEST_LIMIT_DEFAULTS.maxBufferedRuns),
+  INGEST_RUN_TIMEOUT_MS: int(INGEST_LIMIT_DEFAULTS.incompleteRunTimeoutMillis),
+  INGEST_RETRY_AFTER_S: int(INGEST_LIMIT_DEFAULTS.retryAfterSeconds),
   STORE_MIN_FREE_MB: z.coerce.number().min(0).default(100),
   OTEL_SERVICE_NAME: z.string().min(1).optional(),
   OTEL_RESOURCE_ATTRIBUTES: z.string().optional(),
@@ -104,6 +114,8 @@ export interface AppConfig {
   otlpIngest: boolean;
   /** Also receive OTLP over gRPC on this port (on `host`); null: off. */
   otlpGrpcPort: number | null;
+  /** Bounds of OTLP ingest, per run and in total (defaults: `INGEST_LIMIT_DEFAULTS`). */
+  ingestLimits: IngestLimits;
   /** Run the pipeline; false: a record service (records, API, exports, streams, ingest). */
   pipeline: boolean;
   /** How records are kept: fsync, spool bound, how long an answer waits for its save. */
@@ -112,6 +124,8 @@ export interface AppConfig {
     maxPending: number;
     saveWaitMillis: number;
     minFreeBytes: number;
+    /** How long the file store keeps a deleted id deleted (`RECORD_TOMBSTONE_DAYS`, default 30). */
+    tombstoneMillis: number;
   };
   serviceName: string;
   /** `OTEL_RESOURCE_ATTRIBUTES` (`key=value,…`); its `service.name` yields to `OTEL_SERVICE_NAME`. */
@@ -203,12 +217,22 @@ export function loadConfig(env: Record<string, string | undefined> = {}): AppCon
     shutdownTimeoutMillis: e.SHUTDOWN_TIMEOUT_MS,
     otlpIngest: e.OTLP_INGEST,
     otlpGrpcPort: e.OTLP_GRPC_PORT ?? null,
+    ingestLimits: {
+      maxSpansPerRun: e.INGEST_MAX_SPANS_PER_RUN,
+      maxEventsPerRun: e.INGEST_MAX_EVENTS_PER_RUN,
+      maxBytesPerRun: e.INGEST_MAX_RUN_BYTES,
+      maxBufferedBytes: e.INGEST_MAX_BUFFERED_BYTES,
+      maxBufferedRuns: e.INGEST_MAX_BUFFERED_RUNS,
+      incompleteRunTimeoutMillis: e.INGEST_RUN_TIMEOUT_MS,
+      retryAfterSeconds: e.INGEST_RETRY_AFTER_S,
+    },
     pipeline: e.PIPELINE,
     records: {
       fsync: e.RECORD_FSYNC,
       maxPending: e.RECORD_SPOOL_MAX,
       saveWaitMillis: e.RECORD_SAVE_WAIT_MS,
       minFreeBytes: Math.round(e.STORE_MIN_FREE_MB * 1024 * 1024),
+      tombstoneMillis: Math.round(e.RECORD_TOMBSTONE_DAYS * 86_400_000),
     },
     serviceName: e.OTEL_SERVICE_NAME ?? resourceAttributes['service.name'] ?? 'execution-history',
     resourceAttributes,

@@ -1,9 +1,11 @@
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { isExecutionId } from '../domain/execution-id.js';
+import { RECORD_STATUSES } from '../domain/execution-record.js';
 import { ExecutionItemSchema } from '../domain/execution-item.js';
 import {
   ATTR_EXECUTION_ID,
   ATTR_SPAN_ROLE,
+  ATTR_STATUS,
   ROLE_RUN,
   ROLE_START,
 } from '../telemetry/attributes.js';
@@ -22,6 +24,12 @@ export function checkExecutionSpan(span: ReadableSpan): void {
   if (typeof id !== 'string') return;
   if (!isExecutionId(id)) throw new SpanRejection('execution.id is not an execution id');
   const role = span.attributes[ATTR_SPAN_ROLE];
+  const status = span.attributes[ATTR_STATUS];
+  if (role === ROLE_RUN && status !== undefined && !isStatus(status)) {
+    throw new SpanRejection(
+      `a run span whose ${ATTR_STATUS} is not one of ${RECORD_STATUSES.join(', ')}`,
+    );
+  }
   if (role === ROLE_RUN || role === ROLE_START) {
     try {
       spansToRecord([span]);
@@ -38,3 +46,6 @@ export function checkExecutionSpan(span: ReadableSpan): void {
     }
   }
 }
+
+const isStatus = (value: unknown): boolean =>
+  typeof value === 'string' && (RECORD_STATUSES as readonly string[]).includes(value);

@@ -1,10 +1,17 @@
 import type { z } from 'zod';
+import { jsonDepthExceeds } from './json-depth.js';
 import { ExportTraceServiceRequestType } from './otlp-proto.js';
 import {
   OtlpTraceRequestSchema,
   type IdEncoding,
   type OtlpTraceRequest,
 } from './otlp-trace-request.js';
+
+/**
+ * Deepest nesting of a JSON body: an export request needs 12 levels, an attribute value a few
+ * more; deeper bodies are refused before they reach a recursive parser.
+ */
+export const MAX_JSON_DEPTH = 64;
 
 /** The two OTLP/HTTP body encodings. */
 export type OtlpEncoding = 'protobuf' | 'json';
@@ -26,16 +33,24 @@ export function decodeTraceRequest(
     } catch (error) {
       throw new OtlpDecodeError(`not an ExportTraceServiceRequest: ${(error as Error).message}`);
     }
-    const request = ExportTraceServiceRequestType.toObject(message, {
-      longs: String,
-      bytes: String,
-      enums: Number,
-    }) as OtlpTraceRequest;
-    return { request, ids: 'base64' };
+    try {
+      const request = ExportTraceServiceRequestType.toObject(message, {
+        longs: String,
+        bytes: String,
+        enums: Number,
+      }) as OtlpTraceRequest;
+      return { request, ids: 'base64' };
+    } catch (error) {
+      // Values nested deeper than the stack allows (RangeError); nothing else throws here.
+      throw new OtlpDecodeError(`not an ExportTraceServiceRequest: ${(error as Error).message}`);
+    }
   }
+  const text = body.toString('utf8');
+  if (jsonDepthExceeds(text, MAX_JSON_DEPTH))
+    throw new OtlpDecodeError(`body is nested deeper than ${MAX_JSON_DEPTH} levels`);
   let json: unknown;
   try {
-    json = JSON.parse(body.toString('utf8'));
+    json = JSON.parse(text);
   } catch {
     throw new OtlpDecodeError('body is not valid JSON');
   }

@@ -80,11 +80,23 @@ message ExportTracePartialSuccess {
   string error_message = 2;
 }
 
-// google.rpc.Status, the body of an OTLP/HTTP error answer (details left out).
+// google.rpc.Status, the body of an OTLP/HTTP error answer; details only for RetryInfo.
 message RpcStatus {
   int32 code = 1;
   string message = 2;
+  repeated Any details = 3;
 }
+// google.protobuf.Any, google.protobuf.Duration, google.rpc.RetryInfo: the retry hint of a
+// RESOURCE_EXHAUSTED answer over gRPC (without it a sender must not retry).
+message Any {
+  string type_url = 1;
+  bytes value = 2;
+}
+message Duration {
+  int64 seconds = 1;
+  int32 nanos = 2;
+}
+message RetryInfo { Duration retry_delay = 1; }
 `;
 
 const root = protobuf.parse(OTLP_TRACE_PROTO).root;
@@ -94,3 +106,17 @@ export const ExportTraceServiceRequestType = root.lookupType('otlp.ExportTraceSe
 export const ExportTraceServiceResponseType = root.lookupType('otlp.ExportTraceServiceResponse');
 /** `google.rpc.Status` with its code and message. */
 export const RpcStatusType = root.lookupType('otlp.RpcStatus');
+const RetryInfoType = root.lookupType('otlp.RetryInfo');
+
+/** A `google.rpc.Status` carrying a `google.rpc.RetryInfo` (for `grpc-status-details-bin`). */
+export function encodeRetryStatus(code: number, message: string, retrySeconds: number): Buffer {
+  const retry = RetryInfoType.encode(
+    RetryInfoType.fromObject({ retryDelay: { seconds: retrySeconds } }),
+  ).finish();
+  const status = RpcStatusType.fromObject({
+    code,
+    message,
+    details: [{ typeUrl: 'type.googleapis.com/google.rpc.RetryInfo', value: retry }],
+  });
+  return Buffer.from(RpcStatusType.encode(status).finish());
+}

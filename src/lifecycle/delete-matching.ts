@@ -36,24 +36,29 @@ async function removeMedia(mediaDir: string, id: string): Promise<boolean> {
 /**
  * Deletes every record the store lists for `query` (only its filters count), and the media
  * directory of each; `discard` first ends the recording of a run still going (so it never comes
- * back). Written against `RecordStore` alone, so it works with every store.
+ * back). `pending` names matching runs not in the store yet (open, or held while the store
+ * fails): they are discarded and tombstoned too, and count as deleted. Written against
+ * `RecordStore` alone, so it works with every store.
  */
 export async function deleteMatching(
   store: RecordStore,
   query: Omit<RecordQuery, 'limit' | 'offset'>,
   mediaDir: string,
   discard?: (executionId: string) => Promise<void>,
+  pending: () => string[] = () => [],
 ): Promise<DeletedRecords> {
   const attempted = new Set<string>();
   const executionIds: string[] = [];
   let mediaDirs = 0;
   for (let round = 0; round < ROUNDS; round++) {
-    const fresh = (await matchingIds(store, query)).filter((id) => !attempted.has(id));
+    const unsaved = new Set(pending());
+    const listed = await matchingIds(store, query);
+    const fresh = [...new Set([...unsaved, ...listed])].filter((id) => !attempted.has(id));
     if (fresh.length === 0) break;
     for (const id of fresh) {
       attempted.add(id);
       await discard?.(id);
-      if (await store.delete(id)) executionIds.push(id);
+      if ((await store.delete(id)) || unsaved.has(id)) executionIds.push(id);
       if (await removeMedia(mediaDir, id)) mediaDirs += 1;
     }
   }

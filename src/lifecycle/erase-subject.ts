@@ -13,6 +13,11 @@ export interface EraseOptions {
   source: 'api' | 'cli';
   /** Ends the recording of a run still going before it is deleted; default none. */
   discard?: (executionId: string) => Promise<void>;
+  /**
+   * The subject's runs not in the store yet (open in an assembler, held in a spool while the
+   * store fails); erased too, so they never land later. Default none.
+   */
+  pendingIds?: (subject: ErasureSubject) => string[];
   /** Default `Date.now`. */
   now?: () => number;
 }
@@ -28,7 +33,13 @@ export async function eraseSubject(
 ): Promise<ErasureEntry> {
   const query =
     subject.userId !== undefined ? { userId: subject.userId } : { sessionId: subject.sessionId };
-  const deleted = await deleteMatching(store, query, options.mediaDir, options.discard);
+  const deleted = await deleteMatching(
+    store,
+    query,
+    options.mediaDir,
+    options.discard,
+    () => options.pendingIds?.(subject) ?? [],
+  );
   const entry: ErasureEntry = {
     time: new Date((options.now ?? Date.now)()).toISOString(),
     reason: 'erasure_request',

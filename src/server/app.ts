@@ -90,7 +90,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(healthRouter({ health: { ...deps.health, clients }, apiToken: deps.apiToken }));
   app.use(webAssets(deps.webDir));
   // OTLP bodies are read by the ingest router itself (its own size limit, gzip, protobuf).
-  if (deps.ingest) app.use(otlpRouter({ ingest: deps.ingest, apiToken: deps.apiToken }));
+  if (deps.ingest)
+    app.use(otlpRouter({ ingest: deps.ingest, apiToken: deps.apiToken, logger: deps.logger }));
   app.use('/api', bearerAuth(deps.apiToken));
   app.use(
     express.json({
@@ -120,6 +121,7 @@ export function createApp(deps: AppDeps): Express {
       store: deps.health.store,
       mediaDir: deps.pipeline.mediaDir,
       discard: deps.records.discard,
+      pendingIds: deps.records.pendingIds,
       log:
         deps.erasureLog ??
         new ErasureLog(join(dirname(deps.pipeline.mediaDir), 'erasure-log.jsonl')),

@@ -1,5 +1,6 @@
 import {
   logVerbosity,
+  Metadata,
   Server,
   setLogVerbosity,
   ServerCredentials,
@@ -11,6 +12,7 @@ import {
 import { OtlpDecodeError } from '../ingest/otlp-decode.js';
 import type { OtlpIngest } from '../ingest/otlp-ingest.js';
 import { encodeExportResponse } from '../ingest/otlp-answer.js';
+import { encodeRetryStatus } from '../ingest/otlp-proto.js';
 import { isBearerToken } from './auth.js';
 
 /** Options of `startOtlpGrpc`. */
@@ -69,7 +71,7 @@ function listenError(error: Error, port: number): Error {
  * `loadbalancing` exporters, SDKs on their default protocol). Same ingest as `POST /v1/traces`;
  * answers as OTLP/gRPC specifies: OK (with `partial_success`), INVALID_ARGUMENT for a malformed
  * message, UNAUTHENTICATED, RESOURCE_EXHAUSTED above the size limit (grpc-js, also for gzip
- * that inflates past it), and UNAVAILABLE while records cannot be saved (senders retry).
+ * that inflates past it) and, with a `RetryInfo`, while the run buffer is full, and UNAVAILABLE while records cannot be saved (senders retry).
  */
 export async function startOtlpGrpc(options: OtlpGrpcOptions): Promise<OtlpGrpcServer> {
   const { ingest } = options;
@@ -100,6 +102,19 @@ export async function startOtlpGrpc(options: OtlpGrpcOptions): Promise<OtlpGrpcS
       }
       ingest.ingest(call.request, 'protobuf').then(
         (result) => {
+          if (result.throttled) {
+            const metadata = new Metadata();
+            const message = 'the run buffer is full; retry later';
+            metadata.set(
+              'grpc-status-details-bin',
+              encodeRetryStatus(
+                status.RESOURCE_EXHAUSTED,
+                message,
+                ingest.limits.retryAfterSeconds,
+              ),
+            );
+            return callback({ code: status.RESOURCE_EXHAUSTED, details: message, metadata });
+          }
           if (!result.saved) {
             return callback({ code: status.UNAVAILABLE, details: 'records cannot be saved now' });
           }

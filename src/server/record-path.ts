@@ -1,4 +1,5 @@
 import type { SaveOutcome } from '../store/record-spool.js';
+import type { RunSubject } from '../telemetry/execution-record-exporter.js';
 
 /** The record path, as the routes see it. */
 export interface RecordPath {
@@ -6,6 +7,8 @@ export interface RecordPath {
   whenSaved(executionId: string): Promise<SaveOutcome>;
   /** The outcome of a started run's first save. */
   whenStarted(executionId: string): Promise<SaveOutcome>;
-  /** Ends a run's recording before it is deleted. */
+  /** Ends a run's recording before it is deleted, in every assembler (in-process and ingest). */
   discard(executionId: string): Promise<void>;
+  /** Ids of a subject's runs not (yet) in the store: open in an assembler or held in a spool. */
+  pendingIds?(subject: RunSubject): string[];
 }

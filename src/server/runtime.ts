@@ -10,6 +10,7 @@ import { loadCatalog } from '../pipeline/catalog.js';
 import { MediaWriteHealth } from '../pipeline/media-write-health.js';
 import { openRecordStore, type ServerRecordStore } from '../store/open-record-store.js';
 import { OtlpIngest } from '../ingest/otlp-ingest.js';
+import { RecordOwnership } from '../store/record-ownership.js';
 import { createTracing, type Tracing } from '../telemetry/tracing.js';
 import { createApp } from './app.js';
 import { backendFailureLogger } from './backend-failure-log.js';
@@ -48,8 +49,14 @@ export async function createRuntime(config: AppConfig, logger: Logger): Promise<
     databaseUrl: config.databaseUrl,
     executionsDir: config.executionsDir,
     warn: (m) => logger.warn({ component: 'store' }, m),
-    file: { fsync: config.records.fsync, minFreeBytes: config.records.minFreeBytes },
+    file: {
+      fsync: config.records.fsync,
+      minFreeBytes: config.records.minFreeBytes,
+      tombstoneMillis: config.records.tombstoneMillis,
+    },
   });
+  // One owner per record for both assemblers: ingest never writes a record the pipeline made.
+  const ownership = new RecordOwnership(store);
   const catalog = await loadCatalog(config.configsDir);
   const live = new LiveItems();
   const traceUrl = traceLinks(config.jaegerUiUrl);
@@ -62,14 +69,17 @@ export async function createRuntime(config: AppConfig, logger: Logger): Promise<
     record: {
       ...recordHooks(live, traceUrl, config.mediaDir),
       maxPending: config.records.maxPending,
+      ownership,
     },
   });
   const ingest = config.otlpIngest
     ? new OtlpIngest({
         store,
+        limits: config.ingestLimits,
         record: {
           traceUrl,
           maxPending: config.records.maxPending,
+          ownership,
           // Which assembler finished which run (ids only), for deployments of several.
           onFinished: (id, status, outcome) =>
             logger.debug(

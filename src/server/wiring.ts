@@ -71,7 +71,14 @@ export function coreDeps(parts: {
     records: {
       whenSaved: (id) => tracing.recordExporter.whenSaved(id, parts.saveWaitMillis),
       whenStarted: (id) => tracing.recordExporter.whenStarted(id, parts.saveWaitMillis),
-      discard: (id) => tracing.recordExporter.discard(id),
+      // Delete and erasure reach every assembler, so a run open in either never comes back.
+      discard: async (id) => {
+        await Promise.all([tracing.recordExporter.discard(id), parts.ingest?.exporter.discard(id)]);
+      },
+      pendingIds: (subject) => [
+        ...tracing.recordExporter.pendingIds(subject),
+        ...(parts.ingest?.exporter.pendingIds(subject) ?? []),
+      ],
     },
   };
 }

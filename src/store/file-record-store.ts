@@ -6,6 +6,7 @@ import { parseRecord, serializeRecord } from '../domain/record-codec.js';
 import { DirectoryLock, isProcessAlive } from './directory-lock.js';
 import { GroupCommitWriter, syncDirectory } from './group-commit.js';
 import { indexEntry, RecordIndex, type IndexEntry } from './record-index.js';
+import { TombstoneFile } from './tombstone-file.js';
 import {
   requireExecutionId,
   type RecordPage,
@@ -35,6 +36,13 @@ export interface FileRecordStoreOptions {
   lock?: boolean;
   /** Free space below which the store reports itself low; default 100 MiB. */
   minFreeBytes?: number;
+  /**
+   * How long a deleted id stays deleted (a later save of it is dropped); default 30 days.
+   * Kept in `.deleted-ids.jsonl` in the directory, so a restart keeps them.
+   */
+  tombstoneMillis?: number;
+  /** Deleted ids remembered at most (the oldest go first); default 100,000. */
+  maxTombstones?: number;
 }
 
 /** Free space of the store's file system, and whether it is below the threshold. */
@@ -62,6 +70,7 @@ export class FileRecordStore implements RecordStore {
   private readonly writer: GroupCommitWriter;
   private tempCounter = 0;
   private lock: DirectoryLock | null = null;
+  private tombstones: TombstoneFile | null = null;
 
   private constructor(
     readonly directory: string,
@@ -87,6 +96,11 @@ export class FileRecordStore implements RecordStore {
     await mkdir(directory, { recursive: true });
     if (options.lock ?? true) store.lock = await DirectoryLock.acquire(directory);
     try {
+      store.tombstones = await TombstoneFile.open(directory, {
+        keepMillis: options.tombstoneMillis,
+        max: options.maxTombstones,
+        fsync: options.fsync,
+      });
       await store.scan(options.openConcurrency ?? 32);
     } catch (error) {
       await store.close();
@@ -102,8 +116,10 @@ export class FileRecordStore implements RecordStore {
     this.lock = null;
   }
 
+  /** Saves the record; a deleted id (tombstoned) is not written again, as in the PostgreSQL store. */
   async save(record: ExecutionRecord): Promise<void> {
     const id = requireExecutionId(record.execution_id);
+    if (this.isDeleted(id)) return;
     const text = serializeRecord(record);
     const previous = this.pending.get(id) ?? Promise.resolve();
     const next = previous.catch(() => {}).then(() => this.write(id, text, record));
@@ -131,8 +147,10 @@ export class FileRecordStore implements RecordStore {
     return this.index.query(query);
   }
 
+  /** Deletes and tombstones the id (so no later save brings it back); true when a record was there. */
   async delete(executionId: string): Promise<boolean> {
     const id = requireExecutionId(executionId);
+    await this.tombstones?.add(id);
     await (this.pending.get(id) ?? Promise.resolve()).catch(() => {});
     try {
       await unlink(this.pathOf(id));
@@ -189,7 +207,13 @@ export class FileRecordStore implements RecordStore {
     return `${TEMP_PREFIX}${process.pid}-${(this.tempCounter += 1)}-${id}`;
   }
 
+  /** True when `id` was deleted within the tombstone period. */
+  isDeleted(id: string): boolean {
+    return this.tombstones?.has(id) ?? false;
+  }
+
   private async write(id: string, text: string, record: ExecutionRecord): Promise<void> {
+    if (this.isDeleted(id)) return; // deleted while this save waited its turn
     await this.writer.write(join(this.directory, this.tempName(id)), this.pathOf(id), text);
     this.index.put(indexEntry(record, Buffer.byteLength(text)));
     this.unreadable.delete(`${id}.json`);

@@ -17,7 +17,7 @@ export interface OpenRecordStoreOptions {
   /** PostgreSQL pool size; default 10. */
   poolSize?: number;
   /** The file store's fsync and low-space settings (see `FileRecordStoreOptions`). */
-  file?: Pick<FileRecordStoreOptions, 'fsync' | 'minFreeBytes'>;
+  file?: Pick<FileRecordStoreOptions, 'fsync' | 'minFreeBytes' | 'tombstoneMillis'>;
 }
 
 /** A store the server can run on: the RecordStore API, a write probe for /health, and close. */

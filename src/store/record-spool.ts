@@ -1,14 +1,16 @@
 import { diag } from '@opentelemetry/api';
 import type { ExecutionRecord } from '../domain/execution-record.js';
+import type { RecordOrigin, RecordOwnership } from './record-ownership.js';
 import type { RecordStore } from './record-store.js';
 
 const log = diag.createComponentLogger({ namespace: 'record-spool' });
 
 /**
  * What became of a save: `saved` (in the store), `pending` (held in the spool and retried),
- * `discarded` (the run was deleted), `failed` (no record could be built).
+ * `discarded` (the run was deleted), `failed` (no record could be built), `refused` (the
+ * record belongs to another trace or is final; see `RecordOwnership`).
  */
-export type SaveOutcome = 'saved' | 'pending' | 'discarded' | 'failed';
+export type SaveOutcome = 'saved' | 'pending' | 'discarded' | 'failed' | 'refused';
 
 /** Options of `RecordSpool`. */
 export interface RecordSpoolOptions {
@@ -20,6 +22,10 @@ export interface RecordSpoolOptions {
   retryMaxMillis?: number;
   /** Told of every record that landed in the store; must not throw. */
   onLanded?: (record: ExecutionRecord, final: boolean) => void;
+  /** Checks each save's trace and state before it is written; default none (every save written). */
+  ownership?: RecordOwnership;
+  /** Where this spool's records come from, for `ownership`; default `pipeline`. */
+  origin?: RecordOrigin;
 }
 
 /** The spool's counters, for `/health`. */
@@ -30,6 +36,8 @@ export interface SpoolStats {
   save_failures: number;
   retries: number;
   dropped: number;
+  /** Saves refused by the ownership check (another trace, a pipeline record, a final record). */
+  refused: number;
   last_error: string | null;
   last_error_at: string | null;
 }
@@ -70,6 +78,7 @@ export class RecordSpool {
     save_failures: 0,
     retries: 0,
     dropped: 0,
+    refused: 0,
     last_error: null as string | null,
     last_error_at: null as string | null,
   };
@@ -124,6 +133,11 @@ export class RecordSpool {
   /** The newest record of `id` held for retry, if any. */
   held(id: string): ExecutionRecord | undefined {
     return this.slots.get(id)?.failed?.record;
+  }
+
+  /** Every record held for retry. */
+  heldRecords(): ExecutionRecord[] {
+    return [...this.slots.values()].flatMap((s) => (s.failed ? [s.failed.record] : []));
   }
 
   /**
@@ -183,7 +197,19 @@ export class RecordSpool {
   /** One attempt to write `record`; on failure it is held (unless the run was discarded). */
   private async write(slot: Slot, record: ExecutionRecord, final: boolean): Promise<SaveOutcome> {
     try {
-      await this.store.save(record);
+      const admission = await this.options.ownership?.admit(
+        record,
+        this.options.origin ?? 'pipeline',
+      );
+      if (admission?.verdict === 'refused') {
+        this.counters.refused += 1;
+        if (slot.failed) {
+          slot.failed = null;
+          this.pending.delete(slot.id);
+        }
+        return 'refused';
+      }
+      if (admission?.verdict !== 'duplicate') await this.store.save(record);
     } catch (error) {
       this.failure(error);
       if (this.tombstones.has(slot.id)) return 'discarded';
@@ -198,6 +224,7 @@ export class RecordSpool {
       this.pending.delete(slot.id);
       log.info(`record ${slot.id} landed after being held`);
     }
+    this.options.ownership?.landed(record);
     try {
       this.options.onLanded?.(record, final);
     } catch (error) {

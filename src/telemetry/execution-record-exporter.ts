@@ -2,6 +2,7 @@ import { diag } from '@opentelemetry/api';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { ExecutionRecord } from '../domain/execution-record.js';
+import { RecordOwnership, type RecordOrigin } from '../store/record-ownership.js';
 import type { RecordStore } from '../store/record-store.js';
 import {
   RecordSpool,
@@ -9,8 +10,16 @@ import {
   type SaveOutcome,
   type SpoolStats,
 } from '../store/record-spool.js';
+import { ATTR_SESSION_ID, ATTR_USER_ID } from './attributes.js';
 import { RunBuffer, type RunBufferOptions } from './run-buffer.js';
-import { mergeItems, spansToItems, spansToRecord, wholeStatus } from './span-to-record.js';
+import type { SpanRefusal } from './run-limits.js';
+import {
+  findRunSpans,
+  mergeItems,
+  spansToItems,
+  spansToRecord,
+  wholeStatus,
+} from './span-to-record.js';
 
 const log = diag.createComponentLogger({ namespace: 'execution-record-exporter' });
 
@@ -28,6 +37,27 @@ export interface ExecutionRecordExporterOptions
   onDiscardedRunEnded?: (executionId: string) => void;
   /** How long shutdown retries held records; default 5,000 ms. */
   shutdownFlushMillis?: number;
+  /**
+   * Which trace owns each record, shared by every assembler of one store (so ingest never
+   * writes a pipeline record); default one of its own.
+   */
+  ownership?: RecordOwnership;
+  /** Where this exporter's spans come from; default `pipeline`. */
+  origin?: RecordOrigin;
+}
+
+/** What one export came to: the SpanExporter result, and the spans refused (limits, trace). */
+export interface ExportReport {
+  result: ExportResult;
+  refused: SpanRefusal[];
+  /** Saves held for retry (the store failing): worth sending again. */
+  pending: number;
+}
+
+/** Whose open runs to find (`pendingIds`): exactly one of a user id or a session id. */
+export interface RunSubject {
+  userId?: string;
+  sessionId?: string;
 }
 
 /** Counters for health checks. */
@@ -37,6 +67,11 @@ export interface RecordExporterStats extends SpoolStats {
   late_spans_merged: number;
   runs_evicted: number;
   buffered_runs: number;
+  /** Spans held by open runs, and their estimated bytes (see `estimateSpanBytes`). */
+  buffered_spans: number;
+  buffered_bytes: number;
+  /** Spans refused for a run's limits or for another trace. */
+  spans_refused: number;
 }
 
 /** Final outcomes remembered for `whenSaved` and late merges (the oldest go first). */
@@ -49,7 +84,10 @@ const OUTCOMES_REMEMBERED = 10_000;
  */
 export class ExecutionRecordExporter implements SpanExporter {
   readonly spool: RecordSpool;
+  readonly ownership: RecordOwnership;
   private readonly buffer: RunBuffer;
+  /** Refusals of the export being taken (the buffer tells them synchronously). */
+  private refusals: SpanRefusal[] = [];
   private readonly inFlight = new Set<Promise<unknown>>();
   /** The final save of each run, serialising late merges after it. */
   private readonly finals = new Map<string, Promise<SaveOutcome> | SaveOutcome>();
@@ -62,11 +100,14 @@ export class ExecutionRecordExporter implements SpanExporter {
     checkpoints_saved: 0,
     late_spans_merged: 0,
     runs_evicted: 0,
+    spans_refused: 0,
   };
 
   constructor(private readonly options: ExecutionRecordExporterOptions) {
+    this.ownership = options.ownership ?? new RecordOwnership(options.store);
     this.spool = new RecordSpool(options.store, {
       ...options,
+      ownership: this.ownership,
       onLanded: (record, final) => {
         if (final) this.counters.records_saved += 1;
         else this.counters.checkpoints_saved += 1;
@@ -89,6 +130,13 @@ export class ExecutionRecordExporter implements SpanExporter {
           return this.spool.save(id, () => this.assemble(spans, 'incomplete'), false);
         },
         discarded: (id, ended) => ended && this.options.onDiscardedRunEnded?.(id),
+        refused: (refusal) => {
+          this.counters.spans_refused += refusal.spans;
+          this.refusals.push(refusal);
+          log.warn(
+            `${refusal.spans} spans of run ${refusal.executionId} refused: ${refusal.reason}`,
+          );
+        },
       },
       options,
     );
@@ -105,35 +153,42 @@ export class ExecutionRecordExporter implements SpanExporter {
         log.error('export result callback threw', error);
       }
     };
+    void this.exportSpans(spans).then((report) => done(report.result));
+  }
+
+  /**
+   * `export` with what it came to: the result (FAILED with a `BufferFullError` when the buffer
+   * is full, nothing taken) and the spans refused; never rejects.
+   */
+  async exportSpans(spans: readonly ReadableSpan[]): Promise<ExportReport> {
     if (this.isShutdown) {
-      done({
-        code: ExportResultCode.FAILED,
-        error: new Error('ExecutionRecordExporter is shut down'),
-      });
-      return;
+      const error = new Error('ExecutionRecordExporter is shut down');
+      return { result: { code: ExportResultCode.FAILED, error }, refused: [], pending: 0 };
     }
+    let saves: Promise<unknown>[];
+    this.refusals = [];
     try {
-      Promise.all(this.buffer.accept(spans).map((s) => this.track(s))).then(
-        (outcomes) => {
-          const unsaved = outcomes.filter((o) => o === 'pending' || o === 'failed').length;
-          done(
-            unsaved === 0
-              ? { code: ExportResultCode.SUCCESS }
-              : {
-                  code: ExportResultCode.FAILED,
-                  error: new Error(this.spool.stats().last_error ?? 'record not saved'),
-                },
-          );
-        },
-        (error: unknown) =>
-          done({
-            code: ExportResultCode.FAILED,
-            error: error instanceof Error ? error : new Error(String(error)),
-          }),
-      );
+      saves = this.buffer.accept(spans);
     } catch (error) {
-      log.error('could not take spans', error);
-      done({ code: ExportResultCode.FAILED, error: error as Error });
+      if ((error as Error).name !== 'BufferFullError') log.error('could not take spans', error);
+      const e = error instanceof Error ? error : new Error(String(error));
+      return { result: { code: ExportResultCode.FAILED, error: e }, refused: [], pending: 0 };
+    }
+    const refused = this.refusals;
+    try {
+      const outcomes = await Promise.all(saves.map((s) => this.track(s)));
+      const unsaved = outcomes.filter((o) => o === 'pending' || o === 'failed').length;
+      const result: ExportResult =
+        unsaved === 0
+          ? { code: ExportResultCode.SUCCESS }
+          : {
+              code: ExportResultCode.FAILED,
+              error: new Error(this.spool.stats().last_error ?? 'record not saved'),
+            };
+      return { result, refused, pending: outcomes.filter((o) => o === 'pending').length };
+    } catch (error) {
+      const e = error instanceof Error ? error : new Error(String(error));
+      return { result: { code: ExportResultCode.FAILED, error: e }, refused, pending: 0 };
     }
   }
 
@@ -161,6 +216,26 @@ export class ExecutionRecordExporter implements SpanExporter {
   async discard(executionId: string): Promise<void> {
     this.buffer.discard(executionId);
     await this.spool.discard(executionId);
+    this.ownership.forget(executionId);
+  }
+
+  /**
+   * Ids of the subject's runs not (yet) in the store: open in the buffer (known once their start
+   * or run span is here) or held in the spool; for erasure.
+   */
+  pendingIds(subject: RunSubject): string[] {
+    const matches = (user: unknown, session: unknown) =>
+      subject.userId !== undefined ? user === subject.userId : session === subject.sessionId;
+    const ids = new Set<string>();
+    for (const run of this.buffer.openRuns()) {
+      const { run: end, start } = findRunSpans(run.spans);
+      const head = end ?? start;
+      if (head && matches(head.attributes[ATTR_USER_ID], head.attributes[ATTR_SESSION_ID]))
+        ids.add(run.id);
+    }
+    for (const record of this.spool.heldRecords())
+      if (matches(record.user_id, record.session_id)) ids.add(record.execution_id);
+    return [...ids];
   }
 
   /** Saves pending checkpoints now and waits for every save under way (held records stay held). */
@@ -195,7 +270,14 @@ export class ExecutionRecordExporter implements SpanExporter {
   }
 
   stats(): RecordExporterStats {
-    return { ...this.counters, ...this.spool.stats(), buffered_runs: this.buffer.size };
+    const usage = this.buffer.usage();
+    return {
+      ...this.counters,
+      ...this.spool.stats(),
+      buffered_runs: this.buffer.size,
+      buffered_spans: usage.spans,
+      buffered_bytes: usage.bytes,
+    };
   }
 
   private finish(id: string, spans: readonly ReadableSpan[]): Promise<SaveOutcome> {
@@ -243,8 +325,13 @@ export class ExecutionRecordExporter implements SpanExporter {
         log.warn(`late spans for run ${id}, whose record is missing; dropped`);
         return 'failed' as const;
       }
-      this.counters.late_spans_merged += spans.length;
       const items = mergeItems(saved.items, spansToItems(spans));
+      if (items.length > (this.options.maxEventsPerRun ?? Infinity)) {
+        this.counters.spans_refused += spans.length;
+        log.warn(`late spans of run ${id} refused: run_events`);
+        return 'refused' as const;
+      }
+      this.counters.late_spans_merged += spans.length;
       const record = { ...saved, items, status: wholeStatus(saved.status ?? 'incomplete', items) };
       return this.spool.save(id, () => record, true);
     });

@@ -10,12 +10,14 @@ export async function ingestApp(
   options: {
     store?: RecordStore;
     record?: OtlpIngestOptions['record'];
+    limits?: OtlpIngestOptions['limits'];
     router?: Partial<Omit<OtlpRouterOptions, 'ingest'>>;
   } = {},
 ) {
   const store = options.store ?? (await FileRecordStore.open(await tempDir()));
   const ingest = new OtlpIngest({
     store,
+    limits: options.limits,
     record: { traceUrl: (t) => `http://jaeger.test/trace/${t}`, ...options.record },
   });
   const app = express().use(otlpRouter({ ingest, ...options.router }));

@@ -7,6 +7,8 @@ export interface Answer {
   code: status;
   details: string;
   response?: Buffer;
+  /** `grpc-status-details-bin` of an error: a google.rpc.Status with details. */
+  statusDetails?: Buffer;
 }
 
 /** One `Export` call with grpc-js's client, as the Collector's otlp exporter makes it. */
@@ -23,7 +25,12 @@ export async function exportCall(
       client.makeUnaryRequest(EXPORT, raw, raw, body, metadata, {}, (error, response) =>
         resolve(
           error
-            ? { code: error.code, details: error.details }
+            ? {
+                code: error.code,
+                details: error.details,
+                statusDetails: error.metadata?.get('grpc-status-details-bin')[0] as
+                  Buffer | undefined,
+              }
             : { code: status.OK, details: '', response: response! },
         ),
       ),

@@ -2,7 +2,7 @@ import { status } from '@grpc/grpc-js';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { OtlpIngest } from '../../src/ingest/otlp-ingest.js';
-import { ExportTraceServiceResponseType } from '../../src/ingest/otlp-proto.js';
+import { ExportTraceServiceResponseType, RpcStatusType } from '../../src/ingest/otlp-proto.js';
 import { startOtlpGrpc, type OtlpGrpcOptions } from '../../src/server/otlp-grpc.js';
 import { MemoryRecordStore } from '../../src/store/memory-record-store.js';
 import type { RecordStore } from '../../src/store/record-store.js';
@@ -28,10 +28,15 @@ async function receiver(
   options: Partial<Omit<OtlpGrpcOptions, 'ingest'>> & {
     store?: RecordStore;
     record?: ConstructorParameters<typeof OtlpIngest>[0]['record'];
+    limits?: ConstructorParameters<typeof OtlpIngest>[0]['limits'];
   } = {},
 ) {
   const store = options.store ?? new MemoryRecordStore();
-  const ingest = new OtlpIngest({ store, ...(options.record ? { record: options.record } : {}) });
+  const ingest = new OtlpIngest({
+    store,
+    limits: options.limits,
+    ...(options.record ? { record: options.record } : {}),
+  });
   const server = await startOtlpGrpc({ host: '127.0.0.1', port: 0, ...options, ingest });
   closers.push(() => ingest.shutdown());
   closers.push(() => server.close(1_000));
@@ -46,6 +51,25 @@ const partialSuccess = (response: Buffer | undefined) =>
 const RUN = protobuf(hexToBase64(runRequest()));
 
 describe('OTLP/gRPC ingest (TraceService/Export)', () => {
+  it('answers RESOURCE_EXHAUSTED with a RetryInfo while the run buffer is full, and still takes whole runs', async () => {
+    const { port, ingest } = await receiver({
+      limits: { maxBufferedBytes: 100, retryAfterSeconds: 7 },
+    });
+    const doc = runRequest();
+    doc.resourceSpans[0]!.scopeSpans[0]!.spans.pop(); // the start span alone: the run stays open
+    const answer = await exportCall(port, protobuf(hexToBase64(doc)));
+    expect(answer.code).toBe(status.RESOURCE_EXHAUSTED);
+    const details = RpcStatusType.toObject(RpcStatusType.decode(answer.statusDetails!), {
+      longs: Number,
+    }) as { code: number; details: { typeUrl: string; value: Uint8Array }[] };
+    expect(details.code).toBe(status.RESOURCE_EXHAUSTED);
+    expect(details.details[0]!.typeUrl).toBe('type.googleapis.com/google.rpc.RetryInfo');
+    // RetryInfo { retry_delay { seconds: 7 } }: field 1 (message) holding field 1 (varint) 7.
+    expect([...details.details[0]!.value]).toEqual([0x0a, 0x02, 0x08, 0x07]);
+    expect(ingest.stats().requests_throttled).toBe(1);
+    expect((await exportCall(port, RUN)).code).toBe(status.OK);
+  });
+
   it('assembles a run sent over gRPC into its record and answers an empty ExportTraceServiceResponse', async () => {
     const { port, store, ingest } = await receiver();
     const answer = await exportCall(port, RUN);

@@ -171,3 +171,50 @@ describe('FileRecordStore', () => {
     expect((await store.stats()).unreadable).toBe(0);
   });
 });
+
+describe('FileRecordStore tombstones', () => {
+  it('keeps a deleted id deleted across a restart, for the tombstone period only', async () => {
+    const dir = await tempDir();
+    const record = buildRecord();
+    const first = await FileRecordStore.open(dir);
+    await first.save(record);
+    await first.delete(record.execution_id);
+    await first.save(record);
+    expect(await first.get(record.execution_id)).toBeNull();
+    await first.close();
+
+    const reopened = await FileRecordStore.open(dir);
+    await reopened.save(record);
+    expect(await reopened.get(record.execution_id)).toBeNull();
+    expect((await reopened.list()).total).toBe(0);
+    await reopened.close();
+
+    const later = await FileRecordStore.open(dir, { tombstoneMillis: 0 });
+    await new Promise((r) => setTimeout(r, 5));
+    await later.save(record);
+    expect(await later.get(record.execution_id)).toEqual(record);
+    await later.close();
+  });
+
+  it('bounds the ids it keeps and skips a torn last line', async () => {
+    const dir = await tempDir();
+    const store = await FileRecordStore.open(dir, { maxTombstones: 2 });
+    const [a, b, c] = [buildRecord(), buildRecord(), buildRecord()];
+    for (const r of [a, b, c]) await store.delete(r.execution_id);
+    expect([a, b, c].map((r) => store.isDeleted(r.execution_id))).toEqual([false, true, true]);
+    await store.close();
+    await writeFile(join(dir, '.deleted-ids.jsonl'), '{"id":"exec_2026', { flag: 'a' });
+    const reopened = await FileRecordStore.open(dir, { maxTombstones: 2 });
+    expect([a, b, c].map((r) => reopened.isDeleted(r.execution_id))).toEqual([false, true, true]);
+    await reopened.close();
+  });
+
+  it('rewrites its file once it holds twice the ids it keeps', async () => {
+    const dir = await tempDir();
+    const store = await FileRecordStore.open(dir, { maxTombstones: 2 });
+    for (let n = 0; n < 5; n++) await store.delete(buildRecord().execution_id);
+    const lines = (await readFile(join(dir, '.deleted-ids.jsonl'), 'utf8')).trim().split('\n');
+    expect(lines).toHaveLength(2);
+    await store.close();
+  });
+});

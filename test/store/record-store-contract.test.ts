@@ -18,7 +18,9 @@ afterAll(async () => {
   await server?.stop();
 });
 
-describeRecordStoreContract('FileRecordStore', async () => FileRecordStore.open(await tempDir()));
+describeRecordStoreContract('FileRecordStore', async () => FileRecordStore.open(await tempDir()), {
+  tombstones: true,
+});
 describeRecordStoreContract('MemoryRecordStore', async () => new MemoryRecordStore());
 describeRecordStoreContract(
   'PostgresRecordStore',

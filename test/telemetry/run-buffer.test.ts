@@ -2,6 +2,7 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as A from '../../src/telemetry/attributes.js';
 import { RunBuffer, type RunBufferOptions } from '../../src/telemetry/run-buffer.js';
+import { BufferFullError, type SpanRefusal } from '../../src/telemetry/run-limits.js';
 import { spanFixture } from '../helpers/span-fixtures.js';
 
 let spanIds = 0;
@@ -28,6 +29,7 @@ function buffer(options: RunBufferOptions = {}) {
       late: note('late'),
       evict: note('evict'),
       discarded: (id, ended) => calls.push(`discarded ${id} ${ended}`),
+      refused: (r: SpanRefusal) => calls.push(`refused ${r.executionId} ${r.spans} ${r.reason}`),
     },
     options,
   );
@@ -127,5 +129,36 @@ describe('RunBuffer', () => {
     expect(b.evictAll()).toHaveLength(2);
     vi.advanceTimersByTime(120_000);
     expect(calls).toEqual(['checkpoint r1 1', 'evict r1 1', 'evict r2 1']);
+  });
+
+  it('refuses spans of another trace and spans past a run limit, taking the rest', () => {
+    const { b, calls, accept } = buffer({ maxSpansPerRun: 2 });
+    const other = { ...span('r1', A.ROLE_STAGE) };
+    other.spanContext = () => ({
+      ...span('r1', A.ROLE_STAGE).spanContext(),
+      traceId: 'f'.repeat(32),
+    });
+    accept(
+      span('r1', A.ROLE_BACKEND),
+      other,
+      span('r1', A.ROLE_BACKEND),
+      span('r1', A.ROLE_BACKEND),
+    );
+    expect(calls).toEqual(['refused r1 1 other_trace', 'refused r1 1 run_spans']);
+    expect(b.usage().spans).toBe(2);
+  });
+
+  it('takes nothing of an export past the byte bound, but still the spans that end a run', () => {
+    const { b, calls, accept } = buffer({ maxBufferedBytes: 2_000 });
+    accept(span('r1', A.ROLE_BACKEND));
+    const before = b.usage();
+    expect(() => accept(span('r2', A.ROLE_BACKEND), span('r3', A.ROLE_BACKEND))).toThrow(
+      BufferFullError,
+    );
+    expect(b.usage()).toEqual(before);
+    expect(b.size).toBe(1);
+    accept(span('r1', A.ROLE_RUN));
+    expect(calls).toEqual(['finish r1 2']);
+    expect(b.usage()).toEqual({ spans: 0, bytes: 0 });
   });
 });

@@ -4,6 +4,7 @@ import { eraseSubject } from '../../lifecycle/erase-subject.js';
 import type { ErasureLog } from '../../lifecycle/erasure-log.js';
 import type { RecordStore } from '../../store/record-store.js';
 import { HttpError } from '../http-error.js';
+import type { RecordPath } from '../record-path.js';
 import { jsonBody } from '../request-body.js';
 
 /** Options of `erasureRouter`. */
@@ -13,6 +14,8 @@ export interface ErasureRouteOptions {
   log: ErasureLog;
   /** Ends the recording of a run still going before it is erased. */
   discard?: (executionId: string) => Promise<void>;
+  /** The subject's runs not in the store yet (open or held for retry); default none. */
+  pendingIds?: RecordPath['pendingIds'];
   /** Erasure is refused (403) when no token is configured; the token itself is checked by `bearerAuth`. */
   apiToken?: string;
 }
@@ -50,6 +53,7 @@ export function erasureRouter(options: ErasureRouteOptions): Router {
       log: options.log,
       source: 'api',
       discard: options.discard,
+      pendingIds: options.pendingIds,
     });
     res.json({ erased: entry });
   });

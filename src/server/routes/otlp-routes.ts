@@ -1,4 +1,5 @@
 import { Router, type Request, type Response } from 'express';
+import type { Logger } from 'pino';
 import { encodingOf, sendExportResponse, sendStatus } from '../../ingest/otlp-answer.js';
 import { OtlpDecodeError } from '../../ingest/otlp-decode.js';
 import type { OtlpIngest } from '../../ingest/otlp-ingest.js';
@@ -6,6 +7,7 @@ import {
   OtlpRequestError,
   readOtlpBody,
   RPC_INVALID_ARGUMENT,
+  RPC_RESOURCE_EXHAUSTED,
   RPC_UNAUTHENTICATED,
   RPC_UNAVAILABLE,
 } from '../../ingest/read-otlp-body.js';
@@ -20,6 +22,8 @@ export interface OtlpRouterOptions {
   maxBodyBytes?: number;
   /** `Retry-After` of a 503 while records cannot be saved; default 5 s. */
   retryAfterSeconds?: number;
+  /** Where an unexpected failure (a 500) is logged, by error type only; default: not logged. */
+  logger?: Logger;
 }
 
 const RPC_INTERNAL = 13;
@@ -27,8 +31,9 @@ const RPC_INTERNAL = 13;
 /**
  * `POST /v1/traces`, the OTLP/HTTP trace receiver: protobuf or JSON, optionally gzipped. It
  * answers as OTLP/HTTP specifies (google.rpc.Status bodies, not the API's error body): 200
- * with `partial_success` for rejected spans, 400 malformed, 401, 413, 415, and 503 with
- * `Retry-After` while the store refuses records. Mount it before any body parser.
+ * with `partial_success` for rejected spans (each reason named), 400 malformed, 401, 413,
+ * 415, 429 with `Retry-After` while the run buffer is full, and 503 with `Retry-After` while
+ * the store refuses records. Mount it before any body parser.
  */
 export function otlpRouter(options: OtlpRouterOptions): Router {
   const limit = options.maxBodyBytes ?? 4 * 1024 * 1024;
@@ -58,6 +63,16 @@ export function otlpRouter(options: OtlpRouterOptions): Router {
     try {
       const body = await readOtlpBody(req, limit);
       const result = await ingest.ingest(body, encoding);
+      if (result.throttled) {
+        res.set('retry-after', String(ingest.limits.retryAfterSeconds));
+        return sendStatus(
+          res,
+          encoding,
+          429,
+          RPC_RESOURCE_EXHAUSTED,
+          'the run buffer is full; retry later',
+        );
+      }
       if (!result.saved) {
         res.set('retry-after', retryAfter);
         return sendStatus(res, encoding, 503, RPC_UNAVAILABLE, 'records cannot be saved now');
@@ -66,6 +81,10 @@ export function otlpRouter(options: OtlpRouterOptions): Router {
     } catch (error) {
       if (error instanceof OtlpRequestError) return refuse(error.status, error.code, error.message);
       if (error instanceof OtlpDecodeError) return refuse(400, RPC_INVALID_ARGUMENT, error.message);
+      options.logger?.error(
+        { component: 'ingest', error_type: (error as Error)?.name ?? typeof error },
+        'OTLP export request failed',
+      );
       sendStatus(res, encoding, 500, RPC_INTERNAL, 'internal error');
     }
   });
