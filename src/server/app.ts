@@ -2,7 +2,11 @@ import express, { type Express } from 'express';
 import { dirname, join } from 'node:path';
 import type { Logger } from 'pino';
 import type { PipelineDeps } from '../pipeline/pipeline-runner.js';
-import { bearerAuth } from './auth.js';
+import { accessContext, requires } from './auth/access-guard.js';
+import { authenticate } from './auth/authenticate.js';
+import { SessionStore } from './auth/session-store.js';
+import type { TokenEntry } from './auth/token-entries.js';
+import { tokenCheckFrom } from './auth/token-check.js';
 import { errorHandler, notFound } from './error-handler.js';
 import { HttpError } from './http-error.js';
 import type { HealthSources } from './health.js';
@@ -29,8 +33,15 @@ export interface AppDeps {
   live: LiveItems;
   records: RecordPath;
   logger: Logger;
-  /** Bearer token every API request must carry; none: open (loopback only, enforced by config). */
+  /**
+   * The single shared token of earlier versions: an admin token. With no token at all (neither
+   * this nor `tokens`) the API is open (loopback only, enforced by config).
+   */
   apiToken?: string;
+  /** Hashed tokens with roles (viewer, reviewer, admin, ingest); default none. */
+  tokens?: readonly TokenEntry[];
+  /** Browser sessions (`POST /api/session`); default an in-memory store, 12 h sessions. */
+  sessions?: SessionStore;
   /** Default 2,000. */
   maxInputChars?: number;
   /** Default 64 KiB. */
@@ -63,6 +74,11 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   const traceUrl = traceLinks(deps.jaegerUiUrl);
+  const tokens = tokenCheckFrom({ tokens: deps.tokens, apiToken: deps.apiToken });
+  const json = express.json({
+    limit: deps.maxBodyBytes ?? 64 * 1024,
+    type: ['application/json', 'application/*+json'],
+  });
   app.use(requestLog(deps.logger));
   app.use(hostAllowlist(deps.allowedHosts));
   app.use((_req, res, next) => {
@@ -74,17 +90,19 @@ export function createApp(deps: AppDeps): Express {
     res.set('connection', 'close');
     next(new HttpError(503, 'shutting_down', 'the server is shutting down'));
   });
-  app.use(healthRouter({ health: deps.health, apiToken: deps.apiToken }));
+  // Who the caller is (bearer token or session cookie); each route's guard decides (roles.ts).
+  const sessions = deps.sessions ?? new SessionStore();
+  app.use(authenticate(tokens, sessions));
+  app.use(healthRouter({ health: deps.health }));
   app.use(webAssets(deps.webDir));
   // OTLP bodies are read by the ingest router itself (its own size limit, gzip, protobuf).
-  if (deps.ingest) app.use(otlpRouter({ ingest: deps.ingest, apiToken: deps.apiToken }));
-  app.use('/api', bearerAuth(deps.apiToken));
-  app.use(
-    express.json({
-      limit: deps.maxBodyBytes ?? 64 * 1024,
-      type: ['application/json', 'application/*+json'],
-    }),
-  );
+  if (deps.ingest) app.use(otlpRouter({ ingest: deps.ingest, tokens }));
+  // Bodies are parsed only for a known caller (or on an open server): the guard refuses the rest.
+  app.use((req, res, next) => {
+    const { principal, open } = accessContext(res);
+    if (principal || open) return json(req, res, next);
+    next();
+  });
   app.use(
     deps.pipelineEnabled === false
       ? pipelineOffRouter()
@@ -96,7 +114,7 @@ export function createApp(deps: AppDeps): Express {
           background: deps.onBackgroundRun ?? deps.onRequest,
         }),
   );
-  app.use(sessionRouter(deps.apiToken));
+  app.use(sessionRouter(sessions));
   app.use(configsRouter(deps.pipeline.catalog));
   app.use(
     erasureRouter({
@@ -106,7 +124,7 @@ export function createApp(deps: AppDeps): Express {
       log:
         deps.erasureLog ??
         new ErasureLog(join(dirname(deps.pipeline.mediaDir), 'erasure-log.jsonl')),
-      apiToken: deps.apiToken,
+      open: tokens.open,
     }),
   );
   const executions = {
@@ -120,6 +138,8 @@ export function createApp(deps: AppDeps): Express {
   };
   app.use('/api/executions', executionsRouter(executions));
   app.use('/api/runs', executionsRouter({ ...executions, flavor: 'legacy', logger: deps.logger }));
+  // Paths under /api that no route answers: 401 for an unknown caller, then 404.
+  app.use('/api', requires('viewer'));
   app.use(notFound);
   app.use(errorHandler(deps.logger));
   return app;
