@@ -1,4 +1,4 @@
-import { hasToken, refreshSession, signOut } from './api.js';
+import { currentSession, isSignedIn, refreshSession, signOut } from './api.js';
 import { h, replace } from './dom.js';
 import { currentLang, setLang, t } from './i18n.js';
 import { runsPage } from './pages/runs-list.js';
@@ -26,7 +26,16 @@ function header(): void {
     h(
       'div',
       { class: 'tools' },
-      hasToken() &&
+      isSignedIn() &&
+        h(
+          'span',
+          { class: 'hint', id: 'signed-in-as' },
+          t('token.signedInAs', {
+            name: currentSession().name ?? '',
+            role: currentSession().role ?? '',
+          }),
+        ),
+      isSignedIn() &&
         h(
           'button',
           {
