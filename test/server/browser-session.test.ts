@@ -130,6 +130,9 @@ describe('browser session', () => {
       (await request(ctx.app).get('/api/executions').set('cookie', cookie).set('origin', 'x'))
         .status,
     ).toBe(200);
+    // A bearer token, when sent, decides alone: a wrong one is not rescued by the cookie.
+    const wrong = await del(1).set(SAME_ORIGIN).set('authorization', 'Bearer wrong-token');
+    expect(wrong.status).toBe(401);
     expect((await del(1).set(SAME_ORIGIN)).status).toBe(204);
     const host = '127.0.0.1:8080';
     expect((await del(2).set({ host, origin: `http://${host}` })).status).toBe(204);

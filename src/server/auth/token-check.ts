@@ -14,7 +14,7 @@ export interface TokenCheck {
 
 /** The bearer token of an `Authorization` value, or null. */
 export function bearerOf(authorization: string | undefined): string | null {
-  return /^Bearer +(\S+) *$/i.exec(authorization ?? '')?.[1] ?? null;
+  return /^Bearer (.+)$/i.exec(authorization ?? '')?.[1] ?? null;
 }
 
 /** A `TokenCheck` over `entries`; each token is hashed and compared in constant time. */

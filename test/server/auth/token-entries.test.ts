@@ -70,7 +70,14 @@ describe('token list', () => {
       role: 'admin',
       name: 'api-token',
     });
-    for (const header of [undefined, '', 'Bearer ', 'Basic Zm9v', 'Bearer first-token-012345678'])
+    for (const header of [
+      undefined,
+      '',
+      'Bearer ',
+      'Basic Zm9v',
+      'Bearer first-token-012345678',
+      'Bearer  first-token-0123456789',
+    ])
       expect(check.fromAuthorization(header), String(header)).toBeNull();
     expect(createTokenCheck([]).open).toBe(true);
   });
