@@ -8,6 +8,8 @@ export interface SessionStoreOptions {
   maxAgeMillis?: number;
   /** Most sessions kept; beyond it the oldest ends. Default 10,000. */
   maxSessions?: number;
+  /** Most sessions of one token (by name); beyond it that token's oldest ends. Default 100. */
+  maxSessionsPerToken?: number;
   /** Clock; default `Date.now`. */
   now?: () => number;
 }
@@ -31,17 +33,23 @@ export class SessionStore {
   private readonly sessions = new Map<string, Session>();
   private readonly maxAgeMillis: number;
   private readonly maxSessions: number;
+  private readonly maxPerToken: number;
   private readonly now: () => number;
 
   constructor(options: SessionStoreOptions = {}) {
     this.maxAgeMillis = options.maxAgeMillis ?? SESSION_MAX_AGE_MILLIS;
     this.maxSessions = options.maxSessions ?? 10_000;
+    this.maxPerToken = options.maxSessionsPerToken ?? 100;
     this.now = options.now ?? Date.now;
   }
 
   /** Opens a session for `principal`; returns its id (for the cookie) and the session. */
   open(principal: Pick<Principal, 'role' | 'name'>): { id: string; session: Session } {
     this.sweep();
+    // One token signing in again and again ends its own oldest sessions, not other people's.
+    const own = [...this.sessions].filter(([, x]) => x.name === principal.name);
+    for (const [key] of own.slice(0, Math.max(0, own.length - this.maxPerToken + 1)))
+      this.sessions.delete(key);
     while (this.sessions.size >= this.maxSessions)
       this.sessions.delete(this.sessions.keys().next().value!);
     const id = randomBytes(32).toString('base64url');

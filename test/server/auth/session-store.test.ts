@@ -42,4 +42,13 @@ describe('SessionStore', () => {
     expect(store.get(ids[2])).not.toBeNull();
     for (const id of [undefined, '', 'x', `${ids[2]}x`]) expect(store.get(id)).toBeNull();
   });
+
+  it('ends a token’s own oldest session past maxSessionsPerToken, not other people’s', () => {
+    const store = new SessionStore({ maxSessionsPerToken: 2 });
+    const teacher = store.open({ role: 'viewer', name: 'teacher-a' }).id;
+    const flood = [1, 2, 3].map(() => store.open({ role: 'viewer', name: 'viewer-x' }).id);
+    expect(store.get(teacher)).not.toBeNull();
+    expect(flood.map((id) => store.get(id) !== null)).toEqual([false, true, true]);
+    expect(store.size).toBe(3);
+  });
 });
