@@ -290,6 +290,7 @@ describe('web view in Chromium', () => {
     await tab.waitForSelector('h1:text("All runs")');
     expect(await tab.locator('dialog.token-dialog[open]').count()).toBe(0);
     expect(await tab.textContent('#signed-in-as')).toBe('api-token (admin)');
+    expect(await tab.locator('nav a[href="/try"]').count()).toBe(1);
     await tab.click('button:text("Sign out")');
     await tab.waitForSelector('dialog.token-dialog[open]');
     expect(await browser.cookies()).toEqual([]);
@@ -297,6 +298,7 @@ describe('web view in Chromium', () => {
     await tab.keyboard.press('Enter');
     await tab.waitForSelector('h1:text("All runs")');
     await expect.poll(() => tab.textContent('#signed-in-as')).toBe('teacher-a (viewer)');
+    expect(await tab.locator('nav a[href="/try"]').count()).toBe(0);
     expect(await tab.locator('table tbody tr').count()).toBeGreaterThan(0);
     await tab.goto(`${guarded.url}/try`);
     await tab.fill('#try-prompt', 'Eine Blume');

@@ -21,7 +21,9 @@ function header(): void {
       'nav',
       { 'aria-label': 'main' },
       link('/', t('nav.runs'), here === '/' || here.startsWith('/runs')),
-      link('/try', t('nav.try'), here === '/try'),
+      // Starting a run needs the admin role (or an open server): others do not see the form.
+      (currentSession().open || currentSession().role === 'admin') &&
+        link('/try', t('nav.try'), here === '/try'),
     ),
     h(
       'div',
