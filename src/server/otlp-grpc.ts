@@ -99,7 +99,10 @@ export async function startOtlpGrpc(options: OtlpGrpcOptions): Promise<OtlpGrpcS
       const principal = tokens.fromAuthorization(
         typeof authorization === 'string' ? authorization : undefined,
       );
-      const refusal = decideAccess({ principal, open: tokens.open }, 'ingest');
+      const refusal = decideAccess(
+        { principal, open: tokens.open, unknownToken: authorization !== undefined && !principal },
+        'ingest',
+      );
       if (refusal) {
         const code = refusal.status === 401 ? status.UNAUTHENTICATED : status.PERMISSION_DENIED;
         return refuse(callback, code, refusal.message);

@@ -174,6 +174,7 @@ describe('browser session', () => {
       .post('/api/session')
       .set('authorization', `Bearer ${ROLE_TOKENS.viewer}x`);
     expect(unknown.status).toBe(401);
+    expect(unknown.body.error.message).toMatch(/^the token shown is not known to this server; /);
     expect(unknown.body.error.details).toMatchObject({ required_role: 'viewer' });
   });
 

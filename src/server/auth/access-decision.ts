@@ -4,8 +4,10 @@ import { roleAllows, rolesAllowed, type Access } from './roles.js';
 /** What is known about a request's caller when a route decides. */
 export interface AccessContext {
   principal: Principal | null;
-  /** True when no token is configured (loopback only): every route but the strict ones is open. */
+  /** True when no token is configured (loopback only): every route is open. */
   open: boolean;
+  /** True when a token was shown but is not configured (a typo, or a token rotated away). */
+  unknownToken?: boolean;
 }
 
 /** Why a call is refused: 401 (no or unknown token) or 403 (a role that is not enough). */
@@ -25,7 +27,7 @@ export function decideAccess(ctx: AccessContext, access: Access): Refusal | null
     return {
       status: 401,
       code: 'unauthorized',
-      message: `this route needs a token with the ${access} role (any of: ${allowed.join(', ')}): send Authorization: Bearer <token> or sign in`,
+      message: `${ctx.unknownToken ? 'the token shown is not known to this server; ' : ''}this route needs a token with the ${access} role (any of: ${allowed.join(', ')}): send Authorization: Bearer <token> or sign in`,
       details,
     };
   if (roleAllows(ctx.principal.role, access)) return null;

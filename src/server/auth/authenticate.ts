@@ -38,7 +38,8 @@ export function sessionIdOf(req: Request): string | undefined {
 export function authenticate(tokens: TokenCheck, sessions: SessionStore): RequestHandler {
   return (req, res, next) => {
     let principal: Principal | null = null;
-    if (req.get('authorization') !== undefined) {
+    const shown = req.get('authorization') !== undefined;
+    if (shown) {
       principal = tokens.fromAuthorization(req.get('authorization'));
     } else {
       const session = sessions.get(sessionIdOf(req));
@@ -54,7 +55,11 @@ export function authenticate(tokens: TokenCheck, sessions: SessionStore): Reques
         principal = { role: session.role, name: session.name, via: 'session' };
       }
     }
-    setAccessContext(res, { principal, open: tokens.open });
+    setAccessContext(res, {
+      principal,
+      open: tokens.open,
+      unknownToken: shown && !principal && !tokens.open,
+    });
     next();
   };
 }

@@ -43,10 +43,11 @@ export function otlpRouter(options: OtlpRouterOptions): Router {
   // Ingest authenticates by bearer token only (never the browser's cookie), and answers a
   // refusal the OTLP way: UNAUTHENTICATED (401) or PERMISSION_DENIED (403), role named.
   const ingestOnly = requires('ingest', {
-    context: (req) => ({
-      principal: tokens.fromAuthorization(req.get('authorization')),
-      open: tokens.open,
-    }),
+    context: (req) => {
+      const principal = tokens.fromAuthorization(req.get('authorization'));
+      const shown = req.get('authorization') !== undefined;
+      return { principal, open: tokens.open, unknownToken: shown && !principal };
+    },
     refuse: (req, res, refusal) => {
       ingest.countRequest();
       ingest.countRefused();
