@@ -1,10 +1,18 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { INGEST_LIMIT_DEFAULTS, type IngestLimits } from './ingest/ingest-limits.js';
 import type { BackendSettings } from './pipeline/backends/backend-registry.js';
 import type { ClientLimits } from './server/client-limits.js';
+import { API_TOKEN_NAME } from './server/auth/token-check.js';
+import {
+  checkUnique,
+  parseTokenEntries,
+  plainTokenEntry,
+  TokenListError,
+  type TokenEntry,
+} from './server/auth/token-entries.js';
 import type { AllowedHosts } from './server/host-allowlist.js';
 import type { ServerLimits } from './server/server-limits.js';
 import type { OtlpPathOptions } from './telemetry/otlp-path.js';
@@ -38,6 +46,13 @@ const EnvSchema = z.object({
   MEDIA_DIR: z.string().min(1).default('exports/media'),
   CONFIGS_DIR: z.string().min(1).default(join(packageRoot(), 'configs')),
   API_TOKEN: z.string().min(16, 'API_TOKEN must be at least 16 characters').optional(),
+  TOKENS: z.string().optional(),
+  TOKENS_FILE: z.string().min(1).optional(),
+  SESSION_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 30)
+    .default(12),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   MAX_INPUT_CHARS: int(2_000),
   MAX_BODY_BYTES: int(64 * 1024),
@@ -104,8 +119,15 @@ export interface AppConfig {
   databaseUrl: string | null;
   mediaDir: string;
   configsDir: string;
-  /** Required when `host` is not loopback. */
+  /** The single shared token of earlier versions: an admin token (`API_TOKEN`). */
   apiToken: string | undefined;
+  /**
+   * Hashed tokens with roles, from `TOKENS_FILE` and `TOKENS` (`API_TOKEN` not included). A
+   * server beyond loopback needs at least one token here or in `apiToken`.
+   */
+  tokens: TokenEntry[];
+  /** How long a browser session lasts (`SESSION_HOURS`, default 12). */
+  sessionMaxAgeMillis: number;
   logLevel: string;
   maxInputChars: number;
   maxBodyBytes: number;
@@ -167,8 +189,45 @@ function parseHeaders(text: string | undefined): Record<string, string> | undefi
   );
 }
 
-/** Parses `env` (default: nothing set) into the configuration; throws `ConfigError`. */
-export function loadConfig(env: Record<string, string | undefined> = {}): AppConfig {
+/** Reads a file as UTF-8 (the token list); replaced in tests. */
+export type ReadTextFile = (path: string) => string;
+
+function loadTokens(
+  e: { TOKENS?: string; TOKENS_FILE?: string; API_TOKEN?: string },
+  readFile: ReadTextFile,
+): TokenEntry[] {
+  const tokens: TokenEntry[] = [];
+  try {
+    if (e.TOKENS_FILE !== undefined) {
+      let text: string;
+      try {
+        text = readFile(e.TOKENS_FILE);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code ?? String(error);
+        throw new ConfigError(`TOKENS_FILE=${e.TOKENS_FILE} cannot be read (${code})`);
+      }
+      tokens.push(...parseTokenEntries(text, `TOKENS_FILE ${e.TOKENS_FILE}`));
+    }
+    if (e.TOKENS !== undefined) tokens.push(...parseTokenEntries(e.TOKENS, 'TOKENS'));
+    const all = e.API_TOKEN
+      ? [...tokens, plainTokenEntry(e.API_TOKEN, 'admin', API_TOKEN_NAME)]
+      : tokens;
+    checkUnique(all, 'the tokens (TOKENS_FILE, TOKENS, API_TOKEN)');
+  } catch (error) {
+    if (error instanceof TokenListError) throw new ConfigError(error.message);
+    throw error;
+  }
+  return tokens;
+}
+
+/**
+ * Parses `env` (default: nothing set) into the configuration; throws `ConfigError`. The one
+ * file it reads is `TOKENS_FILE` (through `readFile`).
+ */
+export function loadConfig(
+  env: Record<string, string | undefined> = {},
+  readFile: ReadTextFile = (path) => readFileSync(path, 'utf8'),
+): AppConfig {
   // An empty variable counts as unset, except JAEGER_UI_URL where it turns the trace link off.
   const set = Object.fromEntries(
     Object.entries(env).filter(([k, v]) => v !== undefined && (v !== '' || k === 'JAEGER_UI_URL')),
@@ -177,9 +236,11 @@ export function loadConfig(env: Record<string, string | undefined> = {}): AppCon
   if (!parsed.success)
     throw new ConfigError(`invalid configuration:\n${z.prettifyError(parsed.error)}`);
   const e = parsed.data;
-  if (!LOOPBACK.has(e.HOST) && !e.API_TOKEN) {
+  const tokens = loadTokens(e, readFile);
+  const hasTokens = Boolean(e.API_TOKEN) || tokens.length > 0;
+  if (!LOOPBACK.has(e.HOST) && !hasTokens) {
     throw new ConfigError(
-      `HOST=${e.HOST} exposes the API beyond loopback: set API_TOKEN (at least 16 characters) so requests need a bearer token`,
+      `HOST=${e.HOST} exposes the API beyond loopback: set TOKENS_FILE (tokens with roles) or API_TOKEN (at least 16 characters) so requests need a bearer token`,
     );
   }
   if (
@@ -195,9 +256,9 @@ export function loadConfig(env: Record<string, string | undefined> = {}): AppCon
           .split(',')
           .map((h) => h.trim())
           .filter(Boolean);
-  if (allowedHosts === '*' && !e.API_TOKEN)
+  if (allowedHosts === '*' && !hasTokens)
     throw new ConfigError(
-      'ALLOWED_HOSTS=* answers any host name, which lets a page on another origin read the records: set API_TOKEN too, or list the names',
+      'ALLOWED_HOSTS=* answers any host name, which lets a page on another origin read the records: set TOKENS_FILE or API_TOKEN too, or list the names',
     );
   if (e.OTLP_GRPC_PORT !== undefined && !e.OTLP_INGEST)
     throw new ConfigError('OTLP_GRPC_PORT serves OTLP ingest over gRPC: it needs OTLP_INGEST on');
@@ -211,6 +272,8 @@ export function loadConfig(env: Record<string, string | undefined> = {}): AppCon
     mediaDir: e.MEDIA_DIR,
     configsDir: resolve(e.CONFIGS_DIR),
     apiToken: e.API_TOKEN,
+    tokens,
+    sessionMaxAgeMillis: Math.round(e.SESSION_HOURS * 60 * 60 * 1000),
     logLevel: e.LOG_LEVEL,
     maxInputChars: e.MAX_INPUT_CHARS,
     maxBodyBytes: e.MAX_BODY_BYTES,

@@ -2,10 +2,14 @@ import express, { type Express } from 'express';
 import { dirname, join } from 'node:path';
 import type { Logger } from 'pino';
 import type { PipelineDeps } from '../pipeline/pipeline-runner.js';
-import { bearerAuth } from './auth.js';
 import { DEFAULT_CLIENT_LIMITS, type ClientLimits } from './client-limits.js';
 import { PerClientLimit } from './per-client-limit.js';
 import { RunQueue } from './run-queue.js';
+import { accessContext, requires } from './auth/access-guard.js';
+import { authenticate } from './auth/authenticate.js';
+import { SessionStore } from './auth/session-store.js';
+import type { TokenEntry } from './auth/token-entries.js';
+import { tokenCheckFrom } from './auth/token-check.js';
 import { errorHandler, notFound } from './error-handler.js';
 import { HttpError } from './http-error.js';
 import type { HealthSources } from './health.js';
@@ -34,8 +38,15 @@ export interface AppDeps {
   live: LiveItems;
   records: RecordPath;
   logger: Logger;
-  /** Bearer token every API request must carry; none: open (loopback only, enforced by config). */
+  /**
+   * The single shared token of earlier versions: an admin token. With no token at all (neither
+   * this nor `tokens`) the API is open (loopback only, enforced by config).
+   */
   apiToken?: string;
+  /** Hashed tokens with roles (viewer, reviewer, admin, ingest); default none. */
+  tokens?: readonly TokenEntry[];
+  /** Browser sessions (`POST /api/session`); default an in-memory store, 12 h sessions. */
+  sessions?: SessionStore;
   /** Default 2,000. */
   maxInputChars?: number;
   /** Default 64 KiB. */
@@ -75,6 +86,11 @@ export function createApp(deps: AppDeps): Express {
   const limits = { ...DEFAULT_CLIENT_LIMITS, ...deps.clientLimits };
   const asyncQueue = new RunQueue(limits.asyncRunsRunning, limits.asyncRunsQueued);
   const streamLimit = new PerClientLimit(limits.liveStreamsPerClient);
+  const tokens = tokenCheckFrom({ tokens: deps.tokens, apiToken: deps.apiToken });
+  const json = express.json({
+    limit: deps.maxBodyBytes ?? 64 * 1024,
+    type: ['application/json', 'application/*+json'],
+  });
   app.use(requestLog(deps.logger));
   app.use(hostAllowlist(deps.allowedHosts));
   app.use((_req, res, next) => {
@@ -87,18 +103,19 @@ export function createApp(deps: AppDeps): Express {
     next(new HttpError(503, 'shutting_down', 'the server is shutting down'));
   });
   const clients = () => ({ live_streams: streamLimit.stats(), async_runs: asyncQueue.stats() });
-  app.use(healthRouter({ health: { ...deps.health, clients }, apiToken: deps.apiToken }));
+  // Who the caller is (bearer token or session cookie); each route's guard decides (roles.ts).
+  const sessions = deps.sessions ?? new SessionStore();
+  app.use(authenticate(tokens, sessions));
+  app.use(healthRouter({ health: { ...deps.health, clients } }));
   app.use(webAssets(deps.webDir));
   // OTLP bodies are read by the ingest router itself (its own size limit, gzip, protobuf).
-  if (deps.ingest)
-    app.use(otlpRouter({ ingest: deps.ingest, apiToken: deps.apiToken, logger: deps.logger }));
-  app.use('/api', bearerAuth(deps.apiToken));
-  app.use(
-    express.json({
-      limit: deps.maxBodyBytes ?? 64 * 1024,
-      type: ['application/json', 'application/*+json'],
-    }),
-  );
+  if (deps.ingest) app.use(otlpRouter({ ingest: deps.ingest, tokens, logger: deps.logger }));
+  // Bodies are parsed only for a known caller (or on an open server): the guard refuses the rest.
+  app.use((req, res, next) => {
+    const { principal, open } = accessContext(res);
+    if (principal || open) return json(req, res, next);
+    next();
+  });
   app.use(
     deps.pipelineEnabled === false
       ? pipelineOffRouter()
@@ -111,7 +128,7 @@ export function createApp(deps: AppDeps): Express {
           asyncQueue,
         }),
   );
-  app.use(sessionRouter(deps.apiToken));
+  app.use(sessionRouter(sessions));
   app.use(configsRouter(deps.pipeline.catalog));
   app.use(
     traceViewerRouter(deps.jaegerUi ?? new JaegerUiStatus({ url: deps.jaegerUiUrl ?? null })),
@@ -125,7 +142,7 @@ export function createApp(deps: AppDeps): Express {
       log:
         deps.erasureLog ??
         new ErasureLog(join(dirname(deps.pipeline.mediaDir), 'erasure-log.jsonl')),
-      apiToken: deps.apiToken,
+      open: tokens.open,
     }),
   );
   const executions = {
@@ -140,6 +157,8 @@ export function createApp(deps: AppDeps): Express {
   };
   app.use('/api/executions', executionsRouter(executions));
   app.use('/api/runs', executionsRouter({ ...executions, flavor: 'legacy', logger: deps.logger }));
+  // Paths under /api that no route answers: 401 for an unknown caller, then 404.
+  app.use('/api', requires('viewer'));
   app.use(notFound);
   app.use(errorHandler(deps.logger));
   return app;

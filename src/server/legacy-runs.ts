@@ -2,6 +2,7 @@ import type { ErrorRequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { RecordStore, RecordSummary, StoreStats } from '../store/record-store.js';
 import { toHttpError } from './error-handler.js';
+import { HttpError } from './http-error.js';
 
 /** A list entry as the earlier server's `/api/executions` answered it (taxonomy 1.0 keys). */
 export interface LegacySummary {
@@ -91,7 +92,10 @@ export function legacyErrorBody(
 
 /** Error middleware of the legacy `/api/runs` mount: the earlier server's error bodies. */
 export function legacyErrorHandler(logger: Logger | undefined): ErrorRequestHandler {
-  return (error: unknown, req, res, _next) => {
+  return (error: unknown, req, res, next) => {
+    // A refused call answers in the one error body shape on every mount.
+    if (error instanceof HttpError && (error.code === 'unauthorized' || error.code === 'forbidden'))
+      return next(error);
     const http = toHttpError(error);
     if (http.status >= 500)
       logger?.error({ err: error, method: req.method, path: req.path }, 'request failed');

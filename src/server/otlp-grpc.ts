@@ -13,7 +13,8 @@ import { OtlpDecodeError } from '../ingest/otlp-decode.js';
 import type { OtlpIngest } from '../ingest/otlp-ingest.js';
 import { encodeExportResponse } from '../ingest/otlp-answer.js';
 import { encodeRetryStatus } from '../ingest/otlp-proto.js';
-import { isBearerToken } from './auth.js';
+import { decideAccess } from './auth/access-decision.js';
+import { tokenCheckFrom, type TokenCheck } from './auth/token-check.js';
 
 /** Options of `startOtlpGrpc`. */
 export interface OtlpGrpcOptions {
@@ -21,7 +22,9 @@ export interface OtlpGrpcOptions {
   host: string;
   /** 0: any free port. */
   port: number;
-  /** Bearer token every export must carry (`authorization` metadata); none: open. */
+  /** The server's tokens: an export needs one with the ingest (or admin) role (`authorization` metadata). */
+  tokens?: TokenCheck;
+  /** A single admin token (`API_TOKEN`), when `tokens` is not given; neither: open. */
   apiToken?: string;
   /** Largest message accepted, after decompression; default 4 MiB (the gRPC default). */
   maxMessageBytes?: number;
@@ -70,11 +73,14 @@ function listenError(error: Error, port: number): Error {
  * The OTLP/gRPC trace receiver, for senders that speak gRPC only (the Collector's `otlp` and
  * `loadbalancing` exporters, SDKs on their default protocol). Same ingest as `POST /v1/traces`;
  * answers as OTLP/gRPC specifies: OK (with `partial_success`), INVALID_ARGUMENT for a malformed
- * message, UNAUTHENTICATED, RESOURCE_EXHAUSTED above the size limit (grpc-js, also for gzip
- * that inflates past it) and, with a `RetryInfo`, while the run buffer is full, and UNAVAILABLE while records cannot be saved (senders retry).
+ * message, UNAUTHENTICATED or PERMISSION_DENIED (a token without the ingest role),
+ * RESOURCE_EXHAUSTED above the size limit (grpc-js, also for gzip that inflates past it) and,
+ * with a `RetryInfo`, while the run buffer is full, and UNAVAILABLE while records cannot be
+ * saved (senders retry).
  */
 export async function startOtlpGrpc(options: OtlpGrpcOptions): Promise<OtlpGrpcServer> {
   const { ingest } = options;
+  const tokens = options.tokens ?? tokenCheckFrom({ apiToken: options.apiToken });
   // grpc-js writes its own diagnostics to stderr (unstructured, beside the JSON log); every
   // failure that matters here reaches the caller (bind) or the sender (a status).
   setLogVerbosity(logVerbosity.NONE);
@@ -94,11 +100,16 @@ export async function startOtlpGrpc(options: OtlpGrpcOptions): Promise<OtlpGrpcS
         return refuse(callback, status.UNAVAILABLE, 'the record service is shutting down');
       }
       const authorization = call.metadata.get('authorization')[0];
-      if (
-        options.apiToken &&
-        !isBearerToken(typeof authorization === 'string' ? authorization : '', options.apiToken)
-      ) {
-        return refuse(callback, status.UNAUTHENTICATED, 'a valid bearer token is required');
+      const principal = tokens.fromAuthorization(
+        typeof authorization === 'string' ? authorization : undefined,
+      );
+      const refusal = decideAccess(
+        { principal, open: tokens.open, unknownToken: authorization !== undefined && !principal },
+        'ingest',
+      );
+      if (refusal) {
+        const code = refusal.status === 401 ? status.UNAUTHENTICATED : status.PERMISSION_DENIED;
+        return refuse(callback, code, refusal.message);
       }
       ingest.ingest(call.request, 'protobuf').then(
         (result) => {

@@ -13,6 +13,8 @@ import { OtlpIngest } from '../ingest/otlp-ingest.js';
 import { RecordOwnership } from '../store/record-ownership.js';
 import { createTracing, type Tracing } from '../telemetry/tracing.js';
 import { createApp } from './app.js';
+import { SessionStore } from './auth/session-store.js';
+import { tokenCheckFrom } from './auth/token-check.js';
 import { backendFailureLogger } from './backend-failure-log.js';
 import { startOtlpGrpc, type OtlpGrpcServer } from './otlp-grpc.js';
 import { applyServerLimits } from './server-limits.js';
@@ -131,6 +133,8 @@ export async function createRuntime(config: AppConfig, logger: Logger): Promise<
     pipelineEnabled: config.pipeline,
     logger,
     apiToken: config.apiToken,
+    tokens: config.tokens,
+    sessions: new SessionStore({ maxAgeMillis: config.sessionMaxAgeMillis }),
     allowedHosts: config.allowedHosts,
     erasureLog,
     maxInputChars: config.maxInputChars,
@@ -164,7 +168,7 @@ export async function createRuntime(config: AppConfig, logger: Logger): Promise<
           ingest,
           host: config.host,
           port: config.otlpGrpcPort,
-          ...(config.apiToken ? { apiToken: config.apiToken } : {}),
+          tokens: tokenCheckFrom({ tokens: config.tokens, apiToken: config.apiToken }),
           isShuttingDown: () => shuttingDown,
         });
       }

@@ -2,6 +2,7 @@ import express, { Router, type Response } from 'express';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { requires } from './auth/access-guard.js';
 
 /** Pages of the web view; each answers the built `index.html` (the page routes itself). */
 const PAGES = ['/', '/runs', '/runs/:id', '/try'];
@@ -47,8 +48,10 @@ die Seite neu laden.</p>
 export function webAssets(dir: string = defaultWebDir()): Router {
   const router = Router();
   const index = join(dir, 'index.html');
+  // The page and its assets hold no records: public; the API calls they make are guarded.
   router.use(
     '/assets',
+    requires('public'),
     express.static(join(dir, 'assets'), { immutable: true, maxAge: '365d', index: false }),
   );
   const page = (_req: unknown, res: Response) => {
@@ -61,6 +64,6 @@ export function webAssets(dir: string = defaultWebDir()): Router {
     if (!existsSync(index)) return void res.status(503).type('html').send(MISSING);
     res.sendFile(index);
   };
-  for (const path of PAGES) router.get(path, page);
+  for (const path of PAGES) router.get(path, requires('public'), page);
   return router;
 }

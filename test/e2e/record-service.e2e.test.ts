@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExecutionRecord } from '../../src/domain/execution-record.js';
 import { serializeRecord } from '../../src/domain/record-codec.js';
+import { hashToken } from '../../src/server/auth/token-hash.js';
 import {
   startCollector,
   startJaeger,
@@ -22,6 +23,8 @@ let jaeger: Awaited<ReturnType<typeof startJaeger>>;
 let pipeline: { url: string };
 let records: { url: string };
 const TOKEN = 'record-service-token-0123456789';
+// The collector holds an ingest token only (docs/hardening.md): it sends spans, reads nothing.
+const INGEST_TOKEN = 'record-service-ingest-token-0123456789';
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'record-service-'));
@@ -30,6 +33,7 @@ beforeAll(async () => {
   const service = await startPipelineServer({
     PIPELINE: 'off',
     API_TOKEN: TOKEN,
+    TOKENS: `ingest:collector:${hashToken(INGEST_TOKEN)}`,
     EXECUTIONS_DIR: join(root, 'service'),
     MEDIA_DIR: join(root, 'service-media'),
     OTEL_TRACES_EXPORTER: 'none',
@@ -38,7 +42,7 @@ beforeAll(async () => {
   records = service;
   const collector = await startCollector(jaeger.ports.otlpGrpc, {
     extraConfigs: ['collector-config/to-record-service.yaml'],
-    env: { RECORD_SERVICE_ENDPOINT: service.url, RECORD_SERVICE_TOKEN: TOKEN },
+    env: { RECORD_SERVICE_ENDPOINT: service.url, RECORD_SERVICE_TOKEN: INGEST_TOKEN },
   });
   procs.push(collector.proc);
   const app = await startPipelineServer({
@@ -77,6 +81,10 @@ describe('a record service behind the collector (PIPELINE=off, OTLP ingest)', ()
       answers.push((await res.json()) as { execution_id: string; trace_id: string });
     }
     const auth = { authorization: `Bearer ${TOKEN}` };
+    const collectorReads = await fetch(`${records.url}/api/executions`, {
+      headers: { authorization: `Bearer ${INGEST_TOKEN}` },
+    });
+    expect(collectorReads.status).toBe(403);
     for (const a of answers) {
       const mine = JSON.parse(
         await readFile(join(root, 'pipeline', `${a.execution_id}.json`), 'utf8'),

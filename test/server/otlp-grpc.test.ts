@@ -4,6 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { OtlpIngest } from '../../src/ingest/otlp-ingest.js';
 import { ExportTraceServiceResponseType, RpcStatusType } from '../../src/ingest/otlp-proto.js';
 import { startOtlpGrpc, type OtlpGrpcOptions } from '../../src/server/otlp-grpc.js';
+import { tokenCheckFrom } from '../../src/server/auth/token-check.js';
+import { ROLE_TOKEN_ENTRIES, ROLE_TOKENS } from '../helpers/role-tokens.js';
 import { MemoryRecordStore } from '../../src/store/memory-record-store.js';
 import type { RecordStore } from '../../src/store/record-store.js';
 import * as A from '../../src/telemetry/attributes.js';
@@ -123,6 +125,17 @@ describe('OTLP/gRPC ingest (TraceService/Export)', () => {
     );
     expect((await store.list()).total).toBe(0);
     expect((await exportCall(port, RUN, { token: 'grpc-token-0123456789' })).code).toBe(status.OK);
+  });
+
+  it('takes an ingest token and answers PERMISSION_DENIED to a viewer token', async () => {
+    const { port, store } = await receiver({
+      tokens: tokenCheckFrom({ tokens: ROLE_TOKEN_ENTRIES }),
+    });
+    const viewer = await exportCall(port, RUN, { token: ROLE_TOKENS.viewer });
+    expect(viewer.code).toBe(status.PERMISSION_DENIED);
+    expect(viewer.details).toMatch(/needs the ingest role/);
+    expect((await store.list()).total).toBe(0);
+    expect((await exportCall(port, RUN, { token: ROLE_TOKENS.ingest })).code).toBe(status.OK);
   });
 
   it('answers INVALID_ARGUMENT for a malformed message and saves nothing', async () => {

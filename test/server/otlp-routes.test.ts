@@ -5,7 +5,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ExportTraceServiceResponseType, RpcStatusType } from '../../src/ingest/otlp-proto.js';
 import * as A from '../../src/telemetry/attributes.js';
 import { MemoryRecordStore } from '../../src/store/memory-record-store.js';
+import { tokenCheckFrom } from '../../src/server/auth/token-check.js';
 import { ingestApp } from '../helpers/ingest-app.js';
+import { bearerFor, ROLE_TOKEN_ENTRIES } from '../helpers/role-tokens.js';
 import {
   hexToBase64,
   ID,
@@ -113,9 +115,25 @@ describe('POST /v1/traces', () => {
     const body = JSON.stringify(runRequest());
     const denied = await post(app, 'application/json', body);
     expect(denied.status).toBe(401);
-    expect(denied.body).toEqual({ code: 16, message: 'a valid bearer token is required' });
+    expect(denied.body).toMatchObject({ code: 16 });
+    expect(denied.body.message).toMatch(
+      /needs a token with the ingest role \(any of: admin, ingest\)/,
+    );
     const ok = await post(app, 'application/json', body).set('authorization', 'Bearer s3cret');
     expect(ok.status).toBe(200);
+  });
+
+  it('takes an ingest token, and refuses a viewer token with 403 PERMISSION_DENIED saving nothing', async () => {
+    const { app, store } = await service({
+      router: { tokens: tokenCheckFrom({ tokens: ROLE_TOKEN_ENTRIES }) },
+    });
+    const body = JSON.stringify(runRequest());
+    const viewer = await post(app, 'application/json', body).set(bearerFor('viewer'));
+    expect(viewer.status).toBe(403);
+    expect(viewer.body).toMatchObject({ code: 7 });
+    expect(viewer.body.message).toMatch(/needs the ingest role.*"viewer-1" has the viewer role/);
+    expect((await store.list()).total).toBe(0);
+    expect((await post(app, 'application/json', body).set(bearerFor('ingest'))).status).toBe(200);
   });
 
   it('answers 503 with Retry-After while the store refuses records, then saves on the retry', async () => {

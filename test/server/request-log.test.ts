@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { buildRecord } from '../helpers/record-builder.js';
 import { captureLogger } from '../helpers/log-capture.js';
 import { listen } from '../helpers/listen.js';
+import { bearerFor, ROLE_TOKEN_ENTRIES, ROLE_TOKENS } from '../helpers/role-tokens.js';
 import { startOllamaStandIn } from '../helpers/stand-ins/ollama-stand-in.js';
 import { testApp } from '../helpers/test-app.js';
 import { sleep } from '../helpers/tracing.js';
@@ -28,6 +29,25 @@ describe('request log', () => {
       ['/api/executions', 200],
     ]);
     expect(capture.text()).not.toMatch(/compat|child-7/);
+  });
+
+  it('names the caller’s token and role, never the token itself', async () => {
+    const capture = captureLogger();
+    const { app, store } = await testApp({
+      app: { logger: capture.logger, tokens: ROLE_TOKEN_ENTRIES },
+    });
+    const record = buildRecord();
+    await store.save(record);
+    await request(app).delete(`/api/executions/${record.execution_id}`).set(bearerFor('admin'));
+    await request(app).get('/api/executions').set(bearerFor('ingest'));
+    await request(app).get('/api/executions');
+    const lines = capture.lines().filter((l) => l.msg === 'request');
+    expect(lines.map((l) => [l.status, l.token, l.role])).toEqual([
+      [204, 'admin-1', 'admin'],
+      [403, 'ingest-1', 'ingest'],
+      [401, undefined, undefined],
+    ]);
+    for (const token of Object.values(ROLE_TOKENS)) expect(capture.text()).not.toContain(token);
   });
 
   it('logs a request the client aborted before the answer', async () => {

@@ -11,8 +11,10 @@ import { listen } from '../helpers/listen.js';
 import { ROOT } from '../helpers/processes.js';
 import { startOllamaStandIn } from '../helpers/stand-ins/ollama-stand-in.js';
 import { testApp } from '../helpers/test-app.js';
+import { plainTokenEntry } from '../../src/server/auth/token-entries.js';
 
 const TOKEN = 'browser-test-token-0123456789';
+const VIEWER_TOKEN = 'browser-viewer-token-0123456789';
 const ARTIFACTS = join(ROOT, 'test-artifacts');
 const CHROMIUM_ARGS = [
   '--headless',
@@ -46,7 +48,14 @@ beforeAll(async () => {
   profile = await mkdtemp(join(tmpdir(), 'eh-web-view-'));
   // Jaeger's UI "answers" for the guarded server (its trace button shows), not for the slow one.
   const jaegerUi = new JaegerUiStatus({ url: 'http://jaeger.test', check: async () => true });
-  const a = await testApp({ app: { apiToken: TOKEN, jaegerUi }, dir: join(profile, 'guarded') });
+  const a = await testApp({
+    app: {
+      apiToken: TOKEN,
+      tokens: [plainTokenEntry(VIEWER_TOKEN, 'viewer', 'teacher-a')],
+      jaegerUi,
+    },
+    dir: join(profile, 'guarded'),
+  });
   guarded = { ctx: a, ...(await listen(a.app)) };
   ollama = await startOllamaStandIn({ delayMillis: 1_500, reply: (_s, user) => `${user} (slow)` });
   const backends: BackendSettings = {
@@ -285,5 +294,29 @@ describe('web view in Chromium', () => {
     );
     expect(offsite).toEqual([]);
     expect(pageErrors).toEqual([]);
+  });
+
+  it('keeps the session in a new tab; a viewer sees runs but cannot start one; sign out asks again', async () => {
+    const tab = await browser.newPage();
+    await tab.goto(`${guarded.url}/`);
+    await tab.waitForSelector('h1:text("All runs")');
+    expect(await tab.locator('dialog.token-dialog[open]').count()).toBe(0);
+    expect(await tab.textContent('#signed-in-as')).toBe('api-token (admin)');
+    expect(await tab.locator('nav a[href="/try"]').count()).toBe(1);
+    await tab.click('button:text("Sign out")');
+    await tab.waitForSelector('dialog.token-dialog[open]');
+    expect(await browser.cookies()).toEqual([]);
+    await tab.fill('#token-input', VIEWER_TOKEN);
+    await tab.keyboard.press('Enter');
+    await tab.waitForSelector('h1:text("All runs")');
+    await expect.poll(() => tab.textContent('#signed-in-as')).toBe('teacher-a (viewer)');
+    expect(await tab.locator('nav a[href="/try"]').count()).toBe(0);
+    expect(await tab.locator('table tbody tr').count()).toBeGreaterThan(0);
+    await tab.goto(`${guarded.url}/try`);
+    await tab.fill('#try-prompt', 'Eine Blume');
+    await tab.click('#try-submit');
+    await expect.poll(() => tab.textContent('form .problem')).toContain('needs the admin role');
+    expect(pageErrors).toEqual([]);
+    await tab.close();
   });
 });

@@ -1,8 +1,16 @@
 import { h } from './dom.js';
 import { t } from './i18n.js';
 
-const TOKEN_KEY = 'eh-token';
-let token: string | null = sessionStorage.getItem(TOKEN_KEY);
+/** Who this browser is signed in as (`GET /api/session`). */
+export interface SessionInfo {
+  /** True when the server has no tokens (loopback): nothing to sign in to. */
+  open: boolean;
+  signed_in: boolean;
+  role: string | null;
+  name: string | null;
+}
+
+let session: SessionInfo = { open: true, signed_in: false, role: null, name: null };
 let asking: Promise<void> | null = null;
 
 /** A non-2xx answer of the API, with its error body's message. */
@@ -15,19 +23,25 @@ export class ApiError extends Error {
   }
 }
 
-/** True when this tab holds an API token. */
-export const hasToken = (): boolean => token !== null;
+/** Who this browser is signed in as, as last read. */
+export const currentSession = (): SessionInfo => session;
 
-function headers(extra: HeadersInit = {}): Headers {
-  const out = new Headers(extra);
-  if (token) out.set('authorization', `Bearer ${token}`);
-  return out;
+/** True when this browser holds a session (the sign-out button shows then). */
+export const isSignedIn = (): boolean => session.signed_in;
+
+/** Reads who this browser is signed in as; the session cookie is sent by the browser. */
+export async function refreshSession(): Promise<void> {
+  const res = await fetch('/api/session').catch(() => null);
+  if (res?.ok) session = (await res.json()) as SessionInfo;
 }
 
+type ErrorAnswer = { message?: string; error?: { message?: string } };
+
 /**
- * Calls the API with the tab's token (Bearer). A 401 asks for the token once (shared by
- * concurrent calls), sets the session cookie for media and streams, and retries. A 404 comes
- * back as an answer (callers check `status`); other failures throw `ApiError`.
+ * Calls the API; the browser sends the session cookie (HttpOnly: this page never sees a token
+ * after signing in). A 401 asks for a token once (shared by concurrent calls), which opens a
+ * session, and retries. A 404 comes back as an answer (callers check `status`); other failures,
+ * a 403 naming the role needed among them, throw `ApiError`.
  */
 export async function api<T>(
   path: string,
@@ -36,7 +50,7 @@ export async function api<T>(
   for (let attempt = 0; ; attempt++) {
     const res = await fetch(path, {
       method: init.method ?? 'GET',
-      headers: headers({
+      headers: new Headers({
         ...(init.json !== undefined ? { 'content-type': 'application/json' } : {}),
         ...init.headers,
       }),
@@ -46,35 +60,17 @@ export async function api<T>(
       await askForToken();
       continue;
     }
-    const body = (await res.json().catch(() => null)) as T & { message?: string };
+    const body = (await res.json().catch(() => null)) as T & ErrorAnswer;
     if (!res.ok && res.status !== 404)
-      throw new ApiError(res.status, body?.message ?? res.statusText);
+      throw new ApiError(res.status, body?.error?.message ?? body?.message ?? res.statusText);
     return { status: res.status, body, headers: res.headers };
   }
 }
 
-/** Sets the session cookie when this tab has a token (media and streams then load by cookie). */
-export async function refreshSession(): Promise<void> {
-  if (token) await fetch('/api/session', { method: 'POST', headers: headers() });
-}
-
-/** Forgets the token and clears the session cookie. */
+/** Signs out: the server forgets the session and clears the cookie. */
 export async function signOut(): Promise<void> {
-  await fetch('/api/session', { method: 'DELETE', headers: headers() }).catch(() => undefined);
-  token = null;
-  sessionStorage.removeItem(TOKEN_KEY);
-}
-
-/** Downloads an API resource with the Bearer token (for exports, which take no cookie). */
-export async function download(path: string, fileName: string): Promise<void> {
-  const res = await fetch(path, { headers: headers() });
-  if (!res.ok) throw new ApiError(res.status, res.statusText);
-  const url = URL.createObjectURL(await res.blob());
-  const a = h('a', { href: url, download: fileName });
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  await fetch('/api/session', { method: 'DELETE' }).catch(() => undefined);
+  await refreshSession();
 }
 
 function askForToken(): Promise<void> {
@@ -113,13 +109,15 @@ function askForToken(): Promise<void> {
         method: 'POST',
         headers: { authorization: `Bearer ${candidate}` },
       });
-      if (res.status !== 204) {
-        problem.textContent = t('token.wrong');
+      if (!res.ok) {
+        const body = (await res.json().catch(() => null)) as ErrorAnswer | null;
+        problem.textContent =
+          res.status === 403 ? (body?.error?.message ?? t('token.wrong')) : t('token.wrong');
         input.select();
         return;
       }
-      token = candidate;
-      sessionStorage.setItem(TOKEN_KEY, candidate);
+      input.value = '';
+      await refreshSession();
       dialog.close();
       dialog.remove();
       asking = null;

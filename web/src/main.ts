@@ -1,4 +1,4 @@
-import { hasToken, refreshSession, signOut } from './api.js';
+import { currentSession, isSignedIn, refreshSession, signOut } from './api.js';
 import { h, replace } from './dom.js';
 import { currentLang, setLang, t } from './i18n.js';
 import { runsPage } from './pages/runs-list.js';
@@ -21,12 +21,23 @@ function header(): void {
       'nav',
       { 'aria-label': 'main' },
       link('/', t('nav.runs'), here === '/' || here.startsWith('/runs')),
-      link('/try', t('nav.try'), here === '/try'),
+      // Starting a run needs the admin role (or an open server): others do not see the form.
+      (currentSession().open || currentSession().role === 'admin') &&
+        link('/try', t('nav.try'), here === '/try'),
     ),
     h(
       'div',
       { class: 'tools' },
-      hasToken() &&
+      isSignedIn() &&
+        h(
+          'span',
+          { class: 'hint', id: 'signed-in-as' },
+          t('token.signedInAs', {
+            name: currentSession().name ?? '',
+            role: currentSession().role ?? '',
+          }),
+        ),
+      isSignedIn() &&
         h(
           'button',
           {

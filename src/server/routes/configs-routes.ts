@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { requires } from '../auth/access-guard.js';
 import type { Catalog } from '../../pipeline/catalog.js';
 import { SAFETY_LEVELS } from '../../domain/safety-level.js';
 
@@ -19,7 +20,7 @@ export function configsRouter(catalog: Catalog): Router {
     })),
     safety_levels: SAFETY_LEVELS,
   };
-  router.get('/api/configs', (_req, res) => {
+  router.get('/api/configs', requires('viewer'), (_req, res) => {
     res.json(body);
   });
   return router;

@@ -1,4 +1,5 @@
 import { Router, type RequestHandler } from 'express';
+import { requires } from '../auth/access-guard.js';
 import { z } from 'zod';
 import { eraseSubject } from '../../lifecycle/erase-subject.js';
 import type { ErasureLog } from '../../lifecycle/erasure-log.js';
@@ -16,8 +17,8 @@ export interface ErasureRouteOptions {
   discard?: (executionId: string) => Promise<void>;
   /** The subject's runs not in the store yet (open or held for retry); default none. */
   pendingIds?: RecordPath['pendingIds'];
-  /** Erasure is refused (403) when no token is configured; the token itself is checked by `bearerAuth`. */
-  apiToken?: string;
+  /** True when no token is configured: erasure is then refused (403), as it needs an admin token. */
+  open?: boolean;
 }
 
 const id = z.string().min(1).max(128);
@@ -33,15 +34,16 @@ export function erasureRouter(options: ErasureRouteOptions): Router {
   const router = Router();
   const needsToken: RequestHandler = (_req, _res, next) =>
     next(
-      options.apiToken
-        ? undefined
-        : new HttpError(
+      options.open
+        ? new HttpError(
             403,
             'erasure_needs_token',
-            'erasure is only available when the server is configured with API_TOKEN',
-          ),
+            'erasure needs the admin role: configure an admin token (API_TOKEN or TOKENS_FILE) and send it as Authorization: Bearer <token>',
+            { required_role: 'admin', allowed_roles: ['admin'] },
+          )
+        : undefined,
     );
-  router.post('/api/erasure', needsToken, async (req, res) => {
+  router.post('/api/erasure', requires('admin'), needsToken, async (req, res) => {
     const body = jsonBody(
       req,
       ErasureRequestSchema,
@@ -57,7 +59,7 @@ export function erasureRouter(options: ErasureRouteOptions): Router {
     });
     res.json({ erased: entry });
   });
-  router.get('/api/erasure/log', needsToken, async (_req, res) => {
+  router.get('/api/erasure/log', requires('admin'), needsToken, async (_req, res) => {
     res.json({ entries: await options.log.read() });
   });
   return router;

@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { requires } from '../auth/access-guard.js';
 import type { Logger } from 'pino';
 import { rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -76,7 +77,7 @@ export function executionsRouter(options: ExecutionsRouteOptions): Router {
     return record;
   };
 
-  router.get('/', async (req, res) => {
+  router.get('/', requires('viewer'), async (req, res) => {
     const q = parseQuery(req.query, legacy ? LegacyListQuerySchema : ListQuerySchema);
     const page = await store.list(toRecordQuery(q));
     const filters = givenFilters(q);
@@ -113,7 +114,7 @@ export function executionsRouter(options: ExecutionsRouteOptions): Router {
     });
   });
 
-  router.get('/stats', async (req, res) => {
+  router.get('/stats', requires('viewer'), async (req, res) => {
     parseQuery(req.query, NoQuerySchema);
     const stats = await store.stats();
     res.json(legacy ? legacyStats(stats) : stats);
@@ -127,7 +128,7 @@ export function executionsRouter(options: ExecutionsRouteOptions): Router {
     scratchDir: options.scratchDir,
   });
 
-  router.get('/:id', async (req, res) => {
+  router.get('/:id', requires('viewer'), async (req, res) => {
     const q = parseQuery(req.query, RecordQuerySchema);
     const record = await load(req.params.id);
     res.json(legacy || q.compat === COMPAT_VERSION ? toCompatRecord(record) : withLink(record));
@@ -135,7 +136,7 @@ export function executionsRouter(options: ExecutionsRouteOptions): Router {
 
   // Delete means gone: a running run's recording ends first (its later saves are dropped), then
   // the record and the media go; media of a run whose record is missing can still be deleted.
-  router.delete('/:id', async (req, res) => {
+  router.delete('/:id', requires('admin'), async (req, res) => {
     const id = checkId(req.params.id);
     await options.records.discard(id);
     const media = join(options.mediaDir, id);
@@ -150,7 +151,7 @@ export function executionsRouter(options: ExecutionsRouteOptions): Router {
     res.status(204).end();
   });
 
-  router.get('/:id/media/:file', async (req, res) => {
+  router.get('/:id/media/:file', requires('viewer'), async (req, res) => {
     parseQuery(req.query, NoQuerySchema);
     const id = checkId(req.params.id);
     if (!MEDIA_FILE.test(req.params.file))
@@ -163,7 +164,7 @@ export function executionsRouter(options: ExecutionsRouteOptions): Router {
     );
   });
 
-  router.get('/:id/stream', async (req, res) => {
+  router.get('/:id/stream', requires('viewer'), async (req, res) => {
     parseQuery(req.query, StreamQuerySchema);
     const id = checkId(req.params.id);
     const limit = options.streamLimit;

@@ -10,6 +10,7 @@ import { qdaXmlDocument, recordToQdaXml } from '../../research/qda-xml.js';
 import { countMatching, recordEntries } from '../../research/record-entries.js';
 import { writeBundle } from '../../research/research-bundle.js';
 import type { RecordStore } from '../../store/record-store.js';
+import { requires } from '../auth/access-guard.js';
 import { HttpError } from '../http-error.js';
 import {
   declareCountTrailers,
@@ -67,7 +68,7 @@ export function addExportRoutes(router: Router, options: ExportRouteOptions): vo
   const shape = (record: ExecutionRecord, compat: boolean) =>
     compat ? toCompatRecord(record) : options.withLink(record);
 
-  router.get('/export/jsonl', async (req, res) => {
+  router.get('/export/jsonl', requires('viewer'), async (req, res) => {
     const q = parseQuery(req.query, BulkQuerySchema);
     const query = toRecordQuery(q);
     const matching = await countMatching(store, query);
@@ -82,7 +83,7 @@ export function addExportRoutes(router: Router, options: ExportRouteOptions): vo
     if (await streamChunks(res, lines)) endWithCounts(res, counts);
   });
 
-  router.get('/export/xml', async (req, res) => {
+  router.get('/export/xml', requires('viewer'), async (req, res) => {
     const q = parseQuery(req.query, BulkQuerySchema.omit({ compat: true }));
     const query = toRecordQuery(q);
     const matching = await countMatching(store, query);
@@ -93,7 +94,7 @@ export function addExportRoutes(router: Router, options: ExportRouteOptions): vo
     if (await streamChunks(res, doc)) endWithCounts(res, counts);
   });
 
-  router.get('/export/bundle', async (req, res) => {
+  router.get('/export/bundle', requires('viewer'), async (req, res) => {
     const q = parseQuery(req.query, BundleQuerySchema);
     const key = studyKey(req);
     const query = toRecordQuery(q);
@@ -126,7 +127,7 @@ export function addExportRoutes(router: Router, options: ExportRouteOptions): vo
     }
   });
 
-  router.get('/:id/export/:format', async (req, res) => {
+  router.get('/:id/export/:format', requires('viewer'), async (req, res) => {
     const q = parseQuery(req.query, RecordQuerySchema);
     const record = await options.load(req.params.id);
     const compat = q.compat === COMPAT_VERSION || options.defaultShape === 'compat';

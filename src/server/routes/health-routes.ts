@@ -1,24 +1,23 @@
 import { Router } from 'express';
-import { hasBearerToken } from '../auth.js';
+import { accessContext, requires } from '../auth/access-guard.js';
+import { decideAccess } from '../auth/access-decision.js';
 import { healthReport, type HealthSources } from '../health.js';
 import { sharedProbe } from '../shared-probe.js';
 
 /** Options of `healthRouter`. */
 export interface HealthRouteOptions {
   health: HealthSources;
-  /** When set, only a request with this bearer token sees the details. */
-  apiToken?: string;
-  /** A request without the token reuses a store probe this recent; default 10,000 ms. */
+  /** A caller without a viewer token reuses a store probe this recent; default 10,000 ms. */
   anonymousProbeMillis?: number;
   /** Default `Date.now`. */
   now?: () => number;
 }
 
 /**
- * `GET /health`: 200 while the store takes writes, 503 otherwise. With a configured token, a
- * request without it learns only `{ status: 'ok' | 'degraded' }`; the details need the token.
- * The token is checked before anything is written: a request without it shares one store probe
- * per `anonymousProbeMillis` with every other such request.
+ * `GET /health`: 200 while the store takes writes, 503 otherwise. It answers everyone; on a
+ * server with tokens, a caller without a viewer (or reviewer, admin) token learns only
+ * `{ status: 'ok' | 'degraded' }`, and shares one store probe per `anonymousProbeMillis` with
+ * every other such caller (nothing is written for an unknown caller).
  */
 export function healthRouter(options: HealthRouteOptions): Router {
   const router = Router();
@@ -27,8 +26,8 @@ export function healthRouter(options: HealthRouteOptions): Router {
     options.anonymousProbeMillis ?? 10_000,
     options.now,
   );
-  router.get('/health', async (req, res) => {
-    if (options.apiToken && !hasBearerToken(req, options.apiToken)) {
+  router.get('/health', requires('public'), async (_req, res) => {
+    if (decideAccess(accessContext(res), 'viewer')) {
       const report = await healthReport(options.health, anonymousProbe);
       res.status(report.store.writable ? 200 : 503);
       res.json({ status: report.status === 'ok' ? 'ok' : 'degraded' });

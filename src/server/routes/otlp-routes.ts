@@ -11,12 +11,15 @@ import {
   RPC_UNAUTHENTICATED,
   RPC_UNAVAILABLE,
 } from '../../ingest/read-otlp-body.js';
-import { hasBearerToken } from '../auth.js';
+import { requires } from '../auth/access-guard.js';
+import { tokenCheckFrom, type TokenCheck } from '../auth/token-check.js';
 
 /** Options of `otlpRouter`. */
 export interface OtlpRouterOptions {
   ingest: OtlpIngest;
-  /** Bearer token every export must carry; none: open. */
+  /** The server's tokens: an export needs one with the ingest (or admin) role; default `apiToken`'s. */
+  tokens?: TokenCheck;
+  /** A single admin token (`API_TOKEN`), when `tokens` is not given; neither: open. */
   apiToken?: string;
   /** Largest body accepted, after gunzip; default 4 MiB. */
   maxBodyBytes?: number;
@@ -27,20 +30,44 @@ export interface OtlpRouterOptions {
 }
 
 const RPC_INTERNAL = 13;
+const RPC_PERMISSION_DENIED = 7;
 
 /**
  * `POST /v1/traces`, the OTLP/HTTP trace receiver: protobuf or JSON, optionally gzipped. It
  * answers as OTLP/HTTP specifies (google.rpc.Status bodies, not the API's error body): 200
- * with `partial_success` for rejected spans (each reason named), 400 malformed, 401, 413,
- * 415, 429 with `Retry-After` while the run buffer is full, and 503 with `Retry-After` while
- * the store refuses records. Mount it before any body parser.
+ * with `partial_success` for rejected spans (each reason named), 400 malformed, 401, 403 (not
+ * the ingest role), 413, 415, 429 with `Retry-After` while the run buffer is full, and 503 with
+ * `Retry-After` while the store refuses records. Mount it before any body parser.
  */
 export function otlpRouter(options: OtlpRouterOptions): Router {
   const limit = options.maxBodyBytes ?? 4 * 1024 * 1024;
   const retryAfter = String(options.retryAfterSeconds ?? 5);
   const { ingest } = options;
+  const tokens = options.tokens ?? tokenCheckFrom({ apiToken: options.apiToken });
   const router = Router();
-  router.post('/v1/traces', async (req: Request, res: Response) => {
+  // Ingest authenticates by bearer token only (never the browser's cookie), and answers a
+  // refusal the OTLP way: UNAUTHENTICATED (401) or PERMISSION_DENIED (403), role named.
+  const ingestOnly = requires('ingest', {
+    context: (req) => {
+      const principal = tokens.fromAuthorization(req.get('authorization'));
+      const shown = req.get('authorization') !== undefined;
+      return { principal, open: tokens.open, unknownToken: shown && !principal };
+    },
+    refuse: (req, res, refusal) => {
+      ingest.countRequest();
+      ingest.countRefused();
+      req.resume();
+      const code = refusal.status === 401 ? RPC_UNAUTHENTICATED : RPC_PERMISSION_DENIED;
+      sendStatus(
+        res,
+        encodingOf(req.get('content-type')) ?? 'json',
+        refusal.status,
+        code,
+        refusal.message,
+      );
+    },
+  });
+  router.post('/v1/traces', ingestOnly, async (req: Request, res: Response) => {
     ingest.countRequest();
     const encoding = encodingOf(req.get('content-type'));
     const refuse = (status: number, code: number, message: string): void => {
@@ -48,10 +75,6 @@ export function otlpRouter(options: OtlpRouterOptions): Router {
       if (status === 413 || status === 415) res.set('connection', 'close');
       sendStatus(res, encoding ?? 'json', status, code, message);
     };
-    if (options.apiToken && !hasBearerToken(req, options.apiToken)) {
-      req.resume();
-      return refuse(401, RPC_UNAUTHENTICATED, 'a valid bearer token is required');
-    }
     if (!encoding) {
       req.resume();
       return refuse(

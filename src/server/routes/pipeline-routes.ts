@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { requires } from '../auth/access-guard.js';
 import { pipelineRequestSchema } from '../../pipeline/pipeline-request.js';
 import { outputsFor, runPipeline, type PipelineDeps } from '../../pipeline/pipeline-runner.js';
 import type { RecordPath } from '../record-path.js';
@@ -29,7 +30,7 @@ const STATUS_CODE = { completed: 200, blocked: 200, failed: 502 } as const;
 export function pipelineRouter(options: PipelineRouteOptions): Router {
   const schema = pipelineRequestSchema(options.maxInputChars);
   const router = Router();
-  router.post('/api/schema/pipeline/execute', async (req, res) => {
+  router.post('/api/schema/pipeline/execute', requires('admin'), async (req, res) => {
     const body = jsonBody(req, schema);
     outputsFor(options.pipeline.catalog, body); // an unknown config answers 404 before any run
     if (prefersAsync(req.get('prefer')))
@@ -46,7 +47,7 @@ export function pipelineRouter(options: PipelineRouteOptions): Router {
 /** The execute route of a record service (`PIPELINE=off`): a clear 404 instead of a run. */
 export function pipelineOffRouter(): Router {
   const router = Router();
-  router.post('/api/schema/pipeline/execute', () => {
+  router.post('/api/schema/pipeline/execute', requires('admin'), () => {
     throw new HttpError(
       404,
       'pipeline_off',

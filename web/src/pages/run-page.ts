@@ -1,4 +1,4 @@
-import { api, download, hasToken } from '../api.js';
+import { api } from '../api.js';
 import { h, replace, seconds, when } from '../dom.js';
 import { genealogy } from '../genealogy.js';
 import { currentLang, stepLabel, t } from '../i18n.js';
@@ -190,16 +190,8 @@ function links(view: View): Node {
       const path = `/api/executions/${view.id}/export/${format}`;
       return h(
         'a',
-        {
-          href: path,
-          class: 'button quiet',
-          download: `${view.id}.${format}`,
-          onclick: (e: Event) => {
-            if (!hasToken()) return;
-            e.preventDefault();
-            void download(path, `${view.id}.${format}`);
-          },
-        },
+        // A plain link: the browser sends the session cookie, the server names the file.
+        { href: path, class: 'button quiet', download: `${view.id}.${format}` },
         format.toUpperCase(),
       );
     }),
