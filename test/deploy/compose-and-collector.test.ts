@@ -89,17 +89,22 @@ describe('collector configuration', () => {
 });
 
 describe('every collector configuration, validated by the collector of the same release', () => {
-  const validate = (configs: string[]) =>
+  const validate = (configs: string[], env: Record<string, string> = {}) =>
     spawnSync(
       collectorBinary(),
       ['validate', ...configs.flatMap((c) => ['--config', resolve(ROOT, 'collector-config', c)])],
-      { encoding: 'utf8' },
+      {
+        encoding: 'utf8',
+        env: { ...process.env, COLLECTOR_RECEIVER_TOKEN: 'validate-me', ...env },
+      },
     );
   it.each([
     [['otel-collector.yaml']],
     [['otel-collector.yaml', 'to-record-service.yaml']],
     [['otel-collector.yaml', 'redact-content.yaml']],
     [['otel-collector.yaml', 'load-balance-record-services.yaml']],
+    [['otel-collector.yaml', 'to-record-service.yaml', 'receiver-auth.yaml']],
+    [['otel-collector.yaml', 'load-balance-record-services.yaml', 'receiver-auth.yaml']],
   ])('%j is valid', (configs) => {
     const result = validate(configs);
     expect(result.stderr + result.stdout).not.toMatch(/error/i);
