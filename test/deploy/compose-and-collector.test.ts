@@ -228,7 +228,10 @@ describe('docker-compose.yml', () => {
     expect(lb.command).toEqual([
       '--config=/etc/otelcol/otel-collector.yaml',
       '--config=/etc/otelcol/load-balance-record-services.yaml',
+      '--config=/etc/otelcol/receiver-auth.yaml',
     ]);
+    // Its receiver is open to other containers: only senders with the token may send.
+    expect(lb.environment).toHaveProperty('COLLECTOR_RECEIVER_TOKEN');
     expect(lb.environment).toMatchObject({
       RECORD_SERVICE_A_GRPC: 'record-service-a:4317',
       RECORD_SERVICE_B_GRPC: 'record-service-b:4317',
