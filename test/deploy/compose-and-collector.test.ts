@@ -89,17 +89,22 @@ describe('collector configuration', () => {
 });
 
 describe('every collector configuration, validated by the collector of the same release', () => {
-  const validate = (configs: string[]) =>
+  const validate = (configs: string[], env: Record<string, string> = {}) =>
     spawnSync(
       collectorBinary(),
       ['validate', ...configs.flatMap((c) => ['--config', resolve(ROOT, 'collector-config', c)])],
-      { encoding: 'utf8' },
+      {
+        encoding: 'utf8',
+        env: { ...process.env, COLLECTOR_RECEIVER_TOKEN: 'validate-me', ...env },
+      },
     );
   it.each([
     [['otel-collector.yaml']],
     [['otel-collector.yaml', 'to-record-service.yaml']],
     [['otel-collector.yaml', 'redact-content.yaml']],
     [['otel-collector.yaml', 'load-balance-record-services.yaml']],
+    [['otel-collector.yaml', 'to-record-service.yaml', 'receiver-auth.yaml']],
+    [['otel-collector.yaml', 'load-balance-record-services.yaml', 'receiver-auth.yaml']],
   ])('%j is valid', (configs) => {
     const result = validate(configs);
     expect(result.stderr + result.stdout).not.toMatch(/error/i);
@@ -223,7 +228,10 @@ describe('docker-compose.yml', () => {
     expect(lb.command).toEqual([
       '--config=/etc/otelcol/otel-collector.yaml',
       '--config=/etc/otelcol/load-balance-record-services.yaml',
+      '--config=/etc/otelcol/receiver-auth.yaml',
     ]);
+    // Its receiver is open to other containers: only senders with the token may send.
+    expect(lb.environment).toHaveProperty('COLLECTOR_RECEIVER_TOKEN');
     expect(lb.environment).toMatchObject({
       RECORD_SERVICE_A_GRPC: 'record-service-a:4317',
       RECORD_SERVICE_B_GRPC: 'record-service-b:4317',

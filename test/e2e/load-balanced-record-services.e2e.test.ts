@@ -30,6 +30,8 @@ import { sleep } from '../helpers/tracing.js';
 // sends the same runs through the same path.
 const RUNS = 50;
 const TOKEN = 'lb-record-services-token-0123';
+/** What senders present to the collector's receiver (collector-config/receiver-auth.yaml). */
+const SENDER_TOKEN = 'collector-senders-token-4567';
 const INPUT = 'Eine Blume auf der Wiese';
 const CHAIN = ['en', 'en', 'fr', 'nl', 'hi', 'tr', 'pl', 'ko', 'en'];
 
@@ -68,8 +70,12 @@ beforeAll(async () => {
   await Promise.all([startService(0), startService(1)]);
   const started = await startCollector(jaeger.ports.otlpGrpc, {
     binary: collector,
-    extraConfigs: ['collector-config/load-balance-record-services.yaml'],
+    extraConfigs: [
+      'collector-config/load-balance-record-services.yaml',
+      'collector-config/receiver-auth.yaml',
+    ],
     env: {
+      COLLECTOR_RECEIVER_TOKEN: SENDER_TOKEN,
       RECORD_SERVICE_A_GRPC: `127.0.0.1:${grpcPorts[0]}`,
       RECORD_SERVICE_B_GRPC: `127.0.0.1:${grpcPorts[1]}`,
       RECORD_SERVICE_TOKEN: TOKEN,
@@ -113,10 +119,18 @@ const SENDERS = {
 };
 
 /** Runs a sender (`RUNS` runs) against the collector; what it says it sent. */
-async function sendRuns(sender: keyof typeof SENDERS = 'go'): Promise<SentRun[]> {
+async function sendRuns(
+  sender: keyof typeof SENDERS = 'go',
+  token: string = SENDER_TOKEN,
+): Promise<SentRun[]> {
   const { file, args, env } = SENDERS[sender]();
   const { stdout } = await promisify(execFile)(file, args, {
-    env: { ...process.env, OTEL_EXPORTER_OTLP_ENDPOINT: collectorUrl, ...env },
+    env: {
+      ...process.env,
+      OTEL_EXPORTER_OTLP_ENDPOINT: collectorUrl,
+      OTEL_EXPORTER_OTLP_HEADERS: `authorization=Bearer%20${token}`,
+      ...env,
+    },
     timeout: 120_000,
   });
   const sent = stdout
@@ -194,6 +208,26 @@ async function expectAssembledOnceEach(sent: SentRun[]) {
 }
 
 describe('record services behind the collector, load-balanced by trace id, on one PostgreSQL', () => {
+  it("refuses a sender without the receiver's token: nothing of its runs reaches a record service", async () => {
+    const traces = (body: string) =>
+      fetch(`${collectorUrl}/v1/traces`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(body ? { authorization: body } : {}) },
+        body: JSON.stringify({ resourceSpans: [] }),
+      });
+    expect((await traces('')).status).toBe(401);
+    expect((await traces('Bearer not-the-token')).status).toBe(401);
+    expect((await traces(`Bearer ${SENDER_TOKEN}`)).status).toBe(200);
+    const sent = await sendRuns('go', 'not-the-token').catch(() => [] as SentRun[]);
+    await sleep(2_000);
+    for (const run of sent) {
+      const res = await fetch(`${services[0]!.url}/api/executions/${run.execution_id}`, {
+        headers: auth,
+      });
+      expect(res.status, run.execution_id).toBe(404);
+    }
+  }, 120_000);
+
   it(`assembles ${RUNS} Stille Post runs from another SDK into exactly one complete record each, none split`, async () => {
     const sent = await sendRuns();
     expectWhole(sent, await completedRecords(sent, 60_000));
