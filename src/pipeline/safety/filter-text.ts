@@ -14,7 +14,11 @@ const LEET: Readonly<Record<string, string>> = {
 const WORD = /[\p{L}\p{N}@$]+|\p{Extended_Pictographic}/gu;
 const HAS_LETTER = /\p{L}/u;
 const DIACRITIC = /\p{M}/gu;
-const NOT_UMLAUT = /[^äöü]/gu;
+/** A word with nothing to drop or fold: lower-case ASCII letters and digits. */
+const PLAIN = /^[a-z0-9]*$/;
+/** Keeps the diaeresis of ä, ö, ü (recomposed by NFC afterwards), drops every other mark. */
+const keepUmlaut = (mark: string, at: number, text: string) =>
+  mark === '\u0308' && 'aou'.includes(text[at - 1] ?? '') ? mark : '';
 const REPEAT = /(\p{L})\1{2,}/gu;
 /** "ae", "oe", "ue" after a consonant, as typed for ä, ö, ü ("toeten"; not "Feuer", "Mauer"). */
 const UMLAUT_SPELLING = /(?<=[b-df-hj-np-tv-zß])([aou])e/g;
@@ -32,10 +36,9 @@ export type UmlautMode = 'keep' | 'strip';
  * same way, so the two always meet.
  */
 export function foldWord(word: string, umlauts: UmlautMode = 'keep'): string {
-  let w = word
-    .normalize('NFC')
-    .replace(NOT_UMLAUT, (c) => c.normalize('NFD').replace(DIACRITIC, ''))
-    .replace(/ß/g, 'ss');
+  let w = PLAIN.test(word)
+    ? word
+    : word.normalize('NFD').replace(DIACRITIC, keepUmlaut).normalize('NFC').replace(/ß/g, 'ss');
   if (HAS_LETTER.test(w)) w = w.replace(/[013457@$]/g, (c) => LEET[c] ?? c);
   w = w.replace(UMLAUT_SPELLING, (_, v: string) => UMLAUT[v] ?? v);
   if (umlauts === 'strip') w = w.replace(/[äöü]/g, (c) => STRIPPED[c] ?? c);

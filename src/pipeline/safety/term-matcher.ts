@@ -67,6 +67,51 @@ export function compileTerm(entry: TermEntry, umlauts: UmlautMode = 'keep'): Com
   return out.filter((c) => c.words.every((w) => w.text.length > 0));
 }
 
+/** One-word patterns indexed by kind, so a word is compared with the few that can match it. */
+class WordIndex<T> {
+  private readonly exact = new Map<string, T[]>();
+  private readonly prefix = new Map<string, T[]>();
+  private readonly suffix = new Map<string, T[]>();
+  private readonly infix: { text: string; value: T }[] = [];
+  /** The lengths of the prefix and suffix patterns, so only those are cut from a word. */
+  private prefixLengths: number[] = [];
+  private suffixLengths: number[] = [];
+
+  add(p: WordPattern, value: T): void {
+    if (p.start && p.end) push(this.exact, p.text, value);
+    else if (p.start) {
+      push(this.prefix, p.text, value);
+      this.prefixLengths = lengths(this.prefix);
+    } else if (p.end) {
+      push(this.suffix, p.text, value);
+      this.suffixLengths = lengths(this.suffix);
+    } else this.infix.push({ text: p.text, value });
+  }
+
+  /** Calls `found` with the value of every pattern that matches `word`. */
+  each(word: string, found: (value: T) => void): void {
+    this.exact.get(word)?.forEach(found);
+    for (const n of this.prefixLengths) {
+      if (n > word.length) break;
+      this.prefix.get(word.slice(0, n))?.forEach(found);
+    }
+    for (const n of this.suffixLengths) {
+      if (n > word.length) break;
+      this.suffix.get(word.slice(word.length - n))?.forEach(found);
+    }
+    for (const { text, value } of this.infix) if (word.includes(text)) found(value);
+  }
+
+  has(word: string): boolean {
+    let any = false;
+    this.each(word, () => (any = true));
+    return any;
+  }
+}
+
+const lengths = (map: Map<string, unknown>) =>
+  [...new Set([...map.keys()].map((k) => k.length))].sort((a, b) => a - b);
+
 export function wordMatches(p: WordPattern, word: string): boolean {
   if (p.start && p.end) return word === p.text;
   if (p.start) return word.startsWith(p.text);
@@ -82,15 +127,12 @@ export function wordMatches(p: WordPattern, word: string): boolean {
  */
 export class TermMatcher {
   private readonly order: ReadonlyMap<TermEntry, number>;
-  /** One-word terms by kind: whole word, word start, word end (keyed by their text), inside. */
-  private readonly exact = new Map<string, Compiled[]>();
-  private readonly prefix = new Map<string, Compiled[]>();
-  private readonly suffix = new Map<string, Compiled[]>();
-  private readonly infix: Compiled[] = [];
-  /** Phrases, keyed by their first word's text. */
-  private readonly phrases = new Map<string, Compiled[]>();
-  private readonly allow: WordPattern[];
-  private readonly allowPhrases: WordPattern[][];
+  /** One-word terms, indexed. */
+  private readonly single = new WordIndex<Compiled>();
+  /** Phrases, indexed by their first word. */
+  private readonly phrases = new WordIndex<Compiled>();
+  private readonly allow = new WordIndex<true>();
+  private readonly allowPhrases = new WordIndex<WordPattern[]>();
   private readonly homographs: ReadonlyMap<string, ReadonlySet<string>>;
   private readonly umlauts: UmlautMode;
 
@@ -99,17 +141,14 @@ export class TermMatcher {
     this.order = new Map(entries.map((e, i) => [e, i]));
     for (const c of entries.flatMap((e) => compileTerm(e, this.umlauts))) {
       const first = c.words[0]!;
-      if (c.words.length > 1) push(this.phrases, first.text, c);
-      else if (first.start && first.end) push(this.exact, first.text, c);
-      else if (first.start) push(this.prefix, first.text, c);
-      else if (first.end) push(this.suffix, first.text, c);
-      else this.infix.push(c);
+      (c.words.length > 1 ? this.phrases : this.single).add(first, c);
     }
     const allow = (options.allow ?? []).flatMap((term) =>
       compileTerm({ term, category: '', lang: 'any' }, this.umlauts),
     );
-    this.allow = allow.filter((c) => c.words.length === 1).map((c) => c.words[0]!);
-    this.allowPhrases = allow.filter((c) => c.words.length > 1).map((c) => c.words);
+    for (const c of allow)
+      if (c.words.length === 1) this.allow.add(c.words[0]!, true);
+      else this.allowPhrases.add(c.words[0]!, c.words);
     this.homographs = new Map(
       Object.entries(options.homographs ?? {}).map(([lang, words]) => [
         lang,
@@ -122,12 +161,14 @@ export class TermMatcher {
   find(text: string, lang = 'en'): TermMatch[] {
     const t = filterText(text, this.umlauts);
     const homographs = this.homographs.get(lang);
-    const allowed = (w: string) => this.allow.some((a) => wordMatches(a, w));
+    const allowed = (w: string) => this.allow.has(w);
     const skip = t.words.map((w) => allowed(w));
-    for (const phrase of this.allowPhrases)
-      for (let i = 0; i + phrase.length <= t.words.length; i++)
-        if (phrase.every((p, k) => wordMatches(p, t.words[i + k]!)))
+    t.words.forEach((word, i) => {
+      this.allowPhrases.each(word, (phrase) => {
+        if (phrase.every((p, k) => t.words[i + k] !== undefined && wordMatches(p, t.words[i + k]!)))
           for (let k = 0; k < phrase.length; k++) skip[i + k] = true;
+      });
+    });
     const foreign = t.words.map((w) => homographs?.has(w) ?? false);
     const found = new Set<TermEntry>();
     const take = (c: Compiled, index: number) => {
@@ -136,52 +177,28 @@ export class TermMatcher {
     };
     t.words.forEach((word, i) => {
       if (skip[i]) return;
-      for (const c of this.candidates(word)) take(c, i);
-      const starting = [...(this.phrases.get(word) ?? []), ...this.loosePhrases()];
-      for (const c of starting) {
+      this.single.each(word, (c) => take(c, i));
+      this.phrases.each(word, (c) => {
         const fits = c.words.every((p, k) => {
           const w = t.words[i + k];
           return w !== undefined && !skip[i + k] && wordMatches(p, w);
         });
         const own = c.entry.lang === lang || c.entry.lang === 'any';
         if (fits && (own || c.words.every((_, k) => !foreign[i + k]))) found.add(c.entry);
-      }
+      });
     });
     for (const j of t.joined) {
       if (allowed(j.word) || (j.pair && (skip[j.first] || skip[j.first + 1]))) continue;
       const firstLength = t.words[j.first]!.length;
-      for (const c of this.candidates(j.word)) {
+      this.single.each(j.word, (c) => {
         const p = c.words[0]!;
         // A pair counts only for a term that starts with it and runs past its first word.
-        if (j.pair && (!p.start || p.text.length <= firstLength)) continue;
-        take(c, j.first);
-      }
+        if (!j.pair || (p.start && p.text.length > firstLength)) take(c, j.first);
+      });
     }
     return [...found]
       .sort((a, b) => this.order.get(a)! - this.order.get(b)!)
       .map((e) => ({ term: e.term, category: e.category }));
-  }
-
-  /** One-word terms that match `word`. */
-  private *candidates(word: string): Generator<Compiled> {
-    yield* this.exact.get(word) ?? [];
-    for (let n = 1; n <= word.length; n++) {
-      yield* this.prefix.get(word.slice(0, n)) ?? [];
-      yield* this.suffix.get(word.slice(word.length - n)) ?? [];
-    }
-    for (const c of this.infix) if (word.includes(c.words[0]!.text)) yield c;
-  }
-
-  private loose?: Compiled[];
-
-  /** Phrases whose first word is not a whole word (`*x y`, `x* y`): checked at every word. */
-  private loosePhrases(): Compiled[] {
-    if (!this.loose) {
-      this.loose = [];
-      for (const list of this.phrases.values())
-        for (const c of list) if (!(c.words[0]!.start && c.words[0]!.end)) this.loose.push(c);
-    }
-    return this.loose;
   }
 }
 
