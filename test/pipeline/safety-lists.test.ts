@@ -7,7 +7,10 @@ import { CatalogError, loadCatalog } from '../../src/pipeline/catalog.js';
 import { filterText } from '../../src/pipeline/safety/filter-text.js';
 import { offlineRunTexts, readCorpus } from '../../src/pipeline/safety/safety-corpus.js';
 import { evaluateLevel } from '../../src/pipeline/safety/safety-evaluation.js';
-import { startOllamaStandIn } from '../helpers/stand-ins/ollama-stand-in.js';
+import {
+  startOllamaStandIn,
+  type OllamaStandInOptions,
+} from '../helpers/stand-ins/ollama-stand-in.js';
 import { CONFIGS_DIR, testApp } from '../helpers/test-app.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
@@ -17,6 +20,19 @@ const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
   await Promise.all(closers.splice(0).map((c) => c()));
 });
+
+/** An app whose LLM (both modes) is an Ollama stand-in; media stays offline. */
+async function ollamaApp(standIn: OllamaStandInOptions, settings: Partial<BackendSettings> = {}) {
+  const ollama = await startOllamaStandIn(standIn);
+  closers.push(ollama.close);
+  const backends: BackendSettings = {
+    llm: { eco: 'ollama', fast: 'ollama' },
+    media: { eco: 'offline', fast: 'offline' },
+    ollama: { baseUrl: ollama.url },
+    ...settings,
+  };
+  return { ...(await testApp({ backends })), ollama };
+}
 
 const catalog = await loadCatalog(CONFIGS_DIR);
 const kids = catalog.filters.level('kids')!;
@@ -142,17 +158,10 @@ describe('stage 1 and stage 3 in the pipeline', () => {
 
   it('checks the faithful translation of an LLM translator too', async () => {
     // "Büchse" (a rifle, or a tin) is on no list; its faithful translation is.
-    const ollama = await startOllamaStandIn({
+    const { app, store, tracing } = await ollamaApp({
       reply: (system) =>
         system.startsWith('Translate') ? 'A pirate with a rifle' : 'A friendly pirate ship',
     });
-    closers.push(ollama.close);
-    const backends: BackendSettings = {
-      llm: { eco: 'ollama', fast: 'offline' },
-      media: { eco: 'offline', fast: 'offline' },
-      ollama: { baseUrl: ollama.url },
-    };
-    const { app, store, tracing } = await testApp({ backends });
     const res = await request(app)
       .post(EXECUTE)
       .send({ schema: 'dada', input_text: 'Ein Pirat mit einer Büchse' });
@@ -176,7 +185,7 @@ describe('stage 1 and stage 3 in the pipeline', () => {
   });
 
   it('blocks an output whose prompt became unsafe in stage 2 (youth)', async () => {
-    const ollama = await startOllamaStandIn({
+    const { app } = await ollamaApp({
       reply: (system) =>
         system.startsWith('Translate')
           ? 'A knight in a garden'
@@ -184,13 +193,6 @@ describe('stage 1 and stage 3 in the pipeline', () => {
             ? 'safe'
             : 'A knight in a garden, a decapitated head at his feet',
     });
-    closers.push(ollama.close);
-    const backends: BackendSettings = {
-      llm: { eco: 'ollama', fast: 'offline' },
-      media: { eco: 'offline', fast: 'offline' },
-      ollama: { baseUrl: ollama.url },
-    };
-    const { app } = await testApp({ backends });
     const res = await request(app).post(EXECUTE).send({
       schema: 'dada',
       input_text: 'Ein Ritter im Garten',
@@ -206,20 +208,14 @@ describe('stage 1 and stage 3 in the pipeline', () => {
 
 describe('the safety model', () => {
   async function appWithSafetyModel(options: { failWith?: number; delayMillis?: number }) {
-    const ollama = await startOllamaStandIn({
-      ...options,
-      only: (system) => system.startsWith('You check'),
-      reply: (system, user) => (system.startsWith('Translate') ? 'A flower in a meadow' : user),
-    });
-    closers.push(ollama.close);
-    const backends: BackendSettings = {
-      llm: { eco: 'offline', fast: 'ollama' },
-      media: { eco: 'offline', fast: 'offline' },
-      ollama: { baseUrl: ollama.url },
-      safetyModel: 'llama-guard3:1b',
-      safetyTimeoutMillis: 300,
-    };
-    return { ...(await testApp({ backends })), ollama };
+    return ollamaApp(
+      {
+        ...options,
+        only: (system) => system.startsWith('You check'),
+        reply: (system, user) => (system.startsWith('Translate') ? 'A flower in a meadow' : user),
+      },
+      { safetyModel: 'llama-guard3:1b', safetyTimeoutMillis: 300 },
+    );
   }
 
   it('failing or slow at kids blocks with the reason in the record, never 5xx', async () => {
@@ -247,17 +243,12 @@ describe('the safety model', () => {
   });
 
   it('is asked after the lists pass, and its "unsafe" blocks', async () => {
-    const ollama = await startOllamaStandIn({
-      reply: (system) => (system.startsWith('Translate') ? 'A flower in a meadow' : 'unsafe'),
-    });
-    closers.push(ollama.close);
-    const backends: BackendSettings = {
-      llm: { eco: 'offline', fast: 'ollama' },
-      media: { eco: 'offline', fast: 'offline' },
-      ollama: { baseUrl: ollama.url },
-      safetyModel: 'llama-guard3:1b',
-    };
-    const { app } = await testApp({ backends });
+    const { app, ollama } = await ollamaApp(
+      {
+        reply: (system) => (system.startsWith('Translate') ? 'A flower in a meadow' : 'unsafe'),
+      },
+      { safetyModel: 'llama-guard3:1b' },
+    );
     const res = await request(app).post(EXECUTE).send({
       schema: 'passthrough',
       input_text: 'Eine Blume auf der Wiese',
