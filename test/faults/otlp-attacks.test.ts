@@ -1,22 +1,13 @@
 import request from 'supertest';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as A from '../../src/telemetry/attributes.js';
-import { ingestApp } from '../helpers/ingest-app.js';
+import { ingestService } from '../helpers/ingest-app.js';
 import { ID, int, runRequest, str } from '../helpers/otlp-requests.js';
 
 // The attack round of issue 20, kept as regression cases: each request here is one an
 // unauthenticated sender on the loopback receiver could make.
 
-const closers: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  while (closers.length) await closers.pop()!();
-});
-
-async function service(options: Parameters<typeof ingestApp>[0] = {}) {
-  const s = await ingestApp(options);
-  closers.push(() => s.ingest.shutdown());
-  return s;
-}
+const service = ingestService;
 
 const post = (app: Parameters<typeof request>[0], body: string) =>
   request(app).post('/v1/traces').set('content-type', 'application/json').send(body);

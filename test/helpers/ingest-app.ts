@@ -1,4 +1,5 @@
 import express from 'express';
+import { onTestFinished } from 'vitest';
 import { OtlpIngest, type OtlpIngestOptions } from '../../src/ingest/otlp-ingest.js';
 import { otlpRouter, type OtlpRouterOptions } from '../../src/server/routes/otlp-routes.js';
 import { FileRecordStore } from '../../src/store/file-record-store.js';
@@ -22,4 +23,13 @@ export async function ingestApp(
   });
   const app = express().use(otlpRouter({ ingest, ...options.router }));
   return { app, ingest, store };
+}
+
+/** `ingestApp`, its ingest shut down when the current test ends. */
+export async function ingestService(options: Parameters<typeof ingestApp>[0] = {}) {
+  const service = await ingestApp(options);
+  onTestFinished(async () => {
+    await service.ingest.shutdown();
+  });
+  return service;
 }

@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import { gzipSync } from 'node:zlib';
 import request from 'supertest';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ExportTraceServiceResponseType, RpcStatusType } from '../../src/ingest/otlp-proto.js';
 import * as A from '../../src/telemetry/attributes.js';
 import { MemoryRecordStore } from '../../src/store/memory-record-store.js';
 import { tokenCheckFrom } from '../../src/server/auth/token-check.js';
-import { ingestApp } from '../helpers/ingest-app.js';
+import { ingestService } from '../helpers/ingest-app.js';
 import { bearerFor, ROLE_TOKEN_ENTRIES } from '../helpers/role-tokens.js';
 import {
   hexToBase64,
@@ -18,16 +18,7 @@ import {
   TRACE,
 } from '../helpers/otlp-requests.js';
 
-const closers: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  while (closers.length) await closers.pop()!();
-});
-
-async function service(options: Parameters<typeof ingestApp>[0] = {}) {
-  const s = await ingestApp(options);
-  closers.push(() => s.ingest.shutdown());
-  return s;
-}
+const service = ingestService;
 
 const post = (app: Parameters<typeof request>[0], type: string, body: string | Buffer) =>
   request(app).post('/v1/traces').set('content-type', type).send(body);
