@@ -18,14 +18,9 @@ import {
   responseSink,
   streamChunks,
 } from '../streaming-response.js';
-import {
-  BulkQuerySchema,
-  BundleQuerySchema,
-  givenFilters,
-  parseQuery,
-  RecordQuerySchema,
-  toRecordQuery,
-} from './list-query.js';
+import { toRecordQuery } from '../../query/list-filters.js';
+import { BulkQuerySchema, BundleQuerySchema, manifestFilters } from '../../query/list-queries.js';
+import { parseQuery, RecordQuerySchema } from './list-query.js';
 
 /** What the export routes need. */
 export interface ExportRouteOptions {
@@ -104,18 +99,13 @@ export function addExportRoutes(router: Router, options: ExportRouteOptions): vo
       attach(res, 'application/zip', 'research-bundle.zip');
       declareCountTrailers(res, matching);
       const zip = zipOutput(responseSink(res));
-      const { omit_text: omitText, limit, offset, ...filters } = q;
       const manifest = await writeBundle(recordEntries(store, query), zip, {
         scratchDir: scratch,
-        filters: {
-          ...givenFilters(filters),
-          ...(limit ? { limit } : {}),
-          ...(offset ? { offset } : {}),
-        },
+        filters: manifestFilters(q),
         matching,
         storeUnreadableFiles: stats.unreadable,
         studyKey: key,
-        omitText,
+        omitText: q.omit_text,
       });
       await zip.finish();
       endWithCounts(res, manifest.counts);
