@@ -25,6 +25,19 @@ export interface CliIo {
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
+/** A configuration error as one line: `invalid configuration: PORT: expected a number; …`. */
+function oneLine(message: string): string {
+  const [head, ...rest] = message.split('\n').map((line) => line.trim());
+  const problems: string[] = [];
+  for (const line of rest) {
+    if (line.startsWith('✖ ')) problems.push(line.slice(2));
+    else if (line.startsWith('→ at ') && problems.length > 0)
+      problems.push(`${problems.pop()!} (${line.slice(2)})`);
+    else if (line) problems.push(line);
+  }
+  return problems.length ? `${head!.replace(/:$/, '')}: ${problems.join('; ')}` : head!;
+}
+
 async function run(
   command: Exclude<Command, { name: 'help' }>,
   store: ServerRecordStore,
@@ -104,7 +117,7 @@ export async function runCli(
     config = loadCliConfig(env);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    io.stderr.write(`${error.message}\n`);
+    io.stderr.write(`${oneLine(error.message)}\n`);
     return 2;
   }
   if ((command.name === 'import' || command.name === 'export-files') && !config.databaseUrl) {

@@ -96,6 +96,16 @@ describe('execution-history: a bad command line', () => {
     expect(await cli([])).toMatchObject({ code: 2, stderr: expect.stringMatching(/^usage:/) });
   });
 
+  it.each([
+    [{ PORT: 'abc' }, /^invalid configuration: .*\(at PORT\)\n$/],
+    [{ STUDY_KEY: 'short' }, /^invalid configuration: STUDY_KEY must be at least 16 characters/],
+  ])('says the configuration error of %j in one line, exit 2', async (env, says) => {
+    const run = await cli(['erase', '--user-id', 'a', '--dry-run'], env);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(says);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
   it('sets the exit code of the process too', async () => {
     const child = spawn(
       process.execPath,
