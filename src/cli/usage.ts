@@ -19,8 +19,8 @@ FILTERS, with the meaning of the HTTP list's query (GET /api/executions?status=â
 
 DATABASE_URL=postgres://user:password@host:port/database selects the database; without it the
 file store in EXECUTIONS_DIR is used (stop the server first: one process owns a directory).
-Exit codes: 0 done, 1 failed (or some records unreadable, or erase not confirmed), 2 bad
-command line or configuration.
+Exit codes: 0 done; 1 failed or erase not confirmed; 2 bad command line or configuration
+(one line says what). export --bundle: 1 some records unreadable, 2 nothing usable written.
 `;
 
 /** The hint that ends a one-line usage error. */
