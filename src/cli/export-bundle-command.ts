@@ -1,6 +1,7 @@
 import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { folderOutput } from '../research/bundle-outputs.js';
+import { MIN_STUDY_KEY_CHARS } from '../research/pseudonyms.js';
 import { countMatching, recordEntries } from '../research/record-entries.js';
 import { writeBundle } from '../research/research-bundle.js';
 import { toRecordQuery } from '../query/list-filters.js';
@@ -16,8 +17,6 @@ export const EXPORT_EXIT = {
   /** Nothing usable was written: bad arguments or a failure. */
   failed: 2,
 } as const;
-
-const MIN_STUDY_KEY_CHARS = 16;
 
 /**
  * `execution-history export --bundle DIR`: writes the research bundle of the records matching

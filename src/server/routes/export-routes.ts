@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { ExecutionRecord } from '../../domain/execution-record.js';
 import { zipOutput } from '../../research/bundle-outputs.js';
 import { COMPAT_VERSION, toCompatRecord } from '../../research/compat-record.js';
+import { MIN_STUDY_KEY_CHARS } from '../../research/pseudonyms.js';
 import { jsonLine, jsonLines, type ExportCounts } from '../../research/json-lines.js';
 import { qdaXmlDocument, recordToQdaXml } from '../../research/qda-xml.js';
 import { countMatching, recordEntries } from '../../research/record-entries.js';
@@ -36,7 +37,6 @@ export interface ExportRouteOptions {
 }
 
 const STUDY_KEY_HEADER = 'x-study-key';
-const MIN_STUDY_KEY_CHARS = 16;
 
 function studyKey(req: Request): string | undefined {
   const key = req.get(STUDY_KEY_HEADER);
