@@ -17,6 +17,8 @@ const day = z.string().refine((v) => localDay(v) !== null, 'expected a real date
  * (`--safety-level` for `safety_level`, …) and bundle manifests (these names, values as given).
  * `since` and `until` are inclusive; a date alone is a whole local calendar day; `date` is one
  * such day.
+ * NOTE: a new filter is one field here and one line in `toRecordQuery`; the HTTP routes, the
+ * CLI (`--name`, via `optionsOf`), echoes and manifests follow from this shape.
  */
 export const ListFiltersSchema = z.object({
   config: text.optional(),
