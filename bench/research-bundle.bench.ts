@@ -25,7 +25,7 @@ async function child(count: number): Promise<void> {
   sink.resume();
   const code = await exportBundleCommand(
     new SyntheticRecordStore(count),
-    { dir, filters: {} },
+    { dir, query: {} },
     { stderr: sink },
   );
   const seconds = (performance.now() - started) / 1000;

@@ -7,4 +7,5 @@ const { runCli } = await import('../src/cli/main.ts');
 process.exitCode = await runCli(process.argv.slice(2), process.env, {
   stdout: process.stdout,
   stderr: process.stderr,
+  stdin: process.stdin,
 });

@@ -1,8 +1,12 @@
 import { z } from 'zod';
 import { ConfigError, loadConfig } from '../config.js';
+import { MIN_STUDY_KEY_CHARS } from '../research/pseudonyms.js';
 
 const CliEnvSchema = z.object({
-  STUDY_KEY: z.string().min(16, 'STUDY_KEY must be at least 16 characters').optional(),
+  STUDY_KEY: z
+    .string()
+    .min(MIN_STUDY_KEY_CHARS, `STUDY_KEY must be at least ${MIN_STUDY_KEY_CHARS} characters`)
+    .optional(),
 });
 
 /** What the command-line tool reads from the environment (the server's settings, and its own). */

@@ -1,36 +1,62 @@
 import { eraseSubject, type ErasureSubject } from '../lifecycle/erase-subject.js';
 import { ErasureLog } from '../lifecycle/erasure-log.js';
-import type { ProgressStream } from './progress.js';
+import { previewErasure } from '../lifecycle/erasure-preview.js';
 import type { RecordStore } from '../store/record-store.js';
 
-const USAGE = 'usage: erase (--user-id <id> | --session-id <id>)';
+/** Arguments of `eraseCommand`. */
+export interface EraseCommandArgs {
+  subject: ErasureSubject;
+  mediaDir: string;
+  erasureLog: string;
+  /** List what would be erased on stdout and erase nothing; default false. */
+  dryRun?: boolean;
+  /** Asked before erasing anything; resolves true to go on. Default none: no question. */
+  confirm?: (question: string) => Promise<boolean>;
+}
+
+const count = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+function whose(subject: ErasureSubject): string {
+  return subject.userId !== undefined
+    ? `user ${JSON.stringify(subject.userId)}`
+    : `session ${JSON.stringify(subject.sessionId)}`;
+}
 
 /**
  * `erase`: deletes every record of one user or one session and their media, and appends the
- * erasure to the log. Returns the exit code: 0 done, 2 bad arguments, 1 failure.
+ * erasure to the log; with `dryRun` only lists them. Returns the exit code: 0 done (or listed),
+ * 1 failed or not confirmed.
  */
 export async function eraseCommand(
   store: RecordStore,
-  args: { userId?: string; sessionId?: string; mediaDir: string; erasureLog: string },
-  io: { stderr: ProgressStream },
+  args: EraseCommandArgs,
+  io: { stdout: { write(text: string): unknown }; stderr: { write(text: string): unknown } },
 ): Promise<number> {
-  const hasUser = args.userId !== undefined && args.userId !== '';
-  const hasSession = args.sessionId !== undefined && args.sessionId !== '';
-  if (hasUser === hasSession) {
-    io.stderr.write(`erase: give exactly one of --user-id or --session-id\n${USAGE}\n`);
-    return 2;
-  }
-  const subject: ErasureSubject = hasUser
-    ? { userId: args.userId! }
-    : { sessionId: args.sessionId! };
   try {
-    const entry = await eraseSubject(store, subject, {
+    if (args.dryRun || args.confirm) {
+      const preview = await previewErasure(store, args.subject, args.mediaDir);
+      const what = `${count(preview.records.length, 'record')} and ${count(preview.mediaDirs, 'media folder')} of ${whose(args.subject)}`;
+      if (args.dryRun) {
+        for (const r of preview.records)
+          io.stdout.write(`${r.execution_id}\t${r.timestamp}\t${r.config_name}\t${r.status}\n`);
+        io.stderr.write(`dry run: would erase ${what}; nothing was erased\n`);
+        return 0;
+      }
+      if (
+        preview.records.length > 0 &&
+        !(await args.confirm!(`erase ${what}? This cannot be undone.`))
+      ) {
+        io.stderr.write('not confirmed: nothing was erased\n');
+        return 1;
+      }
+    }
+    const entry = await eraseSubject(store, args.subject, {
       mediaDir: args.mediaDir,
       log: new ErasureLog(args.erasureLog),
       source: 'cli',
     });
     io.stderr.write(
-      `erased ${entry.records_deleted} record(s) and ${entry.media_dirs_deleted} media folder(s) of ${hasUser ? 'user' : 'session'} ${JSON.stringify(hasUser ? args.userId : args.sessionId)}; logged in ${args.erasureLog}\n`,
+      `erased ${entry.records_deleted} record(s) and ${entry.media_dirs_deleted} media folder(s) of ${whose(args.subject)}; logged in ${args.erasureLog}\n`,
     );
     return 0;
   } catch (error) {

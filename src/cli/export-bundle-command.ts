@@ -1,9 +1,12 @@
 import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { folderOutput } from '../research/bundle-outputs.js';
+import { MIN_STUDY_KEY_CHARS } from '../research/pseudonyms.js';
 import { countMatching, recordEntries } from '../research/record-entries.js';
 import { writeBundle } from '../research/research-bundle.js';
-import type { RecordQuery, RecordStore } from '../store/record-store.js';
+import { toRecordQuery } from '../query/list-filters.js';
+import { manifestFilters, type BundleQuery } from '../query/list-queries.js';
+import type { RecordStore } from '../store/record-store.js';
 import { createProgress, type Progress, type ProgressStream } from './progress.js';
 
 /** Exit codes of `exportBundleCommand`. */
@@ -15,23 +18,14 @@ export const EXPORT_EXIT = {
   failed: 2,
 } as const;
 
-const MIN_STUDY_KEY_CHARS = 16;
-
-/** The filters of a store query, as the manifest lists them. */
-function manifestFilters(filters: RecordQuery): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(filters)) if (v !== undefined) out[k] = v;
-  return out;
-}
-
 /**
  * `execution-history export --bundle DIR`: writes the research bundle of the records matching
- * `filters` into the folder `dir` (created; must be empty), with a progress bar on stderr.
- * Returns the exit code (`EXPORT_EXIT`).
+ * `query` (parsed as the HTTP bundle route parses its query) into the folder `dir` (created;
+ * must be empty), with a progress bar on stderr. Returns the exit code (`EXPORT_EXIT`).
  */
 export async function exportBundleCommand(
   store: RecordStore,
-  args: { dir: string; filters: RecordQuery; studyKey?: string; omitText?: boolean },
+  args: { dir: string; query: Partial<BundleQuery>; studyKey?: string },
   io: { stderr: ProgressStream },
 ): Promise<number> {
   const dir = resolve(args.dir);
@@ -55,21 +49,19 @@ export async function exportBundleCommand(
   const scratch = await mkdtemp(join(dir, '.scratch-'));
   let bar: Progress | undefined;
   try {
-    const [matching, stats] = await Promise.all([
-      countMatching(store, args.filters),
-      store.stats(),
-    ]);
-    const wanted = Math.min(matching - (args.filters.offset ?? 0), args.filters.limit ?? Infinity);
+    const query = toRecordQuery(args.query);
+    const [matching, stats] = await Promise.all([countMatching(store, query), store.stats()]);
+    const wanted = Math.min(matching - (query.offset ?? 0), query.limit ?? Infinity);
     const total = Math.max(0, wanted);
     bar = createProgress(io.stderr, total, 'exporting');
     let shown = 0;
-    const manifest = await writeBundle(recordEntries(store, args.filters), folderOutput(dir), {
+    const manifest = await writeBundle(recordEntries(store, query), folderOutput(dir), {
       scratchDir: scratch,
-      filters: manifestFilters(args.filters),
+      filters: manifestFilters(args.query),
       matching,
       storeUnreadableFiles: stats.unreadable,
       studyKey: args.studyKey,
-      omitText: args.omitText,
+      omitText: args.query.omit_text,
       onProgress: (done) => {
         bar?.tick(done - shown);
         shown = done;

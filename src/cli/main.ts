@@ -1,111 +1,45 @@
-import { parseArgs } from 'node:util';
 import { ConfigError } from '../config.js';
+import { UsageError } from '../query/cli-query.js';
 import { DirectoryLockedError } from '../store/directory-lock.js';
 import { openRecordStore, type ServerRecordStore } from '../store/open-record-store.js';
 import { StoreUnavailableError } from '../store/postgres/store-unavailable-error.js';
 import { PostgresRecordStore } from '../store/postgres-record-store.js';
-import type { RecordQuery } from '../store/record-store.js';
 import { loadCliConfig, type CliConfig } from './cli-config.js';
+import { confirm, type AnswerStream } from './confirm.js';
 import { eraseCommand } from './erase-command.js';
 import { exportBundleCommand } from './export-bundle-command.js';
 import { exportFiles } from './export-files-command.js';
 import { importRecords } from './import-command.js';
+import { lockedStoreMessage } from './locked-store.js';
+import { parseCommand, type Command } from './parse-command.js';
 import { createProgress, type ProgressStream } from './progress.js';
+import { SEE_HELP, USAGE } from './usage.js';
 
-/** The streams a command writes to. */
+/** The streams a command writes to and reads from. */
 export interface CliIo {
   stdout: { write(text: string): unknown };
   stderr: ProgressStream;
-}
-
-const USAGE = `usage:
-  execution-history import DIR          load a records directory into PostgreSQL (idempotent)
-  execution-history export --files DIR  write every record as DIR/<execution_id>.json
-  execution-history export --bundle DIR [--config C] [--status S] [--safety-level L]
-      [--user-id U] [--session-id S] [--since T] [--until T] [--limit N] [--omit-text]
-                                        write the research bundle of the matching runs
-                                        (STUDY_KEY=… replaces user and session ids by pseudonyms)
-  execution-history erase (--user-id U | --session-id S)
-                                        erase every record and medium of a child or a session
-DATABASE_URL=postgres://user:password@host:port/database selects the database; without it the
-file store in EXECUTIONS_DIR is used (stop the server first: one process owns a directory).
-`;
-
-type Command =
-  | { name: 'import'; dir: string }
-  | { name: 'export-files'; dir: string }
-  | { name: 'export-bundle'; dir: string; filters: RecordQuery; omitText: boolean }
-  | { name: 'erase'; userId?: string; sessionId?: string };
-
-const FILTER_FLAGS = {
-  config: { type: 'string' },
-  status: { type: 'string' },
-  'safety-level': { type: 'string' },
-  'user-id': { type: 'string' },
-  'session-id': { type: 'string' },
-  since: { type: 'string' },
-  until: { type: 'string' },
-  limit: { type: 'string' },
-  'omit-text': { type: 'boolean' },
-  bundle: { type: 'string' },
-} as const;
-
-function millis(text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const at = Date.parse(text);
-  if (Number.isNaN(at)) throw new Error(`not a date or date-time: ${text}`);
-  return at;
-}
-
-function parseCommand(argv: readonly string[]): Command | null {
-  const [name, ...rest] = argv;
-  if (name === 'import' && rest.length === 1 && !rest[0]!.startsWith('-'))
-    return { name: 'import', dir: rest[0]! };
-  if (name === 'export' && rest.length === 2 && rest[0] === '--files')
-    return { name: 'export-files', dir: rest[1]! };
-  try {
-    if (name === 'export' && rest[0] === '--bundle') {
-      const { values, positionals } = parseArgs({
-        args: [...rest],
-        options: FILTER_FLAGS,
-        allowPositionals: false,
-      });
-      const limit = values.limit === undefined ? undefined : Number(values.limit);
-      if (!values.bundle || positionals.length > 0) return null;
-      if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) return null;
-      return {
-        name: 'export-bundle',
-        dir: values.bundle,
-        omitText: values['omit-text'] ?? false,
-        filters: {
-          configName: values.config,
-          status: values.status,
-          safetyLevel: values['safety-level'],
-          userId: values['user-id'],
-          sessionId: values['session-id'],
-          sinceMillis: millis(values.since),
-          untilMillis: millis(values.until),
-          limit,
-        },
-      };
-    }
-    if (name === 'erase') {
-      const { values } = parseArgs({
-        args: [...rest],
-        options: { 'user-id': { type: 'string' }, 'session-id': { type: 'string' } },
-      });
-      return { name: 'erase', userId: values['user-id'], sessionId: values['session-id'] };
-    }
-  } catch {
-    return null;
-  }
-  return null;
+  /** Where `erase` reads its confirmation, asked only when this is a terminal; default none. */
+  stdin?: AnswerStream;
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
+/** A configuration error as one line: `invalid configuration: PORT: expected a number; …`. */
+function oneLine(message: string): string {
+  const [head, ...rest] = message.split('\n').map((line) => line.trim());
+  const problems: string[] = [];
+  for (const line of rest) {
+    if (line.startsWith('✖ ')) problems.push(line.slice(2));
+    else if (line.startsWith('→ at ') && problems.length > 0)
+      problems.push(`${problems.pop()!} (${line.slice(2)})`);
+    else if (line) problems.push(line);
+  }
+  return problems.length ? `${head!.replace(/:$/, '')}: ${problems.join('; ')}` : head!;
+}
+
 async function run(
-  command: Command,
+  command: Exclude<Command, { name: 'help' }>,
   store: ServerRecordStore,
   config: CliConfig,
   io: CliIo,
@@ -113,20 +47,24 @@ async function run(
   if (command.name === 'export-bundle')
     return exportBundleCommand(
       store,
+      { dir: command.dir, query: command.query, studyKey: config.studyKey },
+      io,
+    );
+  if (command.name === 'erase') {
+    const { stdin } = io;
+    const ask = stdin?.isTTY && !command.yes && !command.dryRun;
+    return eraseCommand(
+      store,
       {
-        dir: command.dir,
-        filters: command.filters,
-        studyKey: config.studyKey,
-        omitText: command.omitText,
+        subject: command.subject,
+        dryRun: command.dryRun,
+        mediaDir: config.mediaDir,
+        erasureLog: config.erasureLog,
+        confirm: ask ? (question) => confirm(stdin, io.stderr, question) : undefined,
       },
       io,
     );
-  if (command.name === 'erase')
-    return eraseCommand(
-      store,
-      { ...command, mediaDir: config.mediaDir, erasureLog: config.erasureLog },
-      io,
-    );
+  }
   if (!(store instanceof PostgresRecordStore))
     throw new Error(`${command.name} needs the PostgreSQL store (DATABASE_URL)`);
   if (command.name === 'import') {
@@ -151,25 +89,35 @@ async function run(
 
 /**
  * Runs one command line (`argv` without node and script) against the environment `env`;
- * resolves to the exit code: 0 done, 1 failed, 2 usage or configuration error.
+ * resolves to the exit code: 0 done, 1 failed, 2 usage or configuration error (one line).
  */
 export async function runCli(
   argv: readonly string[],
   env: Record<string, string | undefined>,
   io: CliIo,
 ): Promise<number> {
-  const command = parseCommand(argv);
-  if (!command) {
-    const help = argv[0] === '--help' || argv[0] === 'help';
-    (help ? io.stdout : io.stderr).write(USAGE);
-    return help ? 0 : 2;
+  if (argv.length === 0) {
+    io.stderr.write(USAGE);
+    return 2;
+  }
+  let command: Command;
+  try {
+    command = parseCommand(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.stderr.write(`error: ${error.message} (${SEE_HELP})\n`);
+    return 2;
+  }
+  if (command.name === 'help') {
+    io.stdout.write(USAGE);
+    return 0;
   }
   let config: CliConfig;
   try {
     config = loadCliConfig(env);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    io.stderr.write(`${error.message}\n`);
+    io.stderr.write(`${oneLine(error.message)}\n`);
     return 2;
   }
   if ((command.name === 'import' || command.name === 'export-files') && !config.databaseUrl) {
@@ -186,8 +134,9 @@ export async function runCli(
     return await run(command, store, config, io);
   } catch (error) {
     const e = error as NodeJS.ErrnoException;
-    if (error instanceof StoreUnavailableError || error instanceof DirectoryLockedError)
-      io.stderr.write(`${e.message}\n`);
+    if (error instanceof DirectoryLockedError)
+      io.stderr.write(`${lockedStoreMessage(error, command)}\n`);
+    else if (error instanceof StoreUnavailableError) io.stderr.write(`${e.message}\n`);
     else if (e.code === 'ENOENT' || e.code === 'ENOTDIR' || e.code === 'EACCES')
       io.stderr.write(`cannot use ${e.path ?? 'the directory'}: ${e.code}\n`);
     else io.stderr.write(`failed: ${e.message}\n`);

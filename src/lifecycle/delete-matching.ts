@@ -1,7 +1,7 @@
 import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isExecutionId } from '../domain/execution-id.js';
-import type { RecordQuery, RecordStore } from '../store/record-store.js';
+import type { RecordQuery, RecordStore, RecordSummary } from '../store/record-store.js';
 
 const PAGE = 100;
 /** Rounds of list-then-delete; a later round catches records saved while an earlier one ran. */
@@ -13,13 +13,21 @@ export interface DeletedRecords {
   mediaDirs: number;
 }
 
-async function matchingIds(store: RecordStore, query: RecordQuery): Promise<string[]> {
-  const ids: string[] = [];
+/** Every record the store lists for `query`'s filters, newest first (what an erasure takes). */
+export async function matchingSummaries(
+  store: RecordStore,
+  query: Omit<RecordQuery, 'limit' | 'offset'>,
+): Promise<RecordSummary[]> {
+  const found: RecordSummary[] = [];
   for (let offset = 0; ; offset += PAGE) {
     const page = await store.list({ ...query, limit: PAGE, offset });
-    ids.push(...page.records.map((r) => r.execution_id));
-    if (page.records.length < PAGE || offset + PAGE >= page.total) return ids;
+    found.push(...page.records);
+    if (page.records.length < PAGE || offset + PAGE >= page.total) return found;
   }
+}
+
+async function matchingIds(store: RecordStore, query: RecordQuery): Promise<string[]> {
+  return (await matchingSummaries(store, query)).map((r) => r.execution_id);
 }
 
 async function removeMedia(mediaDir: string, id: string): Promise<boolean> {

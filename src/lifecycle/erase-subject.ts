@@ -6,6 +6,13 @@ import type { ErasureEntry, ErasureLog } from './erasure-log.js';
 export type ErasureSubject =
   { userId: string; sessionId?: never } | { sessionId: string; userId?: never };
 
+/** The store query of every record of `subject`. */
+export function subjectQuery(subject: ErasureSubject): { userId: string } | { sessionId: string } {
+  return subject.userId !== undefined
+    ? { userId: subject.userId }
+    : { sessionId: subject.sessionId };
+}
+
 /** Options of `eraseSubject`. */
 export interface EraseOptions {
   mediaDir: string;
@@ -31,11 +38,9 @@ export async function eraseSubject(
   subject: ErasureSubject,
   options: EraseOptions,
 ): Promise<ErasureEntry> {
-  const query =
-    subject.userId !== undefined ? { userId: subject.userId } : { sessionId: subject.sessionId };
   const deleted = await deleteMatching(
     store,
-    query,
+    subjectQuery(subject),
     options.mediaDir,
     options.discard,
     () => options.pendingIds?.(subject) ?? [],

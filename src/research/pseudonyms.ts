@@ -1,6 +1,9 @@
 import { createHmac } from 'node:crypto';
 import type { ExecutionRecord } from '../domain/execution-record.js';
 
+/** The shortest study key accepted (`STUDY_KEY`, `X-Study-Key`); a short one is guessable. */
+export const MIN_STUDY_KEY_CHARS = 16;
+
 /** The fields replaced by study pseudonyms, wherever they occur in a record. */
 export const PSEUDONYM_FIELDS = ['user_id', 'session_id'] as const;
 type PseudonymField = (typeof PSEUDONYM_FIELDS)[number];

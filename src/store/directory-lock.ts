@@ -24,6 +24,13 @@ export function isProcessAlive(pid: number): boolean {
   }
 }
 
+/** Who holds a directory, in words: `process 42 on host (since …)`. */
+export function describeOwner(owner: LockOwner | null): string {
+  return owner
+    ? `process ${owner.pid} on ${owner.host} (since ${owner.started_at})`
+    : 'another process (unreadable lock file)';
+}
+
 /** Another live process owns the directory. */
 export class DirectoryLockedError extends Error {
   override readonly name = 'DirectoryLockedError';
@@ -31,11 +38,8 @@ export class DirectoryLockedError extends Error {
     readonly directory: string,
     readonly owner: LockOwner | null,
   ) {
-    const who = owner
-      ? `process ${owner.pid} on ${owner.host} (since ${owner.started_at})`
-      : 'another process (unreadable lock file)';
     super(
-      `records directory ${directory} is in use by ${who}: one process owns a records directory; ` +
+      `records directory ${directory} is in use by ${describeOwner(owner)}: one process owns a records directory; ` +
         `for several workers use the PostgreSQL store (DATABASE_URL)`,
     );
   }

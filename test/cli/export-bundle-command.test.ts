@@ -5,6 +5,7 @@ import { PassThrough } from 'node:stream';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import { exportBundleCommand, EXPORT_EXIT } from '../../src/cli/export-bundle-command.js';
+import type { BundleQuery } from '../../src/query/list-queries.js';
 import type { BundleManifest } from '../../src/research/bundle-manifest.js';
 import { BUNDLE_FILES } from '../../src/research/research-bundle.js';
 import { csvObjects } from '../helpers/csv-parse.js';
@@ -31,13 +32,13 @@ async function query(sql: string): Promise<Record<string, unknown>[]> {
 
 async function exportTo(
   store: Awaited<ReturnType<typeof researchStore>>['store'],
-  extra: { studyKey?: string; omitText?: boolean; filters?: object } = {},
+  extra: { studyKey?: string; query?: Partial<BundleQuery> } = {},
 ) {
   const dir = join(await tempDir(), 'bundle');
   const err = stderr();
   const code = await exportBundleCommand(
     store,
-    { dir, filters: {}, ...extra },
+    { dir, query: {}, ...extra },
     { stderr: err.stream },
   );
   return { dir, code, stderr: err.text() };
@@ -141,17 +142,17 @@ describe('export --bundle DIR', () => {
     const { store } = await researchStore();
     const { dir } = await exportTo(store, {
       studyKey: 'study-a-0123456789',
-      filters: { userId: 'child-7', sessionId: 'class-3b' },
+      query: { user_id: 'child-7', session_id: 'class-3b' },
     });
     const text = await readFile(join(dir, 'manifest.json'), 'utf8');
     expect(text).not.toContain('child-7');
     expect(text).not.toContain('class-3b');
-    expect(JSON.parse(text).filters.userId).toMatch(/^[0-9a-f]{64}$/);
+    expect(JSON.parse(text).filters.user_id).toMatch(/^[0-9a-f]{64}$/);
   });
 
   it('omits free text on request and keeps its length', async () => {
     const { store } = await researchStore();
-    const { dir, code } = await exportTo(store, { omitText: true });
+    const { dir, code } = await exportTo(store, { query: { omit_text: true } });
     expect(code).toBe(EXPORT_EXIT.ok);
     for (const name of ['records.jsonl', 'runs.csv', 'items.csv'])
       expect(await readFile(join(dir, name), 'utf8'), name).not.toMatch(
@@ -195,18 +196,18 @@ describe('export --bundle DIR', () => {
 
   it('honours filters and refuses a folder that is not empty', async () => {
     const { store } = await researchStore({ extra: 2 });
-    const { dir } = await exportTo(store, { filters: { configName: 'stillepost' } });
+    const { dir } = await exportTo(store, { query: { config: 'stillepost' } });
     expect(JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8'))).toMatchObject({
-      filters: { configName: 'stillepost' },
+      filters: { config: 'stillepost' },
       counts: { records: 1 },
     });
     const full = join(await tempDir(), 'full');
     await mkdir(full);
     await writeFile(join(full, 'keep.txt'), 'x');
     const err = stderr();
-    expect(
-      await exportBundleCommand(store, { dir: full, filters: {} }, { stderr: err.stream }),
-    ).toBe(EXPORT_EXIT.failed);
+    expect(await exportBundleCommand(store, { dir: full, query: {} }, { stderr: err.stream })).toBe(
+      EXPORT_EXIT.failed,
+    );
     expect(err.text()).toContain('is not empty');
     expect(await readdir(full)).toEqual(['keep.txt']);
   });
@@ -218,7 +219,7 @@ describe('export --bundle DIR on a terminal', () => {
     const err = stderr();
     const tty = Object.assign(err.stream, { isTTY: true });
     const dir = join(await tempDir(), 'bundle');
-    expect(await exportBundleCommand(store, { dir, filters: {} }, { stderr: tty })).toBe(
+    expect(await exportBundleCommand(store, { dir, query: {} }, { stderr: tty })).toBe(
       EXPORT_EXIT.ok,
     );
     expect(err.text()).toMatch(/exporting \[#+\] 100% 9\/9/);

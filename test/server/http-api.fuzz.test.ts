@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { REQUEST_FIELDS } from '../../src/pipeline/pipeline-request.js';
-import { ListQuerySchema } from '../../src/server/routes/list-query.js';
+import { ListQuerySchema } from '../../src/query/list-queries.js';
 import { buildRecord } from '../helpers/record-builder.js';
 import { testApp } from '../helpers/test-app.js';
 

@@ -17,16 +17,9 @@ import { streamRun } from '../sse-pump.js';
 import { stepsOfRecord } from '../../pipeline/run-plan.js';
 import type { InterceptionConfig } from '../../pipeline/catalog-schemas.js';
 import { addExportRoutes } from './export-routes.js';
-import {
-  givenFilters,
-  LegacyListQuerySchema,
-  ListQuerySchema,
-  NoQuerySchema,
-  parseQuery,
-  RecordQuerySchema,
-  StreamQuerySchema,
-  toRecordQuery,
-} from './list-query.js';
+import { givenFilters, toRecordQuery } from '../../query/list-filters.js';
+import { LegacyListQuerySchema, ListQuerySchema } from '../../query/list-queries.js';
+import { NoQuerySchema, parseQuery, RecordQuerySchema, StreamQuerySchema } from './list-query.js';
 
 /** Options of `executionsRouter`. */
 export interface ExecutionsRouteOptions {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { ExecutionRecord } from '../../domain/execution-record.js';
 import { zipOutput } from '../../research/bundle-outputs.js';
 import { COMPAT_VERSION, toCompatRecord } from '../../research/compat-record.js';
+import { MIN_STUDY_KEY_CHARS } from '../../research/pseudonyms.js';
 import { jsonLine, jsonLines, type ExportCounts } from '../../research/json-lines.js';
 import { qdaXmlDocument, recordToQdaXml } from '../../research/qda-xml.js';
 import { countMatching, recordEntries } from '../../research/record-entries.js';
@@ -18,14 +19,9 @@ import {
   responseSink,
   streamChunks,
 } from '../streaming-response.js';
-import {
-  BulkQuerySchema,
-  BundleQuerySchema,
-  givenFilters,
-  parseQuery,
-  RecordQuerySchema,
-  toRecordQuery,
-} from './list-query.js';
+import { toRecordQuery } from '../../query/list-filters.js';
+import { BulkQuerySchema, BundleQuerySchema, manifestFilters } from '../../query/list-queries.js';
+import { parseQuery, RecordQuerySchema } from './list-query.js';
 
 /** What the export routes need. */
 export interface ExportRouteOptions {
@@ -41,7 +37,6 @@ export interface ExportRouteOptions {
 }
 
 const STUDY_KEY_HEADER = 'x-study-key';
-const MIN_STUDY_KEY_CHARS = 16;
 
 function studyKey(req: Request): string | undefined {
   const key = req.get(STUDY_KEY_HEADER);
@@ -104,18 +99,13 @@ export function addExportRoutes(router: Router, options: ExportRouteOptions): vo
       attach(res, 'application/zip', 'research-bundle.zip');
       declareCountTrailers(res, matching);
       const zip = zipOutput(responseSink(res));
-      const { omit_text: omitText, limit, offset, ...filters } = q;
       const manifest = await writeBundle(recordEntries(store, query), zip, {
         scratchDir: scratch,
-        filters: {
-          ...givenFilters(filters),
-          ...(limit ? { limit } : {}),
-          ...(offset ? { offset } : {}),
-        },
+        filters: manifestFilters(q),
         matching,
         storeUnreadableFiles: stats.unreadable,
         studyKey: key,
-        omitText,
+        omitText: q.omit_text,
       });
       await zip.finish();
       endWithCounts(res, manifest.counts);

@@ -1,74 +1,6 @@
-import { RECORD_STATUSES } from '../../domain/execution-record.js';
 import { z } from 'zod';
-import type { RecordQuery } from '../../store/record-store.js';
+import { ListQuerySchema, type ListQuery } from '../../query/list-queries.js';
 import { HttpError } from '../http-error.js';
-
-const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
-
-function instant(value: string, endOfDay: boolean): number {
-  if (DATE_ONLY.test(value)) {
-    const [y, m, d] = value.split('-').map(Number) as [number, number, number];
-    return endOfDay
-      ? new Date(y, m - 1, d, 23, 59, 59, 999).getTime()
-      : new Date(y, m - 1, d).getTime();
-  }
-  return Date.parse(value);
-}
-
-const when = z
-  .string()
-  .refine(
-    (v) => !Number.isNaN(instant(v, false)),
-    'expected a date (2026-11-24) or an ISO 8601 date-time',
-  );
-const day = z
-  .string()
-  .regex(DATE_ONLY, 'expected a date YYYY-MM-DD')
-  .refine((v) => !Number.isNaN(instant(v, false)), 'expected a real date YYYY-MM-DD');
-const text = z.string().min(1).max(128);
-const flag = z.enum(['1', 'true', '0', 'false']).transform((v) => v === '1' || v === 'true');
-
-/** Filters of the list and export routes; `date` is one local calendar day (the legacy filter). */
-export const ListFiltersSchema = z.object({
-  config: text.optional(),
-  status: z.enum(RECORD_STATUSES).optional(),
-  safety_level: text.optional(),
-  user_id: text.optional(),
-  session_id: text.optional(),
-  since: when.optional(),
-  until: when.optional(),
-  date: day.optional(),
-});
-
-const offset = z.coerce.number().int().min(0).default(0);
-
-/** Query of `GET /api/executions`. */
-export const ListQuerySchema = ListFiltersSchema.extend({
-  limit: z.coerce.number().int().min(1).max(100).default(50),
-  offset,
-});
-export type ListQuery = z.infer<typeof ListQuerySchema>;
-
-/** Query of `GET /api/runs` (the earlier server's list: default page 20). */
-export const LegacyListQuerySchema = ListQuerySchema.extend({
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-});
-
-/** Query of the bulk exports: every match unless `limit` says fewer. */
-export const BulkQuerySchema = ListFiltersSchema.extend({
-  limit: z.coerce.number().int().min(1).optional(),
-  offset,
-  compat: z.literal('1.0').optional(),
-});
-export type BulkQuery = z.infer<typeof BulkQuerySchema>;
-
-/** Query of the research bundle. */
-export const BundleQuerySchema = ListFiltersSchema.extend({
-  limit: z.coerce.number().int().min(1).optional(),
-  offset,
-  omit_text: flag.optional(),
-});
-export type BundleQuery = z.infer<typeof BundleQuerySchema>;
 
 /** Query of a single record (`compat=1.0`: the taxonomy-1.0 shape). */
 export const RecordQuerySchema = z.object({ compat: z.literal('1.0').optional() });
@@ -102,36 +34,4 @@ export function parseQuery<S extends z.ZodObject>(query: unknown, schema: S): z.
 /** Validates a list query; kept for callers of the earlier signature. */
 export function parseListQuery(query: unknown): ListQuery {
   return parseQuery(query, ListQuerySchema);
-}
-
-/** The filters given, without page parameters and unset values (for echoing and manifests). */
-export function givenFilters(q: z.infer<typeof ListFiltersSchema>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const key of Object.keys(ListFiltersSchema.shape) as (keyof typeof q)[]) {
-    const v = q[key];
-    if (v !== undefined) out[key] = v;
-  }
-  return out;
-}
-
-/** The store query of validated filters and page. */
-export function toRecordQuery(
-  q: z.infer<typeof ListFiltersSchema> & { limit?: number; offset?: number },
-): RecordQuery {
-  const since = [q.since && instant(q.since, false), q.date && instant(q.date, false)];
-  const until = [q.until && instant(q.until, true), q.date && instant(q.date, true)];
-  const numbers = (xs: unknown[]) => xs.filter((x): x is number => typeof x === 'number');
-  const sinceMillis = numbers(since);
-  const untilMillis = numbers(until);
-  return {
-    configName: q.config,
-    status: q.status,
-    safetyLevel: q.safety_level,
-    userId: q.user_id,
-    sessionId: q.session_id,
-    sinceMillis: sinceMillis.length ? Math.max(...sinceMillis) : undefined,
-    untilMillis: untilMillis.length ? Math.min(...untilMillis) : undefined,
-    limit: q.limit,
-    offset: q.offset,
-  };
 }
