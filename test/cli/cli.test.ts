@@ -62,7 +62,8 @@ async function recordsDirectory(): Promise<{ dir: string; names: string[] }> {
   return { dir, names };
 }
 
-describe('execution-history import / export --files', () => {
+// Each test starts the CLI as several real processes (node + tsx each): allow a loaded machine.
+describe('execution-history import / export --files', { timeout: 60_000 }, () => {
   it('imports a records directory idempotently and exports it back byte for byte', async () => {
     const env = { DATABASE_URL: await server.createDatabase() };
     const { dir, names } = await recordsDirectory();
@@ -140,7 +141,7 @@ describe('execution-history import / export --files', () => {
   });
 });
 
-describe('execution-history on the file store', () => {
+describe('execution-history on the file store', { timeout: 60_000 }, () => {
   it('export --bundle writes a bundle of the matching runs; erase removes a session and logs it', async () => {
     const dir = await tempDir();
     const executions = join(dir, 'executions');
