@@ -1,4 +1,5 @@
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { chmod, mkdir, readFile, readdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -164,12 +165,13 @@ describe(
         'bin/execution-history.js',
         '--help',
       ]);
-      const cli = spawnSync(cliCommand, cliArgs, {
+      // Asynchronously: a test blocked in spawnSync lets the server close its idle keep-alive
+      // connection unseen, and the next fetch would reuse it.
+      const cli = await promisify(execFile)(cliCommand, cliArgs, {
         cwd: ROOT,
         env: { ...process.env, ...env },
         encoding: 'utf8',
       });
-      expect(cli.status, cli.stderr).toBe(0);
       expect(cli.stdout + cli.stderr).toMatch(/execution-history erase/);
 
       const erased = await fetch(`http://127.0.0.1:${port}/api/erasure`, {

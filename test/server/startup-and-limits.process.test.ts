@@ -26,7 +26,7 @@ function runToExit(env: Record<string, string>): Promise<{ code: number | null; 
     });
     let stderr = '';
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    const killer = setTimeout(() => child.kill('SIGKILL'), 45_000);
     child.once('exit', (code) => {
       clearTimeout(killer);
       resolve({ code, stderr });
@@ -34,7 +34,8 @@ function runToExit(env: Record<string, string>): Promise<{ code: number | null; 
   });
 }
 
-describe('start-up failures (real processes)', () => {
+// Each case starts node + tsx: give a loaded machine time (the server itself exits at once).
+describe('start-up failures (real processes)', { timeout: 60_000 }, () => {
   it.each([
     ['PORT', 'a port in use'],
     ['OTLP_GRPC_PORT', 'an OTLP/gRPC port in use'],

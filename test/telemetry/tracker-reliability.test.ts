@@ -1,7 +1,7 @@
 import { diag, DiagLogLevel, type DiagLogger } from '@opentelemetry/api';
 import { createServer } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ExecutionRecord } from '../../src/domain/execution-record.js';
 import { MemoryRecordStore } from '../../src/store/memory-record-store.js';
 import { ExecutionTracker } from '../../src/telemetry/execution-tracker.js';
@@ -224,8 +224,15 @@ describe('crash safety', () => {
       t.logUserInput('Eine Blume');
       t.logTranslation('A flower', { fromLang: 'de', toLang: 'en' });
     });
-    await sleep(30);
-    const record = (await store.get(t.executionId)) as ExecutionRecord;
+    // The checkpoint is written soon after the stage ends, while the run stays open.
+    const record = await vi.waitFor(
+      async () => {
+        const saved = await store.get(t.executionId);
+        expect(saved?.items).toHaveLength(3);
+        return saved as ExecutionRecord;
+      },
+      { timeout: 5_000, interval: 10 },
+    );
     expect(record.status).toBe('incomplete');
     expect(shape(record).map(([type]) => type)).toEqual([
       'pipeline_start',
