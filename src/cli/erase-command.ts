@@ -30,7 +30,7 @@ export async function eraseCommand(
       source: 'cli',
     });
     io.stderr.write(
-      `erased ${entry.records_deleted} record(s) and ${entry.media_dirs_deleted} media folder(s) of ${hasUser ? 'user' : 'session'} ${JSON.stringify(hasUser ? args.userId : args.sessionId)}; logged in ${args.erasureLog}\n`,
+      `erased ${entry.records_deleted} record(s), ${entry.annotations_deleted ?? 0} annotation(s) and ${entry.media_dirs_deleted} media folder(s) of ${hasUser ? 'user' : 'session'} ${JSON.stringify(hasUser ? args.userId : args.sessionId)}; logged in ${args.erasureLog}\n`,
     );
     return 0;
   } catch (error) {

@@ -32,7 +32,7 @@ describe('eraseCommand', () => {
     );
     expect(code).toBe(0);
     expect(err.text()).toMatch(
-      /erased 1 record\(s\) and 1 media folder\(s\) of session "class-4b"/,
+      /erased 1 record\(s\), 0 annotation\(s\) and 1 media folder\(s\) of session "class-4b"/,
     );
     expect(await store.get(record.execution_id)).toBeNull();
     expect((await store.list()).total).toBe(1);
