@@ -16,7 +16,8 @@ export interface DeletedRecords {
   annotations: number;
 }
 
-async function matchingIds(store: RecordStore, query: RecordQuery): Promise<string[]> {
+/** The ids of every record the store lists for `query`, page by page. */
+export async function matchingIds(store: RecordStore, query: RecordQuery): Promise<string[]> {
   const ids: string[] = [];
   for (let offset = 0; ; offset += PAGE) {
     const page = await store.list({ ...query, limit: PAGE, offset });
