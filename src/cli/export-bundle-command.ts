@@ -5,6 +5,7 @@ import { countMatching, recordEntries } from '../research/record-entries.js';
 import { writeBundle } from '../research/research-bundle.js';
 import type { RecordQuery, RecordStore } from '../store/record-store.js';
 import { createProgress, type Progress, type ProgressStream } from './progress.js';
+import { hasAnnotations } from '../store/annotation-store.js';
 
 /** Exit codes of `exportBundleCommand`. */
 export const EXPORT_EXIT = {
@@ -70,6 +71,7 @@ export async function exportBundleCommand(
       storeUnreadableFiles: stats.unreadable,
       studyKey: args.studyKey,
       omitText: args.omitText,
+      annotationsOf: hasAnnotations(store) ? (id) => store.annotationsOf(id) : undefined,
       onProgress: (done) => {
         bar?.tick(done - shown);
         shown = done;
