@@ -271,3 +271,60 @@ describe('GET /api/annotations/agreement', () => {
     expect(unknown.body.error.details.field).toBe('rubric');
   });
 });
+
+describe('review queue and blind mode', () => {
+  it('gives two reviewers the runs they have not judged until each run has two, hiding others’ judgments until they judged', async () => {
+    const { app, store } = await testApp();
+    const runs = [judgedRun(), judgedRun(), judgedRun()];
+    for (const run of runs) await store.save(run);
+    const queue = (reviewer: string) =>
+      request(app).get(
+        `/api/review/queue?rubric=child_idea&reviewers_per_run=2&reviewer=${reviewer}`,
+      );
+    const judge = (id: string, reviewer: string, value: string) =>
+      request(app)
+        .post(`/api/executions/${id}/annotations`)
+        .send({ rubric: 'child_idea', key: 'block_judgment', value, reviewer })
+        .expect(201);
+    let hidden = 0;
+    const seen = new Map<string, string[]>([
+      ['anna', []],
+      ['ben', []],
+    ]);
+    for (let round = 0; round < 3; round++)
+      for (const reviewer of ['anna', 'ben']) {
+        const state = await queue(reviewer);
+        expect(state.status).toBe(200);
+        const next = state.body.next as string;
+        const blind = await request(app).get(
+          `/api/executions/${next}/annotations?blind=child_idea&reviewer=${reviewer}`,
+        );
+        const others = await request(app).get(`/api/executions/${next}/annotations`);
+        expect(blind.body.annotations).toEqual([]);
+        hidden += others.body.annotations.length;
+        await judge(next, reviewer, 'right');
+        const after = await request(app).get(
+          `/api/executions/${next}/annotations?blind=child_idea&reviewer=${reviewer}`,
+        );
+        const full = await request(app).get(`/api/executions/${next}/annotations`);
+        expect(after.body.annotations).toEqual(full.body.annotations);
+        seen.get(reviewer)!.push(next);
+      }
+    expect(hidden).toBe(3); // each run's second reviewer did not see the first one's judgment
+    expect(new Set(seen.get('anna')).size).toBe(3);
+    expect(new Set(seen.get('ben')).size).toBe(3);
+    expect((await queue('anna')).body).toMatchObject({
+      next: null,
+      judged: 3,
+      open: 0,
+      complete: 3,
+      total: 3,
+    });
+    expect((await queue('carla')).body).toMatchObject({
+      next: null,
+      judged: 0,
+      open: 0,
+      complete: 3,
+    });
+  });
+});

@@ -16,6 +16,7 @@ import {
   MAX_ANNOTATION_TEXT,
   rubricItem,
 } from '../../review/annotation-check.js';
+import { blindView } from '../../review/review-queue.js';
 import type { Rubrics } from '../../review/rubric.js';
 import type { AnnotationStore } from '../../store/annotation-store.js';
 import type { RecordStore } from '../../store/record-store.js';
@@ -55,6 +56,10 @@ export const AnnotationChangeBodySchema = z.strictObject({
 
 const ListAnnotationsQuerySchema = z.object({
   include_deleted: z.enum(['true', 'false', '1', '0']).optional(),
+  /** Blind mode: others' annotations on this rubric stay hidden until the caller judged the run on it. */
+  blind: z.string().min(1).max(128).optional(),
+  /** Only without tokens (blind mode): who asks. */
+  reviewer: reviewerName.optional(),
 });
 const ReviewerQuerySchema = z.object({ reviewer: reviewerName.optional() });
 
@@ -141,8 +146,10 @@ export function annotationsRouter(options: AnnotationRouteOptions): Router {
     const q = parseQuery(req.query, ListAnnotationsQuerySchema);
     const id = checkId(req.params.id);
     const all = ['true', '1'].includes(q.include_deleted ?? '');
-    const annotations = await store.annotationsOf(id);
+    let annotations = await store.annotationsOf(id);
     if (annotations.length === 0) await load(id);
+    if (q.blind !== undefined)
+      annotations = blindView(annotations, q.blind, reviewerOf(res, q.reviewer));
     res.json({ annotations: all ? annotations : annotations.filter((a) => a.deleted_at === null) });
   });
 

@@ -6,7 +6,9 @@ import { AnnotationRefusal, rubricItem } from '../../review/annotation-check.js'
 import type { Rubrics } from '../../review/rubric.js';
 import type { AnnotationStore } from '../../store/annotation-store.js';
 import type { RecordStore } from '../../store/record-store.js';
-import { requires } from '../auth/access-guard.js';
+import { queueState } from '../../review/review-queue.js';
+import { accessContext, requires } from '../auth/access-guard.js';
+import { HttpError } from '../http-error.js';
 import {
   givenFilters,
   ListFiltersSchema,
@@ -29,7 +31,15 @@ export const AgreementQuerySchema = ListFiltersSchema.extend({
   rubric_version: z.string().min(1).max(64).optional(),
 });
 
-/** `GET /api/rubrics` lists the rubrics; `GET /api/annotations/agreement` computes agreement. */
+/** Query of `GET /api/review/queue`: the rubric, reviewers wanted per run, the list filters. */
+export const QueueQuerySchema = ListFiltersSchema.extend({
+  rubric: z.string().min(1).max(128),
+  reviewers_per_run: z.coerce.number().int().min(1).max(50).default(2),
+  /** Only without tokens: whose queue. */
+  reviewer: z.string().trim().min(1).max(128).optional(),
+});
+
+/** `GET /api/rubrics`, `GET /api/annotations/agreement` and a reviewer's `GET /api/review/queue`. */
 export function reviewRouter(options: ReviewRouteOptions): Router {
   const { store, rubrics } = options;
   const router = Router();
@@ -69,6 +79,37 @@ export function reviewRouter(options: ReviewRouteOptions): Router {
       rubric_versions: [...new Set(live.map((a) => a.rubric_version))].sort(),
       filters,
       ...agreementReport(annotations, item, metric),
+    });
+  });
+  router.get('/api/review/queue', requires('reviewer'), async (req, res) => {
+    const q = parseQuery(req.query, QueueQuerySchema);
+    const reviewer = accessContext(res).principal?.name ?? q.reviewer;
+    if (reviewer === undefined)
+      throw new HttpError(
+        400,
+        'invalid_query',
+        'without tokens the request names its reviewer: send ?reviewer=',
+        {
+          field: 'reviewer',
+        },
+      );
+    if (!rubrics.has(q.rubric))
+      throw refusalToHttp(
+        new AnnotationRefusal('rubric', `no rubric "${q.rubric}"`, [...rubrics.keys()]),
+      );
+    const runIds = await matchingIds(store, toRecordQuery(q));
+    const annotations = await store.findAnnotations({ rubric: q.rubric });
+    res.json({
+      rubric: q.rubric,
+      reviewers_per_run: q.reviewers_per_run,
+      reviewer,
+      filters: givenFilters(q),
+      ...queueState(
+        runIds,
+        annotations,
+        { rubric: q.rubric, reviewersPerRun: q.reviewers_per_run },
+        reviewer,
+      ),
     });
   });
   return router;
