@@ -108,3 +108,14 @@ export type {
   RetentionScheduleOptions,
 } from './lifecycle/retention-schedule.js';
 export { normalizeForFilter } from './pipeline/normalize-for-filter.js';
+
+export { AnnotationSchema, AnnotationTargetSchema } from './domain/annotation.js';
+export type { Annotation, AnnotationTarget, AnnotationValue } from './domain/annotation.js';
+export type { AnnotationQuery, AnnotationStore } from './store/annotation-store.js';
+export { RubricSchema, RubricItemSchema } from './review/rubric.js';
+export type { Rubric, RubricItem, Rubrics } from './review/rubric.js';
+export { loadRubrics, RubricError } from './review/rubric-loader.js';
+export { cohenKappa, fleissKappa, krippendorffAlpha } from './review/agreement.js';
+export type { AlphaMetric, RatingValue } from './review/agreement.js';
+export { agreementReport } from './review/agreement-report.js';
+export type { AgreementReport, Disagreement } from './review/agreement-report.js';

@@ -56,7 +56,7 @@ export async function eraseCommand(
       source: 'cli',
     });
     io.stderr.write(
-      `erased ${entry.records_deleted} record(s) and ${entry.media_dirs_deleted} media folder(s) of ${whose(args.subject)}; logged in ${args.erasureLog}\n`,
+      `erased ${entry.records_deleted} record(s), ${entry.annotations_deleted ?? 0} annotation(s) and ${entry.media_dirs_deleted} media folder(s) of ${whose(args.subject)}; logged in ${args.erasureLog}\n`,
     );
     return 0;
   } catch (error) {

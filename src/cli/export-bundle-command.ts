@@ -8,6 +8,7 @@ import { toRecordQuery } from '../query/list-filters.js';
 import { manifestFilters, type BundleQuery } from '../query/list-queries.js';
 import type { RecordStore } from '../store/record-store.js';
 import { createProgress, type Progress, type ProgressStream } from './progress.js';
+import { hasAnnotations } from '../store/annotation-store.js';
 
 /** Exit codes of `exportBundleCommand`. */
 export const EXPORT_EXIT = {
@@ -62,6 +63,7 @@ export async function exportBundleCommand(
       storeUnreadableFiles: stats.unreadable,
       studyKey: args.studyKey,
       omitText: args.query.omit_text,
+      annotationsOf: hasAnnotations(store) ? (id) => store.annotationsOf(id) : undefined,
       onProgress: (done) => {
         bar?.tick(done - shown);
         shown = done;

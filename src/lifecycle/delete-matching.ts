@@ -1,6 +1,7 @@
 import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isExecutionId } from '../domain/execution-id.js';
+import { hasAnnotations } from '../store/annotation-store.js';
 import type { RecordQuery, RecordStore, RecordSummary } from '../store/record-store.js';
 
 const PAGE = 100;
@@ -11,6 +12,8 @@ const ROUNDS = 3;
 export interface DeletedRecords {
   executionIds: string[];
   mediaDirs: number;
+  /** Annotations of the deleted runs (0 for a store without annotations). */
+  annotations: number;
 }
 
 /** Every record the store lists for `query`'s filters, newest first (what an erasure takes). */
@@ -26,7 +29,11 @@ export async function matchingSummaries(
   }
 }
 
-async function matchingIds(store: RecordStore, query: RecordQuery): Promise<string[]> {
+/** The ids of every record the store lists for `query`'s filters. */
+export async function matchingIds(
+  store: RecordStore,
+  query: Omit<RecordQuery, 'limit' | 'offset'>,
+): Promise<string[]> {
   return (await matchingSummaries(store, query)).map((r) => r.execution_id);
 }
 
@@ -42,8 +49,8 @@ async function removeMedia(mediaDir: string, id: string): Promise<boolean> {
 }
 
 /**
- * Deletes every record the store lists for `query` (only its filters count), and the media
- * directory of each; `discard` first ends the recording of a run still going (so it never comes
+ * Deletes every record the store lists for `query` (only its filters count), its annotations
+ * and its media directory; `discard` first ends the recording of a run still going (so it never comes
  * back). `pending` names matching runs not in the store yet (open, or held while the store
  * fails): they are discarded and tombstoned too, and count as deleted. Written against
  * `RecordStore` alone, so it works with every store.
@@ -58,6 +65,7 @@ export async function deleteMatching(
   const attempted = new Set<string>();
   const executionIds: string[] = [];
   let mediaDirs = 0;
+  let annotations = 0;
   for (let round = 0; round < ROUNDS; round++) {
     const unsaved = new Set(pending());
     const listed = await matchingIds(store, query);
@@ -66,9 +74,10 @@ export async function deleteMatching(
     for (const id of fresh) {
       attempted.add(id);
       await discard?.(id);
+      if (hasAnnotations(store)) annotations += await store.deleteAnnotations(id);
       if ((await store.delete(id)) || unsaved.has(id)) executionIds.push(id);
       if (await removeMedia(mediaDir, id)) mediaDirs += 1;
     }
   }
-  return { executionIds, mediaDirs };
+  return { executionIds, mediaDirs, annotations };
 }

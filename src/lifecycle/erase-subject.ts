@@ -30,7 +30,7 @@ export interface EraseOptions {
 }
 
 /**
- * Erases every record of a user or a session and their media, then appends the erasure (ids,
+ * Erases every record of a user or a session, their annotations and media, then appends the erasure (ids,
  * time, reason) to the log. Returns the log entry.
  */
 export async function eraseSubject(
@@ -55,6 +55,7 @@ export async function eraseSubject(
     execution_ids: deleted.executionIds,
     records_deleted: deleted.executionIds.length,
     media_dirs_deleted: deleted.mediaDirs,
+    annotations_deleted: deleted.annotations,
   };
   await options.log.append(entry);
   return entry;

@@ -17,6 +17,8 @@ export const ErasureEntrySchema = z.object({
   execution_ids: z.array(z.string()),
   records_deleted: z.number().int().min(0),
   media_dirs_deleted: z.number().int().min(0),
+  /** Annotations on the erased runs (absent in entries written before annotations existed). */
+  annotations_deleted: z.number().int().min(0).optional(),
 });
 export type ErasureEntry = z.infer<typeof ErasureEntrySchema>;
 

@@ -43,6 +43,7 @@ export async function applyRetention(
     execution_ids: executionIds,
     records_deleted: executionIds.length,
     media_dirs_deleted: old.mediaDirs + ahead.mediaDirs,
+    annotations_deleted: old.annotations + ahead.annotations,
   };
   await options.log.append(entry);
   return entry;

@@ -17,6 +17,11 @@ export function pseudonym(studyKey: string, field: PseudonymField, value: string
   return createHmac('sha256', studyKey).update(`${field}\u0000${value}`).digest('hex');
 }
 
+/** The study pseudonym of a reviewer (as `pseudonym`, its own field, so never equal to an id's). */
+export function reviewerPseudonym(studyKey: string, reviewer: string): string {
+  return createHmac('sha256', studyKey).update(`reviewer\u0000${reviewer}`).digest('hex');
+}
+
 function replaceIds(value: unknown, studyKey: string): unknown {
   if (Array.isArray(value)) return value.map((v) => replaceIds(v, studyKey));
   if (value === null || typeof value !== 'object') return value;

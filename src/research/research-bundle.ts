@@ -2,14 +2,16 @@ import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
+import type { Annotation } from '../domain/annotation.js';
 import type { ExecutionRecord } from '../domain/execution-record.js';
+import { ANNOTATIONS_TABLE } from './annotation-columns.js';
 import { buildManifest, type BundleFile, type BundleManifest } from './bundle-manifest.js';
 import { codebook } from './codebook.js';
 import { csvHeader, csvLine } from './csv.js';
 import { ITEMS_TABLE, type ItemRow } from './item-columns.js';
 import { errorLine, jsonLine } from './json-lines.js';
 import { ParquetTables } from './parquet-tables.js';
-import { pseudonymizeFilters, pseudonymizeRecord } from './pseudonyms.js';
+import { pseudonymizeFilters, pseudonymizeRecord, reviewerPseudonym } from './pseudonyms.js';
 import type { RecordEntry } from './record-entries.js';
 import { recordJsonSchema } from './record-json-schema.js';
 import { omitFreeText, omitMetadataText, type PreparationOptions } from './record-preparation.js';
@@ -35,6 +37,8 @@ export interface BundleOptions extends PreparationOptions {
   storeUnreadableFiles?: number;
   /** Told after each record or error entry; default: nothing. */
   onProgress?: (done: number, total: number) => void;
+  /** A run's annotations, for `annotations.csv`; default none (the file has its header only). */
+  annotationsOf?: (executionId: string) => Promise<Annotation[]>;
   /** Time of the export; default now. */
   now?: Date;
 }
@@ -44,6 +48,7 @@ export const BUNDLE_FILES = [
   'records.jsonl',
   'runs.csv',
   'items.csv',
+  'annotations.csv',
   'runs.parquet',
   'items.parquet',
   'schema.json',
@@ -69,6 +74,7 @@ async function closeStream(stream: WriteStream): Promise<void> {
 
 /**
  * Writes a research bundle of the entries (records.jsonl, runs and items as CSV and Parquet,
+ * annotations.csv,
  * schema.json, codebook.md, manifest.json) to `output`, in one pass over the records: the
  * JSONL streams straight to the output, the tables go to the scratch directory (CSV files and
  * a DuckDB file) and follow. Memory stays flat in the number of records.
@@ -105,10 +111,13 @@ export async function writeBundle(
 
   const runsCsv = createWriteStream(scratch('runs.csv'));
   const itemsCsv = createWriteStream(scratch('items.csv'));
+  const annotationsCsv = createWriteStream(scratch('annotations.csv'));
+  const annotationColumns = ANNOTATIONS_TABLE.columns as never;
   const tables = await ParquetTables.open(options.scratchDir, TABLES);
   try {
     await put(runsCsv, csvHeader(RUNS_TABLE.columns as never));
     await put(itemsCsv, csvHeader(ITEMS_TABLE.columns as never));
+    await put(annotationsCsv, csvHeader(annotationColumns));
     const addRecord = async (recorded: ExecutionRecord): Promise<string> => {
       // Tables: free-text columns are emptied by `cells`; metadata loses the child's words here.
       const record = omitText ? omitMetadataText(recorded) : recorded;
@@ -125,6 +134,14 @@ export async function writeBundle(
         await put(itemsCsv, csvLine(itemCells, ITEMS_TABLE.columns as never));
       }
       counts.items += record.items.length;
+      for (const annotation of (await options.annotationsOf?.(record.execution_id)) ?? []) {
+        if (annotation.deleted_at !== null) continue;
+        const reviewer = options.studyKey
+          ? reviewerPseudonym(options.studyKey, annotation.reviewer)
+          : annotation.reviewer;
+        const row = cells(ANNOTATIONS_TABLE, { annotation, reviewer }, omitText);
+        await put(annotationsCsv, csvLine(row, annotationColumns));
+      }
       return jsonLine(omitText ? omitFreeText(recorded) : recorded);
     };
     let done = 0;
@@ -145,15 +162,17 @@ export async function writeBundle(
       }
     };
     await write('records.jsonl', lines());
-    await Promise.all([closeStream(runsCsv), closeStream(itemsCsv)]);
+    await Promise.all([closeStream(runsCsv), closeStream(itemsCsv), closeStream(annotationsCsv)]);
     await tables.writeParquet({ runs: scratch('runs.parquet'), items: scratch('items.parquet') });
   } finally {
     runsCsv.destroy();
     itemsCsv.destroy();
+    annotationsCsv.destroy();
     tables.close();
   }
   await write('runs.csv', createReadStream(scratch('runs.csv')));
   await write('items.csv', createReadStream(scratch('items.csv')));
+  await write('annotations.csv', createReadStream(scratch('annotations.csv')));
   await write('runs.parquet', createReadStream(scratch('runs.parquet')), true);
   await write('items.parquet', createReadStream(scratch('items.parquet')), true);
   await write('schema.json', [`${JSON.stringify(recordJsonSchema(), null, 2)}\n`]);

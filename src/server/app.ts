@@ -20,6 +20,10 @@ import { requestLog } from './request-log.js';
 import type { RecordPath } from './record-path.js';
 import { traceLinks } from './trace-links.js';
 import { erasureRouter } from './routes/erasure-routes.js';
+import { annotationsRouter } from './routes/annotation-routes.js';
+import { reviewRouter } from './routes/review-routes.js';
+import type { Rubrics } from '../review/rubric.js';
+import { hasAnnotations } from '../store/annotation-store.js';
 import { executionsRouter } from './routes/executions-routes.js';
 import { healthRouter } from './routes/health-routes.js';
 import { pipelineOffRouter, pipelineRouter } from './routes/pipeline-routes.js';
@@ -57,6 +61,8 @@ export interface AppDeps {
   jaegerUi?: JaegerUiStatus;
   /** Host names answered besides loopback (others get 421); `*`: any. Default: loopback only. */
   allowedHosts?: AllowedHosts;
+  /** The rubrics reviewers judge runs by (`configs/rubrics/`); default none. */
+  rubrics?: Rubrics;
   /** Where erasures are logged; default `erasure-log.jsonl` beside the media directory. */
   erasureLog?: ErasureLog;
   /** True once the server is shutting down: new requests get 503 and `Connection: close`. */
@@ -145,6 +151,13 @@ export function createApp(deps: AppDeps): Express {
       open: tokens.open,
     }),
   );
+  // Review: rubrics, annotations and agreement, on a store that keeps annotations.
+  const store = deps.health.store;
+  if (hasAnnotations(store)) {
+    const rubrics = deps.rubrics ?? new Map();
+    app.use(reviewRouter({ store, rubrics }));
+    app.use(annotationsRouter({ store, rubrics }));
+  }
   const executions = {
     store: deps.health.store,
     live: deps.live,

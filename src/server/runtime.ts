@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import { join } from 'node:path';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config.js';
@@ -7,6 +8,7 @@ import { startRetention } from '../lifecycle/retention-schedule.js';
 import { BackendHealth } from '../pipeline/backends/backend-health.js';
 import { createBackends } from '../pipeline/backends/backend-registry.js';
 import { loadCatalog } from '../pipeline/catalog.js';
+import { loadRubrics } from '../review/rubric-loader.js';
 import { MediaWriteHealth } from '../pipeline/media-write-health.js';
 import { openRecordStore, type ServerRecordStore } from '../store/open-record-store.js';
 import { OtlpIngest } from '../ingest/otlp-ingest.js';
@@ -60,6 +62,7 @@ export async function createRuntime(config: AppConfig, logger: Logger): Promise<
   // One owner per record for both assemblers: ingest never writes a record the pipeline made.
   const ownership = new RecordOwnership(store);
   const catalog = await loadCatalog(config.configsDir);
+  const rubrics = await loadRubrics(join(config.configsDir, 'rubrics'));
   const live = new LiveItems();
   const traceUrl = traceLinks(config.jaegerUiUrl);
   const tracing = createTracing({
@@ -137,6 +140,7 @@ export async function createRuntime(config: AppConfig, logger: Logger): Promise<
     sessions: new SessionStore({ maxAgeMillis: config.sessionMaxAgeMillis }),
     allowedHosts: config.allowedHosts,
     erasureLog,
+    rubrics,
     maxInputChars: config.maxInputChars,
     maxBodyBytes: config.maxBodyBytes,
     jaegerUiUrl: config.jaegerUiUrl,

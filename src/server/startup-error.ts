@@ -1,6 +1,7 @@
 import { userInfo } from 'node:os';
 import { dirname, relative, sep } from 'node:path';
 import { CatalogError } from '../pipeline/catalog.js';
+import { RubricError } from '../review/rubric-loader.js';
 import { DirectoryLockedError } from '../store/directory-lock.js';
 import { StoreUnavailableError } from '../store/postgres/store-unavailable-error.js';
 import { PlaceNotWritableError, type WritablePlace } from './writable-places.js';
@@ -100,6 +101,11 @@ export function describeStartupError(error: unknown, places: StartupPlaces): Sta
   if (error instanceof DirectoryLockedError)
     return { message: error.message, exitCode: STARTUP_EXIT.locked };
   if (error instanceof PlaceNotWritableError) return describePlace(error.place, error.code);
+  if (error instanceof RubricError)
+    return {
+      message: `invalid rubric (CONFIGS_DIR/rubrics): ${oneLine(error.message)}`,
+      exitCode: STARTUP_EXIT.catalog,
+    };
   if (error instanceof CatalogError)
     return {
       message: `invalid pipeline configs (CONFIGS_DIR): ${oneLine(error.message)}`,

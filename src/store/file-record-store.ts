@@ -1,8 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rm, statfs, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Annotation } from '../domain/annotation.js';
 import type { ExecutionRecord } from '../domain/execution-record.js';
 import { parseRecord, serializeRecord } from '../domain/record-codec.js';
+import { AnnotationFiles } from './annotation-files.js';
+import type { AnnotationQuery, AnnotationStore } from './annotation-store.js';
 import { DirectoryLock, isProcessAlive } from './directory-lock.js';
 import { GroupCommitWriter, syncDirectory } from './group-commit.js';
 import { indexEntry, RecordIndex, type IndexEntry } from './record-index.js';
@@ -62,8 +65,9 @@ const PROBE_BYTES = randomBytes(4096);
  * kept current by save and delete. Saves are atomic (temp file + rename in the same directory)
  * and durable (fsync of the file and the directory, shared by concurrent saves), and saves of one
  * id are applied in call order. One process owns the directory (an exclusive lock file).
+ * Annotations live in its `annotations/` folder, one file per annotated run.
  */
-export class FileRecordStore implements RecordStore {
+export class FileRecordStore implements RecordStore, AnnotationStore {
   private readonly index = new RecordIndex();
   private readonly unreadable = new Map<string, string>();
   private readonly pending = new Map<string, Promise<void>>();
@@ -71,6 +75,7 @@ export class FileRecordStore implements RecordStore {
   private tempCounter = 0;
   private lock: DirectoryLock | null = null;
   private tombstones: TombstoneFile | null = null;
+  private annotationFiles: AnnotationFiles | null = null;
 
   private constructor(
     readonly directory: string,
@@ -102,6 +107,10 @@ export class FileRecordStore implements RecordStore {
         fsync: options.fsync,
       });
       await store.scan(options.openConcurrency ?? 32);
+      store.annotationFiles = await AnnotationFiles.open(join(directory, 'annotations'), {
+        fsync: options.fsync,
+        warn: store.warn,
+      });
     } catch (error) {
       await store.close();
       throw error;
@@ -112,6 +121,7 @@ export class FileRecordStore implements RecordStore {
   /** Releases the directory's lock (saves under way finish first); idempotent. */
   async close(): Promise<void> {
     await Promise.allSettled([...this.pending.values()]);
+    await this.annotationFiles?.settle();
     await this.lock?.release();
     this.lock = null;
   }
@@ -156,11 +166,40 @@ export class FileRecordStore implements RecordStore {
       await unlink(this.pathOf(id));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      return this.index.remove(id) !== undefined;
+      const indexed = this.index.remove(id) !== undefined;
+      await this.annotationFiles?.remove(id);
+      return indexed;
     }
     this.index.remove(id);
     if (this.options.fsync ?? true) await syncDirectory(this.directory);
+    await this.annotationFiles?.remove(id);
     return true;
+  }
+
+  /** Saves the annotation in the run's annotation file; false when the run is not stored. */
+  async putAnnotation(annotation: Annotation): Promise<boolean> {
+    const id = requireExecutionId(annotation.execution_id);
+    return this.annotations().put(
+      annotation,
+      () => this.index.get(id) !== undefined && !this.isDeleted(id),
+    );
+  }
+
+  async annotationsOf(executionId: string): Promise<Annotation[]> {
+    return this.annotations().of(requireExecutionId(executionId));
+  }
+
+  async findAnnotations(query: AnnotationQuery): Promise<Annotation[]> {
+    return this.annotations().find(query);
+  }
+
+  async deleteAnnotations(executionId: string): Promise<number> {
+    return this.annotations().remove(requireExecutionId(executionId));
+  }
+
+  private annotations(): AnnotationFiles {
+    if (!this.annotationFiles) throw new Error('the store is not open');
+    return this.annotationFiles;
   }
 
   async stats(): Promise<StoreStats> {

@@ -1,5 +1,12 @@
+import type { Annotation } from '../domain/annotation.js';
 import type { ExecutionRecord } from '../domain/execution-record.js';
 import { serializeRecord } from '../domain/record-codec.js';
+import {
+  byCreation,
+  matchesQuery,
+  type AnnotationQuery,
+  type AnnotationStore,
+} from './annotation-store.js';
 import { indexEntry, RecordIndex } from './record-index.js';
 import {
   requireExecutionId,
@@ -13,8 +20,9 @@ import {
  * A `RecordStore` in memory, with the same index and filters as the file store: for tests,
  * benchmarks and embedding where records need not outlive the process.
  */
-export class MemoryRecordStore implements RecordStore {
+export class MemoryRecordStore implements RecordStore, AnnotationStore {
   private readonly records = new Map<string, ExecutionRecord>();
+  private readonly annotations = new Map<string, Map<string, Annotation>>();
   private readonly index = new RecordIndex();
 
   async save(record: ExecutionRecord): Promise<void> {
@@ -35,7 +43,37 @@ export class MemoryRecordStore implements RecordStore {
   async delete(executionId: string): Promise<boolean> {
     const id = requireExecutionId(executionId);
     this.index.remove(id);
+    this.annotations.delete(id);
     return this.records.delete(id);
+  }
+
+  async putAnnotation(annotation: Annotation): Promise<boolean> {
+    const id = requireExecutionId(annotation.execution_id);
+    if (!this.records.has(id)) return false;
+    const ofRun = this.annotations.get(id) ?? new Map<string, Annotation>();
+    ofRun.set(annotation.annotation_id, structuredClone(annotation));
+    this.annotations.set(id, ofRun);
+    return true;
+  }
+
+  async annotationsOf(executionId: string): Promise<Annotation[]> {
+    const ofRun = this.annotations.get(requireExecutionId(executionId));
+    return [...(ofRun?.values() ?? [])].map((a) => structuredClone(a)).sort(byCreation);
+  }
+
+  async findAnnotations(query: AnnotationQuery): Promise<Annotation[]> {
+    return [...this.annotations.values()]
+      .flatMap((ofRun) => [...ofRun.values()])
+      .filter((a) => matchesQuery(a, query))
+      .map((a) => structuredClone(a))
+      .sort(byCreation);
+  }
+
+  async deleteAnnotations(executionId: string): Promise<number> {
+    const id = requireExecutionId(executionId);
+    const count = this.annotations.get(id)?.size ?? 0;
+    this.annotations.delete(id);
+    return count;
   }
 
   async stats(): Promise<StoreStats> {

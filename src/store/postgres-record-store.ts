@@ -1,7 +1,9 @@
 import { hostname } from 'node:os';
 import pg from 'pg';
+import { AnnotationSchema, type Annotation } from '../domain/annotation.js';
 import type { ExecutionRecord } from '../domain/execution-record.js';
 import { parseRecord } from '../domain/record-codec.js';
+import type { AnnotationQuery, AnnotationStore } from './annotation-store.js';
 import { ChangeListener } from './postgres/change-listener.js';
 import { listStatement } from './postgres/list-sql.js';
 import { migrate } from './postgres/migrate.js';
@@ -32,6 +34,9 @@ export interface PostgresRecordStoreOptions {
   statementTimeoutMillis?: number;
 }
 
+/** PostgreSQL's code of a foreign key violation (an annotation of a run deleted meanwhile). */
+const FOREIGN_KEY_VIOLATION = '23503';
+
 /** Error codes meaning the database is not there (as opposed to a bad statement). */
 const UNAVAILABLE =
   /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EPIPE|08...|57P0[1-3])$/;
@@ -45,7 +50,7 @@ const UNAVAILABLE_MESSAGE =
  * save and delete is announced with NOTIFY (see `watch`). Saves of one id from this process
  * are applied in call order, as in the file store.
  */
-export class PostgresRecordStore implements RecordStore {
+export class PostgresRecordStore implements RecordStore, AnnotationStore {
   private readonly pending = new Map<string, Promise<unknown>>();
   private readonly changes: ChangeListener;
 
@@ -190,6 +195,55 @@ export class PostgresRecordStore implements RecordStore {
       if (rows.length < batchSize) return;
       after = rows.at(-1)!.execution_id;
     }
+  }
+
+  /** Saves the annotation; false when its run is not stored (the foreign key refuses it). */
+  async putAnnotation(annotation: Annotation): Promise<boolean> {
+    const id = requireExecutionId(annotation.execution_id);
+    try {
+      const { rowCount } = await this.query(
+        `INSERT INTO annotations (annotation_id, execution_id, rubric, key, created_at, body)
+         SELECT $1, $2, $3, $4, $5, $6 WHERE EXISTS (SELECT 1 FROM executions WHERE execution_id = $2)
+         ON CONFLICT (annotation_id) DO UPDATE SET body = EXCLUDED.body
+           WHERE annotations.execution_id = EXCLUDED.execution_id`,
+        [
+          annotation.annotation_id,
+          id,
+          annotation.rubric,
+          annotation.key,
+          annotation.created_at,
+          JSON.stringify(annotation),
+        ],
+      );
+      return (rowCount ?? 0) > 0;
+    } catch (error) {
+      if ((error as { code?: string }).code === FOREIGN_KEY_VIOLATION) return false;
+      throw error;
+    }
+  }
+
+  async annotationsOf(executionId: string): Promise<Annotation[]> {
+    const id = requireExecutionId(executionId);
+    const { rows } = await this.query<{ body: string }>(
+      'SELECT body FROM annotations WHERE execution_id = $1 ORDER BY created_at, annotation_id',
+      [id],
+    );
+    return rows.map((r) => AnnotationSchema.parse(JSON.parse(r.body)));
+  }
+
+  async findAnnotations(query: AnnotationQuery): Promise<Annotation[]> {
+    const { rows } = await this.query<{ body: string }>(
+      `SELECT body FROM annotations WHERE rubric = $1 AND ($2::text IS NULL OR key = $2)
+       ORDER BY created_at, annotation_id`,
+      [query.rubric, query.key ?? null],
+    );
+    return rows.map((r) => AnnotationSchema.parse(JSON.parse(r.body)));
+  }
+
+  async deleteAnnotations(executionId: string): Promise<number> {
+    const id = requireExecutionId(executionId);
+    const { rowCount } = await this.query('DELETE FROM annotations WHERE execution_id = $1', [id]);
+    return rowCount ?? 0;
   }
 
   /** A real write round trip (an upsert into `health_probe`); rejects when writes fail. */

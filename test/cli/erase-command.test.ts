@@ -51,7 +51,7 @@ describe('eraseCommand', () => {
     const run = await erase(ctx);
     expect(run.code).toBe(0);
     expect(run.stderr).toMatch(
-      /erased 2 record\(s\) and 1 media folder\(s\) of session "class-4b"/,
+      /erased 2 record\(s\), 0 annotation\(s\) and 1 media folder\(s\) of session "class-4b"/,
     );
     for (const r of ctx.mine) expect(await ctx.store.get(r.execution_id)).toBeNull();
     expect((await ctx.store.list()).total).toBe(1);

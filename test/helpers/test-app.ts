@@ -9,6 +9,7 @@ import {
 } from '../../src/pipeline/backends/backend-registry.js';
 import type { BackendHealth } from '../../src/pipeline/backends/backend-health.js';
 import { loadCatalog } from '../../src/pipeline/catalog.js';
+import { loadRubrics } from '../../src/review/rubric-loader.js';
 import type { MediaWriteHealth } from '../../src/pipeline/media-write-health.js';
 import { createApp, type AppDeps } from '../../src/server/app.js';
 import { LiveItems } from '../../src/server/live-items.js';
@@ -74,6 +75,7 @@ export async function testApp<S extends RecordStore = FileRecordStore>(
     ...(ingest ? { ingest } : {}),
     logger: pino({ level: 'silent' }),
     jaegerUiUrl: 'http://jaeger.test',
+    rubrics: await loadRubrics(join(CONFIGS_DIR, 'rubrics')),
     ...options.app,
   });
   return { app, store, tracing, memory, mediaDir, dir, live, ingest };

@@ -7,7 +7,9 @@ import { applyRetention } from '../../src/lifecycle/retention.js';
 import { startRetention } from '../../src/lifecycle/retention-schedule.js';
 import { FileRecordStore } from '../../src/store/file-record-store.js';
 import { MemoryRecordStore } from '../../src/store/memory-record-store.js';
+import type { AnnotationStore } from '../../src/store/annotation-store.js';
 import type { RecordStore } from '../../src/store/record-store.js';
+import { buildAnnotation } from '../helpers/annotation-builder.js';
 import { buildRecord } from '../helpers/record-builder.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
@@ -18,7 +20,7 @@ const exists = (path: string) =>
     () => false,
   );
 
-const stores: [string, (dir: string) => Promise<RecordStore>][] = [
+const stores: [string, (dir: string) => Promise<RecordStore & AnnotationStore>][] = [
   ['FileRecordStore', (dir) => FileRecordStore.open(join(dir, 'executions'))],
   ['MemoryRecordStore', async () => new MemoryRecordStore()],
 ];
@@ -36,6 +38,29 @@ describe.each(stores)('erasure and retention on %s', (_name, open) => {
     const log = new ErasureLog(join(dir, 'erasure-log.jsonl'));
     return { dir, store, mediaDir, log };
   }
+
+  it('erases the annotations on a child’s runs and counts them in the log; retention too', async () => {
+    const { store, mediaDir, log } = await setup();
+    const mine = buildRecord({ user_id: 'child-1' });
+    const old = buildRecord({ user_id: 'child-3', startMillis: Date.now() - 40 * DAY });
+    const other = buildRecord({ user_id: 'child-2' });
+    for (const r of [mine, old, other]) await store.save(r);
+    for (const r of [mine, mine, old, other])
+      await store.putAnnotation(buildAnnotation(r.execution_id));
+
+    const erased = await eraseSubject(
+      store,
+      { userId: 'child-1' },
+      { mediaDir, log, source: 'api' },
+    );
+    expect(erased).toMatchObject({ records_deleted: 1, annotations_deleted: 2 });
+    const retained = await applyRetention(store, { retentionDays: 30, mediaDir, log });
+    expect(retained).toMatchObject({ records_deleted: 1, annotations_deleted: 1 });
+    expect(
+      (await store.findAnnotations({ rubric: 'child_idea' })).map((a) => a.execution_id),
+    ).toEqual([other.execution_id]);
+    expect((await log.read()).map((e) => e.annotations_deleted)).toEqual([2, 1]);
+  });
 
   it('erases every record of a user (more than a page) and their media, nothing of others', async () => {
     const { store, mediaDir, log } = await setup();
@@ -148,6 +173,7 @@ describe('the erasure log', () => {
     expect(text.trim().split('\n')).toHaveLength(1);
     const line = JSON.parse(text) as Record<string, unknown>;
     expect(Object.keys(line).sort()).toEqual([
+      'annotations_deleted',
       'execution_ids',
       'media_dirs_deleted',
       'reason',

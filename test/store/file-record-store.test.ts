@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { FileRecordStore } from '../../src/store/file-record-store.js';
 import { InvalidExecutionIdError } from '../../src/store/record-store.js';
 import { expectLegacyListing, LEGACY_DIR, legacyRecordFiles } from '../helpers/legacy-fixtures.js';
+import { buildAnnotation } from '../helpers/annotation-builder.js';
 import { buildRecord } from '../helpers/record-builder.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
@@ -216,5 +217,46 @@ describe('FileRecordStore tombstones', () => {
     const lines = (await readFile(join(dir, '.deleted-ids.jsonl'), 'utf8')).trim().split('\n');
     expect(lines).toHaveLength(2);
     await store.close();
+  });
+});
+
+describe('FileRecordStore annotations', () => {
+  it('keeps annotations across a restart, in annotations/<execution_id>.json', async () => {
+    const dir = await tempDir();
+    const store = await FileRecordStore.open(dir);
+    const record = buildRecord();
+    await store.save(record);
+    const annotation = buildAnnotation(record.execution_id);
+    expect(await store.putAnnotation(annotation)).toBe(true);
+    await store.close();
+    expect(await readdir(join(dir, 'annotations'))).toEqual([`${record.execution_id}.json`]);
+    const reopened = await FileRecordStore.open(dir);
+    expect(await reopened.annotationsOf(record.execution_id)).toEqual([annotation]);
+    expect(await reopened.findAnnotations({ rubric: 'child_idea' })).toEqual([annotation]);
+    await reopened.delete(record.execution_id);
+    await reopened.close();
+    expect(await readdir(join(dir, 'annotations'))).toEqual([]);
+    const again = await FileRecordStore.open(dir);
+    expect(await again.findAnnotations({ rubric: 'child_idea' })).toEqual([]);
+    await again.close();
+  });
+
+  it('skips an unreadable annotation file with a warning and keeps the others', async () => {
+    const dir = await tempDir();
+    const store = await FileRecordStore.open(dir);
+    const [a, b] = [buildRecord(), buildRecord()];
+    for (const r of [a, b]) {
+      await store.save(r);
+      await store.putAnnotation(buildAnnotation(r.execution_id));
+    }
+    await store.close();
+    await writeFile(join(dir, 'annotations', `${a.execution_id}.json`), '[{"broken": true}]');
+    const warnings: string[] = [];
+    const reopened = await FileRecordStore.open(dir, { warn: (m) => warnings.push(m) });
+    expect(
+      (await reopened.findAnnotations({ rubric: 'child_idea' })).map((x) => x.execution_id),
+    ).toEqual([b.execution_id]);
+    expect(warnings.join('\n')).toContain(`skipping annotations ${a.execution_id}.json`);
+    await reopened.close();
   });
 });

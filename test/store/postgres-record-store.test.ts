@@ -8,6 +8,7 @@ import { PostgresRecordStore } from '../../src/store/postgres-record-store.js';
 import type { RecordChange } from '../../src/store/record-store.js';
 import { startTestPostgres, type TestPostgres } from '../helpers/postgres.js';
 import { freePort } from '../helpers/processes.js';
+import { buildAnnotation } from '../helpers/annotation-builder.js';
 import { buildRecord } from '../helpers/record-builder.js';
 
 let server: TestPostgres;
@@ -52,6 +53,21 @@ async function waitFor(changes: RecordChange[], count: number): Promise<void> {
 }
 
 describe('PostgresRecordStore across workers', () => {
+  it('shows annotations made on one worker to another, and after a restart; erasing the run removes them', async () => {
+    const [one, two, url] = await twoWorkers();
+    const record = buildRecord();
+    await one.save(record);
+    const annotation = buildAnnotation(record.execution_id);
+    expect(await one.putAnnotation(annotation)).toBe(true);
+    expect(await two.annotationsOf(record.execution_id)).toEqual([annotation]);
+    await one.close();
+    const restarted = await open(url);
+    expect(await restarted.findAnnotations({ rubric: 'child_idea' })).toEqual([annotation]);
+    await two.delete(record.execution_id);
+    expect(await restarted.annotationsOf(record.execution_id)).toEqual([]);
+    expect(await sql(url, 'SELECT * FROM annotations')).toEqual([]);
+  });
+
   it('shows a save on one worker to list and get on another at once, and a delete everywhere', async () => {
     const [a, b] = await twoWorkers();
     const record = buildRecord();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ExecutionRecord } from '../../src/domain/execution-record.js';
 import { parseRecord, serializeRecord } from '../../src/domain/record-codec.js';
+import type { AnnotationStore } from '../../src/store/annotation-store.js';
 import { MemoryRecordStore } from '../../src/store/memory-record-store.js';
 import {
   InvalidExecutionIdError,
@@ -8,10 +9,11 @@ import {
   type RecordStore,
 } from '../../src/store/record-store.js';
 import { expectLegacyListing, legacyRecordFiles } from '../helpers/legacy-fixtures.js';
+import { buildAnnotation } from '../helpers/annotation-builder.js';
 import { buildRecord } from '../helpers/record-builder.js';
 
 /** Makes an empty store of the kind under test. */
-export type StoreFactory = () => Promise<RecordStore>;
+export type StoreFactory = () => Promise<RecordStore & AnnotationStore>;
 
 const legacyRecords = (): ExecutionRecord[] =>
   legacyRecordFiles().map(({ name, text }) => parseRecord(text, name).record);
@@ -187,5 +189,69 @@ export function describeRecordStoreContract(
         expect((await store.list()).total).toBe(tombstones ? 0 : 1);
       },
     );
+
+    it('keeps annotations of stored runs: replaced by id, oldest first, found by rubric and key', async () => {
+      const store = await open();
+      const run = buildRecord();
+      const other = buildRecord();
+      await store.save(run);
+      await store.save(other);
+      const first = buildAnnotation(run.execution_id, { created_at: '2026-01-01T00:00:00.000Z' });
+      const second = buildAnnotation(run.execution_id, {
+        created_at: '2026-01-02T00:00:00.000Z',
+        key: 'faithfulness',
+        target: { loop_iteration: 1 },
+        value: 'fully',
+        reviewer: 'reviewer-2',
+      });
+      const elsewhere = buildAnnotation(other.execution_id, { rubric: 'other', key: 'x' });
+      for (const a of [second, first, elsewhere]) expect(await store.putAnnotation(a)).toBe(true);
+      const changed = {
+        ...first,
+        value: false,
+        updated_at: '2026-01-03T00:00:00.000Z',
+        history: [
+          {
+            action: 'updated' as const,
+            by: 'reviewer-1',
+            at: '2026-01-03T00:00:00.000Z',
+            old_value: true,
+            old_note: null,
+          },
+        ],
+      };
+      expect(await store.putAnnotation(changed)).toBe(true);
+      expect(await store.annotationsOf(run.execution_id)).toEqual([changed, second]);
+      expect(await store.findAnnotations({ rubric: 'child_idea' })).toEqual([changed, second]);
+      expect(await store.findAnnotations({ rubric: 'child_idea', key: 'faithfulness' })).toEqual([
+        second,
+      ]);
+      expect(await store.findAnnotations({ rubric: 'none' })).toEqual([]);
+      expect(await store.annotationsOf(buildRecord().execution_id)).toEqual([]);
+    });
+
+    it('refuses an annotation of a run it does not hold', async () => {
+      const store = await open();
+      const missing = buildRecord();
+      expect(await store.putAnnotation(buildAnnotation(missing.execution_id))).toBe(false);
+      expect(await store.annotationsOf(missing.execution_id)).toEqual([]);
+      await expect(store.annotationsOf('../x')).rejects.toBeInstanceOf(InvalidExecutionIdError);
+    });
+
+    it('deletes a run’s annotations with the run, and counts them when asked to delete them', async () => {
+      const store = await open();
+      const [a, b] = [buildRecord(), buildRecord()];
+      await store.save(a);
+      await store.save(b);
+      for (let n = 0; n < 3; n++) await store.putAnnotation(buildAnnotation(a.execution_id));
+      await store.putAnnotation(buildAnnotation(b.execution_id));
+      expect(await store.deleteAnnotations(a.execution_id)).toBe(3);
+      expect(await store.deleteAnnotations(a.execution_id)).toBe(0);
+      expect(await store.annotationsOf(a.execution_id)).toEqual([]);
+      await store.delete(b.execution_id);
+      expect(await store.annotationsOf(b.execution_id)).toEqual([]);
+      expect(await store.findAnnotations({ rubric: 'child_idea' })).toEqual([]);
+      expect(await store.putAnnotation(buildAnnotation(b.execution_id))).toBe(false);
+    });
   });
 }

@@ -10,6 +10,7 @@ import { jsonLine, jsonLines, type ExportCounts } from '../../research/json-line
 import { qdaXmlDocument, recordToQdaXml } from '../../research/qda-xml.js';
 import { countMatching, recordEntries } from '../../research/record-entries.js';
 import { writeBundle } from '../../research/research-bundle.js';
+import { hasAnnotations } from '../../store/annotation-store.js';
 import type { RecordStore } from '../../store/record-store.js';
 import { requires } from '../auth/access-guard.js';
 import { HttpError } from '../http-error.js';
@@ -106,6 +107,7 @@ export function addExportRoutes(router: Router, options: ExportRouteOptions): vo
         storeUnreadableFiles: stats.unreadable,
         studyKey: key,
         omitText: q.omit_text,
+        annotationsOf: hasAnnotations(store) ? (id) => store.annotationsOf(id) : undefined,
       });
       await zip.finish();
       endWithCounts(res, manifest.counts);

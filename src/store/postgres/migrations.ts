@@ -157,4 +157,22 @@ export const MIGRATIONS: readonly Migration[] = [
       $$;
       SELECT recount_executions();`,
   },
+  {
+    version: 3,
+    name: 'annotations (removed with their run)',
+    // An annotation's body is its JSON text; the columns are what queries select on. The
+    // foreign key removes a run's annotations with the run and refuses one for a missing run.
+    sql: `
+      CREATE TABLE annotations (
+        annotation_id text COLLATE "C" PRIMARY KEY,
+        execution_id text COLLATE "C" NOT NULL
+          REFERENCES executions (execution_id) ON DELETE CASCADE,
+        rubric text NOT NULL,
+        key text NOT NULL,
+        created_at text COLLATE "C" NOT NULL,
+        body text NOT NULL
+      );
+      CREATE INDEX annotations_run ON annotations (execution_id, created_at, annotation_id);
+      CREATE INDEX annotations_rubric_key ON annotations (rubric, key, created_at, annotation_id);`,
+  },
 ];
