@@ -9,6 +9,7 @@ import {
   type ExecutionRecord,
 } from '../domain/execution-record.js';
 import { RUN_DEFAULTS } from '../domain/run-defaults.js';
+import { tokenUsage } from '../domain/token-usage.js';
 import { formatHrTime, roundSeconds } from '../domain/timestamp.js';
 import * as A from './attributes.js';
 import { decodeItem, num, str } from './item-codec.js';
@@ -74,6 +75,7 @@ export function spansToRecord(
   const status =
     options.status ?? (run ? (str(run.attributes, A.ATTR_STATUS) ?? 'completed') : 'incomplete');
   const items = spansToItems(spans);
+  const usage = tokenUsage(items);
   return ExecutionRecordSchema.parse({
     execution_id: str(a, A.ATTR_EXECUTION_ID),
     config_name: str(a, A.ATTR_CONFIG_NAME),
@@ -89,6 +91,7 @@ export function spansToRecord(
     trace_id: traceId,
     trace_url: options.traceUrl?.(traceId) ?? null,
     status: wholeStatus(status, items),
+    ...(usage ? { token_usage: usage } : {}),
   });
 }
 
