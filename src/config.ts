@@ -82,6 +82,7 @@ const EnvSchema = z.object({
   OTEL_EXPORTER_OTLP_PROTOCOL: z.enum(['http/protobuf', 'http/json']).default('http/protobuf'),
   OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: z.enum(['http/protobuf', 'http/json']).optional(),
   OTLP_CONTENT_POLICY: z.enum(['metadata', 'full']).default('metadata'),
+  GENAI_STUDY_KEY: z.string().min(16).optional(),
   JAEGER_UI_URL: z.union([url, z.literal('')]).default('http://localhost:16686'),
   LLM_BACKEND_ECO: llmKind,
   LLM_BACKEND_FAST: llmKind,
@@ -132,6 +133,11 @@ export interface AppConfig {
   maxInputChars: number;
   maxBodyBytes: number;
   shutdownTimeoutMillis: number;
+  /**
+   * Study key of `gen_ai.conversation.id` (`GENAI_STUDY_KEY`, at least 16 characters): a run's
+   * is its session's study pseudonym; none: no conversation id is sent.
+   */
+  genaiStudyKey: string | null;
   /** Serve OTLP ingest (`POST /v1/traces`): records from any OpenTelemetry pipeline. */
   otlpIngest: boolean;
   /** Also receive OTLP over gRPC on this port (on `host`); null: off. */
@@ -278,6 +284,7 @@ export function loadConfig(
     maxInputChars: e.MAX_INPUT_CHARS,
     maxBodyBytes: e.MAX_BODY_BYTES,
     shutdownTimeoutMillis: e.SHUTDOWN_TIMEOUT_MS,
+    genaiStudyKey: e.GENAI_STUDY_KEY ?? null,
     otlpIngest: e.OTLP_INGEST,
     otlpGrpcPort: e.OTLP_GRPC_PORT ?? null,
     ingestLimits: {

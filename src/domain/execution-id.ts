@@ -11,6 +11,14 @@ export function isExecutionId(value: unknown): value is string {
   return typeof value === 'string' && EXECUTION_ID_PATTERN.test(value);
 }
 
+/**
+ * An execution id as senders may spell it, with upper-case hex (conventions 1.1): the id in
+ * its one stored spelling (lower-case hex), or the value unchanged when it is no id at all.
+ */
+export function normalizeExecutionId(value: string): string {
+  return /^exec_\d{8}_\d{6}_[0-9A-Fa-f]{8}$/.test(value) ? value.toLowerCase() : value;
+}
+
 const pad = (n: number): string => String(n).padStart(2, '0');
 
 /**

@@ -3,6 +3,7 @@ import { EXECUTION_ID_PATTERN, EXECUTION_ID_RULE } from './execution-id.js';
 import { ExecutionItemSchema } from './execution-item.js';
 import { RUN_DEFAULTS } from './run-defaults.js';
 import { TimestampSchema } from './timestamp.js';
+import { TokenUsageSchema } from './token-usage.js';
 
 /** The taxonomy version of the records this project writes (1.0 plus additive fields). */
 export const TAXONOMY_VERSION = '1.1';
@@ -33,6 +34,8 @@ export const ExecutionRecordSchema = z.looseObject({
   trace_url: z.string().nullable().default(null),
   /** Null in records written before this field (see `effectiveStatus`). */
   status: RecordStatusSchema.nullable().default(null),
+  /** Model token totals of the run (`tokenUsage` of its items); absent when none reported. */
+  token_usage: TokenUsageSchema.optional(),
 });
 export type ExecutionRecord = z.infer<typeof ExecutionRecordSchema>;
 

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { z } from 'zod';
 import { jsonDepthExceeds } from './json-depth.js';
 import { ExportTraceServiceRequestType } from './otlp-proto.js';
@@ -45,6 +46,11 @@ export function decodeTraceRequest(
       throw new OtlpDecodeError(`not an ExportTraceServiceRequest: ${(error as Error).message}`);
     }
   }
+  if (!isUtf8(body)) {
+    throw new OtlpDecodeError(
+      `body is not valid UTF-8 (invalid bytes at offset ${firstInvalidUtf8(body)}); OTLP/JSON must be UTF-8`,
+    );
+  }
   const text = body.toString('utf8');
   if (jsonDepthExceeds(text, MAX_JSON_DEPTH))
     throw new OtlpDecodeError(`body is nested deeper than ${MAX_JSON_DEPTH} levels`);
@@ -59,6 +65,19 @@ export function decodeTraceRequest(
     throw new OtlpDecodeError(`not an ExportTraceServiceRequest: ${summarize(parsed.error)}`);
   }
   return { request: parsed.data, ids: 'hex' };
+}
+
+/** Offset of the first byte where `body` stops being valid UTF-8 (its length if it never does). */
+function firstInvalidUtf8(body: Buffer): number {
+  let i = 0;
+  while (i < body.length) {
+    const lead = body[i]!;
+    const size =
+      lead < 0x80 ? 1 : lead < 0xc2 ? 0 : lead < 0xe0 ? 2 : lead < 0xf0 ? 3 : lead < 0xf5 ? 4 : 0;
+    if (size === 0 || !isUtf8(body.subarray(i, i + size))) return i;
+    i += size;
+  }
+  return body.length;
 }
 
 /** The first few issues, short (the body may be huge). */

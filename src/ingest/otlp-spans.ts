@@ -1,8 +1,10 @@
 import type { SpanStatusCode } from '@opentelemetry/api';
-import { SpanKind, type HrTime, type SpanContext } from '@opentelemetry/api';
+import { SpanKind, type Attributes, type HrTime, type SpanContext } from '@opentelemetry/api';
 import type { InstrumentationScope } from '@opentelemetry/core';
 import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
 import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
+import { normalizeExecutionId } from '../domain/execution-id.js';
+import { ATTR_EXECUTION_ID } from '../telemetry/attributes.js';
 import { toAttributes } from './otlp-attributes.js';
 import type { IdEncoding, OtlpSpan, OtlpTraceRequest } from './otlp-trace-request.js';
 
@@ -57,6 +59,14 @@ function hrTime(nanos: string | number | undefined, what: string): HrTime {
 const nanosOf = (t: HrTime): bigint => BigInt(t[0]) * 1_000_000_000n + BigInt(t[1]);
 const fromNanos = (n: bigint): HrTime => [Number(n / 1_000_000_000n), Number(n % 1_000_000_000n)];
 
+/** Span attributes with `execution.id` in its stored spelling (upper-case hex accepted). */
+function withExecutionId(attributes: Attributes): Attributes {
+  const id = attributes[ATTR_EXECUTION_ID];
+  if (typeof id !== 'string') return attributes;
+  const normal = normalizeExecutionId(id);
+  return normal === id ? attributes : { ...attributes, [ATTR_EXECUTION_ID]: normal };
+}
+
 /** One OTLP span as a ReadableSpan (pure; throws `SpanRejection`). */
 export function toReadableSpan(
   span: OtlpSpan,
@@ -98,7 +108,7 @@ export function toReadableSpan(
       code: code as SpanStatusCode,
       ...(span.status?.message ? { message: span.status.message } : {}),
     },
-    attributes: toAttributes(span.attributes),
+    attributes: withExecutionId(toAttributes(span.attributes)),
     links: [],
     events,
     ended: true,

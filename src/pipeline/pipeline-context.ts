@@ -50,9 +50,21 @@ export async function chat(
       provider: ctx.llm.provider,
       model: request.model ?? ctx.llm.defaultModel,
       outputType: 'text',
+      parameters: {
+        temperature: request.temperature,
+        maxTokens: request.maxTokens,
+        seed: request.seed,
+      },
+      systemInstructions: request.system,
+      inputText: request.prompt,
     },
     () => ctx.llm.chat(request),
-    (r) => ({ inputTokens: r.inputTokens, outputTokens: r.outputTokens, responseModel: r.model }),
+    (r) => ({
+      inputTokens: r.inputTokens,
+      outputTokens: r.outputTokens,
+      responseModel: r.model,
+      outputText: r.text,
+    }),
   );
   return { ...call, step: llmStep(request, call.value) };
 }

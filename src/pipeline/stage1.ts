@@ -16,6 +16,9 @@ export function blockExplanation(catalog: Catalog, found: readonly string[]): st
   return `⚠️ Dein Prompt wurde blockiert\n\nGRUND: ${reason}\n\n${entry?.explanation ?? ''}\n\n${catalog.stage1.why}`;
 }
 
+/** The stage 1 term lists, as GenAI backends show them. */
+const STAGE1_GUARDRAIL = { name: 'stage1 term filter' };
+
 /** A stage 1 finding: a §86a term (every level) first, else the level's lists. */
 function check(
   ctx: RunContext,
@@ -92,7 +95,11 @@ export function runStage1(ctx: RunContext): Promise<Stage1Result> {
       text: request.input_text,
       lang: request.input_language,
     };
-    const found = check(ctx, original);
+    const found = tracker.guardrail(
+      STAGE1_GUARDRAIL,
+      () => check(ctx, original),
+      (f) => !f,
+    );
     const filterSeconds = (performance.now() - started) / 1000;
     if (found) return block(ctx, found, filterSeconds, ['original']);
     tracker.logStage1SafetyCheck({
@@ -118,7 +125,11 @@ export function runStage1(ctx: RunContext): Promise<Stage1Result> {
       metadata: step,
     });
     const again = performance.now();
-    const late = check(ctx, { role: 'translation', text: value.text, lang: 'en' });
+    const late = tracker.guardrail(
+      STAGE1_GUARDRAIL,
+      () => check(ctx, { role: 'translation', text: value.text, lang: 'en' }),
+      (f) => !f,
+    );
     if (late) return block(ctx, late, (performance.now() - again) / 1000, ['translation']);
     return { blocked: false, text: value.text };
   });

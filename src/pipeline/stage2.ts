@@ -1,3 +1,8 @@
+import type { Attributes } from '@opentelemetry/api';
+import {
+  ATTR_INTERCEPTION_TEMPLATE_ID,
+  ATTR_INTERCEPTION_TEMPLATE_VERSION,
+} from '../telemetry/attributes.js';
 import type { InterceptionConfig } from './catalog-schemas.js';
 import { chat, type RunContext } from './pipeline-context.js';
 
@@ -9,6 +14,9 @@ export function runStage2(
 ): Promise<string> {
   const { tracker } = ctx;
   const failure = { configUsed: config.name, backend: ctx.llm.type, model: ctx.llm.defaultModel };
+  const version = ctx.catalog.versions.get(`interception/${config.name}`);
+  const attributes: Attributes = { [ATTR_INTERCEPTION_TEMPLATE_ID]: config.name };
+  if (version !== undefined) attributes[ATTR_INTERCEPTION_TEMPLATE_VERSION] = version;
   return tracker.inStage(
     2,
     async () => {
@@ -86,6 +94,6 @@ export function runStage2(
       });
       return text;
     },
-    { failure },
+    { failure, attributes },
   );
 }

@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { isCheckedSafetyLevel } from '../domain/safety-level.js';
 import { failureCode } from './backends/backend-error-code.js';
 import type { OutputConfig } from './catalog-schemas.js';
+import { guardrailAttributes, setGuardrailDecision } from '../telemetry/guardrail-span.js';
 import { chat, type RunContext } from './pipeline-context.js';
 import { blockMessage } from './safety/block-message.js';
 import { checkTexts, type CheckedText, type SafetyFinding } from './safety/safety-check.js';
@@ -81,70 +82,75 @@ export function runStage3(
   const strict = STRICT_LEVELS.has(level);
   return tracker.inStage(
     3,
-    async () => {
-      const started = performance.now();
-      const matcher = catalog.filters.stage3(level, output.name);
-      const finding: SafetyFinding | null = matcher ? checkTexts(matcher, texts) : null;
-      const listed = finding
-        ? { categories: finding.categories, matched_texts: finding.texts }
-        : {};
-      const checked = { texts_checked: texts.map((t) => t.role) };
-      if (!finding && ctx.backends.safetyModel === undefined) {
-        tracker.logStage3SafetyCheck({
-          loop,
-          safe: true,
-          method: 'fast_filter',
-          configUsed: output.name,
-          executionTime: (performance.now() - started) / 1000,
-          metadata: checked,
-        });
-        return { allowed: true };
-      }
-      const prompt = texts[texts.length - 1]?.text ?? '';
-      const verdict = await askSafetyModel(ctx, output, prompt);
-      if (!verdict.ok && !strict && !finding) throw verdict.error;
-      const safe = verdict.ok && verdict.safe && !(strict && finding);
-      tracker.logStage3SafetyCheck({
-        loop,
-        safe,
-        method: 'llm_context_check',
-        foundTerms: finding?.terms,
-        configUsed: output.name,
-        model: verdict.ok ? verdict.model : ctx.backends.safetyModel,
-        backend: ctx.llm.type,
-        executionTime: verdict.ok ? verdict.seconds : (performance.now() - started) / 1000,
-        metadata: verdict.ok
-          ? {
-              ...verdict.step,
-              ...listed,
-              ...checked,
-              verdict_text: verdict.text,
-              model_safe: verdict.safe,
-            }
-          : { ...listed, ...checked, fail_closed: true, error_code: verdict.code },
-      });
-      if (safe) return { allowed: true };
-      const categories = finding?.categories ?? [];
-      const message = blockMessage(catalog.categories, categories);
-      const category = finding
-        ? message.category
-        : verdict.ok
-          ? 'model_verdict'
-          : 'check_unavailable';
-      tracker.logStage3Blocked({
-        loop,
-        reason: verdict.ok || finding ? 'age_inappropriate' : 'safety_check_unavailable',
-        content: message.de,
-        configUsed: output.name,
-        foundTerms: finding?.terms,
-        metadata: { category, categories, matched_texts: finding?.texts ?? [] },
-      });
-      return { allowed: false, category, message: { de: message.de, en: message.en } };
+    async (span) => {
+      const verdict = await check();
+      setGuardrailDecision(span, verdict.allowed);
+      return verdict;
     },
     {
       loop,
       outputConfig: output.name,
+      attributes: guardrailAttributes({ name: 'stage3 pre-output safety' }),
       failure: { recoverable: true, configUsed: output.name, backend: ctx.llm.type },
     },
   );
+
+  async function check(): Promise<Stage3Verdict> {
+    const started = performance.now();
+    const matcher = catalog.filters.stage3(level, output.name);
+    const finding: SafetyFinding | null = matcher ? checkTexts(matcher, texts) : null;
+    const listed = finding ? { categories: finding.categories, matched_texts: finding.texts } : {};
+    const checked = { texts_checked: texts.map((t) => t.role) };
+    if (!finding && ctx.backends.safetyModel === undefined) {
+      tracker.logStage3SafetyCheck({
+        loop,
+        safe: true,
+        method: 'fast_filter',
+        configUsed: output.name,
+        executionTime: (performance.now() - started) / 1000,
+        metadata: checked,
+      });
+      return { allowed: true };
+    }
+    const prompt = texts[texts.length - 1]?.text ?? '';
+    const verdict = await askSafetyModel(ctx, output, prompt);
+    if (!verdict.ok && !strict && !finding) throw verdict.error;
+    const safe = verdict.ok && verdict.safe && !(strict && finding);
+    tracker.logStage3SafetyCheck({
+      loop,
+      safe,
+      method: 'llm_context_check',
+      foundTerms: finding?.terms,
+      configUsed: output.name,
+      model: verdict.ok ? verdict.model : ctx.backends.safetyModel,
+      backend: ctx.llm.type,
+      executionTime: verdict.ok ? verdict.seconds : (performance.now() - started) / 1000,
+      metadata: verdict.ok
+        ? {
+            ...verdict.step,
+            ...listed,
+            ...checked,
+            verdict_text: verdict.text,
+            model_safe: verdict.safe,
+          }
+        : { ...listed, ...checked, fail_closed: true, error_code: verdict.code },
+    });
+    if (safe) return { allowed: true };
+    const categories = finding?.categories ?? [];
+    const message = blockMessage(catalog.categories, categories);
+    const category = finding
+      ? message.category
+      : verdict.ok
+        ? 'model_verdict'
+        : 'check_unavailable';
+    tracker.logStage3Blocked({
+      loop,
+      reason: verdict.ok || finding ? 'age_inappropriate' : 'safety_check_unavailable',
+      content: message.de,
+      configUsed: output.name,
+      foundTerms: finding?.terms,
+      metadata: { category, categories, matched_texts: finding?.texts ?? [] },
+    });
+    return { allowed: false, category, message: { de: message.de, en: message.en } };
+  }
 }

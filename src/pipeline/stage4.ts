@@ -28,6 +28,8 @@ export function runStage4(
             provider: backend.provider,
             model: output.model,
             outputType: output.media_type,
+            parameters: { seed },
+            inputText: prompt,
           },
           () =>
             backend.generate({

@@ -1,4 +1,5 @@
 import type { ExecutionItem } from '../domain/execution-item.js';
+import { itemTokens } from '../domain/token-usage.js';
 import type { TableSpec } from './table-column.js';
 import { timestampMicros } from './timestamp-micros.js';
 
@@ -118,6 +119,20 @@ export const ITEMS_TABLE: TableSpec<ItemRow> = {
       type: 'DOUBLE',
       description: 'time of the step, seconds',
       get: (r) => r.item.execution_time,
+    },
+    {
+      name: 'input_tokens',
+      type: 'BIGINT',
+      description:
+        'model tokens in of the step (metadata input_tokens); empty when not a model call',
+      get: (r) => itemTokens(r.item).input,
+    },
+    {
+      name: 'output_tokens',
+      type: 'BIGINT',
+      description:
+        'model tokens out of the step (metadata output_tokens); empty when not a model call',
+      get: (r) => itemTokens(r.item).output,
     },
     {
       name: 'metadata',

@@ -1,21 +1,11 @@
 import { createHmac } from 'node:crypto';
+import { PSEUDONYM_FIELDS, pseudonym, type PseudonymField } from '../domain/study-pseudonym.js';
 import type { ExecutionRecord } from '../domain/execution-record.js';
 
 /** The shortest study key accepted (`STUDY_KEY`, `X-Study-Key`); a short one is guessable. */
 export const MIN_STUDY_KEY_CHARS = 16;
 
-/** The fields replaced by study pseudonyms, wherever they occur in a record. */
-export const PSEUDONYM_FIELDS = ['user_id', 'session_id'] as const;
-type PseudonymField = (typeof PSEUDONYM_FIELDS)[number];
-
-/**
- * The study pseudonym of an id: HMAC-SHA256 under the study key of `field` and the value,
- * 64 hex digits. The same id gets the same pseudonym within a study and an unrelated one in
- * another study, so exports of two studies cannot be joined on it.
- */
-export function pseudonym(studyKey: string, field: PseudonymField, value: string): string {
-  return createHmac('sha256', studyKey).update(`${field}\u0000${value}`).digest('hex');
-}
+export { PSEUDONYM_FIELDS, pseudonym } from '../domain/study-pseudonym.js';
 
 /** The study pseudonym of a reviewer (as `pseudonym`, its own field, so never equal to an id's). */
 export function reviewerPseudonym(studyKey: string, reviewer: string): string {

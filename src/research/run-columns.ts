@@ -159,6 +159,18 @@ export const RUNS_TABLE: TableSpec<ExecutionRecord> = {
       get: (r) => count(r, (i) => i.item_type === 'stage3_blocked'),
     },
     {
+      name: 'input_tokens',
+      type: 'BIGINT',
+      description: 'model tokens in, summed over the run (token_usage); empty when none reported',
+      get: (r) => r.token_usage?.input_tokens ?? null,
+    },
+    {
+      name: 'output_tokens',
+      type: 'BIGINT',
+      description: 'model tokens out, summed over the run (token_usage); empty when none reported',
+      get: (r) => r.token_usage?.output_tokens ?? null,
+    },
+    {
       name: 'errors',
       type: 'INTEGER',
       description: 'pipeline_error items (a failed backend, with the stage it failed in)',

@@ -70,6 +70,7 @@ export async function createRuntime(config: AppConfig, logger: Logger): Promise<
     resourceAttributes: config.resourceAttributes,
     store,
     otlp: config.otlp,
+    ...(config.genaiStudyKey ? { studyKey: config.genaiStudyKey } : {}),
     shutdownTimeoutMillis: Math.min(5_000, config.shutdownTimeoutMillis),
     record: {
       ...recordHooks(live, traceUrl, config.mediaDir),

@@ -55,12 +55,24 @@ export const ATTR_ITEM_METADATA = 'execution.item.metadata';
 export const ATTR_ITEM_CONTENT_LENGTH = 'execution.item.content_length';
 export const ATTR_ITEM_CONTENT_SHA256 = 'execution.item.content_sha256';
 
-// GenAI semantic conventions (copied; unstable upstream).
-export const ATTR_GEN_AI_OPERATION_NAME = 'gen_ai.operation.name';
-export const ATTR_GEN_AI_PROVIDER_NAME = 'gen_ai.provider.name';
-export const ATTR_GEN_AI_REQUEST_MODEL = 'gen_ai.request.model';
-export const ATTR_GEN_AI_RESPONSE_MODEL = 'gen_ai.response.model';
-export const ATTR_GEN_AI_OUTPUT_TYPE = 'gen_ai.output.type';
-export const ATTR_GEN_AI_USAGE_INPUT_TOKENS = 'gen_ai.usage.input_tokens';
-export const ATTR_GEN_AI_USAGE_OUTPUT_TOKENS = 'gen_ai.usage.output_tokens';
+/** Stage 2 span: the interception template (config) and its version. */
+export const ATTR_INTERCEPTION_TEMPLATE_ID = 'execution.interception.template_id';
+export const ATTR_INTERCEPTION_TEMPLATE_VERSION = 'execution.interception.template_version';
+/**
+ * Backend spans: the sequence number of the item the call's answer went into, so a backend
+ * that gets no text (content policy `metadata`) can point at the record's item instead.
+ */
+export const ATTR_ITEM_REF = 'execution.item_ref.sequence_number';
+
 export const ATTR_ERROR_TYPE = 'error.type';
+
+// GenAI names live in their own pinned module.
+export {
+  ATTR_GEN_AI_OPERATION_NAME,
+  ATTR_GEN_AI_OUTPUT_TYPE,
+  ATTR_GEN_AI_PROVIDER_NAME,
+  ATTR_GEN_AI_REQUEST_MODEL,
+  ATTR_GEN_AI_RESPONSE_MODEL,
+  ATTR_GEN_AI_USAGE_INPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
+} from './genai-attributes.js';

@@ -4,13 +4,15 @@ import type { ReadableSpan, SpanExporter, TimedEvent } from '@opentelemetry/sdk-
 import { createHash } from 'node:crypto';
 import { CHILD_TEXT_METADATA_KEYS, withoutChildText } from '../domain/child-text-fields.js';
 import * as A from './attributes.js';
+import { CHILD_TEXT_SPAN_ATTRIBUTES, isForbiddenGenAiName } from './genai-attributes.js';
 
 /**
  * What leaves the process on the OTLP path (the record file always keeps it all): `full` sends
  * everything; `metadata` sends nothing derived from the child's text: item content as length
  * and SHA-256, metadata that can carry the child's words (`CHILD_TEXT_METADATA_KEYS`) as a
  * count or a length and SHA-256, exception and status messages (which may echo
- * the prompt) as the error type only.
+ * the prompt) as the error type only, GenAI messages (`gen_ai.input.messages`,
+ * `gen_ai.output.messages`) not at all: the backend span's item reference points at the text.
  */
 export type ContentPolicy = 'full' | 'metadata';
 
@@ -74,11 +76,28 @@ function redactStatus(span: ReadableSpan): SpanStatus {
   return { code: status.code, message: typeof type === 'string' ? type : 'Error' };
 }
 
+/** Span attributes without the GenAI messages (the child's text) and any `gen_ai.prompt*`. */
+function redactAttributes(attributes: Attributes): Attributes {
+  const drop = Object.keys(attributes).filter(
+    (k) => CHILD_TEXT_SPAN_ATTRIBUTES.includes(k) || isForbiddenGenAiName(k),
+  );
+  if (drop.length === 0) return attributes;
+  const kept: Attributes = { ...attributes };
+  for (const k of drop) delete kept[k];
+  return kept;
+}
+
 /** A copy of `span` that carries nothing derived from the child's text (pure). */
 export function redactSpan(span: ReadableSpan): ReadableSpan {
   const events = span.events.map(redactEvent);
   const status = redactStatus(span);
-  if (status === span.status && events.every((e, i) => e === span.events[i])) return span;
+  const attributes = redactAttributes(span.attributes);
+  if (
+    status === span.status &&
+    attributes === span.attributes &&
+    events.every((e, i) => e === span.events[i])
+  )
+    return span;
   return {
     name: span.name,
     kind: span.kind,
@@ -87,7 +106,7 @@ export function redactSpan(span: ReadableSpan): ReadableSpan {
     startTime: span.startTime,
     endTime: span.endTime,
     status,
-    attributes: span.attributes,
+    attributes,
     links: span.links,
     events,
     duration: span.duration,

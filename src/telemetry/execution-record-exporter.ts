@@ -2,6 +2,7 @@ import { diag } from '@opentelemetry/api';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { ExecutionRecord } from '../domain/execution-record.js';
+import { tokenUsage } from '../domain/token-usage.js';
 import { RecordOwnership, type RecordOrigin } from '../store/record-ownership.js';
 import type { RecordStore } from '../store/record-store.js';
 import {
@@ -332,7 +333,13 @@ export class ExecutionRecordExporter implements SpanExporter {
         return 'refused' as const;
       }
       this.counters.late_spans_merged += spans.length;
-      const record = { ...saved, items, status: wholeStatus(saved.status ?? 'incomplete', items) };
+      const usage = tokenUsage(items);
+      const record = {
+        ...saved,
+        items,
+        status: wholeStatus(saved.status ?? 'incomplete', items),
+        ...(usage ? { token_usage: usage } : {}),
+      };
       return this.spool.save(id, () => record, true);
     });
     this.remember(id, merged);

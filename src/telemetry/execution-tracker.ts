@@ -1,8 +1,21 @@
-import { context, trace, type Context, type Span, type Tracer } from '@opentelemetry/api';
+import {
+  context,
+  trace,
+  type Attributes,
+  type Context,
+  type Span,
+  type Tracer,
+} from '@opentelemetry/api';
 import { ExecutionIdGenerator } from '../domain/execution-id.js';
 import type { OutputMediaType } from '../domain/media-type.js';
 import * as A from './attributes.js';
-import { traceBackendCall, type BackendCall, type BackendUsage } from './backend-span.js';
+import {
+  traceBackendCall,
+  type BackendCall,
+  type BackendCallRun,
+  type BackendUsage,
+} from './backend-span.js';
+import { traceGuardrail, type Guardrail } from './guardrail-span.js';
 import { hrNow } from './clock.js';
 import type { OutputInput, RunOutcome, SafetyCheckInput, StepInfo } from './item-inputs.js';
 import * as items from './item-vocabulary.js';
@@ -12,6 +25,7 @@ import { log, RunRecorder, type ItemListener, type StageFailure } from './run-re
 import type { StagePosition } from './run-spans.js';
 
 export type { BackendCall, BackendUsage } from './backend-span.js';
+export type { Guardrail } from './guardrail-span.js';
 export type { ErrorPlace } from './item-vocabulary.js';
 export type { ItemListener, StageFailure } from './run-recorder.js';
 
@@ -32,6 +46,11 @@ export interface ExecutionTrackerOptions extends RunFields {
    */
   input?: { text: string; language?: string };
   onItem?: ItemListener;
+  /**
+   * `gen_ai.conversation.id` of the run's GenAI spans: the session's study pseudonym
+   * (`conversationIdOf`); default none (never the raw session or user id).
+   */
+  conversationId?: string;
 }
 
 /** Options of `inStage`. */
@@ -40,6 +59,8 @@ export interface StageOptions {
   loop?: number;
   /** Stage 3 and 4: the output config, an attribute of the stage span. */
   outputConfig?: string;
+  /** More attributes of the stage span (e.g. the GenAI guardrail profile); default none. */
+  attributes?: Attributes;
   /**
    * How a failure of this stage is recorded (as a `pipeline_error` item on this stage's span):
    * `recoverable` when the run goes on without it (default false: the run fails).
@@ -63,6 +84,8 @@ export class ExecutionTracker {
   readonly executionId: string;
   readonly traceId: string;
   readonly info: RunInfo;
+  /** `gen_ai.conversation.id` of the run's GenAI spans, when set. */
+  readonly conversationId?: string;
   private readonly recorder: RunRecorder;
 
   private constructor(options: ExecutionTrackerOptions, startTime: [number, number]) {
@@ -78,6 +101,7 @@ export class ExecutionTracker {
     this.executionId = this.recorder.executionId;
     this.traceId = this.recorder.spans.traceId;
     this.info = this.recorder.info;
+    if (options.conversationId) this.conversationId = options.conversationId;
   }
 
   /** Starts tracking a run: opens its run span and records `pipeline_start`. Never throws. */
@@ -145,9 +169,8 @@ export class ExecutionTracker {
     fn: (span: Span) => Promise<T> | T,
     options: StageOptions = {},
   ): Promise<T> {
-    const extra = options.outputConfig
-      ? { [A.ATTR_OUTPUT_CONFIG]: options.outputConfig }
-      : undefined;
+    const extra: Attributes = { ...options.attributes };
+    if (options.outputConfig) extra[A.ATTR_OUTPUT_CONFIG] = options.outputConfig;
     return this.recorder.within({ stage, loop: options.loop }, fn, options.failure, extra);
   }
 
@@ -165,7 +188,24 @@ export class ExecutionTracker {
     fn: (span: Span) => Promise<T>,
     usageOf?: (value: T) => BackendUsage | undefined,
   ): Promise<{ value: T; seconds: number }> {
-    return traceBackendCall(this.recorder.spans, this.executionId, call, fn, usageOf);
+    return traceBackendCall(this.callRun(), call, fn, usageOf);
+  }
+
+  /**
+   * Runs a synchronous safety check as a guardrail span (`apply_guardrail`, OpenInference
+   * `GUARDRAIL`); `allowed` tells its decision from the value. Returns or rethrows `fn`'s own.
+   */
+  guardrail<T>(guardrail: Guardrail, fn: () => T, allowed: (value: T) => boolean): T {
+    return traceGuardrail(this.callRun(), guardrail, fn, allowed);
+  }
+
+  private callRun(): BackendCallRun {
+    return {
+      spans: this.recorder.spans,
+      executionId: this.executionId,
+      ...(this.conversationId ? { conversationId: this.conversationId } : {}),
+      nextItemSequence: () => this.recorder.nextSequence,
+    };
   }
 
   /** Sets the generation seed recorded as `used_seed`. */

@@ -69,6 +69,11 @@ export class RunRecorder {
   private itemized: unknown = NONE;
   private seed: number | undefined;
 
+  /** The sequence number the next item will get. */
+  get nextSequence(): number {
+    return this.sequence + 1;
+  }
+
   constructor(o: RunRecorderOptions, startTime: HrTime) {
     this.info = resolveRunInfo(o);
     this.onItem = o.onItem;

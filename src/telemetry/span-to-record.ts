@@ -9,6 +9,7 @@ import {
   type ExecutionRecord,
 } from '../domain/execution-record.js';
 import { RUN_DEFAULTS } from '../domain/run-defaults.js';
+import { tokenUsage } from '../domain/token-usage.js';
 import { formatHrTime, roundSeconds } from '../domain/timestamp.js';
 import * as A from './attributes.js';
 import { decodeItem, num, str } from './item-codec.js';
@@ -36,13 +37,22 @@ export function findRunSpans(spans: readonly ReadableSpan[]): {
   return { run, start };
 }
 
-/** The items recorded as events on `spans`, ordered by sequence number, duplicates dropped. */
+/**
+ * The items recorded as events on `spans`, ordered by sequence number, duplicates dropped. An
+ * item without its own Stille Post iteration or output loop takes its span's
+ * (`execution.stage_iteration`, `execution.loop_iteration`; conventions 1.1).
+ */
 export function spansToItems(spans: readonly ReadableSpan[]): ExecutionItem[] {
   const bySequence = new Map<number, ExecutionItem>();
   for (const span of spans) {
+    const iteration = num(span.attributes, A.ATTR_STAGE_ITERATION);
+    const loop = num(span.attributes, A.ATTR_LOOP_ITERATION);
     for (const event of span.events) {
       const item = decodeItem(event);
-      if (item) bySequence.set(item.sequence_number, item);
+      if (!item) continue;
+      if (item.stage_iteration === null && iteration !== null) item.stage_iteration = iteration;
+      if (item.loop_iteration === null && loop !== null) item.loop_iteration = loop;
+      bySequence.set(item.sequence_number, item);
     }
   }
   return [...bySequence.values()].sort((a, b) => a.sequence_number - b.sequence_number);
@@ -74,6 +84,7 @@ export function spansToRecord(
   const status =
     options.status ?? (run ? (str(run.attributes, A.ATTR_STATUS) ?? 'completed') : 'incomplete');
   const items = spansToItems(spans);
+  const usage = tokenUsage(items);
   return ExecutionRecordSchema.parse({
     execution_id: str(a, A.ATTR_EXECUTION_ID),
     config_name: str(a, A.ATTR_CONFIG_NAME),
@@ -88,7 +99,8 @@ export function spansToRecord(
     taxonomy_version: str(a, A.ATTR_TAXONOMY_VERSION) ?? TAXONOMY_VERSION,
     trace_id: traceId,
     trace_url: options.traceUrl?.(traceId) ?? null,
-    status: wholeStatus(status, items),
+    status: wholeStatus(status, items, run?.attributes[A.ATTR_STATUS] !== undefined),
+    ...(usage ? { token_usage: usage } : {}),
   });
 }
 
@@ -97,16 +109,24 @@ export function spansToRecord(
  * them (`total_items_logged`). A run whose run span came before some of its other spans (OTLP
  * ingest after a sender's outage, retried out of order) stays `incomplete` until the late spans
  * are merged in, then takes its outcome back, so a `completed` record never lacks items.
+ * Conventions 1.1: the count includes `pipeline_complete` itself; a count one lower than the
+ * terminal item's sequence number is read as excluding it. With `awaitEnd` (the run span states
+ * its `execution.status`), a run said `completed` or `blocked` whose `pipeline_complete` has not
+ * arrived yet (it may sit on a late stage span) is `incomplete` too.
  */
 export function wholeStatus<S extends string>(
   status: S,
   items: readonly ExecutionItem[],
+  awaitEnd = false,
 ): S | RecordStatus {
   const end = items.findLast((i) => i.item_type === 'pipeline_complete');
-  const logged = end?.metadata.total_items_logged;
+  if (!end)
+    return awaitEnd && (status === 'completed' || status === 'blocked') ? 'incomplete' : status;
+  const logged = end.metadata.total_items_logged;
   if (typeof logged !== 'number') return status;
-  if (items.length < logged) return 'incomplete';
-  const outcome = end!.metadata.outcome;
+  const expected = logged === end.sequence_number - 1 ? end.sequence_number : logged;
+  if (items.length < expected) return 'incomplete';
+  const outcome = end.metadata.outcome;
   return status === 'incomplete' && typeof outcome === 'string' && isRecordStatus(outcome)
     ? outcome
     : status;

@@ -7,6 +7,8 @@ import {
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { RUN_DEFAULTS } from '../domain/run-defaults.js';
+import { pseudonym } from '../domain/study-pseudonym.js';
 import type { RecordStore } from '../store/record-store.js';
 import { TRACER_NAME } from './attributes.js';
 import {
@@ -37,6 +39,11 @@ export interface TracingOptions {
   shutdownTimeoutMillis?: number;
   /** Extra span processors (tests: an in-memory exporter). */
   extraProcessors?: SpanProcessor[];
+  /**
+   * Study key of `gen_ai.conversation.id`: each run's is its session's study pseudonym under
+   * this key (the one a pseudonymised bundle shows); default none (no conversation id).
+   */
+  studyKey?: string;
 }
 
 /** The tracer provider with its two independent paths. */
@@ -113,6 +120,9 @@ export function createTracing(options: TracingOptions): Tracing {
     ],
   });
   let shutdownPromise: Promise<string[]> | undefined;
+  const { studyKey } = options;
+  const conversationIdOf = (sessionId: string | undefined): string | undefined =>
+    studyKey ? pseudonym(studyKey, 'session_id', sessionId ?? RUN_DEFAULTS.sessionId) : undefined;
   const tracer = provider.getTracer(TRACER_NAME);
   return {
     tracer,
@@ -120,7 +130,13 @@ export function createTracing(options: TracingOptions): Tracing {
     recordExporter,
     otlp,
     maxEventsPerSpan,
-    startRun: (run) => ExecutionTracker.start({ ...run, tracer, maxEventsPerSpan }),
+    startRun: (run) =>
+      ExecutionTracker.start({
+        ...run,
+        tracer,
+        maxEventsPerSpan,
+        conversationId: run.conversationId ?? conversationIdOf(run.sessionId),
+      }),
     async forceFlush() {
       await recordExporter.forceFlush();
       if (otlp) await within(otlp.forceFlush(), limit, 'OTLP flush');

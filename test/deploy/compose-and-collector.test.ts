@@ -80,6 +80,23 @@ describe('collector configuration', () => {
     });
   });
 
+  it('stays valid with the GenAI backend overlays merged in: Phoenix beside the record service, Langfuse', () => {
+    const phoenix = merge(
+      merge(base, read('collector-config/to-record-service.yaml')),
+      read('collector-config/to-phoenix.yaml'),
+    ) as CollectorConfig;
+    checkReferences(phoenix);
+    expect(phoenix.service.pipelines.traces!.exporters).toEqual([
+      'otlp/jaeger',
+      'otlphttp/records',
+      'otlphttp/phoenix',
+      'debug',
+    ]);
+    const langfuse = merge(base, read('collector-config/to-langfuse.yaml')) as CollectorConfig;
+    checkReferences(langfuse);
+    expect(langfuse.service.pipelines.traces!.exporters).toContain('otlphttp/langfuse');
+  });
+
   it('stays valid with the redaction overlay merged in, which drops text-carrying events', () => {
     const merged = merge(base, read('collector-config/redact-content.yaml')) as CollectorConfig;
     checkReferences(merged);
@@ -101,6 +118,8 @@ describe('every collector configuration, validated by the collector of the same 
   it.each([
     [['otel-collector.yaml']],
     [['otel-collector.yaml', 'to-record-service.yaml']],
+    [['otel-collector.yaml', 'to-record-service.yaml', 'to-phoenix.yaml']],
+    [['otel-collector.yaml', 'to-langfuse.yaml']],
     [['otel-collector.yaml', 'redact-content.yaml']],
     [['otel-collector.yaml', 'load-balance-record-services.yaml']],
     [['otel-collector.yaml', 'to-record-service.yaml', 'receiver-auth.yaml']],

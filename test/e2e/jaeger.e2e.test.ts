@@ -103,7 +103,7 @@ const FLOWS = [
     name: '(a) dada, text only',
     body: { schema: 'dada', input_text: 'Eine Blume auf der Wiese', output_config: 'none' },
     status: 200,
-    spans: 6,
+    spans: 8,
     iterations: 0,
     loops: 0,
   },
@@ -111,7 +111,7 @@ const FLOWS = [
     name: '(a′) dada with an image',
     body: { schema: 'dada', input_text: 'Eine Blume auf der Wiese' },
     status: 200,
-    spans: 9,
+    spans: 11,
     iterations: 0,
     loops: 1,
   },
@@ -119,7 +119,7 @@ const FLOWS = [
     name: '(b) stillepost, 8 iterations',
     body: { schema: 'stillepost', input_text: 'Eine Blume auf der Wiese' },
     status: 200,
-    spans: 21,
+    spans: 23,
     iterations: 8,
     loops: 0,
   },
@@ -130,7 +130,7 @@ const FLOWS = [
       input_text: 'Ein freundliches Skelett tanzt lachend auf einem Kindergeburtstag',
     },
     status: 200,
-    spans: 10,
+    spans: 12,
     iterations: 0,
     loops: 2,
   },
@@ -138,7 +138,7 @@ const FLOWS = [
     name: '(d) blocked at stage 1',
     body: { schema: 'dada', input_text: 'Ich sprühe ein Hakenkreuz an die Schulwand' },
     status: 403,
-    spans: 3,
+    spans: 4,
     iterations: 0,
     loops: 0,
   },
@@ -195,8 +195,15 @@ describe('records and traces of the same runs, through a real collector into Jae
         if (item.content !== null)
           expect(e.attributes['execution.item.content']).toBe(item.content);
       }
-      // gen_ai attributes on every backend call.
+      // gen_ai attributes on every backend call; the stage 1 term-list checks are guardrails.
       for (const b of role(spans, 'backend')) {
+        if (b.attributes['gen_ai.operation.name'] === 'apply_guardrail') {
+          expect(b.attributes).toMatchObject({
+            'gen_ai.guardian.name': 'stage1 term filter',
+            'openinference.span.kind': 'GUARDRAIL',
+          });
+          continue;
+        }
         expect(b.attributes).toMatchObject({ 'gen_ai.provider.name': 'offline' });
         expect(['chat', 'generate_content']).toContain(b.attributes['gen_ai.operation.name']);
         expect(typeof b.attributes['gen_ai.request.model']).toBe('string');

@@ -9,6 +9,10 @@ import { startOpenAiStandIn } from '../helpers/stand-ins/openai-stand-in.js';
 import { testApp } from '../helpers/test-app.js';
 import { shape, spansOf } from '../helpers/tracing.js';
 
+/** The run's model calls (backend spans other than the stage 1 guardrail checks). */
+const modelCalls = (s: ReturnType<typeof spansOf>) =>
+  s.byRole('backend').filter((b) => b.attributes['gen_ai.operation.name'] !== 'apply_guardrail');
+
 const EXECUTE = '/api/schema/pipeline/execute';
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -56,7 +60,7 @@ describe('Ollama backend against its stand-in', () => {
       item_type: 'interception_final',
       backend_type: 'ollama',
     });
-    const chat = spansOf(ctx.memory.getFinishedSpans(), res.body.trace_id).byRole('backend');
+    const chat = modelCalls(spansOf(ctx.memory.getFinishedSpans(), res.body.trace_id));
     expect(chat).toHaveLength(2);
     expect(chat[0]!.attributes).toMatchObject({
       'gen_ai.operation.name': 'chat',
@@ -174,7 +178,7 @@ describe('OpenAI-compatible backend against its stand-in', () => {
       backend_type: 'openrouter',
       model_used: 'mistralai/mistral-nemo',
     });
-    const spans = spansOf(ctx.memory.getFinishedSpans(), res.body.trace_id).byRole('backend');
+    const spans = modelCalls(spansOf(ctx.memory.getFinishedSpans(), res.body.trace_id));
     expect(spans[0]!.attributes).toMatchObject({
       'gen_ai.provider.name': 'openai',
       'gen_ai.usage.input_tokens': 42,

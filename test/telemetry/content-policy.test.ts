@@ -31,23 +31,49 @@ async function leakyRun(policy: 'metadata' | 'full') {
         },
         { loop: 1 },
       );
-      await t.inStage(2, () =>
-        t.backendCall({ operation: 'chat', provider: 'ollama' }, () =>
+      await t.inStage(2, async () => {
+        await t.backendCall(
+          {
+            operation: 'chat',
+            provider: 'ollama',
+            model: 'm',
+            parameters: { temperature: 0.7, seed: 3 },
+            systemInstructions: 'Rewrite the prompt as a Dada poem.',
+            inputText: PROMPT,
+          },
+          async () => ({ text: `Dada! ${PROMPT}` }),
+          (r) => ({ inputTokens: 6, outputTokens: 8, outputText: r.text }),
+        );
+        await t.backendCall({ operation: 'chat', provider: 'ollama' }, () =>
           Promise.reject(new RangeError(`model refused: "${PROMPT}"`)),
-        ),
-      );
+        );
+      });
     })
     .catch(() => {});
   await tracing.forceFlush();
   const spans = exported.getFinishedSpans().filter((s) => s.spanContext().traceId === t.traceId);
-  const text = JSON.stringify(spans.map((s) => ({ status: s.status, events: s.events })));
+  const text = JSON.stringify(
+    spans.map((s) => ({ status: s.status, attributes: s.attributes, events: s.events })),
+  );
   return { text, spans, record: (await store.get(t.executionId))! };
 }
 
 describe('content policy on the OTLP path', () => {
   it('metadata: nothing derived from the child’s text leaves the process', async () => {
     const { text, spans, record } = await leakyRun('metadata');
-    expect(text).not.toMatch(/Skelett|skelett|Wiese|model refused/);
+    for (const word of PROMPT.split(' ')) expect(text).not.toMatch(new RegExp(`\\b${word}\\b`));
+    expect(text).not.toMatch(/skelett|model refused|Dada!/);
+    expect(text).not.toMatch(/gen_ai\.(input|output)\.messages|gen_ai\.prompt/);
+    // The backend span points at the record's item and keeps what is not the child's.
+    const chat = spans.find((s) => s.attributes['gen_ai.usage.input_tokens'] === 6)!;
+    expect(chat.attributes).toMatchObject({
+      'gen_ai.request.temperature': 0.7,
+      'gen_ai.request.seed': 3,
+      'gen_ai.system_instructions':
+        '[{"type":"text","content":"Rewrite the prompt as a Dada poem."}]',
+      'execution.id': expect.any(String),
+      'execution.item_ref.sequence_number': expect.any(Number),
+    });
     // What is left says what happened without the text: lengths, hashes, counts, error types.
     expect(text).toContain('"execution.item.content_length"');
     expect(text).toContain('found_terms_count');
@@ -69,9 +95,20 @@ describe('content policy on the OTLP path', () => {
     ).toMatch(/^unsafe/);
   });
 
-  it('full: the text goes as recorded', async () => {
-    const { text } = await leakyRun('full');
+  it('full: the text goes as recorded, the messages in the GenAI conventions’ shape', async () => {
+    const { text, spans } = await leakyRun('full');
     expect(text).toContain(PROMPT);
     expect(text).toContain('skelett');
+    const chat = spans.find((s) => s.attributes['gen_ai.usage.input_tokens'] === 6)!;
+    expect(JSON.parse(String(chat.attributes['gen_ai.input.messages']))).toEqual([
+      { role: 'user', parts: [{ type: 'text', content: PROMPT }] },
+    ]);
+    expect(JSON.parse(String(chat.attributes['gen_ai.output.messages']))).toEqual([
+      {
+        role: 'assistant',
+        parts: [{ type: 'text', content: `Dada! ${PROMPT}` }],
+        finish_reason: 'stop',
+      },
+    ]);
   });
 });
