@@ -1,4 +1,5 @@
 import type { RecordQuery } from '../record-store.js';
+import { queryWords } from '../search/search-terms.js';
 import { SUMMARY_SELECT } from './summary-columns.js';
 
 /** A parameterised statement. */
@@ -15,10 +16,25 @@ const EQUALS: [keyof RecordQuery, string][] = [
   ['sessionId', 'session_id'],
 ];
 
+const PREFIXES: [keyof RecordQuery, string][] = [
+  ['userIdPrefix', 'user_id'],
+  ['sessionIdPrefix', 'session_id'],
+];
+
+/** A LIKE pattern matching texts that start with `prefix` (`\` escapes the wildcards). */
+const likePrefix = (prefix: string): string => `${prefix.replace(/[\\%_]/g, '\\$&')}%`;
+
+/** An empty page, for a search whose words are all stop words (it matches nothing). */
+const NOTHING: Statement = {
+  text: 'SELECT 0 AS total, NULL AS execution_id',
+  values: [],
+};
+
 /**
  * One statement for one page and the total of a listing, so both come from one snapshot:
- * the same filters and order as `RecordIndex.query` (newest first, ties by id descending).
- * Every row carries `total`; with an empty page there is one row with null summary columns.
+ * the same filters and order as `RecordIndex.query` (newest first, ties by id descending; with
+ * `text`, best `ts_rank` first). Every row carries `total`; with an empty page there is one row
+ * with null summary columns.
  */
 export function listStatement(query: RecordQuery): Statement {
   const values: unknown[] = [];
@@ -30,10 +46,29 @@ export function listStatement(query: RecordQuery): Statement {
   for (const [key, column] of EQUALS) {
     if (query[key] !== undefined) where.push(`${column} = ${param(query[key])}`);
   }
+  for (const [key, column] of PREFIXES) {
+    const prefix = query[key];
+    if (typeof prefix === 'string')
+      where.push(`${column} LIKE ${param(likePrefix(prefix))} ESCAPE '\\'`);
+  }
   if (query.sinceMillis !== undefined)
     where.push(`start_millis >= ${param(Math.ceil(query.sinceMillis))}`);
   if (query.untilMillis !== undefined)
     where.push(`start_millis <= ${param(Math.floor(query.untilMillis))}`);
+  let order = 'start_millis DESC, execution_id DESC';
+  if (query.text !== undefined) {
+    const words = queryWords(query.text);
+    if (words.length === 0) return NOTHING;
+    // Per word its German or its English lexeme, every word: as the file store's index.
+    const tsquery = words
+      .map((w) => {
+        const p = param(w);
+        return `(plainto_tsquery('german', ${p}) || plainto_tsquery('english', ${p}))`;
+      })
+      .join(' && ');
+    where.push(`search_vector @@ (${tsquery})`);
+    order = `ts_rank(search_vector, ${tsquery}) DESC, ${order}`;
+  }
   const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
   const limit = param(query.limit ?? 50);
   const offset = param(query.offset ?? 0);
@@ -45,7 +80,7 @@ export function listStatement(query: RecordQuery): Statement {
     text:
       `SELECT t.total, p.* FROM (${total}) t ` +
       `LEFT JOIN LATERAL (SELECT ${SUMMARY_SELECT} FROM executions ${filter} ` +
-      `ORDER BY start_millis DESC, execution_id DESC LIMIT ${limit} OFFSET ${offset}) p ON true`,
+      `ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}) p ON true`,
     values,
   };
 }

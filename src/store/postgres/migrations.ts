@@ -1,3 +1,5 @@
+import { searchMigration } from './search-migration.js';
+
 /** One schema step; applied once, in `version` order, inside the migration transaction. */
 export interface Migration {
   version: number;
@@ -157,4 +159,5 @@ export const MIGRATIONS: readonly Migration[] = [
       $$;
       SELECT recount_executions();`,
   },
+  searchMigration(),
 ];
