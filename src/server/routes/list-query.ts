@@ -1,6 +1,7 @@
 import { RECORD_STATUSES } from '../../domain/execution-record.js';
 import { z } from 'zod';
 import type { RecordQuery } from '../../store/record-store.js';
+import { MAX_QUERY_CHARS } from '../../store/search/search-terms.js';
 import { HttpError } from '../http-error.js';
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
@@ -38,6 +39,10 @@ export const ListFiltersSchema = z.object({
   since: when.optional(),
   until: when.optional(),
   date: day.optional(),
+  /** Search: words of the prompt, translation or final prompt; ranked best first. */
+  q: z.string().trim().min(1).max(MAX_QUERY_CHARS).optional(),
+  user_id_prefix: text.optional(),
+  session_id_prefix: text.optional(),
 });
 
 const offset = z.coerce.number().int().min(0).default(0);
@@ -129,6 +134,9 @@ export function toRecordQuery(
     safetyLevel: q.safety_level,
     userId: q.user_id,
     sessionId: q.session_id,
+    userIdPrefix: q.user_id_prefix,
+    sessionIdPrefix: q.session_id_prefix,
+    text: q.q,
     sinceMillis: sinceMillis.length ? Math.max(...sinceMillis) : undefined,
     untilMillis: untilMillis.length ? Math.min(...untilMillis) : undefined,
     limit: q.limit,
