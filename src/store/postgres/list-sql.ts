@@ -55,23 +55,35 @@ export function listStatement(query: RecordQuery): Statement {
     where.push(`start_millis >= ${param(Math.ceil(query.sinceMillis))}`);
   if (query.untilMillis !== undefined)
     where.push(`start_millis <= ${param(Math.floor(query.untilMillis))}`);
-  let order = 'start_millis DESC, execution_id DESC';
+  let tsquery: string | undefined;
   if (query.text !== undefined) {
     const words = queryWords(query.text);
     if (words.length === 0) return NOTHING;
     // Per word its German or its English lexeme, every word: as the file store's index.
-    const tsquery = words
+    tsquery = words
       .map((w) => {
         const p = param(w);
         return `(plainto_tsquery('german', ${p}) || plainto_tsquery('english', ${p}))`;
       })
       .join(' && ');
     where.push(`search_vector @@ (${tsquery})`);
-    order = `ts_rank(search_vector, ${tsquery}) DESC, ${order}`;
   }
   const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
   const limit = param(query.limit ?? 50);
   const offset = param(query.offset ?? 0);
+  if (tsquery !== undefined) {
+    // Matches are read once: ranked into a CTE that both the total and the page read.
+    return {
+      text:
+        `WITH m AS MATERIALIZED (SELECT ${SUMMARY_SELECT}, start_millis, ` +
+        `ts_rank(search_vector, ${tsquery}) AS rank FROM executions ${filter}) ` +
+        `SELECT t.total, p.* FROM (SELECT count(*)::integer AS total FROM m) t ` +
+        `LEFT JOIN LATERAL (SELECT ${SUMMARY_SELECT} FROM m ` +
+        `ORDER BY rank DESC, start_millis DESC, execution_id DESC ` +
+        `LIMIT ${limit} OFFSET ${offset}) p ON true`,
+      values,
+    };
+  }
   // Unfiltered, the total is kept up to date by save and delete: no count over every record.
   const total = filter
     ? `SELECT count(*)::integer AS total FROM executions ${filter}`
@@ -80,7 +92,7 @@ export function listStatement(query: RecordQuery): Statement {
     text:
       `SELECT t.total, p.* FROM (${total}) t ` +
       `LEFT JOIN LATERAL (SELECT ${SUMMARY_SELECT} FROM executions ${filter} ` +
-      `ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}) p ON true`,
+      `ORDER BY start_millis DESC, execution_id DESC LIMIT ${limit} OFFSET ${offset}) p ON true`,
     values,
   };
 }
