@@ -83,21 +83,23 @@ export class SearchIndex {
    * per word the weight of the best text it was found in, summed. Empty when no word counts.
    */
   search(q: string): Map<string, number> {
-    const perWord = queryWords(q).map((w) => this.slotsOf(lexemes(w)));
+    const perWord = queryWords(q).map((w) => this.merged(lexemes(w)));
     const hits = new Map<string, number>();
     if (perWord.length === 0) return hits;
-    perWord.sort((a, b) => a.size - b.size);
+    perWord.sort((a, b) => a.length - b.length);
     const [first, ...rest] = perWord;
-    for (const [slot, bits] of first!) {
-      let rank = WEIGHT_OF_BITS[bits]!;
+    const at = rest.map(() => 0);
+    for (let i = 0; i < first!.length; i++) {
+      const slot = first![i]! >>> 3;
+      let rank = WEIGHT_OF_BITS[first![i]! & 7]!;
       let all = true;
-      for (const other of rest) {
-        const b = other.get(slot);
-        if (b === undefined) {
-          all = false;
-          break;
-        }
-        rank += WEIGHT_OF_BITS[b]!;
+      for (let w = 0; w < rest.length && all; w++) {
+        const list = rest[w]!;
+        let j = at[w]!;
+        while (j < list.length && list[j]! >>> 3 < slot) j++;
+        at[w] = j;
+        if (j < list.length && list[j]! >>> 3 === slot) rank += WEIGHT_OF_BITS[list[j]! & 7]!;
+        else all = false;
       }
       const id = this.idOf[slot];
       if (all && id !== undefined) hits.set(id, rank);
@@ -105,18 +107,26 @@ export class SearchIndex {
     return hits;
   }
 
-  private slotsOf(alternatives: readonly string[]): Map<number, number> {
-    const out = new Map<number, number>();
-    for (const lexeme of alternatives) {
-      const list = this.postings.get(lexeme);
-      if (!list) continue;
-      for (let i = 0; i < list.length; i++) {
-        const v = list.data[i]!;
-        const slot = v >>> 3;
-        out.set(slot, (out.get(slot) ?? 0) | (v & 7));
-      }
+  /** The postings of the alternatives of one word, merged in slot order, field bits OR-ed. */
+  private merged(alternatives: readonly string[]): Int32Array {
+    const lists = alternatives
+      .map((l) => this.postings.get(l))
+      .filter((l): l is Postings => l !== undefined);
+    if (lists.length === 0) return new Int32Array(0);
+    if (lists.length === 1) return lists[0]!.data.subarray(0, lists[0]!.length);
+    const [a, b] = lists as [Postings, Postings];
+    const out = new Int32Array(a.length + b.length);
+    let i = 0;
+    let j = 0;
+    let n = 0;
+    while (i < a.length || j < b.length) {
+      const x = i < a.length ? a.data[i]! >>> 3 : Infinity;
+      const y = j < b.length ? b.data[j]! >>> 3 : Infinity;
+      if (x === y) out[n++] = a.data[i++]! | (b.data[j++]! & 7);
+      else if (x < y) out[n++] = a.data[i++]!;
+      else out[n++] = b.data[j++]!;
     }
-    return out;
+    return out.subarray(0, n);
   }
 
   private kill(slot: number): void {
