@@ -42,6 +42,20 @@ describe('GET /api/executions search', () => {
     });
   });
 
+  it('exports what a search finds (JSONL), the search named in the filters', async () => {
+    const ctx = await testApp();
+    const cat = await run(ctx, 'Eine Katze im Baum', 'kind-c');
+    await run(ctx, 'Ein Hund', 'kind-d');
+    await ctx.tracing.forceFlush();
+    const res = await request(ctx.app).get('/api/executions/export/jsonl?q=cats');
+    expect(res.status).toBe(200);
+    const lines = res.text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { execution_id: string });
+    expect(lines.map((r) => r.execution_id)).toEqual([cat]);
+  });
+
   it('refuses an empty or overlong q and unknown prefix parameters with a 400', async () => {
     const ctx = await testApp();
     for (const query of ['q=', 'q=%20%20', `q=${'a'.repeat(201)}`, 'user_prefix=u']) {
