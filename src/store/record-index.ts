@@ -105,16 +105,34 @@ export class RecordIndex {
     return { records, total };
   }
 
-  /** A search's page: best rank first, then newest first. */
+  /**
+   * A search's page: best rank first, then newest first. Many hits are read in the index's
+   * order and put in buckets by rank (ranks take few values); few are sorted.
+   */
   private ranked(q: RecordQuery, limit: number, offset: number): RecordPage {
-    const hits: { entry: IndexEntry; rank: number }[] = [];
-    for (const [id, rank] of this.search.search(q.text!)) {
-      const entry = this.byId.get(id);
-      if (entry && matches(entry, q)) hits.push({ entry, rank });
+    const ranks = this.search.search(q.text!);
+    let hits: IndexEntry[] = [];
+    if (ranks.size > this.sorted.length / 16) {
+      const buckets = new Map<number, IndexEntry[]>();
+      for (const entry of this.sorted) {
+        const rank = ranks.get(entry.summary.execution_id);
+        if (rank === undefined || !matches(entry, q)) continue;
+        const bucket = buckets.get(rank);
+        if (bucket) bucket.push(entry);
+        else buckets.set(rank, [entry]);
+      }
+      for (const rank of [...buckets.keys()].sort((a, b) => b - a))
+        hits.push(...buckets.get(rank)!);
+    } else {
+      for (const id of ranks.keys()) {
+        const entry = this.byId.get(id);
+        if (entry && matches(entry, q)) hits.push(entry);
+      }
+      const rankOf = (e: IndexEntry) => ranks.get(e.summary.execution_id)!;
+      hits = hits.sort((a, b) => rankOf(b) - rankOf(a) || (before(a, b) ? -1 : 1));
     }
-    hits.sort((a, b) => (a.rank !== b.rank ? b.rank - a.rank : before(a.entry, b.entry) ? -1 : 1));
     return {
-      records: hits.slice(offset, offset + limit).map((h) => h.entry.summary),
+      records: hits.slice(offset, offset + limit).map((e) => e.summary),
       total: hits.length,
     };
   }

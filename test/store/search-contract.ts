@@ -78,6 +78,14 @@ export function describeSearchContract(name: string, open: StoreFactory): void {
         alsoInPromptOlder.execution_id,
         inFinal.execution_id,
       ]);
+      // The same with the hits a small part of the store.
+      for (let n = 0; n < 60; n++)
+        await store.save(run({ original: 'Ein Pferd' }, { startMillis: DAY + n * 10 }));
+      expect(await ids(store, { text: 'Zebras' })).toEqual([
+        inPrompt.execution_id,
+        alsoInPromptOlder.execution_id,
+        inFinal.execution_id,
+      ]);
       const page = await store.list({ text: 'zebra', limit: 1, offset: 1 });
       expect(page.total).toBe(3);
       expect(page.records.map((r) => r.execution_id)).toEqual([alsoInPromptOlder.execution_id]);
