@@ -14,6 +14,7 @@ const BENCHES = [
   { title: 'Heap', file: 'bench/heap.bench.ts', flags: ['--expose-gc'] },
   { title: 'Store', file: 'bench/store.bench.ts', flags: [] },
   { title: 'PostgreSQL store', file: 'bench/postgres-store.bench.ts', flags: [] },
+  { title: 'Search', file: 'bench/search.bench.ts', flags: [] },
   { title: 'Research bundle', file: 'bench/research-bundle.bench.ts', flags: [] },
   { title: 'OTLP ingest', file: 'bench/ingest.bench.ts', flags: [] },
   { title: 'Safety lists', file: 'bench/safety-filter.bench.ts', flags: [] },

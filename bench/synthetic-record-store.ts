@@ -158,6 +158,7 @@ export class SyntheticRecordStore implements RecordStore {
         items_count: r.items.length,
         total_execution_time: r.total_execution_time,
         trace_id: r.trace_id,
+        prompt_excerpt: null,
       });
     }
     return { records, total: this.count };

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { RECORD_STATUSES } from '../domain/execution-record.js';
 import type { RecordQuery } from '../store/record-store.js';
+import { MAX_QUERY_CHARS } from '../store/search/search-terms.js';
 import { filterInstant, localDay } from './filter-time.js';
 
 const text = z.string().min(1).max(128);
@@ -29,6 +30,10 @@ export const ListFiltersSchema = z.object({
   since: when.optional(),
   until: when.optional(),
   date: day.optional(),
+  /** Search: words of the prompt, translation or final prompt; ranked best first. */
+  q: z.string().trim().min(1).max(MAX_QUERY_CHARS).optional(),
+  user_id_prefix: text.optional(),
+  session_id_prefix: text.optional(),
 });
 export type ListFilters = z.infer<typeof ListFiltersSchema>;
 
@@ -64,6 +69,9 @@ export function toRecordQuery(q: ListFilters & { limit?: number; offset?: number
     safetyLevel: q.safety_level,
     userId: q.user_id,
     sessionId: q.session_id,
+    userIdPrefix: q.user_id_prefix,
+    sessionIdPrefix: q.session_id_prefix,
+    text: q.q,
     sinceMillis: latest([instant(q.since, 'start'), day?.startMillis]),
     untilMillis: earliest([instant(q.until, 'end'), day?.endMillis]),
     limit: q.limit,

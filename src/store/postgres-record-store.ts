@@ -12,7 +12,8 @@ import {
   reasonOf,
   StoreUnavailableError,
 } from './postgres/store-unavailable-error.js';
-import { fromSummaryRow, toRow, type SummaryRow } from './postgres/summary-columns.js';
+import { indexUnsearched } from './postgres/index-unsearched.js';
+import { fromSummaryRow, toRow, toSearchRow, type SummaryRow } from './postgres/summary-columns.js';
 import {
   requireExecutionId,
   type RecordChange,
@@ -103,6 +104,7 @@ export class PostgresRecordStore implements RecordStore, AnnotationStore {
       const client = await pool.connect();
       try {
         await migrate(client);
+        await indexUnsearched(client);
       } finally {
         client.release();
       }
@@ -120,10 +122,11 @@ export class PostgresRecordStore implements RecordStore, AnnotationStore {
   /** Saves like `save`; false when the id was deleted (tombstoned) and nothing was written. */
   async trySave(record: ExecutionRecord): Promise<boolean> {
     const id = requireExecutionId(record.execution_id);
-    const row = toRow(record);
+    const row = [...toRow(record), ...toSearchRow(record)];
     return this.inOrder(id, async () => {
       const { rows } = await this.query<{ saved: boolean }>(
-        'SELECT save_execution($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15::jsonb) AS saved',
+        'SELECT save_execution($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15::jsonb, ' +
+          '$16, $17, $18, $19) AS saved',
         row,
       );
       return rows[0]!.saved;

@@ -1,20 +1,26 @@
 import { effectiveStatus, type ExecutionRecord } from '../domain/execution-record.js';
 import { parseTimestampMillis } from '../domain/timestamp.js';
 import type { RecordPage, RecordQuery, RecordSummary } from './record-store.js';
+import { SearchIndex } from './search/search-index.js';
+import { promptExcerpt, searchTexts, type SearchTexts } from './search/search-texts.js';
 
 /** An index entry: the summary, its start time and its file size. */
 export interface IndexEntry {
   summary: RecordSummary;
   startMillis: number;
   bytes: number;
+  /** What a search looks in; handed to the search index, not kept in the entry list. */
+  texts?: SearchTexts;
 }
 
 /** Builds the index entry of a record. */
 export function indexEntry(record: ExecutionRecord, bytes: number): IndexEntry {
   const startMillis = parseTimestampMillis(record.timestamp);
+  const texts = searchTexts(record);
   return {
     startMillis: Number.isNaN(startMillis) ? 0 : startMillis,
     bytes,
+    texts,
     summary: {
       execution_id: record.execution_id,
       config_name: record.config_name,
@@ -27,6 +33,7 @@ export function indexEntry(record: ExecutionRecord, bytes: number): IndexEntry {
       items_count: record.items.length,
       total_execution_time: record.total_execution_time,
       trace_id: record.trace_id,
+      prompt_excerpt: promptExcerpt(texts),
     },
   };
 }
@@ -44,13 +51,14 @@ function before(a: IndexEntry, b: IndexEntry): boolean {
 export class RecordIndex {
   private readonly byId = new Map<string, IndexEntry>();
   private readonly sorted: IndexEntry[] = [];
+  private readonly search = new SearchIndex();
 
   /** Adds or replaces the entry for its id. */
   put(entry: IndexEntry): void {
     const id = entry.summary.execution_id;
     const old = this.byId.get(id);
     if (old) this.sorted.splice(this.position(old), 1);
-    this.byId.set(id, entry);
+    this.byId.set(id, this.indexTexts(entry));
     this.sorted.splice(this.insertionPoint(entry), 0, entry);
   }
 
@@ -59,7 +67,7 @@ export class RecordIndex {
     for (const entry of entries) {
       const old = this.byId.get(entry.summary.execution_id);
       if (old) this.sorted.splice(this.position(old), 1);
-      this.byId.set(entry.summary.execution_id, entry);
+      this.byId.set(entry.summary.execution_id, this.indexTexts(entry));
     }
     this.sorted.push(...entries.filter((e) => this.byId.get(e.summary.execution_id) === e));
     this.sorted.sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0));
@@ -70,6 +78,7 @@ export class RecordIndex {
     if (!old) return undefined;
     this.sorted.splice(this.position(old), 1);
     this.byId.delete(id);
+    this.search.remove(id);
     return old;
   }
 
@@ -85,6 +94,7 @@ export class RecordIndex {
   query(q: RecordQuery): RecordPage {
     const limit = q.limit ?? 50;
     const offset = q.offset ?? 0;
+    if (q.text !== undefined) return this.ranked(q, limit, offset);
     const records: RecordSummary[] = [];
     let total = 0;
     for (const entry of this.sorted) {
@@ -93,6 +103,45 @@ export class RecordIndex {
       total += 1;
     }
     return { records, total };
+  }
+
+  /**
+   * A search's page: best rank first, then newest first. Many hits are read in the index's
+   * order and put in buckets by rank (ranks take few values); few are sorted.
+   */
+  private ranked(q: RecordQuery, limit: number, offset: number): RecordPage {
+    const ranks = this.search.search(q.text!);
+    let hits: IndexEntry[] = [];
+    if (ranks.size > this.sorted.length / 16) {
+      const buckets = new Map<number, IndexEntry[]>();
+      for (const entry of this.sorted) {
+        const rank = ranks.get(entry.summary.execution_id);
+        if (rank === undefined || !matches(entry, q)) continue;
+        const bucket = buckets.get(rank);
+        if (bucket) bucket.push(entry);
+        else buckets.set(rank, [entry]);
+      }
+      for (const rank of [...buckets.keys()].sort((a, b) => b - a))
+        hits.push(...buckets.get(rank)!);
+    } else {
+      for (const id of ranks.keys()) {
+        const entry = this.byId.get(id);
+        if (entry && matches(entry, q)) hits.push(entry);
+      }
+      const rankOf = (e: IndexEntry) => ranks.get(e.summary.execution_id)!;
+      hits = hits.sort((a, b) => rankOf(b) - rankOf(a) || (before(a, b) ? -1 : 1));
+    }
+    return {
+      records: hits.slice(offset, offset + limit).map((e) => e.summary),
+      total: hits.length,
+    };
+  }
+
+  /** Hands the entry's texts to the search index and drops them from the entry. */
+  private indexTexts(entry: IndexEntry): IndexEntry {
+    if (entry.texts) this.search.put(entry.summary.execution_id, entry.texts);
+    delete entry.texts;
+    return entry;
   }
 
   private insertionPoint(entry: IndexEntry): number {
@@ -120,6 +169,8 @@ function matches(entry: IndexEntry, q: RecordQuery): boolean {
   if (q.safetyLevel !== undefined && s.safety_level !== q.safetyLevel) return false;
   if (q.userId !== undefined && s.user_id !== q.userId) return false;
   if (q.sessionId !== undefined && s.session_id !== q.sessionId) return false;
+  if (q.userIdPrefix !== undefined && !s.user_id.startsWith(q.userIdPrefix)) return false;
+  if (q.sessionIdPrefix !== undefined && !s.session_id.startsWith(q.sessionIdPrefix)) return false;
   if (q.sinceMillis !== undefined && entry.startMillis < q.sinceMillis) return false;
   if (q.untilMillis !== undefined && entry.startMillis > q.untilMillis) return false;
   return true;

@@ -12,6 +12,15 @@ export interface RecordQuery {
   safetyLevel?: string;
   userId?: string;
   sessionId?: string;
+  /** Runs whose user id starts with this (case-sensitive). */
+  userIdPrefix?: string;
+  /** Runs whose session id starts with this (case-sensitive). */
+  sessionIdPrefix?: string;
+  /**
+   * Words to find in the child's prompt, its translation and the final prompt (German and
+   * English stems, every word must match); the page is then ranked best match first.
+   */
+  text?: string;
   /** Page size; default 50. */
   limit?: number;
   /** Records to skip; default 0. */
@@ -31,6 +40,8 @@ export interface RecordSummary {
   items_count: number;
   total_execution_time: number | null;
   trace_id: string | null;
+  /** The start of the child's prompt, where the record holds it (see `promptExcerpt`). */
+  prompt_excerpt: string | null;
 }
 
 /** One page of a listing, newest first, and how many records match in all. */

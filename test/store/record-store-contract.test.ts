@@ -5,6 +5,7 @@ import { PostgresRecordStore } from '../../src/store/postgres-record-store.js';
 import { startTestPostgres, type TestPostgres } from '../helpers/postgres.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { describeRecordStoreContract } from './record-store-contract.js';
+import { describeSearchContract } from './search-contract.js';
 
 let server: TestPostgres;
 const opened: PostgresRecordStore[] = [];
@@ -31,3 +32,11 @@ describeRecordStoreContract(
   },
   { tombstones: true },
 );
+
+describeSearchContract('FileRecordStore', async () => FileRecordStore.open(await tempDir()));
+describeSearchContract('MemoryRecordStore', async () => new MemoryRecordStore());
+describeSearchContract('PostgresRecordStore', async () => {
+  const store = await PostgresRecordStore.open(await server.createDatabase(), { poolSize: 4 });
+  opened.push(store);
+  return store;
+});

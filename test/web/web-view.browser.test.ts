@@ -230,6 +230,35 @@ describe('web view in Chromium', () => {
     await page.waitForSelector('h1:text("All runs")');
   });
 
+  it('searches prompts by a German word and by an English one, and shows runs as cards at 390 px', async () => {
+    await page.goto(`${guarded.url}/`);
+    await page.waitForSelector('table.runs');
+    await page.fill('#f-q', 'Häuser');
+    await page.click('.filters button[type=submit]');
+    await page.waitForURL(/\?q=H%C3%A4user$/);
+    await expect
+      .poll(() => page.locator('table.runs td.prompt').allTextContents())
+      .toEqual(['Ein Haus am See']);
+    await page.fill('#f-q', 'houses');
+    await page.fill('#f-user_id_prefix', 'klasse-');
+    await page.click('.filters button[type=submit]');
+    await page.waitForURL(/\?q=houses&user_id_prefix=klasse-$/);
+    await expect
+      .poll(() => page.locator('table.runs td.prompt').allTextContents())
+      .toEqual(['Ein Haus am See']);
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      await page.goto(`${guarded.url}/`);
+      await page.waitForSelector('table.runs td.prompt');
+      const width = await page.evaluate('document.scrollingElement.scrollWidth');
+      expect(width).toBeLessThanOrEqual(390);
+      expect(await page.locator('table.runs thead').boundingBox()).toMatchObject({ height: 1 });
+      await page.screenshot({ path: join(ARTIFACTS, 'runs-list-390.png'), fullPage: true });
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 900 });
+    }
+  });
+
   it('plays audio, shows the animated video and a 3D preview inline, each loaded by cookie', async () => {
     const pageOf = async (output: string) => {
       const res = await request(guarded.ctx.app)

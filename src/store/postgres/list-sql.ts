@@ -1,4 +1,5 @@
 import type { RecordQuery } from '../record-store.js';
+import { queryWords } from '../search/search-terms.js';
 import { SUMMARY_SELECT } from './summary-columns.js';
 
 /** A parameterised statement. */
@@ -15,10 +16,25 @@ const EQUALS: [keyof RecordQuery, string][] = [
   ['sessionId', 'session_id'],
 ];
 
+const PREFIXES: [keyof RecordQuery, string][] = [
+  ['userIdPrefix', 'user_id'],
+  ['sessionIdPrefix', 'session_id'],
+];
+
+/** A LIKE pattern matching texts that start with `prefix` (`\` escapes the wildcards). */
+const likePrefix = (prefix: string): string => `${prefix.replace(/[\\%_]/g, '\\$&')}%`;
+
+/** An empty page, for a search whose words are all stop words (it matches nothing). */
+const NOTHING: Statement = {
+  text: 'SELECT 0 AS total, NULL AS execution_id',
+  values: [],
+};
+
 /**
  * One statement for one page and the total of a listing, so both come from one snapshot:
- * the same filters and order as `RecordIndex.query` (newest first, ties by id descending).
- * Every row carries `total`; with an empty page there is one row with null summary columns.
+ * the same filters and order as `RecordIndex.query` (newest first, ties by id descending; with
+ * `text`, best `ts_rank` first). Every row carries `total`; with an empty page there is one row
+ * with null summary columns.
  */
 export function listStatement(query: RecordQuery): Statement {
   const values: unknown[] = [];
@@ -30,13 +46,44 @@ export function listStatement(query: RecordQuery): Statement {
   for (const [key, column] of EQUALS) {
     if (query[key] !== undefined) where.push(`${column} = ${param(query[key])}`);
   }
+  for (const [key, column] of PREFIXES) {
+    const prefix = query[key];
+    if (typeof prefix === 'string')
+      where.push(`${column} LIKE ${param(likePrefix(prefix))} ESCAPE '\\'`);
+  }
   if (query.sinceMillis !== undefined)
     where.push(`start_millis >= ${param(Math.ceil(query.sinceMillis))}`);
   if (query.untilMillis !== undefined)
     where.push(`start_millis <= ${param(Math.floor(query.untilMillis))}`);
+  let tsquery: string | undefined;
+  if (query.text !== undefined) {
+    const words = queryWords(query.text);
+    if (words.length === 0) return NOTHING;
+    // Per word its German or its English lexeme, every word: as the file store's index.
+    tsquery = words
+      .map((w) => {
+        const p = param(w);
+        return `(plainto_tsquery('german', ${p}) || plainto_tsquery('english', ${p}))`;
+      })
+      .join(' && ');
+    where.push(`search_vector @@ (${tsquery})`);
+  }
   const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
   const limit = param(query.limit ?? 50);
   const offset = param(query.offset ?? 0);
+  if (tsquery !== undefined) {
+    // Matches are read once: ranked into a CTE that both the total and the page read.
+    return {
+      text:
+        `WITH m AS MATERIALIZED (SELECT ${SUMMARY_SELECT}, start_millis, ` +
+        `ts_rank(search_vector, ${tsquery}) AS rank FROM executions ${filter}) ` +
+        `SELECT t.total, p.* FROM (SELECT count(*)::integer AS total FROM m) t ` +
+        `LEFT JOIN LATERAL (SELECT ${SUMMARY_SELECT} FROM m ` +
+        `ORDER BY rank DESC, start_millis DESC, execution_id DESC ` +
+        `LIMIT ${limit} OFFSET ${offset}) p ON true`,
+      values,
+    };
+  }
   // Unfiltered, the total is kept up to date by save and delete: no count over every record.
   const total = filter
     ? `SELECT count(*)::integer AS total FROM executions ${filter}`

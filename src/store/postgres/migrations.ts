@@ -1,3 +1,5 @@
+import { searchMigration } from './search-migration.js';
+
 /** One schema step; applied once, in `version` order, inside the migration transaction. */
 export interface Migration {
   version: number;
@@ -175,4 +177,5 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX annotations_run ON annotations (execution_id, created_at, annotation_id);
       CREATE INDEX annotations_rubric_key ON annotations (rubric, key, created_at, annotation_id);`,
   },
+  searchMigration(),
 ];

@@ -2,6 +2,7 @@ import type { ExecutionRecord } from '../../domain/execution-record.js';
 import { serializeRecord } from '../../domain/record-codec.js';
 import { indexEntry } from '../record-index.js';
 import type { RecordSummary } from '../record-store.js';
+import { promptExcerpt, searchTexts } from '../search/search-texts.js';
 
 /** The columns of one `executions` row, in `save_execution` parameter order. */
 export type ExecutionRow = [
@@ -71,10 +72,24 @@ export function toRow(record: ExecutionRecord): ExecutionRow {
   ];
 }
 
+/** What the search columns of a row are made of: original, translation, final prompt, excerpt. */
+export type SearchRow = [
+  original: string | null,
+  translation: string | null,
+  finalPrompt: string | null,
+  promptExcerpt: string | null,
+];
+
+/** The search columns' inputs of a record, from the texts the file store's index searches. */
+export function toSearchRow(record: ExecutionRecord): SearchRow {
+  const texts = searchTexts(record);
+  return [texts.original, texts.translation, texts.finalPrompt, promptExcerpt(texts)];
+}
+
 /** The select list that `fromSummaryRow` reads. */
 export const SUMMARY_SELECT =
   'execution_id, config_name, "timestamp", status, execution_mode, safety_level, user_id, ' +
-  'session_id, items_count, total_execution_time, trace_id';
+  'session_id, items_count, total_execution_time, trace_id, prompt_excerpt';
 
 /** A summary row as the driver returns it: the summary's columns, in the select's order. */
 export type SummaryRow = RecordSummary;
@@ -93,5 +108,6 @@ export function fromSummaryRow(row: SummaryRow): RecordSummary {
     items_count: row.items_count,
     total_execution_time: row.total_execution_time,
     trace_id: row.trace_id,
+    prompt_excerpt: row.prompt_excerpt,
   };
 }

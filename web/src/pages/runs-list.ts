@@ -10,11 +10,14 @@ import { badge } from '../views/parts.js';
 export const POLL_MILLIS = 3_000;
 const PAGE = 20;
 const FILTERS = [
+  'q',
   'config',
   'status',
   'safety_level',
   'user_id',
   'session_id',
+  'user_id_prefix',
+  'session_id_prefix',
   'since',
   'until',
 ] as const;
@@ -54,11 +57,12 @@ export async function runsPage(main: HTMLElement): Promise<Cleanup> {
   const form = h(
     'form',
     { class: 'filters', role: 'search', 'aria-label': t('list.filters') },
+    field('q', t('list.search'), h('input', { type: 'search', size: 18, maxlength: 200 })),
     field('config', t('list.config'), select(configs.interception.map((c) => c.name))),
     field('status', t('list.status'), select(STATUSES, statusLabel)),
     field('safety_level', t('list.safety'), select(configs.safety_levels)),
-    field('user_id', t('list.user'), h('input', { type: 'text', size: 10 })),
-    field('session_id', t('list.session'), h('input', { type: 'text', size: 10 })),
+    field('user_id_prefix', t('list.userPrefix'), h('input', { type: 'text', size: 10 })),
+    field('session_id_prefix', t('list.sessionPrefix'), h('input', { type: 'text', size: 10 })),
     field('since', t('list.since'), h('input', { type: 'date' })),
     field('until', t('list.until'), h('input', { type: 'date' })),
     h(
@@ -138,6 +142,7 @@ function renderRows(
           {},
           [
             t('list.started'),
+            t('list.prompt'),
             t('list.config'),
             t('list.status'),
             t('list.safety'),
@@ -167,13 +172,24 @@ function renderRows(
               ),
               fresh && h('span', { class: 'badge badge-new' }, t('list.new')),
             ),
-            h('td', { class: 'config' }, r.config_name),
-            h('td', {}, badge(r.status)),
-            h('td', {}, r.safety_level),
-            h('td', {}, r.user_id),
-            h('td', {}, r.session_id),
-            h('td', { class: 'num' }, r.items_count),
-            h('td', { class: 'num' }, seconds(r.total_execution_time)),
+            r.prompt_excerpt === null
+              ? h(
+                  'td',
+                  { class: 'prompt none', 'data-label': t('list.prompt') },
+                  t('list.noPrompt'),
+                )
+              : h('td', { class: 'prompt', 'data-label': t('list.prompt') }, r.prompt_excerpt),
+            h('td', { class: 'config', 'data-label': t('list.config') }, r.config_name),
+            h('td', { 'data-label': t('list.status') }, badge(r.status)),
+            h('td', { 'data-label': t('list.safety') }, r.safety_level),
+            h('td', { 'data-label': t('list.user') }, r.user_id),
+            h('td', { 'data-label': t('list.session') }, r.session_id),
+            h('td', { class: 'num', 'data-label': t('list.items') }, r.items_count),
+            h(
+              'td',
+              { class: 'num', 'data-label': t('list.duration') },
+              seconds(r.total_execution_time),
+            ),
           );
         }),
       ),
