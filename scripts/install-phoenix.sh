@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs Arize Phoenix (an LLM-observability backend with OTLP ingest and SQLite storage) from
-# PyPI, pinned, into a venv in the install scripts' cache; later runs reuse it. Prints the
+# PyPI, pinned with every package it pulls in (scripts/phoenix-constraints.txt, from `pip freeze`
+# of a working install), into a venv in the install scripts' cache; later runs reuse it. Prints the
 # `phoenix` command's path last (progress goes to stderr). For the GenAI end-to-end test
 # (test/e2e/phoenix.e2e.test.ts). About 850 MB and a few minutes the first time.
 #
@@ -16,7 +17,8 @@ if [[ -n "${PHOENIX_BIN:-}" ]]; then
   echo "$PHOENIX_BIN"
   exit 0
 fi
-venv="$CACHE_DIR/phoenix-$PHOENIX_VERSION"
+constraints="$(dirname "$0")/phoenix-constraints.txt"
+venv="$CACHE_DIR/phoenix-$PHOENIX_VERSION-$(sha256sum "$constraints" | cut -c1-12)"
 stamp="$venv/.installed"
 if [[ ! -f "$stamp" ]]; then
   python=${PYTHON:-python3}
@@ -25,7 +27,8 @@ if [[ ! -f "$stamp" ]]; then
   rm -rf "$venv"
   mkdir -p "$CACHE_DIR"
   "$python" -m venv "$venv" >&2
-  "$venv/bin/pip" install --quiet --disable-pip-version-check "arize-phoenix==$PHOENIX_VERSION" >&2
+  "$venv/bin/pip" install --quiet --disable-pip-version-check -c "$constraints" \
+    "arize-phoenix==$PHOENIX_VERSION" >&2
   touch "$stamp"
   echo "phoenix: installed in $(($(date +%s) - start))s -> $venv" >&2
 fi
