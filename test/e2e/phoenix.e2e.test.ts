@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExecutionRecord } from '../../src/domain/execution-record.js';
-import { hashToken } from '../../src/server/auth/token-hash.js';
 import {
+  RECORD_SERVICE_TOKENS,
+  startRecordService,
   startCollector,
   startJaeger,
   startPipelineServer,
@@ -24,8 +25,8 @@ let jaeger: Awaited<ReturnType<typeof startJaeger>>;
 let phoenix: Awaited<ReturnType<typeof startPhoenix>>;
 let pipeline: { url: string };
 let records: { url: string };
-const TOKEN = 'record-service-token-0123456789';
-const INGEST_TOKEN = 'record-service-ingest-token-0123456789';
+const TOKEN = RECORD_SERVICE_TOKENS.admin;
+const INGEST_TOKEN = RECORD_SERVICE_TOKENS.ingest;
 const PROMPT = 'Ein Schmetterling landet sanft auf meiner Nasenspitze';
 
 beforeAll(async () => {
@@ -34,14 +35,7 @@ beforeAll(async () => {
   procs.push(phoenix.proc);
   jaeger = await startJaeger();
   procs.push(jaeger.proc);
-  const service = await startPipelineServer({
-    PIPELINE: 'off',
-    API_TOKEN: TOKEN,
-    TOKENS: `ingest:collector:${hashToken(INGEST_TOKEN)}`,
-    EXECUTIONS_DIR: join(root, 'service'),
-    MEDIA_DIR: join(root, 'service-media'),
-    OTEL_TRACES_EXPORTER: 'none',
-  });
+  const service = await startRecordService(root);
   procs.push(service.proc);
   records = service;
   const collector = await startCollector(jaeger.ports.otlpGrpc, {

@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExecutionRecord } from '../../src/domain/execution-record.js';
 import { serializeRecord } from '../../src/domain/record-codec.js';
-import { hashToken } from '../../src/server/auth/token-hash.js';
 import {
+  RECORD_SERVICE_TOKENS,
+  startRecordService,
   startCollector,
   startJaeger,
   startPipelineServer,
@@ -22,22 +23,15 @@ let root: string;
 let jaeger: Awaited<ReturnType<typeof startJaeger>>;
 let pipeline: { url: string };
 let records: { url: string };
-const TOKEN = 'record-service-token-0123456789';
+const TOKEN = RECORD_SERVICE_TOKENS.admin;
 // The collector holds an ingest token only (docs/hardening.md): it sends spans, reads nothing.
-const INGEST_TOKEN = 'record-service-ingest-token-0123456789';
+const INGEST_TOKEN = RECORD_SERVICE_TOKENS.ingest;
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'record-service-'));
   jaeger = await startJaeger();
   procs.push(jaeger.proc);
-  const service = await startPipelineServer({
-    PIPELINE: 'off',
-    API_TOKEN: TOKEN,
-    TOKENS: `ingest:collector:${hashToken(INGEST_TOKEN)}`,
-    EXECUTIONS_DIR: join(root, 'service'),
-    MEDIA_DIR: join(root, 'service-media'),
-    OTEL_TRACES_EXPORTER: 'none',
-  });
+  const service = await startRecordService(root);
   procs.push(service.proc);
   records = service;
   const collector = await startCollector(jaeger.ports.otlpGrpc, {

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { hashToken } from '../../src/server/auth/token-hash.js';
 import { answers, freePort, jaegerBinary, ROOT, startProcess, type Proc } from './processes.js';
 
 /**
@@ -67,6 +68,24 @@ export async function startCollector(
     ready: () => answers(`http://127.0.0.1:${ports.metrics}/metrics`),
   });
   return { proc, ports, otlpHttpUrl: `http://127.0.0.1:${ports.http}` };
+}
+
+/** The tokens of a record service in the end-to-end tests: admin reads, the collector's ingests. */
+export const RECORD_SERVICE_TOKENS = {
+  admin: 'record-service-token-0123456789',
+  ingest: 'record-service-ingest-token-0123456789',
+};
+
+/** A record service (`PIPELINE=off`, OTLP ingest) storing under `root`, with both tokens. */
+export function startRecordService(root: string) {
+  return startPipelineServer({
+    PIPELINE: 'off',
+    API_TOKEN: RECORD_SERVICE_TOKENS.admin,
+    TOKENS: `ingest:collector:${hashToken(RECORD_SERVICE_TOKENS.ingest)}`,
+    EXECUTIONS_DIR: join(root, 'service'),
+    MEDIA_DIR: join(root, 'service-media'),
+    OTEL_TRACES_EXPORTER: 'none',
+  });
 }
 
 /** The pipeline server as a real child process (`node --import tsx src/main.ts`). */
