@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { FileRecordStore } from '../src/store/file-record-store.js';
 import { createTracing } from '../src/telemetry/tracing.js';
 import { startChild } from './child-servers.js';
-import { benchDir, fmt, report, type Figure } from './stats.js';
+import { benchDir, fmt, heapMb, report, type Figure } from './stats.js';
 
 const RUNS = Number(process.env.BENCH_HEAP_RUNS ?? 100_000);
 
@@ -31,14 +31,6 @@ async function dadaRun(tracing: ReturnType<typeof createTracing>, n: number): Pr
       }),
     );
   });
-}
-
-function heapMb(): number {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  if (!gc) throw new Error('run with node --expose-gc');
-  gc();
-  gc();
-  return process.memoryUsage().heapUsed / 2 ** 20;
 }
 
 export async function benchHeap(): Promise<Figure[]> {

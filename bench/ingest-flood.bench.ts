@@ -8,7 +8,7 @@ import { INGEST_LIMIT_DEFAULTS } from '../src/ingest/ingest-limits.js';
 import { OtlpIngest } from '../src/ingest/otlp-ingest.js';
 import { ExportTraceServiceRequestType } from '../src/ingest/otlp-proto.js';
 import { MemoryRecordStore } from '../src/store/memory-record-store.js';
-import { fmt, report, type Figure } from './stats.js';
+import { fmt, heapMb, report, type Figure } from './stats.js';
 
 const REQUESTS = Number(process.env.BENCH_FLOOD_REQUESTS ?? 40);
 const SPANS = 30_000;
@@ -33,14 +33,6 @@ function body(n: number): Buffer {
   return Buffer.from(
     ExportTraceServiceRequestType.encode(ExportTraceServiceRequestType.fromObject(doc)).finish(),
   );
-}
-
-function heapMb(): number {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  if (!gc) throw new Error('run with node --expose-gc');
-  gc();
-  gc();
-  return process.memoryUsage().heapUsed / 2 ** 20;
 }
 
 export async function main(): Promise<Figure[]> {

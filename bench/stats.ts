@@ -41,3 +41,12 @@ export async function benchDir(prefix: string): Promise<string> {
   await mkdir(BENCH_DIR, { recursive: true });
   return mkdtemp(`${BENCH_DIR}${prefix}`);
 }
+
+/** The JS heap in MiB after two full collections (the process must run with --expose-gc). */
+export function heapMb(): number {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new Error('run with node --expose-gc');
+  gc();
+  gc();
+  return process.memoryUsage().heapUsed / 2 ** 20;
+}
