@@ -295,4 +295,77 @@ describe('review mode and agreement page in Chromium', () => {
     expect(rows.every((r) => r.key === 'faithfulness' && r.rubric_version === '1.0')).toBe(true);
     expect(pageErrors).toEqual([]);
   }, 180_000);
+
+  it('on an open server asks for the reviewer’s name once, saves every kind of answer by keyboard, and changes one', async () => {
+    const open = await testApp({ app: { webDir: join(dir, 'web') }, dir: join(dir, 'open') });
+    const site = await listen(open.app);
+    try {
+      const started = await fetch(`${site.url}/api/schema/pipeline/execute`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          schema: 'dada',
+          input_text: 'Ein Drache',
+          output_config: 'sd35_large',
+        }),
+      });
+      const { execution_id: id } = (await started.json()) as { execution_id: string };
+      const page = await newPage();
+      await page.goto(`${site.url}/review/${id}?rubric=child_idea&blind=0`);
+      // No name yet: the queue's page asks for it first.
+      await page.waitForURL(/\/review\?/);
+      await page.fill('#rv-name', 'Frau Meier');
+      await page.keyboard.press('Enter');
+      await page.waitForURL(new RegExp(`/review/${id}\\?`));
+      await page.waitForSelector('fieldset#q-0.current');
+      expect(await page.textContent('#reviewing-as')).toBe('Judging as Frau Meier');
+      expect(await page.textContent('#q-0 .others')).toBe('Others: none yet');
+      // faithfulness 3, creativity 4, (age fit left open), block judgment 1, quality 6, surprise 2.
+      for (const key of ['3', 'j', '4', 'j', 'j', '1', 'j', '6', 'j', '2', 'j'])
+        await page.keyboard.press(key);
+      expect(await page.evaluate('document.activeElement?.tagName')).toBe('TEXTAREA');
+      await page.keyboard.type('Der Drache ist nah und jung'); // n and j stay in the text
+      await page.keyboard.press('Tab');
+      expect(await page.evaluate('document.activeElement?.id')).toBe('review-save');
+      await page.keyboard.press('Enter');
+      await expect.poll(() => page.textContent('#review-status')).toBe('Saved (6). n: next run.');
+      type Saved = {
+        key: string;
+        value: unknown;
+        target: unknown;
+        reviewer: string;
+        history: { old_value: unknown }[];
+      };
+      const saved = async () =>
+        (
+          (await (await fetch(`${site.url}/api/executions/${id}/annotations`)).json()) as {
+            annotations: Saved[];
+          }
+        ).annotations;
+      expect(Object.fromEntries((await saved()).map((a) => [a.key, a.value]))).toEqual({
+        faithfulness: 'mostly',
+        creativity: 'surprising',
+        block_judgment: 'right',
+        output_quality: 6,
+        surprise: false,
+        comment: 'Der Drache ist nah und jung',
+      });
+      expect(new Set((await saved()).map((a) => a.reviewer))).toEqual(new Set(['Frau Meier']));
+      // Change one answer: n first warns about the unsaved change, Enter saves it.
+      await page.keyboard.press('k');
+      await page.waitForSelector('fieldset#q-5.current');
+      await page.keyboard.press('1');
+      await page.keyboard.press('n');
+      await expect.poll(() => page.textContent('#review-status')).toMatch(/^Not saved yet/);
+      await page.keyboard.press('Enter');
+      await expect.poll(() => page.textContent('#review-status')).toBe('Saved (1). n: next run.');
+      const surprise = (await saved()).find((a) => a.key === 'surprise')!;
+      expect(surprise).toMatchObject({ value: true, history: [{ old_value: false }] });
+      await page.keyboard.press('n');
+      await page.waitForSelector('#queue-done');
+      await page.context().close();
+    } finally {
+      await site.close();
+    }
+  }, 120_000);
 });

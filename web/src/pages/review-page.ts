@@ -59,9 +59,10 @@ export async function reviewPage(main: HTMLElement, id: string): Promise<Cleanup
     status: null,
     skipArmed: false,
     busy: false,
+    // After saving, focus waits on "next run" (so keys never land in a text answer).
     rerender: () => {
       render(main, s);
-      focusQuestion(s);
+      main.querySelector<HTMLElement>('#review-next')?.focus();
     },
   };
   await Promise.all([loadAnnotations(s), loadQueue(s)]);
