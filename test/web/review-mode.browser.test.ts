@@ -1,5 +1,4 @@
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -8,10 +7,15 @@ import { reviewerPseudonym } from '../../src/research/pseudonyms.js';
 import { plainTokenEntry } from '../../src/server/auth/token-entries.js';
 import { csvObjects } from '../helpers/csv-parse.js';
 import { listen } from '../helpers/listen.js';
-import { ROOT } from '../helpers/processes.js';
 import { testApp } from '../helpers/test-app.js';
 import { buildWebInto } from '../helpers/web-build.js';
 import { readZip } from '../helpers/zip-read.js';
+import {
+  ARTIFACTS,
+  CHROMIUM_ARGS,
+  expectAccessible,
+  narrowShot,
+} from '../helpers/browser-checks.js';
 
 const ADMIN = 'review-admin-token-0123456789';
 const CODERS = {
@@ -19,17 +23,6 @@ const CODERS = {
   'coder-b': 'review-coder-b-token-0123456789',
 };
 const STUDY_KEY = 'study-key-for-the-review-test-0123';
-const ARTIFACTS = join(ROOT, 'test-artifacts');
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--no-first-run',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-];
 const FILTER = 'user_id=studie-1';
 const QUEUE = `rubric=child_idea&blind=1&reviewers_per_run=2&${FILTER}`;
 /** Faithfulness (ordinal: lost, partly, mostly, fully) as keys 1–4, per run in coder-a's order. */
@@ -37,7 +30,6 @@ const KEYS: Record<keyof typeof CODERS, number[]> = {
   'coder-a': [1, 2, 3, 4, 2],
   'coder-b': [1, 2, 4, 4, 1],
 };
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 let server: { url: string; close: () => Promise<void> };
 let browser: Browser;
@@ -112,34 +104,6 @@ async function signIn(page: Page, token: string): Promise<void> {
   await page.waitForSelector('dialog.token-dialog[open]');
   await page.fill('#token-input', token);
   await page.keyboard.press('Enter');
-}
-
-/** axe-core on the page as it is: no violations. */
-async function expectAccessible(page: Page): Promise<void> {
-  await page.evaluate(await readFile(AXE, 'utf8'));
-  const violations = await page.evaluate(async () => {
-    type Result = { id: string; nodes: { target: string[]; failureSummary?: string }[] };
-    const axe = (globalThis as unknown as { axe: { run: () => Promise<{ violations: Result[] }> } })
-      .axe;
-    return (await axe.run()).violations.map(
-      (v) =>
-        `${v.id}: ${v.nodes.map((n) => `${n.target.join(' ')} (${n.failureSummary})`).join('; ')}`,
-    );
-  });
-  expect(violations).toEqual([]);
-}
-
-/** At 390 px the page has no horizontal scroll; a full-page screenshot under `name`. */
-async function narrowShot(page: Page, name: string): Promise<void> {
-  await page.setViewportSize({ width: 390, height: 844 });
-  try {
-    await expect
-      .poll(() => page.evaluate('document.scrollingElement.scrollWidth'))
-      .toBeLessThanOrEqual(390);
-    await page.screenshot({ path: join(ARTIFACTS, name), fullPage: true });
-  } finally {
-    await page.setViewportSize({ width: 1280, height: 900 });
-  }
 }
 
 /** One reviewer judges every run of the queue with the keyboard; returns the runs in their order. */
@@ -295,77 +259,4 @@ describe('review mode and agreement page in Chromium', () => {
     expect(rows.every((r) => r.key === 'faithfulness' && r.rubric_version === '1.0')).toBe(true);
     expect(pageErrors).toEqual([]);
   }, 180_000);
-
-  it('on an open server asks for the reviewer’s name once, saves every kind of answer by keyboard, and changes one', async () => {
-    const open = await testApp({ app: { webDir: join(dir, 'web') }, dir: join(dir, 'open') });
-    const site = await listen(open.app);
-    try {
-      const started = await fetch(`${site.url}/api/schema/pipeline/execute`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          schema: 'dada',
-          input_text: 'Ein Drache',
-          output_config: 'sd35_large',
-        }),
-      });
-      const { execution_id: id } = (await started.json()) as { execution_id: string };
-      const page = await newPage();
-      await page.goto(`${site.url}/review/${id}?rubric=child_idea&blind=0`);
-      // No name yet: the queue's page asks for it first.
-      await page.waitForURL(/\/review\?/);
-      await page.fill('#rv-name', 'Frau Meier');
-      await page.keyboard.press('Enter');
-      await page.waitForURL(new RegExp(`/review/${id}\\?`));
-      await page.waitForSelector('fieldset#q-0.current');
-      expect(await page.textContent('#reviewing-as')).toBe('Judging as Frau Meier');
-      expect(await page.textContent('#q-0 .others')).toBe('Others: none yet');
-      // faithfulness 3, creativity 4, (age fit left open), block judgment 1, quality 6, surprise 2.
-      for (const key of ['3', 'j', '4', 'j', 'j', '1', 'j', '6', 'j', '2', 'j'])
-        await page.keyboard.press(key);
-      expect(await page.evaluate('document.activeElement?.tagName')).toBe('TEXTAREA');
-      await page.keyboard.type('Der Drache ist nah und jung'); // n and j stay in the text
-      await page.keyboard.press('Tab');
-      expect(await page.evaluate('document.activeElement?.id')).toBe('review-save');
-      await page.keyboard.press('Enter');
-      await expect.poll(() => page.textContent('#review-status')).toBe('Saved (6). n: next run.');
-      type Saved = {
-        key: string;
-        value: unknown;
-        target: unknown;
-        reviewer: string;
-        history: { old_value: unknown }[];
-      };
-      const saved = async () =>
-        (
-          (await (await fetch(`${site.url}/api/executions/${id}/annotations`)).json()) as {
-            annotations: Saved[];
-          }
-        ).annotations;
-      expect(Object.fromEntries((await saved()).map((a) => [a.key, a.value]))).toEqual({
-        faithfulness: 'mostly',
-        creativity: 'surprising',
-        block_judgment: 'right',
-        output_quality: 6,
-        surprise: false,
-        comment: 'Der Drache ist nah und jung',
-      });
-      expect(new Set((await saved()).map((a) => a.reviewer))).toEqual(new Set(['Frau Meier']));
-      // Change one answer: n first warns about the unsaved change, Enter saves it.
-      await page.keyboard.press('k');
-      await page.waitForSelector('fieldset#q-5.current');
-      await page.keyboard.press('1');
-      await page.keyboard.press('n');
-      await expect.poll(() => page.textContent('#review-status')).toMatch(/^Not saved yet/);
-      await page.keyboard.press('Enter');
-      await expect.poll(() => page.textContent('#review-status')).toBe('Saved (1). n: next run.');
-      const surprise = (await saved()).find((a) => a.key === 'surprise')!;
-      expect(surprise).toMatchObject({ value: true, history: [{ old_value: false }] });
-      await page.keyboard.press('n');
-      await page.waitForSelector('#queue-done');
-      await page.context().close();
-    } finally {
-      await site.close();
-    }
-  }, 120_000);
 });
