@@ -243,6 +243,10 @@ describe('review mode and agreement page in Chromium', () => {
     await b.click(`${card} .disagreements a[href="/runs/${orderA[2]}"]`);
     await b.waitForURL(new RegExp(`/runs/${orderA[2]}$`));
     await b.waitForSelector('.badge-completed');
+    // The run page leads back into the review mode of that run.
+    await b.click(`.links a[href="/review/${orderA[2]}"]`);
+    await b.waitForSelector(`.run-id code:text-is("${orderA[2]}")`);
+    expect(await b.textContent('#q-0 .saved')).toMatch(/^saved: /);
 
     const bundle = await fetch(`${server.url}/api/executions/export/bundle?${FILTER}`, {
       headers: { ...auth, 'x-study-key': STUDY_KEY },
