@@ -72,3 +72,42 @@ export function blindView(
   );
   return annotations.filter((a) => submitted || a.rubric !== rubric || a.reviewer === reviewer);
 }
+
+/** One reviewer's progress in a queue: the runs of it they judged. */
+export interface ReviewerProgress {
+  reviewer: string;
+  judged: number;
+}
+
+/** The progress of every reviewer in a queue, and how many of its runs are judged by enough reviewers. */
+export interface QueueProgress {
+  total: number;
+  /** Runs judged by the wanted number of reviewers. */
+  complete: number;
+  /** Every reviewer with a live annotation on the rubric for a run of the queue, by name. */
+  reviewers: ReviewerProgress[];
+}
+
+/** The progress per reviewer in the queue over `runIds` (reviewers sorted by name). */
+export function queueProgress(
+  runIds: readonly string[],
+  annotations: readonly Annotation[],
+  spec: QueueSpec,
+): QueueProgress {
+  const by = reviewersByRun(annotations, spec.rubric);
+  const judged = new Map<string, number>();
+  let complete = 0;
+  for (const id of runIds) {
+    const reviewers = by.get(id);
+    if (!reviewers) continue;
+    if (reviewers.size >= spec.reviewersPerRun) complete++;
+    for (const r of reviewers) judged.set(r, (judged.get(r) ?? 0) + 1);
+  }
+  return {
+    total: runIds.length,
+    complete,
+    reviewers: [...judged]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([reviewer, n]) => ({ reviewer, judged: n })),
+  };
+}

@@ -5,6 +5,7 @@ import { runsPage } from './pages/runs-list.js';
 import { runPage } from './pages/run-page.js';
 import { tryPage } from './pages/try-form.js';
 import { navigate, type Cleanup } from './nav.js';
+import { reviewLinks, reviewRoute } from './review-routes.js';
 
 const main = document.getElementById('main')!;
 const bar = document.getElementById('bar')!;
@@ -24,6 +25,7 @@ function header(): void {
       // Starting a run needs the admin role (or an open server): others do not see the form.
       (currentSession().open || currentSession().role === 'admin') &&
         link('/try', t('nav.try'), here === '/try'),
+      reviewLinks(here).map((r) => link(r.path, r.label, r.active)),
     ),
     h(
       'div',
@@ -74,10 +76,13 @@ async function route(): Promise<void> {
   cleanup?.();
   cleanup = undefined;
   document.documentElement.lang = currentLang();
+  document.title = `${t('app.title')} · execution-history`;
   header();
   const path = location.pathname;
   const run = /^\/runs\/(exec_[0-9]{8}_[0-9]{6}_[0-9a-f]{8})$/.exec(path);
-  if (run) cleanup = await runPage(main, run[1]!);
+  const review = reviewRoute(main, path);
+  if (review) cleanup = await review;
+  else if (run) cleanup = await runPage(main, run[1]!);
   else if (path === '/try') cleanup = await tryPage(main);
   else cleanup = await runsPage(main);
   header();

@@ -6,7 +6,7 @@ import { AnnotationRefusal, rubricItem } from '../../review/annotation-check.js'
 import type { Rubrics } from '../../review/rubric.js';
 import type { AnnotationStore } from '../../store/annotation-store.js';
 import type { RecordStore } from '../../store/record-store.js';
-import { queueState } from '../../review/review-queue.js';
+import { queueProgress, queueState } from '../../review/review-queue.js';
 import { accessContext, requires } from '../auth/access-guard.js';
 import { HttpError } from '../http-error.js';
 import { givenFilters, ListFiltersSchema, toRecordQuery } from '../../query/list-filters.js';
@@ -34,10 +34,22 @@ export const QueueQuerySchema = ListFiltersSchema.extend({
   reviewer: z.string().trim().min(1).max(128).optional(),
 });
 
-/** `GET /api/rubrics`, `GET /api/annotations/agreement` and a reviewer's `GET /api/review/queue`. */
+/** Query of `GET /api/review/progress`: the rubric, reviewers wanted per run, the list filters. */
+export const ProgressQuerySchema = QueueQuerySchema.omit({ reviewer: true });
+
+/**
+ * `GET /api/rubrics`, `GET /api/annotations/agreement`, a reviewer's `GET /api/review/queue`
+ * and every reviewer's `GET /api/review/progress`.
+ */
 export function reviewRouter(options: ReviewRouteOptions): Router {
   const { store, rubrics } = options;
   const router = Router();
+  const knownRubric = (id: string) => {
+    if (!rubrics.has(id))
+      throw refusalToHttp(
+        new AnnotationRefusal('rubric', `no rubric "${id}"`, [...rubrics.keys()]),
+      );
+  };
 
   router.get('/api/rubrics', requires('viewer'), (req, res) => {
     parseQuery(req.query, NoQuerySchema);
@@ -88,10 +100,7 @@ export function reviewRouter(options: ReviewRouteOptions): Router {
           field: 'reviewer',
         },
       );
-    if (!rubrics.has(q.rubric))
-      throw refusalToHttp(
-        new AnnotationRefusal('rubric', `no rubric "${q.rubric}"`, [...rubrics.keys()]),
-      );
+    knownRubric(q.rubric);
     const runIds = await matchingIds(store, toRecordQuery(q));
     const annotations = await store.findAnnotations({ rubric: q.rubric });
     res.json({
@@ -105,6 +114,21 @@ export function reviewRouter(options: ReviewRouteOptions): Router {
         { rubric: q.rubric, reviewersPerRun: q.reviewers_per_run },
         reviewer,
       ),
+    });
+  });
+  router.get('/api/review/progress', requires('viewer'), async (req, res) => {
+    const q = parseQuery(req.query, ProgressQuerySchema);
+    knownRubric(q.rubric);
+    const runIds = await matchingIds(store, toRecordQuery(q));
+    const annotations = await store.findAnnotations({ rubric: q.rubric });
+    res.json({
+      rubric: q.rubric,
+      reviewers_per_run: q.reviewers_per_run,
+      filters: givenFilters(q),
+      ...queueProgress(runIds, annotations, {
+        rubric: q.rubric,
+        reviewersPerRun: q.reviewers_per_run,
+      }),
     });
   });
   return router;

@@ -1,6 +1,7 @@
 import { api } from '../api.js';
 import { h, replace, seconds, when } from '../dom.js';
 import { genealogy } from '../genealogy.js';
+import { reviewLinkFor } from '../review-routes.js';
 import { currentLang, stepLabel, t } from '../i18n.js';
 import type { Cleanup } from '../nav.js';
 import type { Item, RunRecord, RunState } from '../types.js';
@@ -185,6 +186,7 @@ function links(view: View): Node {
       : trace
         ? h('a', { href: '#s-timing', class: 'hint' }, t('run.traceOwn'))
         : h('span', { class: 'hint' }, t('run.noTrace')),
+    reviewLinkFor(view.id),
     h('span', { class: 'hint' }, `${t('run.exports')}:`),
     EXPORTS.map((format) => {
       const path = `/api/executions/${view.id}/export/${format}`;
