@@ -15,8 +15,8 @@ const METHODS: Words = {
 const REASONS: Words = {
   age_inappropriate: { de: 'nicht altersgerecht', en: 'not suitable for this age' },
   '§86a_violation': {
-    de: 'verbotenes Kennzeichen (§ 86a StGB)',
-    en: 'banned symbol or slogan (§ 86a German Criminal Code)',
+    de: 'verbotenes Kennzeichen (§\u00a086a StGB)',
+    en: 'banned symbol or slogan (§\u00a086a German Criminal Code)',
   },
   safety_check_unavailable: {
     de: 'Sicherheitsprüfung nicht erreichbar, vorsichtshalber blockiert',

@@ -35,7 +35,7 @@ function cells(runs: RunRecord[], body: (r: RunRecord, n: number) => Node | stri
 }
 
 function stepCell(step: PromptStep | undefined, diff: AlignedRow['cells'][number]): Node {
-  if (!step) return h('p', { class: 'hint' }, t('compare.noStep'));
+  if (!step) return h('p', { class: 'hint cmp-nostep' }, t('compare.noStep'));
   return h(
     'div',
     {},

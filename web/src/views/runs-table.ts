@@ -7,7 +7,7 @@ import { badge } from './parts.js';
 
 /** A list thumbnail: the run's first image output, derived small by the server; none if it has none. */
 function thumbnail(r: RunSummary): HTMLElement {
-  const cell = h('td', { class: 'thumb', 'data-label': t('list.thumb') });
+  const cell = h('td', { class: 'thumb' });
   if (r.status !== 'completed') return cell; // blocked, failed and running runs show no picture
   const img = h('img', {
     src: `/api/executions/${r.execution_id}/thumbnail`,
@@ -39,8 +39,7 @@ export function renderRows(
     t('list.config'),
     t('list.status'),
     t('list.safety'),
-    t('list.user'),
-    t('list.session'),
+    `${t('list.user')} / ${t('list.session')}`,
     t('list.items'),
     t('list.duration'),
   ];
@@ -96,8 +95,12 @@ export function renderRows(
             h('td', { class: 'config', 'data-label': t('list.config') }, r.config_name),
             h('td', { 'data-label': t('list.status') }, badge(r.status)),
             h('td', { 'data-label': t('list.safety') }, levelLabel(r.safety_level)),
-            h('td', { 'data-label': t('list.user') }, r.user_id),
-            h('td', { 'data-label': t('list.session') }, r.session_id),
+            h(
+              'td',
+              { class: 'who', 'data-label': t('list.user') },
+              r.user_id,
+              h('span', { class: 'hint session' }, ` / ${r.session_id}`),
+            ),
             h('td', { class: 'num', 'data-label': t('list.items') }, r.items_count),
             h(
               'td',
