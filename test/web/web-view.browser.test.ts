@@ -183,7 +183,7 @@ describe('web view in Chromium', () => {
     });
     const blocked = page.locator('.output-blocked');
     expect(await blocked.count()).toBe(1);
-    expect(await blocked.textContent()).toContain('Reason: age_inappropriate');
+    expect(await blocked.textContent()).toContain('Reason: not suitable for this age');
     expect(await page.locator('.output img').count()).toBe(1);
     const decision = page.locator('.decision-unsafe');
     expect(await decision.textContent()).toContain('skeleton*');

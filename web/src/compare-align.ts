@@ -66,3 +66,16 @@ export function alignSteps(runs: readonly (readonly PromptStep[])[]): AlignedRow
   }
   return [...rows.values()].sort(order);
 }
+
+/** The search takes up to 8 words and 200 characters. */
+const MAX_WORDS = 8;
+
+/** A search for a prompt: its first words, as `q` takes them. */
+export function promptQuery(prompt: string): string {
+  return prompt
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean)
+    .slice(0, MAX_WORDS)
+    .join(' ')
+    .slice(0, 200);
+}

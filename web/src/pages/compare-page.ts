@@ -5,21 +5,9 @@ import type { Cleanup } from '../nav.js';
 import { MAX_COMPARE } from '../selection.js';
 import type { RunRecord, RunSummary } from '../types.js';
 import { compareView } from '../views/compare-view.js';
+import { promptQuery } from '../compare-align.js';
 
 const ID = /^exec_[0-9]{8}_[0-9]{6}_[0-9a-f]{8}$/;
-/** The search takes up to 8 words and 200 characters. */
-const MAX_WORDS = 8;
-
-/** A search for a prompt: its first words, as `q` takes them. */
-export function promptQuery(prompt: string): string {
-  return prompt
-    .split(/[^\p{L}\p{N}]+/u)
-    .filter(Boolean)
-    .slice(0, MAX_WORDS)
-    .join(' ')
-    .slice(0, 200);
-}
-
 /**
  * Runs of the same prompt as `id` in other configs and safety levels: the search for its
  * first words, kept where the prompt's excerpt is the same; this run first, then one run per
