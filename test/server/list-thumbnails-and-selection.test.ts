@@ -44,15 +44,11 @@ describe('thumbnails of a run for lists', () => {
     const original = await getBytes(ctx, `/api/executions/${id}/media/output_1_sd35_large.png`);
     expect((first.body as Buffer).equals(original.body as Buffer)).toBe(false);
     const files = await readdir(join(ctx.mediaDir, id));
-    expect(files.filter((f) => f.startsWith('.thumb-'))).toEqual([
-      '.thumb-128-output_1_sd35_large.png.webp',
-    ]);
+    expect(files.filter((f) => f.startsWith('.thumb-'))).toEqual(['.thumb-128.webp']);
     // The cached bytes answer the second call; the media route never serves the dotfile.
     const again = await getBytes(ctx, `/api/executions/${id}/thumbnail`);
     expect((again.body as Buffer).equals(first.body as Buffer)).toBe(true);
-    const hidden = await request(ctx.app).get(
-      `/api/executions/${id}/media/.thumb-128-output_1_sd35_large.png.webp`,
-    );
+    const hidden = await request(ctx.app).get(`/api/executions/${id}/media/.thumb-128.webp`);
     expect(hidden.status).toBe(400);
   });
 

@@ -4,6 +4,7 @@ import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import sharp from 'sharp';
 import type { ExecutionRecord } from '../../domain/execution-record.js';
+import { isExecutionId } from '../../domain/execution-id.js';
 import { requires } from '../auth/access-guard.js';
 import { HttpError } from '../http-error.js';
 import { MEDIA_CSP } from '../media-headers.js';
@@ -48,13 +49,15 @@ export async function deriveThumbnail(source: Buffer): Promise<Buffer> {
 }
 
 /**
- * The thumbnail of a run's first output, derived once and cached beside its media (a dotfile,
- * which the media route never serves), so erasing or deleting the run's media removes it too.
+ * Where a run's thumbnail is cached: beside its media, as a dotfile (which the media route never
+ * serves), so deleting or erasing the run's media removes it too.
  */
-async function cachedThumbnail(mediaDir: string, id: string, file: string): Promise<Buffer> {
-  const cache = join(mediaDir, id, `.thumb-${THUMBNAIL_PIXELS}-${file}.webp`);
-  const hit = await readFile(cache).catch(() => null);
-  if (hit) return hit;
+const cacheOf = (mediaDir: string, id: string) =>
+  join(mediaDir, id, `.thumb-${THUMBNAIL_PIXELS}.webp`);
+
+/** Derives the thumbnail of a run's first output file and caches it. */
+async function deriveAndCache(mediaDir: string, id: string, file: string): Promise<Buffer> {
+  const cache = cacheOf(mediaDir, id);
   const source = await readFile(join(mediaDir, id, file)).catch(() => {
     throw new HttpError(404, 'no_thumbnail', 'the output file of this run is gone');
   });
@@ -79,13 +82,21 @@ async function cachedThumbnail(mediaDir: string, id: string, file: string): Prom
 export function addThumbnailRoute(router: Router, options: ThumbnailRouteOptions): void {
   router.get('/:id/thumbnail', requires('viewer'), async (req, res) => {
     parseQuery(req.query, NoQuerySchema);
-    const record = await options.load(req.params.id);
-    const output = firstVisualOutput(record);
-    if (!output) throw new HttpError(404, 'no_thumbnail', 'this run has no image or video output');
-    const file = basename(output.file_path!.replaceAll('\\', '/'));
-    if (!MEDIA_FILE.test(file))
-      throw new HttpError(404, 'no_thumbnail', 'the first output has no servable file name');
-    const thumb = await cachedThumbnail(options.mediaDir, record.execution_id, file);
+    const id = req.params.id;
+    // A cached thumbnail answers without reading the record (a list asks for 20 at once).
+    let thumb = isExecutionId(id)
+      ? await readFile(cacheOf(options.mediaDir, id)).catch(() => null)
+      : null;
+    if (!thumb) {
+      const record = await options.load(id);
+      const output = firstVisualOutput(record);
+      if (!output)
+        throw new HttpError(404, 'no_thumbnail', 'this run has no image or video output');
+      const file = basename(output.file_path!.replaceAll('\\', '/'));
+      if (!MEDIA_FILE.test(file))
+        throw new HttpError(404, 'no_thumbnail', 'the first output has no servable file name');
+      thumb = await deriveAndCache(options.mediaDir, record.execution_id, file);
+    }
     res
       .set({
         'content-type': 'image/webp',
