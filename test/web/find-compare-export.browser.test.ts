@@ -115,7 +115,7 @@ describe('finding, comparing and exporting runs in Chromium', () => {
       .toBeGreaterThan(0);
     expect(await thumb.getAttribute('src')).toBe(`/api/executions/${runs.dada}/thumbnail`);
     // A text-only run and a blocked run show no picture.
-    expect(await page.locator(`tr[data-id="${runs.cat}"] td.thumb img`).count()).toBe(0);
+    await expect.poll(() => page.locator(`tr[data-id="${runs.cat}"] td.thumb img`).count()).toBe(0);
     expect(await page.locator(`tr[data-id="${runs.blocked}"] td.thumb img`).count()).toBe(0);
     expect(await page.locator(`tr[data-id="${runs.bauhaus}"]`).textContent()).toContain(
       'young people',
