@@ -89,6 +89,16 @@ describe('a selection of runs (ids) and the CSV export', () => {
     // The CSV export is the bundle's runs table, byte for byte.
     expect(csv.text).toBe(entries.find((e) => e.name === 'runs.csv')!.data.toString('utf8'));
     const manifest = JSON.parse(entries.find((e) => e.name === 'manifest.json')!.data.toString());
+    // Without the children's texts: again the bundle's runs table of the same query.
+    const omitted = await request(ctx.app).get(`/api/executions/export/csv?ids=${a}&omit_text=1`);
+    const omittedZip = await getBytes(ctx, `/api/executions/export/bundle?ids=${a}&omit_text=1`);
+    expect(omitted.text).toBe(
+      readZip(omittedZip.body as Buffer)
+        .find((e) => e.name === 'runs.csv')!
+        .data.toString('utf8'),
+    );
+    expect(omitted.text).not.toContain('Ein Baum');
+    expect(csv.text).toContain('Ein Baum');
     expect(manifest.filters).toEqual({ ids: `${a},${b}` });
     expect(manifest.counts.records).toBe(2);
   });

@@ -184,8 +184,8 @@ describe('finding, comparing and exporting runs in Chromium', () => {
   });
 
   it("selects runs in the list and compares them; the child's runs by pseudonymous id", async () => {
-    await page.evaluate('sessionStorage.clear()');
     await page.goto(`${server.url}/runs/${runs.bauhaus}`);
+    await page.evaluate('sessionStorage.clear()');
     await page.waitForSelector('.badge-completed');
     await page.click(`a:text("This child's runs over time")`);
     await page.waitForURL(/\/\?user_id=kind-07$/);
@@ -239,8 +239,9 @@ describe('finding, comparing and exporting runs in Chromium', () => {
   }, 180_000);
 
   it('exports the filtered list from the page as the same bundle as the CLI with the same filters', async () => {
-    await page.evaluate('sessionStorage.clear()');
     await page.goto(`${server.url}/?q=Baum&safety_level=kids`);
+    await page.evaluate('sessionStorage.clear()');
+    await page.reload();
     await expect.poll(() => page.locator('table.runs tbody tr').count()).toBe(2);
     const exported = async (format: string, scope = 'filter') => {
       await page.selectOption('#export-format', format);
@@ -272,6 +273,25 @@ describe('finding, comparing and exporting runs in Chromium', () => {
     const rows = picked.bytes.toString('utf8').trim().split('\r\n');
     expect(rows).toHaveLength(2);
     expect(rows[1]).toContain(runs.stillepost);
+    expect(rows[1]).toContain(PROMPT);
+    // Without the children's texts, and (the bundle) with pseudonyms from a study key.
+    await page.check('#export-omit-text');
+    const omitted = await exported('csv', 'selection');
+    expect(omitted.bytes.toString('utf8')).toContain(runs.stillepost);
+    expect(omitted.bytes.toString('utf8')).not.toContain(PROMPT);
+    await page.selectOption('#export-format', 'bundle');
+    await page.fill('#export-study-key', 'study-key-of-class-7b-2026');
+    const pseudonymous = await exported('bundle', 'selection');
+    const manifest = JSON.parse(
+      readZip(pseudonymous.bytes)
+        .find((e) => e.name === 'manifest.json')!
+        .data.toString('utf8'),
+    ) as BundleManifest;
+    expect(manifest).toMatchObject({
+      pseudonymized: true,
+      free_text_omitted: true,
+      filters: { ids: runs.stillepost },
+    });
     expect(pageErrors).toEqual([]);
 
     // The CLI on the same records, once the server has let go of the directory.

@@ -6,6 +6,7 @@ import type { ExecutionRecord } from '../../domain/execution-record.js';
 import { zipOutput } from '../../research/bundle-outputs.js';
 import { csvHeader, csvLine } from '../../research/csv.js';
 import { RUNS_TABLE } from '../../research/run-columns.js';
+import { omitMetadataText } from '../../research/record-preparation.js';
 import { COMPAT_VERSION, toCompatRecord } from '../../research/compat-record.js';
 import { MIN_STUDY_KEY_CHARS } from '../../research/pseudonyms.js';
 import { jsonLine, jsonLines, type ExportCounts } from '../../research/json-lines.js';
@@ -81,9 +82,10 @@ export function addExportRoutes(router: Router, options: ExportRouteOptions): vo
     if (await streamChunks(res, lines)) endWithCounts(res, counts);
   });
 
-  // The runs table of the research bundle (`runs.csv`, the same bytes) for a filtered list.
+  // The runs table of the research bundle (`runs.csv`, the same bytes, `omit_text` too).
   router.get('/export/csv', requires('viewer'), async (req, res) => {
-    const q = parseQuery(req.query, BulkQuerySchema.omit({ compat: true }));
+    const q = parseQuery(req.query, BundleQuerySchema);
+    const omit = Boolean(q.omit_text);
     const query = toRecordQuery(q);
     const matching = await countMatching(store, query);
     attach(res, 'text/csv; charset=utf-8', 'runs.csv');
@@ -96,10 +98,9 @@ export function addExportRoutes(router: Router, options: ExportRouteOptions): vo
         if (entry.kind === 'error') counts.errors += 1;
         else {
           counts.records += 1;
-          yield csvLine(
-            RUNS_TABLE.columns.map((c) => c.get(entry.record)),
-            columns,
-          );
+          const record = omit ? omitMetadataText(entry.record) : entry.record;
+          const cells = RUNS_TABLE.columns.map((c) => (omit && c.freeText ? null : c.get(record)));
+          yield csvLine(cells, columns);
         }
       }
     };

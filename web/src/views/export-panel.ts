@@ -16,16 +16,23 @@ export interface ExportScope {
   selection: Selection;
 }
 
-/** The export URL of `format` for the filters, or for the selection within them. */
+/** Formats that can leave the child's free text out (`omit_text`). */
+const OMITS_TEXT = new Set(['bundle', 'csv']);
+
+/**
+ * The export URL of `format` for the filters (all their matches), or for exactly the selected
+ * runs (whatever the filter now is: the selection was made across pages and filters).
+ */
 export function exportUrl(
   format: string,
   filters: URLSearchParams,
   ids: readonly string[] | null,
+  omitText = false,
 ): string {
-  const query = new URLSearchParams(filters);
+  const query = ids ? new URLSearchParams({ ids: ids.join(',') }) : new URLSearchParams(filters);
   query.delete('limit');
   query.delete('offset');
-  if (ids) query.set('ids', ids.join(','));
+  if (omitText && OMITS_TEXT.has(format)) query.set('omit_text', '1');
   const path = FORMATS.find((f) => f.value === format)?.path ?? 'bundle';
   return `/api/executions/export/${path}${query.size ? `?${query}` : ''}`;
 }
@@ -59,6 +66,31 @@ export function exportPanel(scope: () => ExportScope): { el: HTMLElement; refres
     hidden: true,
     'aria-label': t('export.title'),
   });
+  const omit = h('input', { type: 'checkbox', id: 'export-omit-text' });
+  const key = h('input', {
+    type: 'password',
+    id: 'export-study-key',
+    autocomplete: 'off',
+    minlength: 16,
+    size: 18,
+  });
+  const omitField = h(
+    'div',
+    { class: 'field check' },
+    omit,
+    h('label', { for: 'export-omit-text' }, t('export.omitText')),
+  );
+  const keyField = h(
+    'div',
+    { class: 'field' },
+    h('label', { for: 'export-study-key' }, t('export.studyKey')),
+    key,
+  );
+  const showOptions = () => {
+    omitField.hidden = !OMITS_TEXT.has(format.value);
+    keyField.hidden = format.value !== 'bundle';
+  };
+  format.addEventListener('change', showOptions);
   const status = h('p', { class: 'hint export-status', role: 'status', 'aria-live': 'polite' });
   let running: AbortController | null = null;
 
@@ -85,7 +117,12 @@ export function exportPanel(scope: () => ExportScope): { el: HTMLElement; refres
     bar.removeAttribute('value'); // indeterminate until the first bytes
     status.textContent = '';
     try {
-      const res = await fetch(exportUrl(chosen.value, filters, ids), { signal: running.signal });
+      const studyKey = chosen.value === 'bundle' ? key.value.trim() : '';
+      const res = await fetch(
+        exportUrl(chosen.value, filters, ids, omit.checked && OMITS_TEXT.has(chosen.value)),
+        // Pseudonyms: the study key goes in a header, never in the URL.
+        { signal: running.signal, headers: studyKey ? { 'x-study-key': studyKey } : {} },
+      );
       if (!res.ok || !res.body) {
         const body = (await res.json().catch(() => null)) as {
           error?: { message?: string };
@@ -159,6 +196,8 @@ export function exportPanel(scope: () => ExportScope): { el: HTMLElement; refres
         h('label', { for: 'export-format' }, t('export.format')),
         format,
       ),
+      omitField,
+      keyField,
       h('div', { class: 'field buttons' }, start, cancel),
     ),
     bar,
@@ -169,5 +208,6 @@ export function exportPanel(scope: () => ExportScope): { el: HTMLElement; refres
     if (!running) void run();
   });
   refresh();
+  showOptions();
   return { el: form, refresh };
 }
