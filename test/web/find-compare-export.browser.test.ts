@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -11,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
 import type { BundleManifest } from '../../src/research/bundle-manifest.js';
 import { listen } from '../helpers/listen.js';
+import { buildWebOnce } from '../helpers/web-build.js';
 import { ROOT } from '../helpers/processes.js';
 import { testApp } from '../helpers/test-app.js';
 import { readZip } from '../helpers/zip-read.js';
@@ -47,8 +47,7 @@ async function execute(body: Record<string, string>): Promise<string> {
 }
 
 beforeAll(async () => {
-  const build = spawnSync('npm', ['run', '--silent', 'build:web'], { cwd: ROOT, encoding: 'utf8' });
-  expect(build.status, build.stderr).toBe(0);
+  expect(await buildWebOnce()).toBeNull();
   await mkdir(ARTIFACTS, { recursive: true });
   axeSource = await readFile(AXE, 'utf8');
   dir = await mkdtemp(join(tmpdir(), 'eh-find-compare-'));
