@@ -14,12 +14,10 @@ const when = z
   );
 /** Most execution ids one `ids` filter may name (a selection on a page). */
 export const MAX_SELECTED_IDS = 100;
-const ids = z
-  .string()
-  .refine((v) => {
-    const list = v.split(',');
-    return list.length <= MAX_SELECTED_IDS && list.every((id) => isExecutionId(id));
-  }, `expected 1 to ${MAX_SELECTED_IDS} execution ids, separated by commas`);
+const ids = z.string().refine((v) => {
+  const list = v.split(',');
+  return list.length <= MAX_SELECTED_IDS && list.every((id) => isExecutionId(id));
+}, `expected 1 to ${MAX_SELECTED_IDS} execution ids, separated by commas`);
 const day = z.string().refine((v) => localDay(v) !== null, 'expected a real date YYYY-MM-DD');
 
 /**
