@@ -12,7 +12,9 @@ export const USAGE = `usage:
 
 FILTERS, with the meaning of the HTTP list's query (GET /api/executions?status=…):
   --config C  --status completed|blocked|failed|incomplete  --safety-level L
-  --user-id U  --session-id S
+  --user-id U  --session-id S  --user-id-prefix P  --session-id-prefix P
+  --q WORDS              search the prompt, translation and final prompt (ranked)
+  --ids ID,ID,…          only these runs (1–100 execution ids): a selection
   --since T  --until T   a date (2026-12-02) or an ISO 8601 date-time (2026-12-02T14:30);
                          both inclusive, a date alone is the whole day in local time
   --date D               one local calendar day

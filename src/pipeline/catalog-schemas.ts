@@ -5,11 +5,21 @@ import { SafetyCategorySchema, TermSchema } from './safety/safety-list-schemas.j
 
 const Name = z.string().regex(/^[a-z0-9_]+$/, 'lowercase letters, digits and _');
 
+/**
+ * A description for people in German and English (`{"de": …, "en": …}`); a plain string, as
+ * configs written before both languages had, stands for both.
+ */
+export const DescriptionSchema = z.union([
+  z.strictObject({ de: z.string().min(1), en: z.string().min(1) }),
+  z.string().transform((text) => ({ de: text, en: text })),
+]);
+export type Description = z.infer<typeof DescriptionSchema>;
+
 /** An interception config (stage 2): how the prompt is rewritten and what is produced. */
 export const InterceptionConfigSchema = z
   .strictObject({
     name: Name,
-    description: z.string(),
+    description: DescriptionSchema,
     /** `single`: one LLM rewrite; `recursive`: Stille Post through `language_chain`; `none`: passthrough. */
     transformation: z.enum(['single', 'recursive', 'none']),
     /** The LLM's instruction for a single rewrite. */
@@ -36,7 +46,7 @@ export type InterceptionConfig = z.infer<typeof InterceptionConfigSchema>;
 /** An output config (stages 3 and 4): what medium, made how. */
 export const OutputConfigSchema = z.strictObject({
   name: Name,
-  description: z.string(),
+  description: DescriptionSchema,
   media_type: OutputMediaTypeSchema,
   /** Model name recorded for this output. */
   model: z.string(),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { RECORD_STATUSES } from '../domain/execution-record.js';
+import { isExecutionId } from '../domain/execution-id.js';
 import type { RecordQuery } from '../store/record-store.js';
 import { MAX_QUERY_CHARS } from '../store/search/search-terms.js';
 import { filterInstant, localDay } from './filter-time.js';
@@ -11,6 +12,12 @@ const when = z
     (v) => !Number.isNaN(filterInstant(v, 'start')),
     'expected a date (2026-11-24) or an ISO 8601 date-time (2026-11-24T14:30, seconds and offset optional)',
   );
+/** Most execution ids one `ids` filter may name (a selection on a page). */
+export const MAX_SELECTED_IDS = 100;
+const ids = z.string().refine((v) => {
+  const list = v.split(',');
+  return list.length <= MAX_SELECTED_IDS && list.every((id) => isExecutionId(id));
+}, `expected 1 to ${MAX_SELECTED_IDS} execution ids, separated by commas`);
 const day = z.string().refine((v) => localDay(v) !== null, 'expected a real date YYYY-MM-DD');
 
 /**
@@ -34,6 +41,8 @@ export const ListFiltersSchema = z.object({
   q: z.string().trim().min(1).max(MAX_QUERY_CHARS).optional(),
   user_id_prefix: text.optional(),
   session_id_prefix: text.optional(),
+  /** A selection: only these runs (execution ids separated by commas), with the other filters. */
+  ids: ids.optional(),
 });
 export type ListFilters = z.infer<typeof ListFiltersSchema>;
 
@@ -72,6 +81,7 @@ export function toRecordQuery(q: ListFilters & { limit?: number; offset?: number
     userIdPrefix: q.user_id_prefix,
     sessionIdPrefix: q.session_id_prefix,
     text: q.q,
+    executionIds: q.ids === undefined ? undefined : [...new Set(q.ids.split(','))],
     sinceMillis: latest([instant(q.since, 'start'), day?.startMillis]),
     untilMillis: earliest([instant(q.until, 'end'), day?.endMillis]),
     limit: q.limit,

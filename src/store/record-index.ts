@@ -171,6 +171,7 @@ function matches(entry: IndexEntry, q: RecordQuery): boolean {
   if (q.sessionId !== undefined && s.session_id !== q.sessionId) return false;
   if (q.userIdPrefix !== undefined && !s.user_id.startsWith(q.userIdPrefix)) return false;
   if (q.sessionIdPrefix !== undefined && !s.session_id.startsWith(q.sessionIdPrefix)) return false;
+  if (q.executionIds !== undefined && !q.executionIds.includes(s.execution_id)) return false;
   if (q.sinceMillis !== undefined && entry.startMillis < q.sinceMillis) return false;
   if (q.untilMillis !== undefined && entry.startMillis > q.untilMillis) return false;
   return true;

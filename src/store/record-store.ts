@@ -21,6 +21,8 @@ export interface RecordQuery {
    * English stems, every word must match); the page is then ranked best match first.
    */
   text?: string;
+  /** Only runs with one of these ids (a selection). */
+  executionIds?: readonly string[];
   /** Page size; default 50. */
   limit?: number;
   /** Records to skip; default 0. */

@@ -36,7 +36,7 @@ describe('expected steps', () => {
         'dada',
         {
           name: 'dada',
-          description: '',
+          description: { de: '', en: '' },
           transformation: 'single' as const,
           context: '',
           offline_template: '',

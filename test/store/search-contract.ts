@@ -166,5 +166,30 @@ export function describeSearchContract(name: string, open: StoreFactory): void {
         expect(page.total, JSON.stringify(q)).toBeGreaterThan(0);
       }
     });
+
+    it('keeps a selection of ids with the other filters and a search, as the in-memory index', async () => {
+      const store = await open();
+      const reference = new MemoryRecordStore();
+      const made = [
+        run({ original: 'Ein Schiff' }, { config_name: 'dada' }),
+        run({ original: 'Ein Schiff' }, { config_name: 'bauhaus' }),
+        run({ original: 'Ein Baum' }, { config_name: 'dada' }),
+      ];
+      for (const r of made) {
+        await store.save(r);
+        await reference.save(r);
+      }
+      const [a, b, c] = made.map((r) => r.execution_id) as [string, string, string];
+      const queries: RecordQuery[] = [
+        { executionIds: [a, c] },
+        { executionIds: [a, b, c], configName: 'dada' },
+        { executionIds: [b, c], text: 'Schiff' },
+        { executionIds: ['exec_20200101_000000_00000000'] },
+      ];
+      for (const q of queries)
+        expect(await store.list(q), JSON.stringify(q)).toEqual(await reference.list(q));
+      expect((await store.list({ executionIds: [a, c] })).total).toBe(2);
+      expect(await ids(store, { executionIds: [b, c], text: 'Schiff' })).toEqual([b]);
+    });
   });
 }

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BackendSettings } from '../../src/pipeline/backends/backend-registry.js';
 import { JaegerUiStatus } from '../../src/server/jaeger-ui-status.js';
 import { listen } from '../helpers/listen.js';
+import { buildWebOnce } from '../helpers/web-build.js';
 import { ROOT } from '../helpers/processes.js';
 import { startOllamaStandIn } from '../helpers/stand-ins/ollama-stand-in.js';
 import { testApp } from '../helpers/test-app.js';
@@ -39,8 +39,7 @@ const pageErrors: string[] = [];
 
 beforeAll(async () => {
   // The page under test is the real build of web/.
-  const build = spawnSync('npm', ['run', '--silent', 'build:web'], { cwd: ROOT, encoding: 'utf8' });
-  expect(build.status, build.stderr).toBe(0);
+  expect(await buildWebOnce()).toBeNull();
   await mkdir(ARTIFACTS, { recursive: true });
   // Two real servers on loopback: one that requires a token (offline backends), one whose
   // local LLM is a slow Ollama stand-in (open, loopback only).
@@ -183,7 +182,7 @@ describe('web view in Chromium', () => {
     });
     const blocked = page.locator('.output-blocked');
     expect(await blocked.count()).toBe(1);
-    expect(await blocked.textContent()).toContain('Reason: age_inappropriate');
+    expect(await blocked.textContent()).toContain('Reason: not suitable for this age');
     expect(await page.locator('.output img').count()).toBe(1);
     const decision = page.locator('.decision-unsafe');
     expect(await decision.textContent()).toContain('skeleton*');

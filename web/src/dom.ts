@@ -47,3 +47,8 @@ export function seconds(value: number | null | undefined): string {
   if (value > 0 && value < 0.0005) return '<1 ms';
   return value < 1 ? `${Math.round(value * 1000)} ms` : `${value.toFixed(value < 10 ? 2 : 1)} s`;
 }
+
+/** Sets the tab title of a page (`<what> · execution-history`). */
+export function setTitle(what: string): void {
+  document.title = `${what} · execution-history`;
+}

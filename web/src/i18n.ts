@@ -1,7 +1,9 @@
+import { FIND_DE, FIND_EN } from './messages-find.js';
+
 /** The page's languages. */
 export type Lang = 'de' | 'en';
 
-const de = {
+const BASE_DE = {
   'app.title': 'Ausführungen',
   'app.skip': 'Zum Inhalt',
   'nav.runs': 'Alle Läufe',
@@ -79,7 +81,6 @@ const de = {
   'run.terms': 'Gefundene Begriffe',
   'run.reason': 'Grund',
   'run.outputs': 'Ergebnisse',
-  'run.outputsEmpty': 'Keine Ausgaben (nur Text).',
   'run.outputsWaiting': 'Noch keine Ausgaben.',
   'run.download': 'Herunterladen',
   'run.output': 'Ausgabe {n}',
@@ -107,9 +108,10 @@ const de = {
   'error.http': 'Der Server antwortete mit {status}: {message}',
 } as const;
 
+const de = { ...BASE_DE, ...FIND_DE };
 export type MessageKey = keyof typeof de;
 
-const en: Record<MessageKey, string> = {
+const BASE_EN: Record<keyof typeof BASE_DE, string> = {
   'app.title': 'Runs',
   'app.skip': 'Skip to content',
   'nav.runs': 'All runs',
@@ -187,7 +189,6 @@ const en: Record<MessageKey, string> = {
   'run.terms': 'Terms found',
   'run.reason': 'Reason',
   'run.outputs': 'Outputs',
-  'run.outputsEmpty': 'No outputs (text only).',
   'run.outputsWaiting': 'No outputs yet.',
   'run.download': 'Download',
   'run.output': 'Output {n}',
@@ -214,6 +215,7 @@ const en: Record<MessageKey, string> = {
   'try.failed': 'The run could not start: {message}',
   'error.http': 'The server answered {status}: {message}',
 };
+const en: Record<MessageKey, string> = { ...BASE_EN, ...FIND_EN };
 
 const STEP_LABELS: Record<Lang, Record<string, string>> = {
   de: {

@@ -3,6 +3,7 @@ import { h, replace } from './dom.js';
 import { currentLang, setLang, t } from './i18n.js';
 import { runsPage } from './pages/runs-list.js';
 import { runPage } from './pages/run-page.js';
+import { comparePage } from './pages/compare-page.js';
 import { tryPage } from './pages/try-form.js';
 import { navigate, type Cleanup } from './nav.js';
 import { reviewLinks, reviewRoute } from './review-routes.js';
@@ -21,7 +22,7 @@ function header(): void {
     h(
       'nav',
       { 'aria-label': 'main' },
-      link('/', t('nav.runs'), here === '/' || here.startsWith('/runs')),
+      link('/', t('nav.runs'), here === '/' || here.startsWith('/runs') || here === '/compare'),
       // Starting a run needs the admin role (or an open server): others do not see the form.
       (currentSession().open || currentSession().role === 'admin') &&
         link('/try', t('nav.try'), here === '/try'),
@@ -84,6 +85,7 @@ async function route(): Promise<void> {
   if (review) cleanup = await review;
   else if (run) cleanup = await runPage(main, run[1]!);
   else if (path === '/try') cleanup = await tryPage(main);
+  else if (path === '/compare') cleanup = await comparePage(main);
   else cleanup = await runsPage(main);
   header();
 }

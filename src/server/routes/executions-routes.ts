@@ -17,6 +17,7 @@ import { streamRun } from '../sse-pump.js';
 import { stepsOfRecord } from '../../pipeline/run-plan.js';
 import type { InterceptionConfig } from '../../pipeline/catalog-schemas.js';
 import { addExportRoutes } from './export-routes.js';
+import { addThumbnailRoute } from './thumbnail-routes.js';
 import { givenFilters, toRecordQuery } from '../../query/list-filters.js';
 import { LegacyListQuerySchema, ListQuerySchema } from '../../query/list-queries.js';
 import { NoQuerySchema, parseQuery, RecordQuerySchema, StreamQuerySchema } from './list-query.js';
@@ -156,6 +157,8 @@ export function executionsRouter(options: ExecutionsRouteOptions): Router {
       ),
     );
   });
+
+  addThumbnailRoute(router, { load, mediaDir: options.mediaDir });
 
   router.get('/:id/stream', requires('viewer'), async (req, res) => {
     parseQuery(req.query, StreamQuerySchema);

@@ -4,6 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ExecutionRecord } from '../../domain/execution-record.js';
 import { zipOutput } from '../../research/bundle-outputs.js';
+import { csvHeader, csvLine } from '../../research/csv.js';
+import { RUNS_TABLE } from '../../research/run-columns.js';
+import { omitMetadataText } from '../../research/record-preparation.js';
 import { COMPAT_VERSION, toCompatRecord } from '../../research/compat-record.js';
 import { MIN_STUDY_KEY_CHARS } from '../../research/pseudonyms.js';
 import { jsonLine, jsonLines, type ExportCounts } from '../../research/json-lines.js';
@@ -56,7 +59,7 @@ function attach(res: Response, type: string, name: string): void {
 }
 
 /**
- * The export routes: bulk JSONL and XML of a filtered list, the research bundle (ZIP), and the
+ * The export routes: bulk JSONL, CSV (the runs table) and XML of a filtered list, the research bundle (ZIP), and the
  * single-record exports. Every format is a function of src/research/; these only stream it.
  */
 export function addExportRoutes(router: Router, options: ExportRouteOptions): void {
@@ -77,6 +80,31 @@ export function addExportRoutes(router: Router, options: ExportRouteOptions): vo
       counts,
     );
     if (await streamChunks(res, lines)) endWithCounts(res, counts);
+  });
+
+  // The runs table of the research bundle (`runs.csv`, the same bytes, `omit_text` too).
+  router.get('/export/csv', requires('viewer'), async (req, res) => {
+    const q = parseQuery(req.query, BundleQuerySchema);
+    const omit = Boolean(q.omit_text);
+    const query = toRecordQuery(q);
+    const matching = await countMatching(store, query);
+    attach(res, 'text/csv; charset=utf-8', 'runs.csv');
+    declareCountTrailers(res, matching);
+    const counts: ExportCounts = { records: 0, errors: 0 };
+    const columns = RUNS_TABLE.columns as never;
+    const rows = async function* () {
+      yield csvHeader(columns);
+      for await (const entry of recordEntries(store, query)) {
+        if (entry.kind === 'error') counts.errors += 1;
+        else {
+          counts.records += 1;
+          const record = omit ? omitMetadataText(entry.record) : entry.record;
+          const cells = RUNS_TABLE.columns.map((c) => (omit && c.freeText ? null : c.get(record)));
+          yield csvLine(cells, columns);
+        }
+      }
+    };
+    if (await streamChunks(res, rows())) endWithCounts(res, counts);
   });
 
   router.get('/export/xml', requires('viewer'), async (req, res) => {

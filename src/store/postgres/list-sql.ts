@@ -51,6 +51,8 @@ export function listStatement(query: RecordQuery): Statement {
     if (typeof prefix === 'string')
       where.push(`${column} LIKE ${param(likePrefix(prefix))} ESCAPE '\\'`);
   }
+  if (query.executionIds !== undefined)
+    where.push(`execution_id = ANY(${param(query.executionIds)}::text[])`);
   if (query.sinceMillis !== undefined)
     where.push(`start_millis >= ${param(Math.ceil(query.sinceMillis))}`);
   if (query.untilMillis !== undefined)

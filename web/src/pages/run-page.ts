@@ -1,8 +1,8 @@
 import { api } from '../api.js';
-import { h, replace, seconds, when } from '../dom.js';
+import { h, replace, seconds, setTitle, when } from '../dom.js';
 import { genealogy } from '../genealogy.js';
 import { reviewLinkFor } from '../review-routes.js';
-import { currentLang, stepLabel, t } from '../i18n.js';
+import { currentLang, statusLabel, stepLabel, t } from '../i18n.js';
 import type { Cleanup } from '../nav.js';
 import type { Item, RunRecord, RunState } from '../types.js';
 import { genealogyView } from '../views/genealogy-view.js';
@@ -10,6 +10,7 @@ import { outputsView } from '../views/outputs-view.js';
 import { badge, metaRow, section, str } from '../views/parts.js';
 import { safetyView } from '../views/safety-view.js';
 import { timingView } from '../views/timing-view.js';
+import { levelLabel, modeLabel } from '../vocabulary.js';
 
 const EXPORTS = ['json', 'xml', 'jsonl'] as const;
 const RECONNECT_MILLIS = 2_000;
@@ -115,6 +116,7 @@ function render(main: HTMLElement, view: View): void {
   const record = view.record;
   const config = record?.config_name ?? str(meta.config_name) ?? '…';
   const status = view.status ?? 'running';
+  setTitle(t('title.run', { config, status: statusLabel(status) }));
   const focused = document.activeElement?.id;
   replace(
     main,
@@ -136,8 +138,8 @@ function render(main: HTMLElement, view: View): void {
             ? when(record.timestamp, currentLang())
             : '–',
       ),
-      metaRow(t('run.safety'), record?.safety_level ?? str(meta.safety_level) ?? '–'),
-      metaRow(t('run.mode'), record?.execution_mode ?? str(meta.execution_mode) ?? '–'),
+      metaRow(t('run.safety'), levelLabel(record?.safety_level ?? str(meta.safety_level))),
+      metaRow(t('run.mode'), modeLabel(record?.execution_mode ?? str(meta.execution_mode))),
       metaRow(
         t('run.user'),
         `${record?.user_id ?? str(meta.user_id) ?? '–'} / ${record?.session_id ?? str(meta.session_id) ?? '–'}`,
@@ -146,12 +148,13 @@ function render(main: HTMLElement, view: View): void {
       metaRow(t('run.total'), view.status ? seconds(record?.total_execution_time) : '–'),
     ),
     links(view),
+    related(view.id, record?.user_id ?? str(meta.user_id)),
     section('genealogy', t('run.genealogy'), genealogyView(genealogy(items))),
     section('safety', t('run.safetyTitle'), safetyView(items)),
     section(
       'outputs',
       t('run.outputs'),
-      outputsView({ ...view, ended: view.status !== null }, items),
+      outputsView({ ...view, ended: view.status !== null, status: view.status }, items),
     ),
     section('timing', t('run.timing'), timingView(items, record?.total_execution_time ?? null)),
     errorsView(items),
@@ -197,6 +200,29 @@ function links(view: View): Node {
         format.toUpperCase(),
       );
     }),
+  );
+}
+
+/** Ways on from a run: the same prompt elsewhere (compare), this child's runs (the list). */
+function related(id: string, userId: string | null): Node {
+  return h(
+    'p',
+    { class: 'links related' },
+    h(
+      'a',
+      { href: `/compare?same_prompt=${id}`, 'data-link': true, class: 'button quiet' },
+      t('compare.samePrompt'),
+    ),
+    userId &&
+      h(
+        'a',
+        {
+          href: `/?${new URLSearchParams({ user_id: userId })}`,
+          'data-link': true,
+          class: 'button quiet',
+        },
+        t('compare.childRuns'),
+      ),
   );
 }
 

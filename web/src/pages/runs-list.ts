@@ -1,10 +1,13 @@
 import { api } from '../api.js';
-import { h, replace, seconds, when } from '../dom.js';
-import { currentLang, statusLabel, t } from '../i18n.js';
+import { h, replace, setTitle } from '../dom.js';
+import { statusLabel, t } from '../i18n.js';
 import type { Cleanup } from '../nav.js';
 import { navigate } from '../nav.js';
+import { MAX_COMPARE, Selection } from '../selection.js';
 import type { RunSummary } from '../types.js';
-import { badge } from '../views/parts.js';
+import { exportPanel } from '../views/export-panel.js';
+import { renderRows } from '../views/runs-table.js';
+import { levelLabel } from '../vocabulary.js';
 
 /** How often the list looks for new runs (it polls; the API has no stream of new runs). */
 export const POLL_MILLIS = 3_000;
@@ -20,7 +23,10 @@ const FILTERS = [
   'session_id_prefix',
   'since',
   'until',
+  'ids',
 ] as const;
+/** Filters the form has no field for (set by links): shown as removable chips. */
+const HIDDEN_FILTERS = ['user_id', 'session_id', 'ids'] as const;
 const STATUSES = ['completed', 'blocked', 'failed', 'incomplete'];
 
 interface ListAnswer {
@@ -37,6 +43,7 @@ interface Configs {
 
 /** The runs list: filters in the URL, paging, new runs arriving every few seconds. */
 export async function runsPage(main: HTMLElement): Promise<Cleanup> {
+  setTitle(t('title.runs'));
   const params = new URLSearchParams(location.search);
   const offset = Number(params.get('offset') ?? 0) || 0;
   const configs = (await api<Configs>('/api/configs')).body;
@@ -60,7 +67,7 @@ export async function runsPage(main: HTMLElement): Promise<Cleanup> {
     field('q', t('list.search'), h('input', { type: 'search', size: 18, maxlength: 200 })),
     field('config', t('list.config'), select(configs.interception.map((c) => c.name))),
     field('status', t('list.status'), select(STATUSES, statusLabel)),
-    field('safety_level', t('list.safety'), select(configs.safety_levels)),
+    field('safety_level', t('list.safety'), select(configs.safety_levels, levelLabel)),
     field('user_id_prefix', t('list.userPrefix'), h('input', { type: 'text', size: 10 })),
     field('session_id_prefix', t('list.sessionPrefix'), h('input', { type: 'text', size: 10 })),
     field('since', t('list.since'), h('input', { type: 'date' })),
@@ -76,8 +83,41 @@ export async function runsPage(main: HTMLElement): Promise<Cleanup> {
     e.preventDefault();
     const next = new URLSearchParams();
     for (const [k, v] of new FormData(form)) if (typeof v === 'string' && v) next.set(k, v);
+    for (const k of HIDDEN_FILTERS) if (params.get(k)) next.set(k, params.get(k)!);
     navigate(`/${next.size ? `?${next}` : ''}`);
   });
+  const chips = HIDDEN_FILTERS.filter((k) => params.get(k)).map((k) => {
+    const without = new URLSearchParams(params);
+    without.delete(k);
+    without.delete('offset');
+    return h(
+      'li',
+      {},
+      h(
+        'code',
+        {},
+        `${k} = ${params.get(k)!.length > 60 ? `${params.get(k)!.slice(0, 57)}…` : params.get(k)}`,
+      ),
+      ' ',
+      h(
+        'a',
+        {
+          href: `/${without.size ? `?${without}` : ''}`,
+          'data-link': true,
+          'aria-label': t('list.removeFilter', { name: k }),
+        },
+        '✕',
+      ),
+    );
+  });
+  const also =
+    chips.length > 0 &&
+    h(
+      'div',
+      { class: 'also' },
+      h('span', { class: 'hint' }, `${t('list.alsoFiltered')}:`),
+      h('ul', {}, chips),
+    );
   const table = h('div', { class: 'table-wrap' });
   const pager = h('nav', { class: 'pager', 'aria-label': 'pages' });
   const live = h(
@@ -85,7 +125,51 @@ export async function runsPage(main: HTMLElement): Promise<Cleanup> {
     { class: 'hint', 'aria-live': 'polite' },
     t('list.live', { s: POLL_MILLIS / 1000 }),
   );
-  replace(main, h('h1', {}, t('list.title')), form, live, table, pager);
+  let total = 0;
+  const picked = h('div', { class: 'picked', role: 'region', 'aria-label': t('list.select') });
+  const selection = new Selection(() => {
+    renderPicked();
+    exporter.refresh();
+  });
+  const filters = new URLSearchParams();
+  for (const f of FILTERS) if (params.get(f)) filters.set(f, params.get(f)!);
+  const exporter = exportPanel(() => ({ filters, total, selection }));
+  const renderPicked = () => {
+    const ids = selection.list();
+    const comparable = ids.length >= 2 && ids.length <= MAX_COMPARE;
+    replace(
+      picked,
+      h('span', { class: 'count', id: 'picked-count' }, t('list.selected', { n: ids.length })),
+      comparable
+        ? h(
+            'a',
+            {
+              href: `/compare?ids=${ids.join(',')}`,
+              'data-link': true,
+              class: 'button primary',
+              id: 'compare-link',
+            },
+            t('list.compare'),
+          )
+        : h('span', { class: 'hint' }, t('list.compareHint')),
+      ids.length > 0 &&
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'quiet',
+            onclick: () => {
+              selection.clear();
+              for (const box of table.querySelectorAll<HTMLInputElement>('.pick-box'))
+                box.checked = false;
+            },
+          },
+          t('list.clearSelection'),
+        ),
+    );
+  };
+  renderPicked();
+  replace(main, h('h1', {}, t('list.title')), form, also, live, picked, table, pager, exporter.el);
 
   const seen = new Set<string>();
   let first = true;
@@ -95,8 +179,12 @@ export async function runsPage(main: HTMLElement): Promise<Cleanup> {
     query.set('limit', String(PAGE));
     query.set('offset', String(offset));
     const { body } = await api<ListAnswer>(`/api/executions?${query}`);
-    renderRows(table, body.executions, seen, first);
+    renderRows(table, body.executions, seen, first, selection);
     first = false;
+    if (body.total !== total) {
+      total = body.total;
+      exporter.refresh();
+    }
     const to = Math.min(body.total, offset + body.executions.length);
     const go = (o: number) => {
       const next = new URLSearchParams(params);
@@ -119,80 +207,4 @@ export async function runsPage(main: HTMLElement): Promise<Cleanup> {
   await load();
   const timer = setInterval(() => void load().catch(() => undefined), POLL_MILLIS);
   return () => clearInterval(timer);
-}
-
-function renderRows(
-  table: HTMLElement,
-  rows: RunSummary[],
-  seen: Set<string>,
-  first: boolean,
-): void {
-  const lang = currentLang();
-  if (rows.length === 0) return replace(table, h('p', { class: 'empty' }, t('list.empty')));
-  replace(
-    table,
-    h(
-      'table',
-      { class: 'runs' },
-      h(
-        'thead',
-        {},
-        h(
-          'tr',
-          {},
-          [
-            t('list.started'),
-            t('list.prompt'),
-            t('list.config'),
-            t('list.status'),
-            t('list.safety'),
-            t('list.user'),
-            t('list.session'),
-            t('list.items'),
-            t('list.duration'),
-          ].map((label) => h('th', { scope: 'col' }, label)),
-        ),
-      ),
-      h(
-        'tbody',
-        {},
-        rows.map((r) => {
-          const fresh = !first && !seen.has(r.execution_id);
-          seen.add(r.execution_id);
-          return h(
-            'tr',
-            { class: fresh ? 'fresh' : false, 'data-id': r.execution_id },
-            h(
-              'td',
-              {},
-              h(
-                'a',
-                { href: `/runs/${r.execution_id}`, 'data-link': true },
-                when(r.timestamp, lang),
-              ),
-              fresh && h('span', { class: 'badge badge-new' }, t('list.new')),
-            ),
-            r.prompt_excerpt === null
-              ? h(
-                  'td',
-                  { class: 'prompt none', 'data-label': t('list.prompt') },
-                  t('list.noPrompt'),
-                )
-              : h('td', { class: 'prompt', 'data-label': t('list.prompt') }, r.prompt_excerpt),
-            h('td', { class: 'config', 'data-label': t('list.config') }, r.config_name),
-            h('td', { 'data-label': t('list.status') }, badge(r.status)),
-            h('td', { 'data-label': t('list.safety') }, r.safety_level),
-            h('td', { 'data-label': t('list.user') }, r.user_id),
-            h('td', { 'data-label': t('list.session') }, r.session_id),
-            h('td', { class: 'num', 'data-label': t('list.items') }, r.items_count),
-            h(
-              'td',
-              { class: 'num', 'data-label': t('list.duration') },
-              seconds(r.total_execution_time),
-            ),
-          );
-        }),
-      ),
-    ),
-  );
 }

@@ -2,10 +2,14 @@ import { api, ApiError } from '../api.js';
 import { h, replace } from '../dom.js';
 import { t } from '../i18n.js';
 import { navigate, type Cleanup } from '../nav.js';
+import { describe, levelLabel, mediaLabel } from '../vocabulary.js';
+import { setTitle } from '../dom.js';
+
+type Description = { de: string; en: string };
 
 interface Configs {
-  interception: { name: string; description: string; output_configs: string[] }[];
-  outputs: { name: string; description: string; media_type: string }[];
+  interception: { name: string; description: Description; output_configs: string[] }[];
+  outputs: { name: string; description: Description; media_type: string }[];
   safety_levels: string[];
 }
 
@@ -17,6 +21,7 @@ interface Started {
 
 /** A form that starts a run asynchronously and opens its page. */
 export async function tryPage(main: HTMLElement): Promise<Cleanup> {
+  setTitle(t('title.try'));
   const configs = (await api<Configs>('/api/configs')).body;
   const prompt = h('textarea', {
     id: 'try-prompt',
@@ -33,7 +38,7 @@ export async function tryPage(main: HTMLElement): Promise<Cleanup> {
       h(
         'option',
         { value: c.name, selected: c.name === 'stillepost' },
-        `${c.name} – ${c.description}`,
+        `${c.name} – ${describe(c.description)}`,
       ),
     ),
   );
@@ -42,12 +47,16 @@ export async function tryPage(main: HTMLElement): Promise<Cleanup> {
     { id: 'try-output', name: 'output_config' },
     h('option', { value: '' }, t('try.outputDefault')),
     h('option', { value: 'none' }, t('try.outputNone')),
-    configs.outputs.map((o) => h('option', { value: o.name }, `${o.name} (${o.media_type})`)),
+    configs.outputs.map((o) =>
+      h('option', { value: o.name }, `${o.name} (${mediaLabel(o.media_type)})`),
+    ),
   );
   const safety = h(
     'select',
     { id: 'try-safety', name: 'safety_level' },
-    configs.safety_levels.map((l) => h('option', { value: l, selected: l === 'kids' }, l)),
+    configs.safety_levels.map((l) =>
+      h('option', { value: l, selected: l === 'kids' }, levelLabel(l)),
+    ),
   );
   const language = h(
     'select',

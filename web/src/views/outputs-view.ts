@@ -2,6 +2,7 @@ import { h, seconds } from '../dom.js';
 import { t } from '../i18n.js';
 import { objPreview } from '../obj-preview.js';
 import type { Item } from '../types.js';
+import { mediaLabel, reasonLabel } from '../vocabulary.js';
 import { str } from './parts.js';
 
 const fileName = (path: string) => path.split(/[\\/]/).at(-1)!;
@@ -12,6 +13,8 @@ const mediaUrl = (id: string, path: string) =>
 export interface OutputsContext {
   id: string;
   ended: boolean;
+  /** The run's final status (null while it runs): says why there are no outputs. */
+  status: string | null;
   /** Media elements by item sequence, kept across renders (a playing sound keeps playing). */
   media: Map<number, HTMLElement>;
 }
@@ -24,7 +27,11 @@ export function outputsView(view: OutputsContext, items: Item[]): Node {
     ),
   ].sort((a, b) => a - b);
   if (loops.length === 0)
-    return h('p', { class: 'hint' }, view.ended ? t('run.outputsEmpty') : t('run.outputsWaiting'));
+    return h(
+      'p',
+      { class: 'hint no-outputs' },
+      view.ended ? noOutputs(view.status, items) : t('run.outputsWaiting'),
+    );
   const prompt = items.find((i) => i.item_type === 'interception_final')?.content ?? '';
   const shortPrompt = prompt.length > 160 ? `${prompt.slice(0, 157)}…` : prompt;
   return h(
@@ -45,7 +52,7 @@ export function outputsView(view: OutputsContext, items: Item[]): Node {
             'div',
             { class: 'blocked-box', role: 'note' },
             h('strong', {}, t('run.outputBlocked')),
-            h('p', {}, `${t('run.reason')}: ${str(blocked.metadata.blocked_reason) ?? '–'}`),
+            h('p', {}, `${t('run.reason')}: ${reasonLabel(str(blocked.metadata.blocked_reason))}`),
             blocked.content && h('p', { class: 'reason-text' }, blocked.content),
           ),
         error && h('p', { class: 'problem' }, error.content ?? ''),
@@ -56,7 +63,7 @@ export function outputsView(view: OutputsContext, items: Item[]): Node {
           ' ',
           h('code', {}, config),
           output &&
-            ` · ${output.media_type} · ${output.backend_type ?? ''} · ${seconds(output.execution_time)}`,
+            ` · ${mediaLabel(output.media_type)} · ${output.backend_type ?? ''} · ${seconds(output.execution_time)}`,
           output?.file_path &&
             h(
               'a',
@@ -71,6 +78,29 @@ export function outputsView(view: OutputsContext, items: Item[]): Node {
       );
     }),
   );
+}
+
+/**
+ * Why a run that ended has no outputs, in words: blocked (by which stage, why), failed (where),
+ * not recorded to its end, and "text only" only for a completed run that made none.
+ */
+export function noOutputs(status: string | null, items: Item[]): string {
+  if (status === 'blocked') {
+    const block = items.find((i) => i.item_type.endsWith('_blocked'));
+    return t('outputs.blocked', {
+      stage: block?.stage ?? 1,
+      reason: reasonLabel(str(block?.metadata.blocked_reason)),
+    });
+  }
+  if (status === 'failed') {
+    const error = items.find((i) => i.item_type === 'pipeline_error');
+    return t('outputs.failed', {
+      stage: error?.stage ?? '?',
+      error: str(error?.metadata.error_type) ?? 'Error',
+    });
+  }
+  if (status === 'completed') return t('outputs.textOnly');
+  return t('outputs.incomplete');
 }
 
 function media(

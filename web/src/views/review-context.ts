@@ -34,6 +34,9 @@ export function reviewContext(record: RunRecord, media: Map<number, HTMLElement>
         .filter(([, text]) => text !== null)
         .map(([term, text]) => h('div', {}, h('dt', {}, term), h('dd', {}, text))),
     ),
-    outputsView({ id: record.execution_id, ended: true, media }, items),
+    outputsView(
+      { id: record.execution_id, ended: true, status: record.status ?? null, media },
+      items,
+    ),
   );
 }

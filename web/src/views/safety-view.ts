@@ -1,6 +1,7 @@
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
 import type { Item } from '../types.js';
+import { methodLabel, reasonLabel } from '../vocabulary.js';
 import { metaRow, str } from './parts.js';
 
 const SAFETY_TYPES = new Set([
@@ -39,9 +40,9 @@ export function safetyView(items: Item[]): Node {
         h(
           'dl',
           { class: 'facts' },
-          str(i.metadata.method) && metaRow(t('run.method'), str(i.metadata.method)!),
+          str(i.metadata.method) && metaRow(t('run.method'), methodLabel(str(i.metadata.method))),
           terms.length > 0 && metaRow(t('run.terms'), terms.join(', ')),
-          reason && metaRow(t('run.reason'), reason),
+          reason && metaRow(t('run.reason'), reasonLabel(reason)),
         ),
         blocked && i.content && h('p', { class: 'reason-text' }, i.content),
       );

@@ -1,6 +1,7 @@
 import { h, seconds } from '../dom.js';
 import { t } from '../i18n.js';
 import type { Item } from '../types.js';
+import { itemLabel } from '../vocabulary.js';
 import { waterfall } from '../waterfall.js';
 
 /** The waterfall of stage and backend times. */
@@ -10,7 +11,7 @@ export function timingView(items: Item[], totalSeconds: number | null): Node {
   const label = (b: (typeof bars)[number]) =>
     b.kind === 'stage'
       ? `${t('run.stage', { n: b.stage })}${b.loop != null ? ` · ${t('run.output', { n: b.loop })}` : ''}`
-      : `${b.itemType}${b.iteration != null ? ` ${b.iteration}` : ''}${b.backend ? ` · ${b.backend}` : ''}`;
+      : `${itemLabel(b.itemType)}${b.iteration != null ? ` ${b.iteration}` : ''}${b.backend ? ` · ${b.backend}` : ''}`;
   return h(
     'div',
     { class: 'waterfall', role: 'table', 'aria-label': t('run.timing') },
