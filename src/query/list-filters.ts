@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { RECORD_STATUSES } from '../domain/execution-record.js';
+import { StudyLabelSchema } from '../domain/study-label.js';
 import type { RecordQuery } from '../store/record-store.js';
 import { MAX_QUERY_CHARS } from '../store/search/search-terms.js';
 import { filterInstant, localDay } from './filter-time.js';
@@ -34,6 +35,10 @@ export const ListFiltersSchema = z.object({
   q: z.string().trim().min(1).max(MAX_QUERY_CHARS).optional(),
   user_id_prefix: text.optional(),
   session_id_prefix: text.optional(),
+  /** The study runs were made for (execute request `study_id`). */
+  study_id: StudyLabelSchema.optional(),
+  /** The study condition (arm) of the runs. */
+  condition: StudyLabelSchema.optional(),
 });
 export type ListFilters = z.infer<typeof ListFiltersSchema>;
 
@@ -72,6 +77,8 @@ export function toRecordQuery(q: ListFilters & { limit?: number; offset?: number
     userIdPrefix: q.user_id_prefix,
     sessionIdPrefix: q.session_id_prefix,
     text: q.q,
+    studyId: q.study_id,
+    condition: q.condition,
     sinceMillis: latest([instant(q.since, 'start'), day?.startMillis]),
     untilMillis: earliest([instant(q.until, 'end'), day?.endMillis]),
     limit: q.limit,

@@ -21,6 +21,10 @@ export interface RecordQuery {
    * English stems, every word must match); the page is then ranked best match first.
    */
   text?: string;
+  /** Runs of this study (`study_id` of the record). */
+  studyId?: string;
+  /** Runs of this study condition (`condition` of the record). */
+  condition?: string;
   /** Page size; default 50. */
   limit?: number;
   /** Records to skip; default 0. */
