@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { ConfigError } from '../config.js';
 import { UsageError } from '../query/cli-query.js';
 import { DirectoryLockedError } from '../store/directory-lock.js';
@@ -47,7 +48,13 @@ async function run(
   if (command.name === 'export-bundle')
     return exportBundleCommand(
       store,
-      { dir: command.dir, query: command.query, studyKey: config.studyKey },
+      {
+        dir: command.dir,
+        query: command.query,
+        studyKey: config.studyKey,
+        mediaDir: config.mediaDir,
+        rubricsDir: join(config.configsDir, 'rubrics'),
+      },
       io,
     );
   if (command.name === 'erase') {

@@ -3,7 +3,8 @@ export const USAGE = `usage:
   execution-history import DIR          load a records directory into PostgreSQL (idempotent)
   execution-history export --files DIR  write every record as DIR/<execution_id>.json
   execution-history export --bundle DIR [FILTERS] [--limit N] [--offset N] [--omit-text]
-                                        write the research bundle of the matching runs
+                            [--media]   write the research bundle of the matching runs
+                                        (--media: each output's file from MEDIA_DIR too)
                                         (STUDY_KEY=… replaces user and session ids by pseudonyms)
   execution-history erase (--user-id U | --session-id S) [--dry-run] [--yes]
                                         erase every record and medium of a child or a session;
@@ -12,7 +13,7 @@ export const USAGE = `usage:
 
 FILTERS, with the meaning of the HTTP list's query (GET /api/executions?status=…):
   --config C  --status completed|blocked|failed|incomplete  --safety-level L
-  --user-id U  --session-id S
+  --user-id U  --session-id S  --study-id S  --condition C
   --since T  --until T   a date (2026-12-02) or an ISO 8601 date-time (2026-12-02T14:30);
                          both inclusive, a date alone is the whole day in local time
   --date D               one local calendar day

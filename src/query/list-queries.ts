@@ -24,11 +24,15 @@ export const BulkQuerySchema = ListFiltersSchema.extend({
 });
 export type BulkQuery = z.infer<typeof BulkQuerySchema>;
 
-/** Query of the research bundle, over HTTP and from `export --bundle` (`--omit-text`). */
+/**
+ * Query of the research bundle, over HTTP and from `export --bundle` (`--omit-text`,
+ * `--media`: each output's file in the bundle).
+ */
 export const BundleQuerySchema = ListFiltersSchema.extend({
   limit: z.coerce.number().int().min(1).optional(),
   offset,
   omit_text: flag.optional(),
+  media: flag.optional(),
 });
 export type BundleQuery = z.infer<typeof BundleQuerySchema>;
 

@@ -17,6 +17,7 @@ import { streamRun } from '../sse-pump.js';
 import { stepsOfRecord } from '../../pipeline/run-plan.js';
 import type { InterceptionConfig } from '../../pipeline/catalog-schemas.js';
 import { addExportRoutes } from './export-routes.js';
+import type { Rubrics } from '../../review/rubric.js';
 import { givenFilters, toRecordQuery } from '../../query/list-filters.js';
 import { LegacyListQuerySchema, ListQuerySchema } from '../../query/list-queries.js';
 import { NoQuerySchema, parseQuery, RecordQuerySchema, StreamQuerySchema } from './list-query.js';
@@ -41,6 +42,8 @@ export interface ExecutionsRouteOptions {
   logger?: Logger;
   /** Where research bundles keep intermediate files; default the OS temp directory. */
   scratchDir?: string;
+  /** The rubrics, for the codebook of research bundles; default none. */
+  rubrics?: Rubrics;
   /** Live streams per client (remote address), shared by every mount; none: unbounded. */
   streamLimit?: PerClientLimit;
 }
@@ -119,6 +122,8 @@ export function executionsRouter(options: ExecutionsRouteOptions): Router {
     withLink,
     defaultShape: legacy ? 'compat' : 'full',
     scratchDir: options.scratchDir,
+    mediaDir: options.mediaDir,
+    rubrics: options.rubrics,
   });
 
   router.get('/:id', requires('viewer'), async (req, res) => {

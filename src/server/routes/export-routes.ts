@@ -11,6 +11,7 @@ import { qdaXmlDocument, recordToQdaXml } from '../../research/qda-xml.js';
 import { countMatching, recordEntries } from '../../research/record-entries.js';
 import { writeBundle } from '../../research/research-bundle.js';
 import { hasAnnotations } from '../../store/annotation-store.js';
+import type { Rubrics } from '../../review/rubric.js';
 import type { RecordStore } from '../../store/record-store.js';
 import { requires } from '../auth/access-guard.js';
 import { HttpError } from '../http-error.js';
@@ -35,6 +36,10 @@ export interface ExportRouteOptions {
   defaultShape: 'full' | 'compat';
   /** Where bundles keep intermediate files; default the OS temp directory. */
   scratchDir?: string;
+  /** Where runs' media are (`<mediaDir>/<execution_id>/`), for bundles with `media=1`. */
+  mediaDir: string;
+  /** The rubrics, for the bundle's codebook; default none. */
+  rubrics?: Rubrics;
 }
 
 const STUDY_KEY_HEADER = 'x-study-key';
@@ -108,6 +113,8 @@ export function addExportRoutes(router: Router, options: ExportRouteOptions): vo
         studyKey: key,
         omitText: q.omit_text,
         annotationsOf: hasAnnotations(store) ? (id) => store.annotationsOf(id) : undefined,
+        rubrics: [...(options.rubrics?.values() ?? [])],
+        ...(q.media ? { media: { dir: options.mediaDir } } : {}),
       });
       await zip.finish();
       endWithCounts(res, manifest.counts);

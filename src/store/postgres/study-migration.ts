@@ -4,7 +4,8 @@ import type { Migration } from './migrations.js';
  * The top-level `"<key>": "<value>"` line of a record's canonical text (2-space indent, keys
  * sorted; a study label never needs escaping), for the rare row whose `record` is NULL.
  */
-const bodyValue = (key: string): string => `substring(body from E'\\n  "${key}": "([^"\\\\\\\\]*)"')`;
+const bodyValue = (key: string): string =>
+  `substring(body from E'\\n  "${key}": "([^"\\\\\\\\]*)"')`;
 
 /**
  * Step 5: `study_id` and `condition` of a record as columns, generated from the stored record
