@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 bundle = Path(sys.argv[1])
-runs = pd.read_parquet(bundle / "runs.parquet")
+runs = pd.read_parquet(bundle / "runs.parquet", dtype_backend="numpy_nullable")
 items = pd.read_parquet(bundle / "items.parquet")
 
 # Block rate: share of runs with a block (stage 1 or 3), by level and config.
