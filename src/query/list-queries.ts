@@ -36,6 +36,12 @@ export const BundleQuerySchema = ListFiltersSchema.extend({
 });
 export type BundleQuery = z.infer<typeof BundleQuerySchema>;
 
+/** Query of the REFI-QDA project export: every match unless `limit` says fewer. */
+export const QdpxQuerySchema = ListFiltersSchema.extend({
+  limit: z.coerce.number().int().min(1).optional(),
+  offset,
+});
+
 /**
  * The filters as a bundle's manifest names them, whoever made it: the query names, values as
  * given, `limit` and `offset` only when they narrow the export.

@@ -76,6 +76,11 @@ export class BundleMedia {
     return { file: null, sha256: null, status: 'missing' };
   }
 
+  /** Where the file of a linked hash is read from; undefined when it is not included. */
+  path(sha256: string): string | undefined {
+    return this.files.get(sha256)?.path;
+  }
+
   /** The files to write: their bundle name and where they are read from. */
   entries(): { name: string; path: string }[] {
     return [...this.files.values()];

@@ -79,9 +79,7 @@ describe('the runs table', () => {
   });
 
   it('leaves study, block and backends empty for a run that names none', () => {
-    const row = Object.fromEntries(
-      RUN_ANALYSIS_COLUMNS.map((c) => [c.name, c.get(buildRecord())]),
-    );
+    const row = Object.fromEntries(RUN_ANALYSIS_COLUMNS.map((c) => [c.name, c.get(buildRecord())]));
     expect(row).toMatchObject({
       study_id: null,
       condition: null,
