@@ -48,7 +48,11 @@ export const pythonClient = (): string =>
 
 /** The venv of the research-export tests (`scripts/install-research-python.sh`: pandas, openpyxl, xmlschema). */
 export const researchPython = (): string =>
-  cachedBinary('scripts/install-research-python.sh', 'The research Python venv', 'Python 3.10+ and PyPI');
+  cachedBinary(
+    'scripts/install-research-python.sh',
+    'The research Python venv',
+    'Python 3.10+ and PyPI',
+  );
 
 /** examples/go-stillepost, built with the OpenTelemetry Go SDK (`scripts/install-go-example.sh`). */
 export const goExampleBinary = (): string =>
