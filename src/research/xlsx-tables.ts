@@ -20,7 +20,7 @@ type Sheet = ExcelJS.Worksheet;
 
 /**
  * An `.xlsx` workbook of research tables written row by row with exceljs's streaming writer (no
- * shared strings, so memory stays flat): one sheet per table, its header bold and frozen; a table
+ * shared strings, so memory stays flat): one sheet per table, its header row frozen; a table
  * past Excel's row limit goes on in sheets `<name>_2`, `<name>_3`, …. Text is never a formula;
  * characters XML cannot hold become U+FFFD; timestamps are ISO 8601 UTC text.
  */
@@ -39,7 +39,7 @@ export class XlsxTables {
     this.workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
       filename: path,
       useSharedStrings: false,
-      useStyles: true,
+      useStyles: false, // styles cost ~3x the time per row; the header is frozen instead
     });
     for (const t of tables)
       this.sheets.set(t.name, {
@@ -52,9 +52,7 @@ export class XlsxTables {
 
   private addSheet(name: string, columns: readonly TableColumn<never>[]): Sheet {
     const sheet = this.workbook.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
-    const header = sheet.addRow(columns.map((c) => c.name));
-    header.font = { bold: true };
-    header.commit();
+    sheet.addRow(columns.map((c) => c.name)).commit();
     return sheet;
   }
 
