@@ -41,7 +41,7 @@ export interface BundleManifest {
     /** Outputs left out as the bundle's media limit was reached. */
     over_limit: number;
   } | null;
-  /** What `tables.xlsx` changed to open in Excel. */
+  /** What `runs.xlsx` and `items.xlsx` changed to open in Excel. */
   xlsx: XlsxCounts;
   /** Every other file of the bundle (media too), with its size and SHA-256. */
   files: BundleFile[];

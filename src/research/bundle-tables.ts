@@ -9,13 +9,13 @@ import { RUNS_TABLE } from './run-columns.js';
 import type { Cell, TableSpec } from './table-column.js';
 import { XlsxTables, type XlsxCounts } from './xlsx-tables.js';
 
-/** The bundle's tables; each is written as CSV and Parquet, runs and items also to `tables.xlsx`. */
+/** The bundle's tables; each is written as CSV and Parquet, runs and items also as `.xlsx`. */
 export const BUNDLE_TABLES = [
   RUNS_TABLE,
   ITEMS_TABLE,
   ANNOTATIONS_TABLE,
 ] as unknown as readonly TableSpec<never>[];
-/** The tables of `tables.xlsx`. */
+/** The tables also written for Excel (`runs.xlsx`, `items.xlsx`). */
 export const XLSX_TABLE_NAMES: readonly string[] = [RUNS_TABLE.name, ITEMS_TABLE.name];
 
 /** A table's cells for one row; free-text cells are null when free text is omitted. */
@@ -55,7 +55,7 @@ export class BundleTables {
     for (const { stream, spec } of csv.values()) stream.write(csvHeader(spec.columns));
     const parquet = await ParquetTables.open(dir, BUNDLE_TABLES);
     const xlsx = new XlsxTables(
-      join(dir, 'tables.xlsx'),
+      (table) => join(dir, `${table}.xlsx`),
       BUNDLE_TABLES.filter((t) => XLSX_TABLE_NAMES.includes(t.name)),
     );
     return new BundleTables(dir, csv, parquet, xlsx);
@@ -83,7 +83,7 @@ export class BundleTables {
         `${t.name}.parquet`,
         path(`${t.name}.parquet`),
       ]),
-      ['tables.xlsx', path('tables.xlsx')],
+      ...XLSX_TABLE_NAMES.map((t): [string, string] => [`${t}.xlsx`, path(`${t}.xlsx`)]),
     ];
     return { files, xlsx: this.xlsx.counts };
   }

@@ -64,7 +64,7 @@ export function codebook(tables: readonly TableSpec<never>[], options: CodebookO
       (t) =>
         `| \`${t.name}.csv\`, \`${t.name}.parquet\` | one row per ${t.row}; the same rows in both |`,
     ),
-    '| `tables.xlsx` | the runs and items tables as Excel sheets (`runs`, `items`), the same rows and columns |',
+    '| `runs.xlsx`, `items.xlsx` | the runs and items tables for Excel, the same rows and columns |',
     ...(options.media
       ? [
           '| `media/<sha256>.<ext>` | each output file once, named by the SHA-256 of its content; `items.media_file` links an output to it |',
@@ -76,9 +76,9 @@ export function codebook(tables: readonly TableSpec<never>[], options: CodebookO
     '',
     'Conventions:',
     '',
-    '- CSV: RFC 4180, UTF-8 (no byte-order mark), comma, CRLF line ends, a header line; an empty cell is null. For Excel, open `tables.xlsx` (a CSV opened by double click in a German Excel splits on `;` and misreads UTF-8).',
+    '- CSV: RFC 4180, UTF-8 (no byte-order mark), comma, CRLF line ends, a header line; an empty cell is null. For Excel, open `runs.xlsx` and `items.xlsx` (a CSV opened by double click in a German Excel splits on `;` and misreads UTF-8).',
     "- A CSV text cell that starts with `=`, `+`, `-`, `@`, tab or CR is written with a leading `'` so spreadsheets do not run it as a formula; the Parquet files hold the value unchanged.",
-    `- \`tables.xlsx\`: text is never a formula and is written unchanged, except that a cell past Excel's ${XLSX_MAX_CELL_CHARS} characters is cut and ends in \`…\` (counted in \`manifest.json\` \`xlsx.truncated_cells\`; CSV and Parquet hold it whole) and characters XML cannot hold become U+FFFD; timestamps are ISO 8601 UTC text; a table past 1,048,575 rows goes on in sheets \`items_2\`, ….`,
+    `- \`runs.xlsx\`, \`items.xlsx\`: text is never a formula and is written unchanged, except that a cell past Excel's ${XLSX_MAX_CELL_CHARS} characters is cut and ends in \`…\` (counted in \`manifest.json\` \`xlsx.truncated_cells\`; CSV and Parquet hold it whole) and characters XML cannot hold become U+FFFD; timestamps are ISO 8601 UTC text; a table past 1,048,575 rows goes on in sheets \`items_2\`, ….`,
     '- TIMESTAMPTZ: in CSV ISO 8601 UTC with microseconds (`2026-11-24T01:51:32.064178Z`); in Parquet a UTC timestamp (microseconds).',
     '- Times (`execution_time`, `total_execution_time`) are seconds.',
     '- A cell with several values (backends, models, codes) lists each once, in order of first use, joined by `;`.',

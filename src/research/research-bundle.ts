@@ -54,7 +54,8 @@ export const BUNDLE_FILES = [
   'runs.parquet',
   'items.parquet',
   'annotations.parquet',
-  'tables.xlsx',
+  'runs.xlsx',
+  'items.xlsx',
   'schema.json',
   'codebook.md',
   'manifest.json',
@@ -62,7 +63,7 @@ export const BUNDLE_FILES = [
 
 /**
  * Writes a research bundle of the entries (records.jsonl; runs, items and annotations as CSV and
- * Parquet; runs and items as `tables.xlsx`; with `media`, each output's file under `media/`;
+ * Parquet; runs and items as `runs.xlsx` and `items.xlsx`; with `media`, each output's file under `media/`;
  * schema.json, codebook.md, manifest.json) to `output`, in one pass over the records: the JSONL
  * streams straight to the output, the tables go to the scratch directory and follow, then the
  * media. Memory stays flat in the number of records.

@@ -19,39 +19,48 @@ export interface XlsxCounts {
 type Sheet = ExcelJS.Worksheet;
 
 /**
- * An `.xlsx` workbook of research tables written row by row with exceljs's streaming writer (no
- * shared strings, so memory stays flat): one sheet per table, its header row frozen; a table
+ * Research tables as `.xlsx` workbooks written row by row with exceljs's streaming writer (no
+ * shared strings, so memory stays flat): one workbook per table, its header row frozen; a table
  * past Excel's row limit goes on in sheets `<name>_2`, `<name>_3`, …. Text is never a formula;
  * characters XML cannot hold become U+FFFD; timestamps are ISO 8601 UTC text.
  */
 export class XlsxTables {
-  private readonly workbook: ExcelJS.stream.xlsx.WorkbookWriter;
   private readonly sheets = new Map<
     string,
-    { columns: readonly TableColumn<never>[]; sheet: Sheet; rows: number; part: number }
+    {
+      workbook: ExcelJS.stream.xlsx.WorkbookWriter;
+      columns: readonly TableColumn<never>[];
+      sheet: Sheet;
+      rows: number;
+      part: number;
+    }
   >();
   readonly counts: XlsxCounts = { truncated_cells: 0 };
 
+  /** `pathOf(table)`: where each table's workbook goes (one workbook a table, each streamed). */
   constructor(
-    path: string,
+    pathOf: (table: string) => string,
     tables: readonly { name: string; columns: readonly TableColumn<never>[] }[],
   ) {
-    this.workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
-      filename: path,
-      useSharedStrings: false,
-      useStyles: false, // styles cost ~3x the time per row; the header is frozen instead
-    });
-    for (const t of tables)
-      this.sheets.set(t.name, {
-        columns: t.columns,
-        sheet: this.addSheet(t.name, t.columns),
-        rows: 1,
-        part: 1,
+    for (const t of tables) {
+      // One workbook per table: exceljs zips a workbook's sheets one after another, so a second
+      // sheet filled at the same time would wait in memory until the first is committed.
+      const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
+        filename: pathOf(t.name),
+        useSharedStrings: false,
+        useStyles: false, // styles cost ~3x the time per row; the header is frozen instead
       });
+      const sheet = XlsxTables.addSheet(workbook, t.name, t.columns);
+      this.sheets.set(t.name, { workbook, columns: t.columns, sheet, rows: 1, part: 1 });
+    }
   }
 
-  private addSheet(name: string, columns: readonly TableColumn<never>[]): Sheet {
-    const sheet = this.workbook.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
+  private static addSheet(
+    workbook: ExcelJS.stream.xlsx.WorkbookWriter,
+    name: string,
+    columns: readonly TableColumn<never>[],
+  ): Sheet {
+    const sheet = workbook.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
     sheet.addRow(columns.map((c) => c.name)).commit();
     return sheet;
   }
@@ -77,16 +86,18 @@ export class XlsxTables {
     if (t.rows >= XLSX_MAX_ROWS) {
       t.sheet.commit();
       t.part += 1;
-      t.sheet = this.addSheet(`${table}_${t.part}`, t.columns);
+      t.sheet = XlsxTables.addSheet(t.workbook, `${table}_${t.part}`, t.columns);
       t.rows = 1;
     }
     t.sheet.addRow(t.columns.map((c, i) => this.value(cells[i] ?? null, c))).commit();
     t.rows += 1;
   }
 
-  /** Finishes every sheet and the workbook file. */
+  /** Finishes every sheet and workbook file. */
   async close(): Promise<void> {
-    for (const t of this.sheets.values()) t.sheet.commit();
-    await this.workbook.commit();
+    for (const t of this.sheets.values()) {
+      t.sheet.commit();
+      await t.workbook.commit();
+    }
   }
 }

@@ -27,7 +27,7 @@ describe('XlsxTables', () => {
     const umlauts = 'Ein Bär läuft über die Brücke, Öl und Straße – „Grüße“ 🐻';
     const long = `Ein sehr langer Prompt mit Umlauten äöü ${'und noch ein Satz über Flüsse. '.repeat(90)}`;
     const tooLong = 'ß'.repeat(XLSX_MAX_CELL_CHARS + 10);
-    const tables = new XlsxTables(path, [{ name: 'runs', columns }]);
+    const tables = new XlsxTables(() => path, [{ name: 'runs', columns }]);
     tables.append('runs', [umlauts, 1, true, Date.UTC(2026, 10, 24, 1, 51, 32) * 1000 + 64]);
     tables.append('runs', [long, 2, false, null]);
     tables.append('runs', ['=HYPERLINK("x")', null, null, null]);
