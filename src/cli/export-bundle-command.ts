@@ -74,6 +74,7 @@ export async function exportBundleCommand(
       omitText: args.query.omit_text,
       annotationsOf: hasAnnotations(store) ? (id) => store.annotationsOf(id) : undefined,
       rubrics: args.rubricsDir ? [...(await loadRubrics(args.rubricsDir)).values()] : [],
+      itemsXlsx: args.query.items_xlsx ?? false,
       ...(args.query.media ? { media: { dir: resolve(args.mediaDir ?? 'exports/media') } } : {}),
       onProgress: (done) => {
         bar?.tick(done - shown);

@@ -15,7 +15,7 @@ export type Command =
 const EXPORT_OPTIONS = {
   files: { type: 'string' },
   bundle: { type: 'string' },
-  ...optionsOf(BundleQuerySchema, ['omit_text', 'media']),
+  ...optionsOf(BundleQuerySchema, ['omit_text', 'media', 'items_xlsx']),
 } satisfies Record<string, OptionSpec>;
 
 const SubjectSchema = ListFiltersSchema.pick({ user_id: true, session_id: true });

@@ -3,8 +3,10 @@ export const USAGE = `usage:
   execution-history import DIR          load a records directory into PostgreSQL (idempotent)
   execution-history export --files DIR  write every record as DIR/<execution_id>.json
   execution-history export --bundle DIR [FILTERS] [--limit N] [--offset N] [--omit-text]
-                            [--media]   write the research bundle of the matching runs
-                                        (--media: each output's file from MEDIA_DIR too)
+                 [--media] [--items-xlsx]
+                                        write the research bundle of the matching runs
+                                        (--media: each output's file from MEDIA_DIR too;
+                                        --items-xlsx: items.xlsx besides runs.xlsx)
                                         (STUDY_KEY=… replaces user and session ids by pseudonyms)
   execution-history erase (--user-id U | --session-id S) [--dry-run] [--yes]
                                         erase every record and medium of a child or a session;

@@ -26,13 +26,14 @@ export type BulkQuery = z.infer<typeof BulkQuerySchema>;
 
 /**
  * Query of the research bundle, over HTTP and from `export --bundle` (`--omit-text`,
- * `--media`: each output's file in the bundle).
+ * `--media`: each output's file in the bundle, `--items-xlsx`: the items table for Excel too).
  */
 export const BundleQuerySchema = ListFiltersSchema.extend({
   limit: z.coerce.number().int().min(1).optional(),
   offset,
   omit_text: flag.optional(),
   media: flag.optional(),
+  items_xlsx: flag.optional(),
 });
 export type BundleQuery = z.infer<typeof BundleQuerySchema>;
 

@@ -15,8 +15,13 @@ export const BUNDLE_TABLES = [
   ITEMS_TABLE,
   ANNOTATIONS_TABLE,
 ] as unknown as readonly TableSpec<never>[];
-/** The tables also written for Excel (`runs.xlsx`, `items.xlsx`). */
-export const XLSX_TABLE_NAMES: readonly string[] = [RUNS_TABLE.name, ITEMS_TABLE.name];
+/**
+ * The tables also written for Excel: `runs.xlsx` always, `items.xlsx` on request (exceljs
+ * writes some 7,000 rows a second, and items are many: it would multiply the bundle's time).
+ */
+export function xlsxTableNames(items: boolean): readonly string[] {
+  return items ? [RUNS_TABLE.name, ITEMS_TABLE.name] : [RUNS_TABLE.name];
+}
 
 /** A table's cells for one row; free-text cells are null when free text is omitted. */
 export function cells<Row>(spec: TableSpec<Row>, row: Row, omitText: boolean): Cell[] {
@@ -43,9 +48,12 @@ export class BundleTables {
     private readonly csv: Map<string, { stream: WriteStream; spec: TableSpec<never> }>,
     private readonly parquet: ParquetTables,
     private readonly xlsx: XlsxTables,
+    private readonly xlsxNames: readonly string[],
   ) {}
 
-  static async open(dir: string): Promise<BundleTables> {
+  /** Opens the tables in `dir`; `itemsXlsx`: write `items.xlsx` too (default false). */
+  static async open(dir: string, itemsXlsx = false): Promise<BundleTables> {
+    const xlsxNames = xlsxTableNames(itemsXlsx);
     const csv = new Map(
       BUNDLE_TABLES.map((spec) => [
         spec.name,
@@ -56,16 +64,16 @@ export class BundleTables {
     const parquet = await ParquetTables.open(dir, BUNDLE_TABLES);
     const xlsx = new XlsxTables(
       (table) => join(dir, `${table}.xlsx`),
-      BUNDLE_TABLES.filter((t) => XLSX_TABLE_NAMES.includes(t.name)),
+      BUNDLE_TABLES.filter((t) => xlsxNames.includes(t.name)),
     );
-    return new BundleTables(dir, csv, parquet, xlsx);
+    return new BundleTables(dir, csv, parquet, xlsx, xlsxNames);
   }
 
   /** Adds one row of cells to `table` in every format. */
   async append(table: string, row: readonly Cell[]): Promise<void> {
     const t = this.csv.get(table)!;
     this.parquet.append(table, row);
-    if (XLSX_TABLE_NAMES.includes(table)) this.xlsx.append(table, row);
+    if (this.xlsxNames.includes(table)) this.xlsx.append(table, row);
     await put(t.stream, csvLine(row, t.spec.columns));
   }
 
@@ -83,7 +91,7 @@ export class BundleTables {
         `${t.name}.parquet`,
         path(`${t.name}.parquet`),
       ]),
-      ...XLSX_TABLE_NAMES.map((t): [string, string] => [`${t}.xlsx`, path(`${t}.xlsx`)]),
+      ...this.xlsxNames.map((t): [string, string] => [`${t}.xlsx`, path(`${t}.xlsx`)]),
     ];
     return { files, xlsx: this.xlsx.counts };
   }

@@ -64,7 +64,7 @@ export function codebook(tables: readonly TableSpec<never>[], options: CodebookO
       (t) =>
         `| \`${t.name}.csv\`, \`${t.name}.parquet\` | one row per ${t.row}; the same rows in both |`,
     ),
-    '| `runs.xlsx`, `items.xlsx` | the runs and items tables for Excel, the same rows and columns |',
+    '| `runs.xlsx` (and `items.xlsx` when asked for) | the runs (and items) table for Excel, the same rows and columns |',
     ...(options.media
       ? [
           '| `media/<sha256>.<ext>` | each output file once, named by the SHA-256 of its content; `items.media_file` links an output to it |',

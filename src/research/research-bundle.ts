@@ -41,11 +41,16 @@ export interface BundleOptions extends PreparationOptions {
   now?: Date;
   /** The rubrics annotations follow, for the codebook; default none. */
   rubrics?: readonly Rubric[];
+  /** Write `items.xlsx` besides `runs.xlsx`; default false (it multiplies the export's time). */
+  itemsXlsx?: boolean;
   /** Put each output's file in the bundle (under `media/`); default: no media. */
   media?: BundleMediaOptions;
 }
 
-/** The bundle's files in the order they are written (media files before manifest.json, last). */
+/**
+ * The bundle's files in the order they are written (`items.xlsx` on request; media files before
+ * manifest.json, last).
+ */
 export const BUNDLE_FILES = [
   'records.jsonl',
   'runs.csv',
@@ -55,7 +60,6 @@ export const BUNDLE_FILES = [
   'items.parquet',
   'annotations.parquet',
   'runs.xlsx',
-  'items.xlsx',
   'schema.json',
   'codebook.md',
   'manifest.json',
@@ -99,7 +103,7 @@ export async function writeBundle(
     output.file(name, measured(name, source), compressed);
   const media = options.media ? new BundleMedia(options.media) : null;
 
-  const tables = await BundleTables.open(options.scratchDir);
+  const tables = await BundleTables.open(options.scratchDir, options.itemsXlsx ?? false);
   let finished: Awaited<ReturnType<BundleTables['finish']>>;
   try {
     const addRecord = async (recorded: ExecutionRecord): Promise<string> => {

@@ -28,6 +28,15 @@ media_ok = all(
     (bundle / f).is_file() and Path(f).stem == h for f, h in zip(linked["media_file"], linked["media_sha256"])
 )
 
+# The Excel tables hold the same rows and prompts (umlauts included) as the Parquet ones.
+xlsx_runs = pd.read_excel(bundle / "runs.xlsx", dtype=str, keep_default_na=False)
+xlsx_items = pd.read_excel(bundle / "items.xlsx", dtype=str, keep_default_na=False)
+excel_ok = (
+    list(xlsx_runs["execution_id"]) == list(runs["execution_id"])
+    and list(xlsx_runs["input_text"]) == [t if isinstance(t, str) else "" for t in runs["input_text"]]
+    and len(xlsx_items) == len(items)
+)
+
 print(
     json.dumps(
         {
@@ -37,6 +46,7 @@ print(
             "blocked_reasons": sorted(set(runs["blocked_reason"].dropna())),
             "media_linked": int(len(linked)),
             "media_ok": bool(media_ok),
+            "excel_ok": bool(excel_ok),
             "conditions": {str(k): int(v) for k, v in runs.groupby("condition").size().items()},
             "columns": {c: str(t) for c, t in runs.dtypes.items()},
         }

@@ -58,7 +58,7 @@ describe('a research bundle with media of 30 mixed runs', () => {
     expect(total).toBe(30);
 
     const res = await request(ctx.app)
-      .get('/api/executions/export/bundle?media=1')
+      .get('/api/executions/export/bundle?media=1&items_xlsx=1')
       .buffer(true)
       .parse(binary);
     expect(res.status).toBe(200);
@@ -100,6 +100,7 @@ describe('a research bundle with media of 30 mixed runs', () => {
       blocked_reasons: string[];
       media_linked: number;
       media_ok: boolean;
+      excel_ok: boolean;
       conditions: Record<string, number>;
       columns: Record<string, string>;
     };
@@ -119,6 +120,7 @@ describe('a research bundle with media of 30 mixed runs', () => {
     });
     expect(answer.media_linked).toBe(mediaOutputs.length);
     expect(answer.media_ok).toBe(true);
+    expect(answer.excel_ok).toBe(true);
 
     const manifest = JSON.parse(
       readZip(res.body as Buffer)

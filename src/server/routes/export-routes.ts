@@ -120,6 +120,7 @@ export function addExportRoutes(router: Router, options: ExportRouteOptions): vo
         omitText: q.omit_text,
         annotationsOf: hasAnnotations(store) ? (id) => store.annotationsOf(id) : undefined,
         rubrics: [...(options.rubrics?.values() ?? [])],
+        itemsXlsx: q.items_xlsx ?? false,
         ...(q.media ? { media: { dir: options.mediaDir } } : {}),
       });
       await zip.finish();
