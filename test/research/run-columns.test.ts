@@ -1,4 +1,7 @@
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadRubrics } from '../../src/review/rubric-loader.js';
+import { CONFIGS_DIR } from '../helpers/test-app.js';
 import type { ExecutionRecord } from '../../src/domain/execution-record.js';
 import { BUNDLE_TABLES } from '../../src/research/bundle-tables.js';
 import { codebook } from '../../src/research/codebook.js';
@@ -91,7 +94,7 @@ describe('the runs table', () => {
     });
   });
 
-  it('stays in step with the record schema and the codebook', () => {
+  it('stays in step with the record schema and the codebook, rubrics included', async () => {
     const schema = recordJsonSchema() as { properties: Record<string, unknown> };
     const runColumns = new Set(RUNS_TABLE.columns.map((c) => c.name));
     // Every top-level field of a record is a runs column, except these (said why).
@@ -111,6 +114,16 @@ describe('the runs table', () => {
     for (const table of BUNDLE_TABLES) {
       expect(book).toContain(`## ${table.name} (${table.name}.csv and ${table.name}.parquet)`);
       for (const c of table.columns) expect(book).toContain(`| \`${c.name}\` | ${c.type} |`);
+    }
+    const rubrics = [...(await loadRubrics(join(CONFIGS_DIR, 'rubrics'))).values()];
+    const withRubrics = codebook(BUNDLE_TABLES, { pseudonymized: true, omitText: false, rubrics });
+    for (const rubric of rubrics) {
+      expect(withRubrics).toContain(`### Rubric \`${rubric.id}\`, version ${rubric.version}`);
+      for (const item of rubric.items) {
+        expect(withRubrics).toContain(`| \`${item.key}\` | ${item.type}`);
+        for (const v of item.values ?? [])
+          expect(withRubrics).toContain(`\`${v.value}\` ${v.labels.en}`);
+      }
     }
     const names = RUNS_TABLE.columns.map((c) => c.name);
     expect(new Set(names).size).toBe(names.length);
