@@ -10,6 +10,7 @@ import { confirm, type AnswerStream } from './confirm.js';
 import { eraseCommand } from './erase-command.js';
 import { exportBundleCommand } from './export-bundle-command.js';
 import { exportFiles } from './export-files-command.js';
+import { exportQdpxCommand } from './export-qdpx-command.js';
 import { importRecords } from './import-command.js';
 import { lockedStoreMessage } from './locked-store.js';
 import { parseCommand, type Command } from './parse-command.js';
@@ -50,6 +51,18 @@ async function run(
       store,
       {
         dir: command.dir,
+        query: command.query,
+        studyKey: config.studyKey,
+        mediaDir: config.mediaDir,
+        rubricsDir: join(config.configsDir, 'rubrics'),
+      },
+      io,
+    );
+  if (command.name === 'export-qdpx')
+    return exportQdpxCommand(
+      store,
+      {
+        file: command.file,
         query: command.query,
         studyKey: config.studyKey,
         mediaDir: config.mediaDir,

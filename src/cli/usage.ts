@@ -8,6 +8,9 @@ export const USAGE = `usage:
                                         (--media: each output's file from MEDIA_DIR too;
                                         --items-xlsx: items.xlsx besides runs.xlsx)
                                         (STUDY_KEY=… replaces user and session ids by pseudonyms)
+  execution-history export --qdpx FILE [FILTERS] [--limit N] [--offset N]
+                                        write a REFI-QDA project (.qdpx) of the matching runs
+                                        for MAXQDA, ATLAS.ti, NVivo (images from MEDIA_DIR)
   execution-history erase (--user-id U | --session-id S) [--dry-run] [--yes]
                                         erase every record and medium of a child or a session;
                                         --dry-run lists them and erases nothing; on a terminal

@@ -42,6 +42,7 @@ export const QdpxQuerySchema = ListFiltersSchema.extend({
   limit: z.coerce.number().int().min(1).optional(),
   offset,
 });
+export type QdpxQuery = z.infer<typeof QdpxQuerySchema>;
 
 /**
  * The filters as a bundle's manifest names them, whoever made it: the query names, values as
