@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { effectiveStatus } from '../../src/domain/execution-record.js';
+import { reviewerPseudonym } from '../../src/research/pseudonyms.js';
 import { runText } from '../../src/research/refi-qda-source.js';
 import { buildAnnotation } from '../helpers/annotation-builder.js';
 import { researchPython, ROOT } from '../helpers/processes.js';
@@ -154,5 +155,19 @@ describe('the REFI-QDA project export', () => {
     );
     expect(qde).toContain('Schöne Farben'); // the text item's value, as a note
     for (const t of texts) expect(t).not.toContain('kind-42'); // no user id anywhere
+
+    // With a study key, reviewers are named by their study pseudonym.
+    const keyed = await request(ctx.app)
+      .get('/api/executions/export/qdpx')
+      .set('x-study-key', 'a-study-key-long-enough-0123456789')
+      .buffer(true)
+      .parse(binary);
+    const keyedQde = readZip(keyed.body as Buffer)
+      .find((e) => e.name === 'project.qde')!
+      .data.toString('utf8');
+    expect(keyedQde).toContain(
+      `name="${reviewerPseudonym('a-study-key-long-enough-0123456789', 'reviewer-1')}"`,
+    );
+    expect(keyedQde).not.toContain('reviewer-1');
   }, 120_000);
 });
