@@ -92,6 +92,9 @@ export type { BundleOptions, BundleOutput } from './research/research-bundle.js'
 export type { BundleManifest } from './research/bundle-manifest.js';
 export { folderOutput, zipOutput } from './research/bundle-outputs.js';
 export { ZipWriter } from './research/zip-writer.js';
+export { writeQdpx } from './research/refi-qda-project.js';
+export type { QdpxOptions, QdpxCounts } from './research/refi-qda-project.js';
+export type { BundleMediaOptions } from './research/bundle-media.js';
 export { pseudonym } from './research/pseudonyms.js';
 export { CHILD_TEXT_METADATA_KEYS, withoutChildText } from './domain/child-text-fields.js';
 export type { ChildTextMetadataKey } from './domain/child-text-fields.js';

@@ -15,6 +15,8 @@ export interface CliConfig {
   databaseUrl: string | null;
   executionsDir: string;
   mediaDir: string;
+  /** The configs folder (rubrics for the bundle's codebook). */
+  configsDir: string;
   erasureLog: string;
   /** Key of a study's pseudonyms for `export --bundle`; kept out of argv and shell history. */
   studyKey: string | undefined;
@@ -33,6 +35,7 @@ export function loadCliConfig(env: Record<string, string | undefined> = {}): Cli
     databaseUrl: server.databaseUrl,
     executionsDir: server.executionsDir,
     mediaDir: server.mediaDir,
+    configsDir: server.configsDir,
     erasureLog: server.erasureLog,
     studyKey: parsed.data.STUDY_KEY,
   };

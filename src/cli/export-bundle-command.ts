@@ -9,6 +9,7 @@ import { manifestFilters, type BundleQuery } from '../query/list-queries.js';
 import type { RecordStore } from '../store/record-store.js';
 import { createProgress, type Progress, type ProgressStream } from './progress.js';
 import { hasAnnotations } from '../store/annotation-store.js';
+import { loadRubrics } from '../review/rubric-loader.js';
 
 /** Exit codes of `exportBundleCommand`. */
 export const EXPORT_EXIT = {
@@ -26,7 +27,15 @@ export const EXPORT_EXIT = {
  */
 export async function exportBundleCommand(
   store: RecordStore,
-  args: { dir: string; query: Partial<BundleQuery>; studyKey?: string },
+  args: {
+    dir: string;
+    query: Partial<BundleQuery>;
+    studyKey?: string;
+    /** Where runs' media are, for `--media`; default `exports/media`. */
+    mediaDir?: string;
+    /** Rubrics for the codebook (`configs/rubrics`); default none. */
+    rubricsDir?: string;
+  },
   io: { stderr: ProgressStream },
 ): Promise<number> {
   const dir = resolve(args.dir);
@@ -64,6 +73,9 @@ export async function exportBundleCommand(
       studyKey: args.studyKey,
       omitText: args.query.omit_text,
       annotationsOf: hasAnnotations(store) ? (id) => store.annotationsOf(id) : undefined,
+      rubrics: args.rubricsDir ? [...(await loadRubrics(args.rubricsDir)).values()] : [],
+      itemsXlsx: args.query.items_xlsx ?? false,
+      ...(args.query.media ? { media: { dir: resolve(args.mediaDir ?? 'exports/media') } } : {}),
       onProgress: (done) => {
         bar?.tick(done - shown);
         shown = done;

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { ConfigError } from '../config.js';
 import { UsageError } from '../query/cli-query.js';
 import { DirectoryLockedError } from '../store/directory-lock.js';
@@ -9,6 +10,7 @@ import { confirm, type AnswerStream } from './confirm.js';
 import { eraseCommand } from './erase-command.js';
 import { exportBundleCommand } from './export-bundle-command.js';
 import { exportFiles } from './export-files-command.js';
+import { exportQdpxCommand } from './export-qdpx-command.js';
 import { importRecords } from './import-command.js';
 import { lockedStoreMessage } from './locked-store.js';
 import { parseCommand, type Command } from './parse-command.js';
@@ -47,7 +49,25 @@ async function run(
   if (command.name === 'export-bundle')
     return exportBundleCommand(
       store,
-      { dir: command.dir, query: command.query, studyKey: config.studyKey },
+      {
+        dir: command.dir,
+        query: command.query,
+        studyKey: config.studyKey,
+        mediaDir: config.mediaDir,
+        rubricsDir: join(config.configsDir, 'rubrics'),
+      },
+      io,
+    );
+  if (command.name === 'export-qdpx')
+    return exportQdpxCommand(
+      store,
+      {
+        file: command.file,
+        query: command.query,
+        studyKey: config.studyKey,
+        mediaDir: config.mediaDir,
+        rubricsDir: join(config.configsDir, 'rubrics'),
+      },
       io,
     );
   if (command.name === 'erase') {

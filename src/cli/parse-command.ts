@@ -2,7 +2,12 @@ import { parseArgs } from 'node:util';
 import type { ErasureSubject } from '../lifecycle/erase-subject.js';
 import { optionsOf, parseOptions, UsageError, type OptionSpec } from '../query/cli-query.js';
 import { ListFiltersSchema } from '../query/list-filters.js';
-import { BundleQuerySchema, type BundleQuery } from '../query/list-queries.js';
+import {
+  BundleQuerySchema,
+  QdpxQuerySchema,
+  type BundleQuery,
+  type QdpxQuery,
+} from '../query/list-queries.js';
 
 /** A command line the tool understood. */
 export type Command =
@@ -10,12 +15,14 @@ export type Command =
   | { name: 'import'; dir: string }
   | { name: 'export-files'; dir: string }
   | { name: 'export-bundle'; dir: string; query: BundleQuery }
+  | { name: 'export-qdpx'; file: string; query: QdpxQuery }
   | { name: 'erase'; subject: ErasureSubject; dryRun: boolean; yes: boolean };
 
 const EXPORT_OPTIONS = {
   files: { type: 'string' },
   bundle: { type: 'string' },
-  ...optionsOf(BundleQuerySchema, ['omit_text']),
+  qdpx: { type: 'string' },
+  ...optionsOf(BundleQuerySchema, ['omit_text', 'media', 'items_xlsx']),
 } satisfies Record<string, OptionSpec>;
 
 const SubjectSchema = ListFiltersSchema.pick({ user_id: true, session_id: true });
@@ -68,15 +75,23 @@ function parse<O extends Record<string, OptionSpec>>(
 
 function parseExport(args: string[]): Command {
   const { values } = parse('export', args, EXPORT_OPTIONS);
-  const { files, bundle } = values;
-  if ((files === undefined) === (bundle === undefined))
-    throw new UsageError('export: give exactly one of --files DIR or --bundle DIR');
+  const { files, bundle, qdpx } = values;
+  if ([files, bundle, qdpx].filter((v) => v !== undefined).length !== 1)
+    throw new UsageError('export: give exactly one of --files DIR, --bundle DIR or --qdpx FILE');
   if (files !== undefined) {
     const extra = Object.keys(values).filter((k) => k !== 'files');
     if (extra.length > 0)
       throw new UsageError(`export --files writes every record; --${extra[0]} is for --bundle`);
     if (files === '') throw new UsageError('export: --files needs a folder');
     return { name: 'export-files', dir: files };
+  }
+  if (qdpx !== undefined) {
+    if (qdpx === '') throw new UsageError('export: --qdpx needs a file name');
+    const extra = ['omit-text', 'media', 'items-xlsx'].find(
+      (k) => (values as Record<string, unknown>)[k] !== undefined,
+    );
+    if (extra) throw new UsageError(`export --qdpx: --${extra} is for --bundle`);
+    return { name: 'export-qdpx', file: qdpx, query: parseOptions(values, QdpxQuerySchema) };
   }
   if (bundle === '') throw new UsageError('export: --bundle needs a folder');
   return { name: 'export-bundle', dir: bundle!, query: parseOptions(values, BundleQuerySchema) };

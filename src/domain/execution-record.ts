@@ -36,6 +36,10 @@ export const ExecutionRecordSchema = z.looseObject({
   status: RecordStatusSchema.nullable().default(null),
   /** Model token totals of the run (`tokenUsage` of its items); absent when none reported. */
   token_usage: TokenUsageSchema.optional(),
+  /** The study the run belongs to (execute request `study_id`); absent when none was named. */
+  study_id: z.string().optional(),
+  /** The study condition (arm) of the run; absent when none was named. */
+  condition: z.string().optional(),
 });
 export type ExecutionRecord = z.infer<typeof ExecutionRecordSchema>;
 

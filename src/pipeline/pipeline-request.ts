@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ExecutionModeSchema } from '../domain/execution-mode.js';
 import { RUN_DEFAULTS } from '../domain/run-defaults.js';
 import { SafetyLevelSchema } from '../domain/safety-level.js';
+import { StudyLabelSchema } from '../domain/study-label.js';
 
 /** Body of `POST /api/schema/pipeline/execute`; `maxInputChars` bounds `input_text`. */
 export function pipelineRequestSchema(maxInputChars: number) {
@@ -24,6 +25,10 @@ export function pipelineRequestSchema(maxInputChars: number) {
     user_id: z.string().min(1).max(128).default(RUN_DEFAULTS.userId),
     session_id: z.string().min(1).max(128).default(RUN_DEFAULTS.sessionId),
     seed: z.number().int().min(0).max(4_294_967_295).optional(),
+    /** The study the run belongs to (a short label, e.g. `kunst-2026`); default none. */
+    study_id: StudyLabelSchema.optional(),
+    /** The study condition (arm) of the run, e.g. `control`; default none. */
+    condition: StudyLabelSchema.optional(),
   });
 }
 export type PipelineRequest = z.infer<ReturnType<typeof pipelineRequestSchema>>;

@@ -118,6 +118,8 @@ export function startPipeline(request: PipelineRequest, deps: PipelineDeps): Sta
     safetyLevel: request.safety_level,
     userId: request.user_id,
     sessionId: request.session_id,
+    studyId: request.study_id ?? null,
+    condition: request.condition ?? null,
     requestTimestamp: new Date().toISOString(),
     input: { text: request.input_text, language: request.input_language },
     onItem: deps.onItem,

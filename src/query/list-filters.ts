@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { RECORD_STATUSES } from '../domain/execution-record.js';
 import { isExecutionId } from '../domain/execution-id.js';
+import { StudyLabelSchema } from '../domain/study-label.js';
 import type { RecordQuery } from '../store/record-store.js';
 import { MAX_QUERY_CHARS } from '../store/search/search-terms.js';
 import { filterInstant, localDay } from './filter-time.js';
@@ -43,6 +44,10 @@ export const ListFiltersSchema = z.object({
   session_id_prefix: text.optional(),
   /** A selection: only these runs (execution ids separated by commas), with the other filters. */
   ids: ids.optional(),
+  /** The study runs were made for (execute request `study_id`). */
+  study_id: StudyLabelSchema.optional(),
+  /** The study condition (arm) of the runs. */
+  condition: StudyLabelSchema.optional(),
 });
 export type ListFilters = z.infer<typeof ListFiltersSchema>;
 
@@ -82,6 +87,8 @@ export function toRecordQuery(q: ListFilters & { limit?: number; offset?: number
     sessionIdPrefix: q.session_id_prefix,
     text: q.q,
     executionIds: q.ids === undefined ? undefined : [...new Set(q.ids.split(','))],
+    studyId: q.study_id,
+    condition: q.condition,
     sinceMillis: latest([instant(q.since, 'start'), day?.startMillis]),
     untilMillis: earliest([instant(q.until, 'end'), day?.endMillis]),
     limit: q.limit,

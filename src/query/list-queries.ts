@@ -24,13 +24,25 @@ export const BulkQuerySchema = ListFiltersSchema.extend({
 });
 export type BulkQuery = z.infer<typeof BulkQuerySchema>;
 
-/** Query of the research bundle, over HTTP and from `export --bundle` (`--omit-text`). */
+/**
+ * Query of the research bundle, over HTTP and from `export --bundle` (`--omit-text`,
+ * `--media`: each output's file in the bundle, `--items-xlsx`: the items table for Excel too).
+ */
 export const BundleQuerySchema = ListFiltersSchema.extend({
   limit: z.coerce.number().int().min(1).optional(),
   offset,
   omit_text: flag.optional(),
+  media: flag.optional(),
+  items_xlsx: flag.optional(),
 });
 export type BundleQuery = z.infer<typeof BundleQuerySchema>;
+
+/** Query of the REFI-QDA project export: every match unless `limit` says fewer. */
+export const QdpxQuerySchema = ListFiltersSchema.extend({
+  limit: z.coerce.number().int().min(1).optional(),
+  offset,
+});
+export type QdpxQuery = z.infer<typeof QdpxQuerySchema>;
 
 /**
  * The filters as a bundle's manifest names them, whoever made it: the query names, values as

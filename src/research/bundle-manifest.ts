@@ -1,5 +1,6 @@
 import { TAXONOMY_VERSION } from '../domain/execution-record.js';
 import { TOOL_NAME, TOOL_VERSION } from './tool-info.js';
+import type { XlsxCounts } from './xlsx-tables.js';
 
 /** One file of the bundle as the manifest lists it. */
 export interface BundleFile {
@@ -23,12 +24,26 @@ export interface BundleManifest {
     matching: number;
     records: number;
     items: number;
+    /** Rows of annotations.csv (live annotations on the exported runs). */
+    annotations: number;
     /** Listed records that could not be read (each is an error line in records.jsonl). */
     errors: number;
     /** Files of the store that are no readable record at all (not matched against filters). */
     store_unreadable_files: number;
   };
   errors: { execution_id: string; message: string }[];
+  /** Media in the bundle (with `--media`); null when media were not asked for. */
+  media: {
+    files: number;
+    bytes: number;
+    /** Outputs whose file was not in the media folder. */
+    missing: number;
+    /** Outputs left out as the bundle's media limit was reached. */
+    over_limit: number;
+  } | null;
+  /** What `runs.xlsx` and `items.xlsx` changed to open in Excel. */
+  xlsx: XlsxCounts;
+  /** Every other file of the bundle (media too), with its size and SHA-256. */
   files: BundleFile[];
 }
 
@@ -41,6 +56,8 @@ export function buildManifest(input: {
   counts: BundleManifest['counts'];
   errors: BundleManifest['errors'];
   files: BundleFile[];
+  media: BundleManifest['media'];
+  xlsx: XlsxCounts;
 }): BundleManifest {
   return {
     bundle_format: 1,
@@ -52,6 +69,8 @@ export function buildManifest(input: {
     free_text_omitted: input.omitText,
     counts: input.counts,
     errors: input.errors,
+    media: input.media,
+    xlsx: input.xlsx,
     files: input.files,
   };
 }

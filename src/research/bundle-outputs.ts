@@ -1,17 +1,18 @@
 import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { BundleOutput } from './research-bundle.js';
 import { ZipWriter, type ByteSink } from './zip-writer.js';
 
-/** Writes each bundle file into `dir` (created if needed). */
+/** Writes each bundle file into `dir` (created if needed; `media/…` into its sub-folder). */
 export function folderOutput(dir: string): BundleOutput {
   return {
     async file(name, bytes) {
-      await mkdir(dir, { recursive: true });
-      await pipeline(Readable.from(bytes), createWriteStream(join(dir, name)));
+      const path = join(dir, name);
+      await mkdir(dirname(path), { recursive: true });
+      await pipeline(Readable.from(bytes), createWriteStream(path));
     },
   };
 }

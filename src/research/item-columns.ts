@@ -1,5 +1,6 @@
 import type { ExecutionItem } from '../domain/execution-item.js';
 import { itemTokens } from '../domain/token-usage.js';
+import type { MediaLink } from './bundle-media.js';
 import type { TableSpec } from './table-column.js';
 import { timestampMicros } from './timestamp-micros.js';
 
@@ -7,6 +8,8 @@ import { timestampMicros } from './timestamp-micros.js';
 export interface ItemRow {
   execution_id: string;
   item: ExecutionItem;
+  /** The item's file in the bundle, when the bundle holds media; default none. */
+  media?: MediaLink | null;
 }
 
 /** `items.csv` / `items.parquet`: one row per recorded item. */
@@ -140,6 +143,28 @@ export const ITEMS_TABLE: TableSpec<ItemRow> = {
       description:
         "the item's metadata as a JSON object (keys sorted as recorded): languages, safety decisions and found terms, block codes, generation parameters, outcome counts",
       get: (r) => JSON.stringify(r.item.metadata),
+    },
+    {
+      name: 'media_file',
+      type: 'VARCHAR',
+      description:
+        "the output's file in this bundle (media/<sha256>.<ext>, content-addressed); empty without media or when left out (media_status)",
+      get: (r) => r.media?.file ?? null,
+    },
+    {
+      name: 'media_sha256',
+      type: 'VARCHAR',
+      description: "SHA-256 of the output's file (64 hex), when it was found",
+      get: (r) => r.media?.sha256 ?? null,
+    },
+    {
+      name: 'media_status',
+      type: 'VARCHAR',
+      description:
+        "whether the output's file is in the bundle; empty when media were not asked for",
+      values:
+        'included, missing (not in the media folder), over_limit (past the bundle media limit)',
+      get: (r) => r.media?.status ?? null,
     },
   ],
 };

@@ -1,22 +1,20 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
-import { once } from 'node:events';
-import { join } from 'node:path';
+import { createReadStream } from 'node:fs';
 import type { Annotation } from '../domain/annotation.js';
 import type { ExecutionRecord } from '../domain/execution-record.js';
 import { ANNOTATIONS_TABLE } from './annotation-columns.js';
 import { buildManifest, type BundleFile, type BundleManifest } from './bundle-manifest.js';
+import { BundleMedia, type BundleMediaOptions } from './bundle-media.js';
+import { BUNDLE_TABLES, BundleTables, cells } from './bundle-tables.js';
 import { codebook } from './codebook.js';
-import { csvHeader, csvLine } from './csv.js';
 import { ITEMS_TABLE, type ItemRow } from './item-columns.js';
 import { errorLine, jsonLine } from './json-lines.js';
-import { ParquetTables } from './parquet-tables.js';
 import { pseudonymizeFilters, pseudonymizeRecord, reviewerPseudonym } from './pseudonyms.js';
 import type { RecordEntry } from './record-entries.js';
 import { recordJsonSchema } from './record-json-schema.js';
 import { omitFreeText, omitMetadataText, type PreparationOptions } from './record-preparation.js';
+import type { Rubric } from '../review/rubric.js';
 import { RUNS_TABLE } from './run-columns.js';
-import type { Cell, TableSpec } from './table-column.js';
 import type { ByteSource } from './zip-writer.js';
 
 /** Where a bundle's files go: a folder (CLI) or the entries of a streamed ZIP (HTTP). */
@@ -41,9 +39,18 @@ export interface BundleOptions extends PreparationOptions {
   annotationsOf?: (executionId: string) => Promise<Annotation[]>;
   /** Time of the export; default now. */
   now?: Date;
+  /** The rubrics annotations follow, for the codebook; default none. */
+  rubrics?: readonly Rubric[];
+  /** Write `items.xlsx` besides `runs.xlsx`; default false (it multiplies the export's time). */
+  itemsXlsx?: boolean;
+  /** Put each output's file in the bundle (under `media/`); default: no media. */
+  media?: BundleMediaOptions;
 }
 
-/** The bundle's files in the order they are written (manifest.json last). */
+/**
+ * The bundle's files in the order they are written (`items.xlsx` on request; media files before
+ * manifest.json, last).
+ */
 export const BUNDLE_FILES = [
   'records.jsonl',
   'runs.csv',
@@ -51,33 +58,19 @@ export const BUNDLE_FILES = [
   'annotations.csv',
   'runs.parquet',
   'items.parquet',
+  'annotations.parquet',
+  'runs.xlsx',
   'schema.json',
   'codebook.md',
   'manifest.json',
 ] as const;
 
-const TABLES = [RUNS_TABLE, ITEMS_TABLE] as unknown as readonly TableSpec<never>[];
-
-function cells<Row>(spec: TableSpec<Row>, row: Row, omitText: boolean): Cell[] {
-  return spec.columns.map((c) => (omitText && c.freeText ? null : c.get(row)));
-}
-
-async function put(stream: WriteStream, text: string): Promise<void> {
-  if (!stream.write(text)) await once(stream, 'drain');
-}
-
-async function closeStream(stream: WriteStream): Promise<void> {
-  await new Promise<void>((ok, fail) =>
-    stream.end((error?: Error | null) => (error ? fail(error) : ok())),
-  );
-}
-
 /**
- * Writes a research bundle of the entries (records.jsonl, runs and items as CSV and Parquet,
- * annotations.csv,
- * schema.json, codebook.md, manifest.json) to `output`, in one pass over the records: the
- * JSONL streams straight to the output, the tables go to the scratch directory (CSV files and
- * a DuckDB file) and follow. Memory stays flat in the number of records.
+ * Writes a research bundle of the entries (records.jsonl; runs, items and annotations as CSV and
+ * Parquet; runs and items as `runs.xlsx` and `items.xlsx`; with `media`, each output's file under `media/`;
+ * schema.json, codebook.md, manifest.json) to `output`, in one pass over the records: the JSONL
+ * streams straight to the output, the tables go to the scratch directory and follow, then the
+ * media. Memory stays flat in the number of records.
  */
 export async function writeBundle(
   entries: AsyncIterable<RecordEntry>,
@@ -86,15 +79,15 @@ export async function writeBundle(
 ): Promise<BundleManifest> {
   const omitText = options.omitText ?? false;
   const files: BundleFile[] = [];
-  const counts = {
+  const counts: BundleManifest['counts'] = {
     matching: options.matching,
     records: 0,
     items: 0,
+    annotations: 0,
     errors: 0,
     store_unreadable_files: options.storeUnreadableFiles ?? 0,
   };
   const errors: BundleManifest['errors'] = [];
-  const scratch = (name: string) => join(options.scratchDir, name);
   const measured = async function* (name: string, source: ByteSource) {
     const hash = createHash('sha256');
     let bytes = 0;
@@ -108,30 +101,22 @@ export async function writeBundle(
   };
   const write = (name: string, source: ByteSource, compressed = false) =>
     output.file(name, measured(name, source), compressed);
+  const media = options.media ? new BundleMedia(options.media) : null;
 
-  const runsCsv = createWriteStream(scratch('runs.csv'));
-  const itemsCsv = createWriteStream(scratch('items.csv'));
-  const annotationsCsv = createWriteStream(scratch('annotations.csv'));
-  const annotationColumns = ANNOTATIONS_TABLE.columns as never;
-  const tables = await ParquetTables.open(options.scratchDir, TABLES);
+  const tables = await BundleTables.open(options.scratchDir, options.itemsXlsx ?? false);
+  let finished: Awaited<ReturnType<BundleTables['finish']>>;
   try {
-    await put(runsCsv, csvHeader(RUNS_TABLE.columns as never));
-    await put(itemsCsv, csvHeader(ITEMS_TABLE.columns as never));
-    await put(annotationsCsv, csvHeader(annotationColumns));
     const addRecord = async (recorded: ExecutionRecord): Promise<string> => {
       // Tables: free-text columns are emptied by `cells`; metadata loses the child's words here.
       const record = omitText ? omitMetadataText(recorded) : recorded;
-      const runCells = cells(RUNS_TABLE, record, omitText);
-      tables.append('runs', runCells);
-      await put(runsCsv, csvLine(runCells, RUNS_TABLE.columns as never));
+      await tables.append('runs', cells(RUNS_TABLE, record, omitText));
       for (const item of record.items) {
-        const itemCells = cells<ItemRow>(
-          ITEMS_TABLE,
-          { execution_id: record.execution_id, item },
-          omitText,
-        );
-        tables.append('items', itemCells);
-        await put(itemsCsv, csvLine(itemCells, ITEMS_TABLE.columns as never));
+        const row: ItemRow = {
+          execution_id: record.execution_id,
+          item,
+          media: media ? await media.link(record.execution_id, item) : null,
+        };
+        await tables.append('items', cells(ITEMS_TABLE, row, omitText));
       }
       counts.items += record.items.length;
       for (const annotation of (await options.annotationsOf?.(record.execution_id)) ?? []) {
@@ -139,8 +124,11 @@ export async function writeBundle(
         const reviewer = options.studyKey
           ? reviewerPseudonym(options.studyKey, annotation.reviewer)
           : annotation.reviewer;
-        const row = cells(ANNOTATIONS_TABLE, { annotation, reviewer }, omitText);
-        await put(annotationsCsv, csvLine(row, annotationColumns));
+        await tables.append(
+          'annotations',
+          cells(ANNOTATIONS_TABLE, { annotation, reviewer }, omitText),
+        );
+        counts.annotations += 1;
       }
       return jsonLine(omitText ? omitFreeText(recorded) : recorded);
     };
@@ -162,22 +150,23 @@ export async function writeBundle(
       }
     };
     await write('records.jsonl', lines());
-    await Promise.all([closeStream(runsCsv), closeStream(itemsCsv), closeStream(annotationsCsv)]);
-    await tables.writeParquet({ runs: scratch('runs.parquet'), items: scratch('items.parquet') });
+    finished = await tables.finish();
   } finally {
-    runsCsv.destroy();
-    itemsCsv.destroy();
-    annotationsCsv.destroy();
     tables.close();
   }
-  await write('runs.csv', createReadStream(scratch('runs.csv')));
-  await write('items.csv', createReadStream(scratch('items.csv')));
-  await write('annotations.csv', createReadStream(scratch('annotations.csv')));
-  await write('runs.parquet', createReadStream(scratch('runs.parquet')), true);
-  await write('items.parquet', createReadStream(scratch('items.parquet')), true);
+  for (const [name, path] of finished.files)
+    await write(name, createReadStream(path), name.endsWith('.parquet') || name.endsWith('.xlsx'));
   await write('schema.json', [`${JSON.stringify(recordJsonSchema(), null, 2)}\n`]);
   const pseudonymized = Boolean(options.studyKey);
-  await write('codebook.md', [codebook(TABLES, { pseudonymized, omitText })]);
+  await write('codebook.md', [
+    codebook(BUNDLE_TABLES, {
+      pseudonymized,
+      omitText,
+      media: media !== null,
+      rubrics: options.rubrics,
+    }),
+  ]);
+  for (const m of media?.entries() ?? []) await write(m.name, createReadStream(m.path), true);
   const manifest = buildManifest({
     createdAt: options.now ?? new Date(),
     filters: options.studyKey
@@ -188,6 +177,8 @@ export async function writeBundle(
     counts,
     errors,
     files: [...files],
+    media: media ? media.counts : null,
+    xlsx: finished.xlsx,
   });
   await output.file('manifest.json', [`${JSON.stringify(manifest, null, 2)}\n`], false);
   return manifest;

@@ -1,5 +1,6 @@
 import type { ExecutionItem } from '../domain/execution-item.js';
 import { effectiveStatus, type ExecutionRecord } from '../domain/execution-record.js';
+import { RUN_ANALYSIS_COLUMNS } from './run-analysis-columns.js';
 import type { TableSpec } from './table-column.js';
 import { timestampMicros } from './timestamp-micros.js';
 
@@ -176,5 +177,6 @@ export const RUNS_TABLE: TableSpec<ExecutionRecord> = {
       description: 'pipeline_error items (a failed backend, with the stage it failed in)',
       get: (r) => count(r, (i) => i.item_type === 'pipeline_error'),
     },
+    ...RUN_ANALYSIS_COLUMNS,
   ],
 };

@@ -167,6 +167,7 @@ export function createApp(deps: AppDeps): Express {
     configs: deps.pipeline.catalog.interception,
     heartbeatMillis: deps.sseHeartbeatMillis,
     streamLimit,
+    rubrics: deps.rubrics,
   };
   app.use('/api/executions', executionsRouter(executions));
   app.use('/api/runs', executionsRouter({ ...executions, flavor: 'legacy', logger: deps.logger }));

@@ -11,6 +11,9 @@ export interface IndexEntry {
   bytes: number;
   /** What a search looks in; handed to the search index, not kept in the entry list. */
   texts?: SearchTexts;
+  /** The record's study and condition (filters only; not part of the summary). */
+  studyId: string | null;
+  condition: string | null;
 }
 
 /** Builds the index entry of a record. */
@@ -21,6 +24,8 @@ export function indexEntry(record: ExecutionRecord, bytes: number): IndexEntry {
     startMillis: Number.isNaN(startMillis) ? 0 : startMillis,
     bytes,
     texts,
+    studyId: record.study_id ?? null,
+    condition: record.condition ?? null,
     summary: {
       execution_id: record.execution_id,
       config_name: record.config_name,
@@ -172,6 +177,8 @@ function matches(entry: IndexEntry, q: RecordQuery): boolean {
   if (q.userIdPrefix !== undefined && !s.user_id.startsWith(q.userIdPrefix)) return false;
   if (q.sessionIdPrefix !== undefined && !s.session_id.startsWith(q.sessionIdPrefix)) return false;
   if (q.executionIds !== undefined && !q.executionIds.includes(s.execution_id)) return false;
+  if (q.studyId !== undefined && entry.studyId !== q.studyId) return false;
+  if (q.condition !== undefined && entry.condition !== q.condition) return false;
   if (q.sinceMillis !== undefined && entry.startMillis < q.sinceMillis) return false;
   if (q.untilMillis !== undefined && entry.startMillis > q.untilMillis) return false;
   return true;

@@ -23,6 +23,10 @@ export interface RecordQuery {
   text?: string;
   /** Only runs with one of these ids (a selection). */
   executionIds?: readonly string[];
+  /** Runs of this study (`study_id` of the record). */
+  studyId?: string;
+  /** Runs of this study condition (`condition` of the record). */
+  condition?: string;
   /** Page size; default 50. */
   limit?: number;
   /** Records to skip; default 0. */

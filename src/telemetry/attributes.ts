@@ -25,6 +25,9 @@ export const ATTR_SAFETY_LEVEL = 'execution.safety_level';
 export const ATTR_USER_ID = 'execution.user_id';
 export const ATTR_SESSION_ID = 'execution.session_id';
 export const ATTR_TAXONOMY_VERSION = 'execution.taxonomy_version';
+/** The study of the run and its condition (arm); absent when the run names none. */
+export const ATTR_STUDY_ID = 'execution.study_id';
+export const ATTR_CONDITION = 'execution.condition';
 export const ATTR_USED_SEED = 'execution.used_seed';
 export const ATTR_STATUS = 'execution.status';
 export const ATTR_OUTPUTS_PRODUCED = 'execution.outputs.produced';

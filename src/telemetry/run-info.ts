@@ -16,6 +16,10 @@ export interface RunFields {
   sessionId?: string;
   /** When the request arrived (ISO 8601); default null. */
   requestTimestamp?: string | null;
+  /** The study the run belongs to; default null (none). */
+  studyId?: string | null;
+  /** The study condition (arm) of the run; default null (none). */
+  condition?: string | null;
 }
 
 /** A run's fields with the defaults applied (once, here). */
@@ -29,6 +33,8 @@ export function resolveRunInfo(fields: RunFields): RunInfo {
     userId: fields.userId ?? RUN_DEFAULTS.userId,
     sessionId: fields.sessionId ?? RUN_DEFAULTS.sessionId,
     requestTimestamp: fields.requestTimestamp ?? null,
+    studyId: fields.studyId ?? null,
+    condition: fields.condition ?? null,
   };
 }
 
@@ -42,5 +48,7 @@ export function runAttributes(run: RunInfo, executionId: string): Attributes {
     [A.ATTR_USER_ID]: run.userId,
     [A.ATTR_SESSION_ID]: run.sessionId,
     [A.ATTR_TAXONOMY_VERSION]: TAXONOMY_VERSION,
+    ...(run.studyId === null ? {} : { [A.ATTR_STUDY_ID]: run.studyId }),
+    ...(run.condition === null ? {} : { [A.ATTR_CONDITION]: run.condition }),
   };
 }

@@ -9,6 +9,7 @@ import {
   type ExecutionRecord,
 } from '../domain/execution-record.js';
 import { RUN_DEFAULTS } from '../domain/run-defaults.js';
+import { studyLabel } from '../domain/study-label.js';
 import { tokenUsage } from '../domain/token-usage.js';
 import { formatHrTime, roundSeconds } from '../domain/timestamp.js';
 import * as A from './attributes.js';
@@ -101,6 +102,7 @@ export function spansToRecord(
     trace_url: options.traceUrl?.(traceId) ?? null,
     status: wholeStatus(status, items, run?.attributes[A.ATTR_STATUS] !== undefined),
     ...(usage ? { token_usage: usage } : {}),
+    ...study(a),
   });
 }
 
@@ -130,6 +132,16 @@ export function wholeStatus<S extends string>(
   return status === 'incomplete' && typeof outcome === 'string' && isRecordStatus(outcome)
     ? outcome
     : status;
+}
+
+/** `study_id` and `condition` of the run attributes, each only when it is a valid label. */
+function study(a: ReadableSpan['attributes']): { study_id?: string; condition?: string } {
+  const studyId = studyLabel(a[A.ATTR_STUDY_ID]);
+  const condition = studyLabel(a[A.ATTR_CONDITION]);
+  return {
+    ...(studyId === undefined ? {} : { study_id: studyId }),
+    ...(condition === undefined ? {} : { condition }),
+  };
 }
 
 const isRecordStatus = (s: string): s is RecordStatus =>

@@ -62,7 +62,10 @@ describe('execution-history: a bad command line', () => {
     ],
     [['export', '--bundle', 'out', 'extra'], /export: unexpected argument "extra"/],
     [['export', 'out'], /export: unexpected argument "out"/],
-    [['export', '--status', 'failed'], /give exactly one of --files DIR or --bundle DIR/],
+    [
+      ['export', '--status', 'failed'],
+      /give exactly one of --files DIR, --bundle DIR or --qdpx FILE/,
+    ],
     [['export', '--files', 'out', '--status', 'failed'], /--status is for --bundle/],
     [['import'], /import: give exactly one records directory/],
     [['import', '--force', 'dir'], /import: unknown option --force/],

@@ -10,6 +10,7 @@ import type { BundleManifest } from '../../src/research/bundle-manifest.js';
 import { BUNDLE_FILES } from '../../src/research/research-bundle.js';
 import { csvObjects } from '../helpers/csv-parse.js';
 import { researchStore, TRICKY_TEXT } from '../helpers/research-store.js';
+import { buildItem, buildRecord } from '../helpers/record-builder.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 function stderr() {
@@ -210,6 +211,68 @@ describe('export --bundle DIR', () => {
     );
     expect(err.text()).toContain('is not empty');
     expect(await readdir(full)).toEqual(['keep.txt']);
+  });
+});
+
+describe('export --bundle DIR --media', () => {
+  it('writes each output file once under its hash, links it from items and counts the missing', async () => {
+    const { store } = await researchStore();
+    const root = await tempDir();
+    const mediaDir = join(root, 'media');
+    const png = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
+    const record = buildRecord({ startMillis: Date.UTC(2026, 6, 1) });
+    const output = (n: number, file: string) =>
+      buildItem(n, 'output_image', 4, { media_type: 'image', file_path: `/srv/media/${file}` });
+    // Two outputs share one picture's bytes; a third names a file that is not there.
+    record.items = [
+      record.items[0]!,
+      output(2, 'a.png'),
+      output(3, 'b.png'),
+      output(4, 'gone.png'),
+      { ...record.items[1]!, sequence_number: 5 },
+    ];
+    await store.save(record);
+    await mkdir(join(mediaDir, record.execution_id), { recursive: true });
+    await writeFile(join(mediaDir, record.execution_id, 'a.png'), png);
+    await writeFile(join(mediaDir, record.execution_id, 'b.png'), png);
+
+    const dir = join(root, 'bundle');
+    const err = stderr();
+    const code = await exportBundleCommand(
+      store,
+      { dir, query: { media: true }, mediaDir },
+      { stderr: err.stream },
+    );
+    expect(code).toBe(EXPORT_EXIT.ok);
+    const sha = createHash('sha256').update(png).digest('hex');
+    expect(await readdir(join(dir, 'media'))).toEqual([`${sha}.png`]);
+    const manifest = JSON.parse(
+      await readFile(join(dir, 'manifest.json'), 'utf8'),
+    ) as BundleManifest;
+    // The store's legacy records name files that were never copied here: missing too.
+    let elsewhere = 0;
+    for (const s of (await store.list({ limit: 100 })).records)
+      if (s.execution_id !== record.execution_id)
+        elsewhere += (await store.get(s.execution_id))!.items.filter((i) => i.file_path).length;
+    expect(manifest.media).toEqual({
+      files: 1,
+      bytes: png.length,
+      missing: 1 + elsewhere,
+      over_limit: 0,
+    });
+    expect(manifest.files).toContainEqual({
+      name: `media/${sha}.png`,
+      bytes: png.length,
+      sha256: sha,
+    });
+    const items = csvObjects(await readFile(join(dir, 'items.csv'), 'utf8')).filter(
+      (i) => i.execution_id === record.execution_id && i.item_type === 'output_image',
+    );
+    expect(items.map((i) => [i.media_file, i.media_status])).toEqual([
+      [`media/${sha}.png`, 'included'],
+      [`media/${sha}.png`, 'included'],
+      ['', 'missing'],
+    ]);
   });
 });
 

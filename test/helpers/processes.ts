@@ -46,6 +46,14 @@ export const collectorBinary = (): string =>
 export const pythonClient = (): string =>
   cachedBinary('scripts/install-python-client.sh', 'The Python client', 'Python 3.10+ and PyPI');
 
+/** The venv of the research-export tests (`scripts/install-research-python.sh`: pandas, openpyxl, xmlschema). */
+export const researchPython = (): string =>
+  cachedBinary(
+    'scripts/install-research-python.sh',
+    'The research Python venv',
+    'Python 3.10+ and PyPI',
+  );
+
 /** examples/go-stillepost, built with the OpenTelemetry Go SDK (`scripts/install-go-example.sh`). */
 export const goExampleBinary = (): string =>
   cachedBinary('scripts/install-go-example.sh', 'The Go example');

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import { folderOutput } from '../../src/research/bundle-outputs.js';
 import { reviewerPseudonym } from '../../src/research/pseudonyms.js';
@@ -22,10 +23,27 @@ async function bundleOf(
     annotationsOf: (id) => store.annotationsOf(id),
     ...options,
   });
-  return { manifest, rows: csvObjects(await readFile(join(dir, 'annotations.csv'), 'utf8')) };
+  return {
+    dir,
+    manifest,
+    rows: csvObjects(await readFile(join(dir, 'annotations.csv'), 'utf8')),
+  };
 }
 
-describe('annotations.csv in the research bundle', () => {
+/** The rows of a Parquet file, read by DuckDB. */
+async function parquetRows(path: string): Promise<Record<string, unknown>[]> {
+  const db = await DuckDBInstance.create(':memory:');
+  const conn = await db.connect();
+  try {
+    const reader = await conn.runAndReadAll(`SELECT * FROM read_parquet('${path}')`);
+    return reader.getRowObjectsJS() as Record<string, unknown>[];
+  } finally {
+    conn.closeSync();
+    db.closeSync();
+  }
+}
+
+describe('annotations.csv and annotations.parquet in the research bundle', () => {
   it('holds one row per live annotation with the rubric version, pseudonymous reviewers with a study key', async () => {
     const store = new MemoryRecordStore();
     const run = buildRecord();
@@ -66,5 +84,18 @@ describe('annotations.csv in the research bundle', () => {
       note: '',
     });
     expect(JSON.stringify(study.rows)).not.toContain('Meier');
+    // annotations.parquet: the same rows, typed (targets as integers).
+    const parquet = await parquetRows(join(study.dir, 'annotations.parquet'));
+    expect(parquet).toEqual([
+      expect.objectContaining({
+        annotation_id: kept.annotation_id,
+        rubric_version: '1.0',
+        target_loop_iteration: 1,
+        target_sequence_number: null,
+        reviewer: reviewerPseudonym(key, 'Frau Meier'),
+        note: null,
+      }),
+    ]);
+    expect(study.manifest.counts.annotations).toBe(1);
   });
 });

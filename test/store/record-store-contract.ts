@@ -56,6 +56,10 @@ function queries(day: number): RecordQuery[] {
     { sinceMillis: day + 10 * 3_600_000 + 1, limit: 3 },
     { untilMillis: day + 5 * 3_600_000, configName: 'dada', limit: 2, offset: 1 },
     { status: 'incomplete' },
+    { studyId: 'kunst-2026' },
+    { studyId: 'kunst-2026', condition: 'control', limit: 3 },
+    { condition: 'treatment', configName: 'dada' },
+    { studyId: 'other-study' },
   ];
 }
 
@@ -125,6 +129,9 @@ export function describeRecordStoreContract(
           safety_level: n % 2 ? 'youth' : 'kids',
           user_id: `u${n % 4}`,
           session_id: `s${n % 6}`,
+          ...(n % 3 === 1
+            ? { study_id: 'kunst-2026', condition: n % 2 ? 'treatment' : 'control' }
+            : {}),
         });
         if (record.status === null) record.items = record.items.slice(0, 1);
         await store.save(record);
@@ -133,6 +140,34 @@ export function describeRecordStoreContract(
       for (const q of queries(day))
         expect(await store.list(q), JSON.stringify(q)).toEqual(await reference.list(q));
       expect(await store.stats()).toEqual(await reference.stats());
+    });
+
+    it('finds runs by study and condition, a record with a NUL character too', async () => {
+      const store = await open();
+      const plain = buildRecord({ startMillis: Date.UTC(2026, 1, 1) });
+      const studied = buildRecord({
+        startMillis: Date.UTC(2026, 1, 2),
+        study_id: 'kunst-2026',
+        condition: 'control',
+      });
+      const nul = buildRecord({
+        startMillis: Date.UTC(2026, 1, 3),
+        study_id: 'kunst-2026',
+        condition: 'treatment',
+      });
+      nul.items[0] = { ...nul.items[0]!, content: 'a\u0000b' };
+      for (const r of [plain, studied, nul]) await store.save(r);
+      const ids = async (q: RecordQuery) =>
+        (await store.list(q)).records.map((r) => r.execution_id);
+      expect(await ids({ studyId: 'kunst-2026' })).toEqual([
+        nul.execution_id,
+        studied.execution_id,
+      ]);
+      expect(await ids({ condition: 'treatment' })).toEqual([nul.execution_id]);
+      expect(await ids({ studyId: 'kunst-2026', condition: 'control' })).toEqual([
+        studied.execution_id,
+      ]);
+      expect((await store.get(nul.execution_id))?.condition).toBe('treatment');
     });
 
     it('refuses ids that are not execution ids', async () => {

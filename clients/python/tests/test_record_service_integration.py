@@ -48,6 +48,17 @@ def test_the_record_service_rebuilds_each_canonical_flow(
     assert [{k: i[k] for k in COMPARED} for i in record["items"]] == local_items(t)
 
 
+def test_a_run_names_its_study_and_condition_and_its_record_carries_them(
+    record_service: RecordService, provider: TracerProvider
+) -> None:
+    t = ExecutionTracker("dada", "eco", "kids", study_id="kunst-2026", condition="control",
+                         options=record_service.options(provider))
+    FLOWS["a"](t)
+    assert t.finalize() is True
+    record = record_service.record(t.execution_id)
+    assert (record["study_id"], record["condition"]) == ("kunst-2026", "control")
+
+
 def test_under_the_metadata_policy_the_record_says_content_was_withheld(
     record_service: RecordService, provider: TracerProvider
 ) -> None:

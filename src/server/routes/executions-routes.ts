@@ -18,6 +18,7 @@ import { stepsOfRecord } from '../../pipeline/run-plan.js';
 import type { InterceptionConfig } from '../../pipeline/catalog-schemas.js';
 import { addExportRoutes } from './export-routes.js';
 import { addThumbnailRoute } from './thumbnail-routes.js';
+import type { Rubrics } from '../../review/rubric.js';
 import { givenFilters, toRecordQuery } from '../../query/list-filters.js';
 import { LegacyListQuerySchema, ListQuerySchema } from '../../query/list-queries.js';
 import { NoQuerySchema, parseQuery, RecordQuerySchema, StreamQuerySchema } from './list-query.js';
@@ -42,6 +43,8 @@ export interface ExecutionsRouteOptions {
   logger?: Logger;
   /** Where research bundles keep intermediate files; default the OS temp directory. */
   scratchDir?: string;
+  /** The rubrics, for the codebook of research bundles; default none. */
+  rubrics?: Rubrics;
   /** Live streams per client (remote address), shared by every mount; none: unbounded. */
   streamLimit?: PerClientLimit;
 }
@@ -120,6 +123,8 @@ export function executionsRouter(options: ExecutionsRouteOptions): Router {
     withLink,
     defaultShape: legacy ? 'compat' : 'full',
     scratchDir: options.scratchDir,
+    mediaDir: options.mediaDir,
+    rubrics: options.rubrics,
   });
 
   router.get('/:id', requires('viewer'), async (req, res) => {

@@ -13,7 +13,9 @@ import { jsonLine, jsonLines, type ExportCounts } from '../../research/json-line
 import { qdaXmlDocument, recordToQdaXml } from '../../research/qda-xml.js';
 import { countMatching, recordEntries } from '../../research/record-entries.js';
 import { writeBundle } from '../../research/research-bundle.js';
+import { writeQdpx } from '../../research/refi-qda-project.js';
 import { hasAnnotations } from '../../store/annotation-store.js';
+import type { Rubrics } from '../../review/rubric.js';
 import type { RecordStore } from '../../store/record-store.js';
 import { requires } from '../auth/access-guard.js';
 import { HttpError } from '../http-error.js';
@@ -24,7 +26,12 @@ import {
   streamChunks,
 } from '../streaming-response.js';
 import { toRecordQuery } from '../../query/list-filters.js';
-import { BulkQuerySchema, BundleQuerySchema, manifestFilters } from '../../query/list-queries.js';
+import {
+  BulkQuerySchema,
+  BundleQuerySchema,
+  manifestFilters,
+  QdpxQuerySchema,
+} from '../../query/list-queries.js';
 import { parseQuery, RecordQuerySchema } from './list-query.js';
 
 /** What the export routes need. */
@@ -38,6 +45,10 @@ export interface ExportRouteOptions {
   defaultShape: 'full' | 'compat';
   /** Where bundles keep intermediate files; default the OS temp directory. */
   scratchDir?: string;
+  /** Where runs' media are (`<mediaDir>/<execution_id>/`), for bundles with `media=1`. */
+  mediaDir: string;
+  /** The rubrics, for the bundle's codebook; default none. */
+  rubrics?: Rubrics;
 }
 
 const STUDY_KEY_HEADER = 'x-study-key';
@@ -136,12 +147,42 @@ export function addExportRoutes(router: Router, options: ExportRouteOptions): vo
         studyKey: key,
         omitText: q.omit_text,
         annotationsOf: hasAnnotations(store) ? (id) => store.annotationsOf(id) : undefined,
+        rubrics: [...(options.rubrics?.values() ?? [])],
+        itemsXlsx: q.items_xlsx ?? false,
+        ...(q.media ? { media: { dir: options.mediaDir } } : {}),
       });
       await zip.finish();
       endWithCounts(res, manifest.counts);
     } catch (error) {
       if (!res.headersSent) throw error;
       res.destroy(); // a truncated ZIP must not look complete
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
+    }
+  });
+
+  router.get('/export/qdpx', requires('viewer'), async (req, res) => {
+    const q = parseQuery(req.query, QdpxQuerySchema);
+    const key = studyKey(req);
+    const query = toRecordQuery(q);
+    const matching = await countMatching(store, query);
+    const scratch = await mkdtemp(join(options.scratchDir ?? tmpdir(), 'refi-qda-'));
+    try {
+      attach(res, 'application/zip', 'project.qdpx');
+      declareCountTrailers(res, matching);
+      const zip = zipOutput(responseSink(res));
+      const counts = await writeQdpx(recordEntries(store, query), zip, {
+        scratchDir: scratch,
+        mediaDir: options.mediaDir,
+        studyKey: key,
+        annotationsOf: hasAnnotations(store) ? (id) => store.annotationsOf(id) : undefined,
+        rubrics: [...(options.rubrics?.values() ?? [])],
+      });
+      await zip.finish();
+      endWithCounts(res, counts);
+    } catch (error) {
+      if (!res.headersSent) throw error;
+      res.destroy(); // a truncated project must not look complete
     } finally {
       await rm(scratch, { recursive: true, force: true });
     }

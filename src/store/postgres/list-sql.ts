@@ -14,6 +14,8 @@ const EQUALS: [keyof RecordQuery, string][] = [
   ['safetyLevel', 'safety_level'],
   ['userId', 'user_id'],
   ['sessionId', 'session_id'],
+  ['studyId', 'study_id'],
+  ['condition', 'condition'],
 ];
 
 const PREFIXES: [keyof RecordQuery, string][] = [

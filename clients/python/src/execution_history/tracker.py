@@ -91,6 +91,8 @@ class ExecutionTracker(RunBlocks):
         user_id: str = "anonymous",
         session_id: str = "default",
         *,
+        study_id: str | None = None,
+        condition: str | None = None,
         options: TrackerOptions | None = None,
     ) -> None:
         self.config_name = config_name
@@ -126,6 +128,8 @@ class ExecutionTracker(RunBlocks):
                     A.ATTR_USER_ID: user_id,
                     A.ATTR_SESSION_ID: session_id,
                     A.ATTR_TAXONOMY_VERSION: A.TAXONOMY_VERSION,
+                    **({A.ATTR_STUDY_ID: study_id} if study_id else {}),
+                    **({A.ATTR_CONDITION: condition} if condition else {}),
                 },
                 config_name,
                 int(self.start_time * 1e9),
@@ -145,10 +149,25 @@ class ExecutionTracker(RunBlocks):
         session_id: str = "default",
         input_text: str | None = None,
         metadata: dict[str, Any] | None = None,
+        study_id: str | None = None,
+        condition: str | None = None,
         options: TrackerOptions | None = None,
     ) -> ExecutionTracker:
-        """A tracker with `pipeline_start` (and the input, when given) already recorded."""
-        tracker = cls(config_name, execution_mode, safety_level, user_id, session_id, options=options)
+        """A tracker with `pipeline_start` (and the input, when given) already recorded.
+
+        `study_id` and `condition` name the study the run belongs to and its arm (short labels:
+        letters, digits, `_`, `-`, `.`); the record carries them, the exports filter by them.
+        """
+        tracker = cls(
+            config_name,
+            execution_mode,
+            safety_level,
+            user_id,
+            session_id,
+            study_id=study_id,
+            condition=condition,
+            options=options,
+        )
         tracker.log_pipeline_start(input_text or "", metadata)
         return tracker
 
