@@ -7,7 +7,10 @@ set -euo pipefail
 dir="$(cd "$(dirname "$0")/../test/python" && pwd)"
 python=${PYTHON:-python3}
 stamp="$dir/.venv/.installed-$(sha256sum "$dir/requirements.txt" | cut -c1-16)"
-if [[ ! -f "$stamp" ]]; then
+# Test files running at once may call this together: one builds, the others wait for it.
+exec 9>"$dir/.venv.lock"
+flock 9
+if [[ ! -f "$stamp" || ! -x "$dir/.venv/bin/python" ]]; then
   command -v "$python" >/dev/null || { echo "research python: $python is required" >&2; exit 1; }
   start=$(date +%s)
   rm -rf "$dir/.venv"
