@@ -10,7 +10,7 @@ import { pino } from 'pino';
 import { createBackends, OFFLINE_BACKENDS } from '../src/pipeline/backends/backend-registry.js';
 import { loadCatalog } from '../src/pipeline/catalog.js';
 import { createApp } from '../src/server/app.js';
-import { LiveItems } from '../src/server/live-items.js';
+import { LiveItems } from '../src/server/live/live-items.js';
 import { FileRecordStore } from '../src/store/file-record-store.js';
 import { ExecutionTracker } from '../src/telemetry/execution-tracker.js';
 import { createTracing, ensureContextManager, type Tracing } from '../src/telemetry/tracing.js';

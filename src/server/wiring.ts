@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { OtlpIngest } from '../ingest/otlp-ingest.js';
+import type { OtlpIngest } from './otlp/otlp-ingest.js';
 import type { BackendHealth } from '../pipeline/backends/backend-health.js';
 import type { Backends } from '../pipeline/backends/backend-registry.js';
 import type { Catalog } from '../pipeline/catalog.js';
@@ -9,7 +9,7 @@ import type { HealthSources } from './health.js';
 import type { ExecutionRecordExporterOptions } from '../telemetry/execution-record-exporter.js';
 import type { Tracing } from '../telemetry/tracing.js';
 import type { AppDeps } from './app.js';
-import type { LiveItems } from './live-items.js';
+import type { LiveItems } from './live/live-items.js';
 
 /** The record path's hooks for the server: trace links, live streams ended with the final save, media of deleted runs removed. */
 export function recordHooks(

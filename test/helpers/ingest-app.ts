@@ -1,7 +1,7 @@
 import express from 'express';
 import { onTestFinished } from 'vitest';
-import { OtlpIngest, type OtlpIngestOptions } from '../../src/ingest/otlp-ingest.js';
-import { otlpRouter, type OtlpRouterOptions } from '../../src/server/routes/otlp-routes.js';
+import { OtlpIngest, type OtlpIngestOptions } from '../../src/server/otlp/otlp-ingest.js';
+import { otlpRouter, type OtlpRouterOptions } from '../../src/server/otlp/otlp-routes.js';
 import { FileRecordStore } from '../../src/store/file-record-store.js';
 import type { RecordStore } from '../../src/store/record-store.js';
 import { tempDir } from './temp-dir.js';

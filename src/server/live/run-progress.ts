@@ -1,4 +1,4 @@
-import type { ExecutionItem } from '../domain/execution-item.js';
+import type { ExecutionItem } from '../../domain/execution-item.js';
 
 /** A run's live progress, as the stream's `state` event carries it. */
 export interface ProgressState {

@@ -1,5 +1,5 @@
-import type { ExecutionItem } from '../domain/execution-item.js';
-import type { RunStart } from '../pipeline/pipeline-runner.js';
+import type { ExecutionItem } from '../../domain/execution-item.js';
+import type { RunStart } from '../../pipeline/pipeline-runner.js';
 
 /** What a stream subscriber is told: an item, or that the run ended. */
 export type LiveEvent = { kind: 'item'; item: ExecutionItem } | { kind: 'end'; status: string };

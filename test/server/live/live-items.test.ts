@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ExecutionItem } from '../../src/domain/execution-item.js';
-import { LiveItems, type LiveEvent } from '../../src/server/live-items.js';
+import type { ExecutionItem } from '../../../src/domain/execution-item.js';
+import { LiveItems, type LiveEvent } from '../../../src/server/live/live-items.js';
 
 const item = (sequence_number: number, item_type: string, metadata = {}) =>
   ({ sequence_number, item_type, stage: 5, loop_iteration: null, metadata }) as ExecutionItem;
