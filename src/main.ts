@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { pino } from 'pino';
 import { ConfigError, loadConfig, type AppConfig } from './config.js';
 import { bridgeDiag } from './server/diag-bridge.js';
-import { createRuntime, type Runtime } from './server/runtime.js';
+import { createRuntime, type Runtime } from './server/assembly.js';
 import { httpAnswers, jaegerUiAnswers } from './server/reachability.js';
 import { startupBanner, withoutPassword } from './server/startup-banner.js';
 import { describeStartupError } from './server/startup-error.js';
