@@ -11,6 +11,10 @@ export default mergeConfig(
   base,
   defineConfig({
     test: {
+      // One module graph per worker instead of per file: importing the server and the SDK
+      // again for every file cost most of the loop's time. Tests restore what they change
+      // (fake timers, globals) themselves.
+      isolate: false,
       exclude: [
         '**/node_modules/**',
         'test/**/*.pg.test.ts',

@@ -11,8 +11,8 @@ import { startOtlpGrpc } from '../src/server/otlp/otlp-grpc.js';
 import { otlpRouter } from '../src/server/otlp/otlp-routes.js';
 import { FileRecordStore } from '../src/store/file-record-store.js';
 import { createTracing } from '../src/telemetry/tracing.js';
-import { startOtlpCapture } from '../test/helpers/otlp-capture.js';
-import { exportCall } from '../test/helpers/otlp-grpc-client.js';
+import { startOtlpCapture } from './shared/otlp-capture.js';
+import { exportCall } from './shared/otlp-grpc-client.js';
 import { benchDir, fmt, report, type Figure } from './stats.js';
 import { stillePostRun } from './stille-post-run.js';
 
