@@ -63,7 +63,9 @@ describe('live streams per client', () => {
 
 describe('asynchronous runs', () => {
   it('run a bounded number at once, queue a bounded number, and refuse beyond with Retry-After', async () => {
-    const ollama = await startOllamaStandIn({ delayMillis: 300 });
+    // The LLM answers only once the queue has been looked at: no race with the clock.
+    let release!: () => void;
+    const ollama = await startOllamaStandIn({ hold: new Promise<void>((r) => (release = r)) });
     closers.push(ollama.close);
     const backends: BackendSettings = {
       llm: { eco: 'ollama', fast: 'offline' },
@@ -89,6 +91,12 @@ describe('asynchronous runs', () => {
     });
     // One run asks the LLM; the queued ones wait for its slot.
     await eventually(() => expect(ollama.requests).toHaveLength(1));
+    expect((await request(ctx.app).get('/health')).body.clients.async_runs).toMatchObject({
+      running: 1,
+      queued: 2,
+    });
+    expect(ollama.requests).toHaveLength(1);
+    release();
     const ids = answers.slice(0, 3).map((a) => a.body.execution_id as string);
     await eventually(
       async () => {
