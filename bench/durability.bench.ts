@@ -13,7 +13,7 @@ import { FileRecordStore } from '../src/store/file-record-store.js';
 import { GroupCommitWriter } from '../src/store/group-commit.js';
 import { ATTR_EXECUTION_ID } from '../src/telemetry/attributes.js';
 import { ExecutionRecordExporter } from '../src/telemetry/execution-record-exporter.js';
-import { startProcess, answers, freePort } from '../test/helpers/processes.js';
+import { startProcess, answers, freePort } from './shared/processes.js';
 import { autocannon } from './server-load.bench.js';
 import { benchDir, fmt, report, type Figure } from './stats.js';
 import { capturedRuns } from './stille-post-run.js';

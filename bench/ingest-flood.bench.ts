@@ -5,7 +5,7 @@
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { INGEST_LIMIT_DEFAULTS } from '../src/ingest/ingest-limits.js';
-import { OtlpIngest } from '../src/ingest/otlp-ingest.js';
+import { OtlpIngest } from '../src/server/otlp/otlp-ingest.js';
 import { ExportTraceServiceRequestType } from '../src/ingest/otlp-proto.js';
 import { MemoryRecordStore } from '../src/store/memory-record-store.js';
 import { fmt, heapMb, report, type Figure } from './stats.js';

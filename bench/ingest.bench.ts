@@ -6,13 +6,13 @@ import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
-import { OtlpIngest } from '../src/ingest/otlp-ingest.js';
-import { startOtlpGrpc } from '../src/server/otlp-grpc.js';
-import { otlpRouter } from '../src/server/routes/otlp-routes.js';
+import { OtlpIngest } from '../src/server/otlp/otlp-ingest.js';
+import { startOtlpGrpc } from '../src/server/otlp/otlp-grpc.js';
+import { otlpRouter } from '../src/server/otlp/otlp-routes.js';
 import { FileRecordStore } from '../src/store/file-record-store.js';
 import { createTracing } from '../src/telemetry/tracing.js';
-import { startOtlpCapture } from '../test/helpers/otlp-capture.js';
-import { exportCall } from '../test/helpers/otlp-grpc-client.js';
+import { startOtlpCapture } from './shared/otlp-capture.js';
+import { exportCall } from './shared/otlp-grpc-client.js';
 import { benchDir, fmt, report, type Figure } from './stats.js';
 import { stillePostRun } from './stille-post-run.js';
 

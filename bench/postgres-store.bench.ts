@@ -13,7 +13,7 @@ import { FileRecordStore } from '../src/store/file-record-store.js';
 import { ROW_COLUMNS, toRow } from '../src/store/postgres/summary-columns.js';
 import { PostgresRecordStore } from '../src/store/postgres-record-store.js';
 import type { RecordQuery, RecordStore } from '../src/store/record-store.js';
-import { startLocalPostgres } from '../test/helpers/postgres.js';
+import { startLocalPostgres } from './shared/postgres.js';
 import { BENCH_START, benchRecords, CONFIGS } from './bench-records.js';
 import { benchDir, fmt, percentile, report, type Figure } from './stats.js';
 

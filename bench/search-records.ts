@@ -4,7 +4,7 @@
 import type { ExecutionRecord } from '../src/domain/execution-record.js';
 import { ExecutionIdGenerator } from '../src/domain/execution-id.js';
 import { formatMicros } from '../src/domain/timestamp.js';
-import { buildItem } from '../test/helpers/record-builder.js';
+import { buildItem } from './shared/record-builder.js';
 import { BENCH_START, CONFIGS, LEVELS } from './bench-records.js';
 
 /** German → English nouns, most frequent first. */

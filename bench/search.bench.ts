@@ -11,7 +11,7 @@ import { FileRecordStore } from '../src/store/file-record-store.js';
 import { PostgresRecordStore } from '../src/store/postgres-record-store.js';
 import { ROW_COLUMNS, toRow, toSearchRow } from '../src/store/postgres/summary-columns.js';
 import type { RecordQuery, RecordStore } from '../src/store/record-store.js';
-import { startLocalPostgres } from '../test/helpers/postgres.js';
+import { startLocalPostgres } from './shared/postgres.js';
 import { BENCH_START, CONFIGS } from './bench-records.js';
 import { nameOf, NOUNS, searchRecords } from './search-records.js';
 import { benchDir, fmt, percentile, report, type Figure } from './stats.js';

@@ -1,19 +1,18 @@
 // Server throughput and p99 latency under load (autocannon in another process), traced vs
 // untraced, and traced with the collector down (refused) and hanging (accepts, never answers).
+// Every mode runs the production assembly (`assembleServer`, as `main` does), first-save wait
+// included; the untraced baseline swaps only the tracker for one on a non-recording tracer.
 import { spawn } from 'node:child_process';
-import type { Server } from 'node:http';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
 import { trace } from '@opentelemetry/api';
 import { pino } from 'pino';
-import { createBackends, OFFLINE_BACKENDS } from '../src/pipeline/backends/backend-registry.js';
-import { loadCatalog } from '../src/pipeline/catalog.js';
-import { createApp } from '../src/server/app.js';
-import { LiveItems } from '../src/server/live-items.js';
-import { FileRecordStore } from '../src/store/file-record-store.js';
+import { loadConfig } from '../src/config.js';
+import type { AppDeps } from '../src/server/app.js';
+import { assembleServer } from '../src/server/assembly.js';
 import { ExecutionTracker } from '../src/telemetry/execution-tracker.js';
-import { createTracing, ensureContextManager, type Tracing } from '../src/telemetry/tracing.js';
+import { ensureContextManager, type Tracing } from '../src/telemetry/tracing.js';
 import { refusedPort, startChild } from './child-servers.js';
 import { benchDir, fmt, report, type Figure } from './stats.js';
 
@@ -77,63 +76,61 @@ export async function autocannon(
   };
 }
 
+/** The production assembly's configuration for one mode: loopback, an ephemeral port, `dir`. */
+function loadConfigFor(dir: string, otlpUrl: string | null) {
+  return loadConfig({
+    HOST: '127.0.0.1',
+    PORT: '0',
+    EXECUTIONS_DIR: join(dir, 'executions'),
+    MEDIA_DIR: join(dir, 'media'),
+    LOG_LEVEL: 'silent',
+    ...(otlpUrl
+      ? { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: otlpUrl }
+      : { OTEL_TRACES_EXPORTER: 'none' }),
+  });
+}
+
+/**
+ * The untraced baseline: the same assembly with the tracker on a tracer of no provider
+ * (non-recording spans), so no record path and no first-save wait.
+ */
+function untraced(deps: AppDeps): Partial<AppDeps> {
+  ensureContextManager();
+  const noop = trace.getTracer('untraced'); // no provider registered: non-recording spans
+  return {
+    pipeline: {
+      ...deps.pipeline,
+      firstSave: undefined,
+      startRun: (o: Parameters<Tracing['startRun']>[0]) =>
+        ExecutionTracker.start({ ...o, tracer: noop }),
+    },
+    records: { ...deps.records, whenSaved: async () => 'saved', whenStarted: async () => 'saved' },
+  };
+}
+
+/** One mode: the production assembly (`assembleServer`, first-save wait included) under load. */
 export async function runMode(mode: Mode): Promise<Result> {
   const dir = await benchDir('load-');
-  const store = await FileRecordStore.open(join(dir, 'executions'));
-  let tracing: Tracing | undefined;
-  let helper: { stop: () => void } | undefined;
-  let startRun;
-  if (mode === 'untraced') {
-    ensureContextManager();
-    const noop = trace.getTracer('untraced'); // no provider registered: non-recording spans
-    startRun = (o: Parameters<Tracing['startRun']>[0]) =>
-      ExecutionTracker.start({ ...o, tracer: noop });
-  } else {
-    let url: string;
-    if (mode === 'traced') {
-      const sink = await startChild('sink');
-      helper = sink;
-      url = sink.url;
-    } else if (mode === 'collector hanging') {
-      const hang = await startChild('hang');
-      helper = hang;
-      url = hang.url;
-    } else {
-      url = `http://127.0.0.1:${await refusedPort()}/v1/traces`;
-    }
-    tracing = createTracing({ store, otlp: { url } });
-    startRun = tracing.startRun;
+  let helper: { url: string; stop: () => void } | undefined;
+  let otlpUrl: string | null = null;
+  if (mode === 'traced' || mode === 'collector hanging') {
+    helper = await startChild(mode === 'traced' ? 'sink' : 'hang');
+    otlpUrl = helper.url;
+  } else if (mode === 'collector down') {
+    otlpUrl = `http://127.0.0.1:${await refusedPort()}/v1/traces`;
   }
-  const live = new LiveItems();
-  const app = createApp({
-    pipeline: {
-      catalog: await loadCatalog(join(ROOT, 'configs')),
-      backends: createBackends(OFFLINE_BACKENDS),
-      startRun,
-      mediaDir: join(dir, 'media'),
-      onItem: live.onItem,
-    },
-    health: { store, recordPath: () => tracing!.recordExporter.stats(), otlp: null },
-    live,
-    records: {
-      whenSaved: async (id) => tracing?.recordExporter.whenSaved(id) ?? 'saved',
-      whenStarted: async (id) => tracing?.recordExporter.whenStarted(id) ?? 'saved',
-      discard: async (id) => tracing?.recordExporter.discard(id),
-    },
+  const server = await assembleServer(loadConfigFor(dir, otlpUrl), {
     logger: pino({ level: 'silent' }),
+    ...(mode === 'untraced' ? { app: untraced } : {}),
   });
-  const server = await new Promise<Server>((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/api/schema/pipeline/execute`;
+  const listening = await server.listen();
+  const url = `http://127.0.0.1:${(listening.address() as { port: number }).port}/api/schema/pipeline/execute`;
   await autocannon(url, 1); // warm-up
-  const before = (await store.stats()).records;
+  const before = (await server.store.stats()).records;
   const load = await autocannon(url, SECONDS);
-  await tracing?.recordExporter.forceFlush();
-  const records = (await store.stats()).records - before;
-  server.closeAllConnections();
-  await new Promise((r) => server.close(r));
-  await tracing?.shutdown();
+  await server.tracing.recordExporter.forceFlush();
+  const records = (await server.store.stats()).records - before;
+  await server.shutdown();
   helper?.stop();
   await rm(dir, { recursive: true, force: true });
   return { mode, ...load, records };

@@ -12,7 +12,7 @@ import { setAccessContext } from '../src/server/auth/access-guard.js';
 import { HttpError } from '../src/server/http-error.js';
 import { addThumbnailRoute } from '../src/server/routes/thumbnail-routes.js';
 import { FileRecordStore } from '../src/store/file-record-store.js';
-import { buildItem, buildRecord } from '../test/helpers/record-builder.js';
+import { buildItem, buildRecord } from './shared/record-builder.js';
 import { benchDir, fmt, percentile, report } from './stats.js';
 
 const RUNS = Number(process.env.BENCH_THUMBNAIL_RUNS ?? 20);

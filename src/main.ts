@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { pino } from 'pino';
 import { ConfigError, loadConfig, type AppConfig } from './config.js';
 import { bridgeDiag } from './server/diag-bridge.js';
-import { createRuntime, type Runtime } from './server/runtime.js';
+import { assembleServer, type ServerAssembly } from './server/assembly.js';
 import { httpAnswers, jaegerUiAnswers } from './server/reachability.js';
 import { startupBanner, withoutPassword } from './server/startup-banner.js';
 import { describeStartupError } from './server/startup-error.js';
@@ -44,10 +44,10 @@ async function main(): Promise<void> {
   }
   const logger = pino({ level: config.logLevel, base: { service: config.serviceName } });
   bridgeDiag(logger);
-  let runtime: Runtime;
+  let runtime: ServerAssembly;
   let server;
   try {
-    runtime = await createRuntime(config, logger);
+    runtime = await assembleServer(config, { logger });
     server = await runtime.listen();
   } catch (error) {
     const failure = describeStartupError(error, config);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as api from '../src/index.js';
-import * as server from '../src/server/index.js';
+import * as server from '../src/server-api.js';
 
 describe('public API', () => {
   it('exports the tracker, the exporter, the stores and the record codec; the server has its own entry', () => {

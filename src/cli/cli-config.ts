@@ -1,12 +1,9 @@
 import { z } from 'zod';
 import { ConfigError, loadConfig } from '../config.js';
-import { MIN_STUDY_KEY_CHARS } from '../research/pseudonyms.js';
+import { studyKeySchema } from '../domain/study-pseudonym.js';
 
 const CliEnvSchema = z.object({
-  STUDY_KEY: z
-    .string()
-    .min(MIN_STUDY_KEY_CHARS, `STUDY_KEY must be at least ${MIN_STUDY_KEY_CHARS} characters`)
-    .optional(),
+  STUDY_KEY: studyKeySchema('STUDY_KEY').optional(),
 });
 
 /** What the command-line tool reads from the environment (the server's settings, and its own). */

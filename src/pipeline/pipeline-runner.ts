@@ -1,3 +1,4 @@
+import { statusOfOutputs } from '../domain/run-status.js';
 import { randomInt } from 'node:crypto';
 import type { OutputMediaType } from '../domain/media-type.js';
 import type { ExecutionTracker, ItemListener } from '../telemetry/execution-tracker.js';
@@ -203,10 +204,14 @@ async function runStages(
 
 /** The status when the tracker could not tell (it failed itself). */
 function statusOf(result: PipelineResult): PipelineResult['status'] {
-  if (result.blocked_message !== undefined) return 'blocked';
-  const { outputs } = result;
-  if (outputs.length > 0 && outputs.every((o) => o.status === 'failed')) return 'failed';
-  return 'completed';
+  const count = (status: OutputResult['status']) =>
+    result.outputs.filter((o) => o.status === status).length;
+  return statusOfOutputs({
+    stage1Blocked: result.blocked_message !== undefined,
+    produced: count('produced'),
+    blocked: count('blocked'),
+    failed: count('failed'),
+  });
 }
 
 async function runOutput(

@@ -1,3 +1,4 @@
+import { withinTime } from '../common/time-limit.js';
 import { performance } from 'node:perf_hooks';
 import { isCheckedSafetyLevel } from '../domain/safety-level.js';
 import { failureCode } from './backends/backend-error-code.js';
@@ -36,16 +37,9 @@ async function askSafetyModel(
 ): Promise<LlmVerdict> {
   const level = ctx.request.safety_level;
   const audience = level === 'kids' ? 'children' : level === 'youth' ? 'teenagers' : 'adults';
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      const error = new Error(`no safety verdict within ${ctx.backends.safetyTimeoutMillis} ms`);
-      error.name = 'TimeoutError';
-      reject(error);
-    }, ctx.backends.safetyTimeoutMillis);
-  });
+  const millis = ctx.backends.safetyTimeoutMillis;
   try {
-    const { value, seconds, step } = await Promise.race([
+    const { value, seconds, step } = await withinTime(
       chat(ctx, {
         purpose: 'safety_check',
         stage: 3,
@@ -53,14 +47,17 @@ async function askSafetyModel(
         system: `You check prompts for an arts platform for ${audience}. The prompt will go to ${output.location === 'cloud' ? 'an external cloud service' : 'a local model'} making ${output.media_type}. Answer "safe" or "unsafe".`,
         prompt,
       }),
-      timeout,
-    ]);
+      millis,
+      () => {
+        const error = new Error(`no safety verdict within ${millis} ms`);
+        error.name = 'TimeoutError';
+        throw error;
+      },
+    );
     const safe = /^safe\b/i.test(value.text.trim());
     return { ok: true, safe, text: value.text, model: value.model, seconds, step };
   } catch (error) {
     return { ok: false, code: failureCode(error), error };
-  } finally {
-    clearTimeout(timer);
   }
 }
 

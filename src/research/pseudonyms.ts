@@ -2,10 +2,7 @@ import { createHmac } from 'node:crypto';
 import { PSEUDONYM_FIELDS, pseudonym, type PseudonymField } from '../domain/study-pseudonym.js';
 import type { ExecutionRecord } from '../domain/execution-record.js';
 
-/** The shortest study key accepted (`STUDY_KEY`, `X-Study-Key`); a short one is guessable. */
-export const MIN_STUDY_KEY_CHARS = 16;
-
-export { PSEUDONYM_FIELDS, pseudonym } from '../domain/study-pseudonym.js';
+export { MIN_STUDY_KEY_CHARS, PSEUDONYM_FIELDS, pseudonym } from '../domain/study-pseudonym.js';
 
 /** The study pseudonym of a reviewer (as `pseudonym`, its own field, so never equal to an id's). */
 export function reviewerPseudonym(studyKey: string, reviewer: string): string {

@@ -1,6 +1,7 @@
 import express, { type Express } from 'express';
 import { dirname, join } from 'node:path';
 import type { Logger } from 'pino';
+import type { Catalog } from '../pipeline/catalog.js';
 import type { PipelineDeps } from '../pipeline/pipeline-runner.js';
 import { DEFAULT_CLIENT_LIMITS, type ClientLimits } from './client-limits.js';
 import { PerClientLimit } from './per-client-limit.js';
@@ -15,10 +16,9 @@ import { HttpError } from './http-error.js';
 import type { HealthSources } from './health.js';
 import { hostAllowlist, type AllowedHosts } from './host-allowlist.js';
 import { ErasureLog } from '../lifecycle/erasure-log.js';
-import type { LiveItems } from './live-items.js';
+import type { LiveItems } from './live/live-items.js';
 import { requestLog } from './request-log.js';
 import type { RecordPath } from './record-path.js';
-import { traceLinks } from './trace-links.js';
 import { erasureRouter } from './routes/erasure-routes.js';
 import { annotationsRouter } from './routes/annotation-routes.js';
 import { reviewRouter } from './routes/review-routes.js';
@@ -27,8 +27,8 @@ import { hasAnnotations } from '../store/annotation-store.js';
 import { executionsRouter } from './routes/executions-routes.js';
 import { healthRouter } from './routes/health-routes.js';
 import { pipelineOffRouter, pipelineRouter } from './routes/pipeline-routes.js';
-import { otlpRouter } from './routes/otlp-routes.js';
-import type { OtlpIngest } from '../ingest/otlp-ingest.js';
+import { otlpRouter } from './otlp/otlp-routes.js';
+import type { OtlpIngest } from './otlp/otlp-ingest.js';
 import { configsRouter } from './routes/configs-routes.js';
 import { traceViewerRouter } from './routes/trace-viewer-routes.js';
 import { JaegerUiStatus } from './jaeger-ui-status.js';
@@ -39,6 +39,14 @@ import { webAssets } from './web-assets.js';
 export interface AppDeps {
   pipeline: PipelineDeps;
   health: HealthSources;
+  /** The record store (the one `/health` probes). */
+  store: HealthSources['store'];
+  /** Root of the media files (`<mediaDir>/<execution_id>/`). */
+  mediaDir: string;
+  /** The pipeline configs (interception, outputs, safety). */
+  catalog: Catalog;
+  /** Links to a trace in Jaeger's UI (`traceLinks(jaegerUiUrl)`); null: no link. */
+  traceUrl: (traceId: string) => string | null;
   live: LiveItems;
   records: RecordPath;
   logger: Logger;
@@ -88,7 +96,7 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
-  const traceUrl = traceLinks(deps.jaegerUiUrl);
+  const { traceUrl } = deps;
   const limits = { ...DEFAULT_CLIENT_LIMITS, ...deps.clientLimits };
   const asyncQueue = new RunQueue(limits.asyncRunsRunning, limits.asyncRunsQueued);
   const streamLimit = new PerClientLimit(limits.liveStreamsPerClient);
@@ -135,36 +143,34 @@ export function createApp(deps: AppDeps): Express {
         }),
   );
   app.use(sessionRouter(sessions));
-  app.use(configsRouter(deps.pipeline.catalog));
+  app.use(configsRouter(deps.catalog));
   app.use(
     traceViewerRouter(deps.jaegerUi ?? new JaegerUiStatus({ url: deps.jaegerUiUrl ?? null })),
   );
   app.use(
     erasureRouter({
-      store: deps.health.store,
-      mediaDir: deps.pipeline.mediaDir,
+      store: deps.store,
+      mediaDir: deps.mediaDir,
       discard: deps.records.discard,
       pendingIds: deps.records.pendingIds,
-      log:
-        deps.erasureLog ??
-        new ErasureLog(join(dirname(deps.pipeline.mediaDir), 'erasure-log.jsonl')),
+      log: deps.erasureLog ?? new ErasureLog(join(dirname(deps.mediaDir), 'erasure-log.jsonl')),
       open: tokens.open,
     }),
   );
   // Review: rubrics, annotations and agreement, on a store that keeps annotations.
-  const store = deps.health.store;
+  const { store } = deps;
   if (hasAnnotations(store)) {
     const rubrics = deps.rubrics ?? new Map();
     app.use(reviewRouter({ store, rubrics }));
     app.use(annotationsRouter({ store, rubrics }));
   }
   const executions = {
-    store: deps.health.store,
+    store: deps.store,
     live: deps.live,
     records: deps.records,
-    mediaDir: deps.pipeline.mediaDir,
+    mediaDir: deps.mediaDir,
     traceUrl,
-    configs: deps.pipeline.catalog.interception,
+    configs: deps.catalog.interception,
     heartbeatMillis: deps.sseHeartbeatMillis,
     streamLimit,
     rubrics: deps.rubrics,

@@ -1,4 +1,4 @@
-import type { OtlpIngestStats } from '../ingest/otlp-ingest.js';
+import type { OtlpIngestStats } from './otlp/otlp-ingest.js';
 import type { StoreSpace } from '../store/file-record-store.js';
 import type { RecordStore, StoreStats } from '../store/record-store.js';
 import type { RecordExporterStats } from '../telemetry/execution-record-exporter.js';

@@ -1,8 +1,8 @@
-import type { AppConfig } from '../config.js';
+import type { ServerConfig } from './server-config.js';
 import { redactUrl } from '../telemetry/redact-url.js';
 
 /** The fields of the start-up line `… listening` (pure); secrets in URLs are redacted. */
-export function listeningLog(config: AppConfig, port: number, grpcPort: number | null) {
+export function listeningLog(config: ServerConfig, port: number, grpcPort: number | null) {
   return {
     url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`,
     executions_dir: config.executionsDir,

@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { OtlpIngest } from '../ingest/otlp-ingest.js';
+import type { OtlpIngest } from './otlp/otlp-ingest.js';
 import type { BackendHealth } from '../pipeline/backends/backend-health.js';
 import type { Backends } from '../pipeline/backends/backend-registry.js';
 import type { Catalog } from '../pipeline/catalog.js';
@@ -9,7 +9,7 @@ import type { HealthSources } from './health.js';
 import type { ExecutionRecordExporterOptions } from '../telemetry/execution-record-exporter.js';
 import type { Tracing } from '../telemetry/tracing.js';
 import type { AppDeps } from './app.js';
-import type { LiveItems } from './live-items.js';
+import type { LiveItems } from './live/live-items.js';
 
 /** The record path's hooks for the server: trace links, live streams ended with the final save, media of deleted runs removed. */
 export function recordHooks(
@@ -35,6 +35,8 @@ export function coreDeps(parts: {
   tracing: Tracing;
   mediaDir: string;
   live: LiveItems;
+  /** Links to a trace in Jaeger's UI, built once by the assembly. */
+  traceUrl: (traceId: string) => string | null;
   /** How long an answer waits for its record's save before it says `pending`; default 5,000 ms. */
   saveWaitMillis?: number;
   /** Watches the backends' calls for logs and `/health`; default none. */
@@ -45,21 +47,28 @@ export function coreDeps(parts: {
   otlpOptional?: boolean;
   /** Watches media writes for logs and `/health`; default none. */
   mediaWrites?: MediaWriteHealth;
-}): Pick<AppDeps, 'pipeline' | 'health' | 'live' | 'records'> {
-  const { tracing, live, backendHealth } = parts;
+}): Pick<
+  AppDeps,
+  'pipeline' | 'health' | 'live' | 'records' | 'store' | 'mediaDir' | 'catalog' | 'traceUrl'
+> {
+  const { tracing, live, backendHealth, store, mediaDir, catalog } = parts;
   return {
+    store,
+    mediaDir,
+    catalog,
+    traceUrl: parts.traceUrl,
     pipeline: {
-      catalog: parts.catalog,
+      catalog,
       backends: backendHealth ? backendHealth.wrap(parts.backends) : parts.backends,
       startRun: tracing.startRun,
-      mediaDir: parts.mediaDir,
+      mediaDir,
       ...(parts.mediaWrites ? { mediaWrites: parts.mediaWrites } : {}),
       onItem: live.onItem,
       onRunStart: live.onRunStart,
       firstSave: (id: string) => tracing.recordExporter.whenStarted(id, parts.saveWaitMillis),
     },
     health: {
-      store: parts.store,
+      store,
       recordPath: () => tracing.recordExporter.stats(),
       otlp: tracing.otlp ? () => tracing.otlp!.stats() : null,
       ...(parts.otlpOptional ? { otlpOptional: true } : {}),

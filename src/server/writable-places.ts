@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, stat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { AppConfig } from '../config.js';
+import type { ServerConfig } from './server-config.js';
 
 /** A place the server writes to, named by the variable that sets it. */
 export interface WritablePlace {
@@ -28,7 +28,7 @@ export class PlaceNotWritableError extends Error {
  * Every place the configuration writes to: the records directory (file store only; the spool
  * holds records in memory and lands them there), the media folder, the erasure log.
  */
-export function writablePlaces(config: AppConfig): WritablePlace[] {
+export function writablePlaces(config: ServerConfig): WritablePlace[] {
   return [
     ...(config.databaseUrl
       ? []

@@ -1,3 +1,4 @@
+import { OrderedWrites } from './ordered-writes.js';
 import { mkdir, readdir, readFile, rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -23,7 +24,7 @@ const RunAnnotationsSchema = z.array(AnnotationSchema);
  */
 export class AnnotationFiles {
   private readonly byRun = new Map<string, Map<string, Annotation>>();
-  private readonly pending = new Map<string, Promise<unknown>>();
+  private readonly writes = new OrderedWrites();
   private readonly writer: GroupCommitWriter;
   private counter = 0;
   private made = false;
@@ -110,21 +111,14 @@ export class AnnotationFiles {
 
   /** Waits for changes under way. */
   async settle(): Promise<void> {
-    await Promise.allSettled([...this.pending.values()]);
+    await this.writes.idle();
   }
 
   private pathOf(id: string): string {
     return join(this.directory, `${id}.json`);
   }
 
-  private async inOrder<T>(id: string, task: () => Promise<T>): Promise<T> {
-    const previous = this.pending.get(id) ?? Promise.resolve();
-    const next = previous.catch(() => {}).then(task);
-    this.pending.set(id, next);
-    try {
-      return await next;
-    } finally {
-      if (this.pending.get(id) === next) this.pending.delete(id);
-    }
+  private inOrder<T>(id: string, task: () => Promise<T>): Promise<T> {
+    return this.writes.run(id, task);
   }
 }

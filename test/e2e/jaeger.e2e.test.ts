@@ -14,6 +14,7 @@ import {
   waitForTrace,
   type JaegerSpan,
 } from '../helpers/observability-stack.js';
+import { eventually } from '../helpers/eventually.js';
 
 // Real Jaeger v2 (all-in-one, memory storage), the project's collector configuration run by
 // Jaeger's binary, and the pipeline server as a child process, all on loopback.
@@ -77,15 +78,15 @@ async function recordOf(
   server: { url: string },
   id: string,
 ): Promise<ExecutionRecord & { trace_url: string }> {
-  for (let i = 0; i < 50; i++) {
-    const res = await fetch(`${server.url}/api/executions/${id}`);
-    if (res.ok) {
+  return eventually(
+    async () => {
+      const res = await fetch(`${server.url}/api/executions/${id}`);
+      if (!res.ok) return false;
       const record = (await res.json()) as ExecutionRecord & { trace_url: string };
-      if (record.status !== 'incomplete') return record;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`no final record for ${id}`);
+      return record.status !== 'incomplete' && record;
+    },
+    { timeoutMillis: 5_000, intervalMillis: 100, what: `the final record of ${id}` },
+  );
 }
 
 const STAGE_OPERATIONS = [

@@ -13,7 +13,7 @@ import {
   waitForTrace,
 } from '../helpers/observability-stack.js';
 import type { Proc } from '../helpers/processes.js';
-import { sleep } from '../helpers/tracing.js';
+import { eventually } from '../helpers/eventually.js';
 
 // The pipeline runs in one process and sends its spans through the project's collector
 // (otel-collector.yaml + to-record-service.yaml, run by Jaeger's binary) to Jaeger and to a
@@ -83,16 +83,17 @@ describe('a record service behind the collector (PIPELINE=off, OTLP ingest)', ()
       const mine = JSON.parse(
         await readFile(join(root, 'pipeline', `${a.execution_id}.json`), 'utf8'),
       ) as ExecutionRecord;
-      let theirs: ExecutionRecord | undefined;
-      for (let i = 0; i < 100; i++) {
-        const res = await fetch(`${records.url}/api/executions/${a.execution_id}`, {
-          headers: auth,
-        });
-        if (res.ok) theirs = (await res.json()) as ExecutionRecord;
-        if (theirs && theirs.status !== 'incomplete') break;
-        await sleep(100);
-      }
-      expect(theirs && canonical(theirs)).toBe(canonical(mine));
+      const theirs = await eventually(
+        async () => {
+          const res = await fetch(`${records.url}/api/executions/${a.execution_id}`, {
+            headers: auth,
+          });
+          const record = res.ok ? ((await res.json()) as ExecutionRecord) : null;
+          return record !== null && record.status !== 'incomplete' && record;
+        },
+        { intervalMillis: 100, what: `the ingested record of ${a.execution_id}` },
+      );
+      expect(canonical(theirs)).toBe(canonical(mine));
       expect((await waitForTrace(jaeger.queryUrl, a.trace_id, 3)).length).toBeGreaterThan(2);
     }
     const files = (await readdir(join(root, 'service'))).filter((f) => f.endsWith('.json'));

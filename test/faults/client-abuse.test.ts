@@ -6,7 +6,7 @@ import { DEFAULT_CLIENT_LIMITS } from '../../src/server/client-limits.js';
 import { listen } from '../helpers/listen.js';
 import { startOllamaStandIn } from '../helpers/stand-ins/ollama-stand-in.js';
 import { testApp } from '../helpers/test-app.js';
-import { sleep } from '../helpers/tracing.js';
+import { eventually } from '../helpers/eventually.js';
 
 const closers: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -89,13 +89,15 @@ describe('one client against everyone else', () => {
     expect((await fetch(`${server.url}/health`)).status).toBe(200);
     expect(performance.now() - health).toBeLessThan(1_000);
     expect(ollama.load.peak).toBeLessThanOrEqual(asyncRunsRunning);
-    for (let i = 0; i < 300; i++) {
-      const queue = (await (await fetch(`${server.url}/health`)).json()) as {
-        clients: { async_runs: { running: number; queued: number } };
-      };
-      if (queue.clients.async_runs.running + queue.clients.async_runs.queued === 0) break;
-      await sleep(100);
-    }
+    await eventually(
+      async () => {
+        const queue = (await (await fetch(`${server.url}/health`)).json()) as {
+          clients: { async_runs: { running: number; queued: number } };
+        };
+        expect(queue.clients.async_runs.running + queue.clients.async_runs.queued).toBe(0);
+      },
+      { timeoutMillis: 30_000, intervalMillis: 100 },
+    );
     expect(ollama.load.peak).toBeLessThanOrEqual(asyncRunsRunning);
     await ctx.tracing.forceFlush();
   }, 60_000);

@@ -3,7 +3,7 @@ import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
 import { refusedUrl, startBadCollector } from '../helpers/fake-collectors.js';
 import { testApp } from '../helpers/test-app.js';
-import { sleep } from '../helpers/tracing.js';
+import { eventually } from '../helpers/eventually.js';
 
 const EXECUTE = '/api/schema/pipeline/execute';
 const BODY = { schema: 'image_comparison', input_text: 'Ein freundliches Skelett tanzt', seed: 5 };
@@ -72,14 +72,14 @@ describe.each([
       expect(record.items.at(-1)!.item_type).toBe('pipeline_complete');
     }
     // Wait for the OTLP path to have tried (and failed, or dropped what did not fit).
-    let otlp: Record<string, unknown> = {};
-    for (let i = 0; i < 100; i++) {
-      otlp = (await request(ctx.app).get('/health')).body.otlp as Record<string, unknown>;
-      if ((otlp.spans_failed as number) + (otlp.spans_dropped as number) > 0) break;
-      await sleep(100);
-    }
-    expect(otlp.enabled).toBe(true);
-    expect((otlp.spans_failed as number) + (otlp.spans_dropped as number)).toBeGreaterThan(0);
+    await eventually(
+      async () => {
+        const otlp = (await request(ctx.app).get('/health')).body.otlp as Record<string, number>;
+        expect(otlp.enabled).toBe(true);
+        expect(otlp.spans_failed! + otlp.spans_dropped!).toBeGreaterThan(0);
+      },
+      { timeoutMillis: 15_000 },
+    );
     await ctx.tracing.shutdown();
   }, 30_000);
 });
@@ -96,13 +96,14 @@ describe('collector URL with credentials', () => {
       tracing: { otlp: { url: url.toString(), timeoutMillis: 2_000, scheduledDelayMillis: 20 } },
     });
     expect((await request(ctx.app).post(EXECUTE).send(BODY)).status).toBe(200);
-    let otlp: Record<string, unknown> = {};
-    for (let i = 0; i < 100; i++) {
-      otlp = (await request(ctx.app).get('/health')).body.otlp as Record<string, unknown>;
-      if (otlp.state === 'failing') break;
-      await sleep(100);
-    }
-    expect(otlp.state).toBe('failing');
+    const otlp = await eventually(
+      async () => {
+        const otlp = (await request(ctx.app).get('/health')).body.otlp as Record<string, unknown>;
+        expect(otlp.state).toBe('failing');
+        return otlp;
+      },
+      { timeoutMillis: 15_000 },
+    );
     expect(otlp.endpoint).toContain('***@');
     expect(JSON.stringify(otlp)).not.toMatch(/alice|s3cret|t0ken/);
     await ctx.tracing.shutdown();

@@ -1,28 +1,40 @@
 import express from 'express';
+import { pino } from 'pino';
 import { onTestFinished } from 'vitest';
-import { OtlpIngest, type OtlpIngestOptions } from '../../src/ingest/otlp-ingest.js';
-import { otlpRouter, type OtlpRouterOptions } from '../../src/server/routes/otlp-routes.js';
-import { FileRecordStore } from '../../src/store/file-record-store.js';
+import { assembleServer } from '../../src/server/assembly.js';
+import type { OtlpIngestOptions } from '../../src/server/otlp/otlp-ingest.js';
+import { otlpRouter, type OtlpRouterOptions } from '../../src/server/otlp/otlp-routes.js';
 import type { RecordStore } from '../../src/store/record-store.js';
 import { tempDir } from './temp-dir.js';
+import { testConfig } from './test-app.js';
 
-/** A service answering `POST /v1/traces` into its own temp-dir store (trace links as `testApp`'s). */
+/**
+ * A record service from the production assembly (`PIPELINE=off`, OTLP ingest on) answering
+ * `POST /v1/traces` into its own temp-dir store (trace links as `testApp`'s).
+ */
 export async function ingestApp(
   options: {
     store?: RecordStore;
     record?: OtlpIngestOptions['record'];
     limits?: OtlpIngestOptions['limits'];
+    /** Serve the OTLP router alone over the assembled ingest, with these options. */
     router?: Partial<Omit<OtlpRouterOptions, 'ingest'>>;
   } = {},
 ) {
-  const store = options.store ?? (await FileRecordStore.open(await tempDir()));
-  const ingest = new OtlpIngest({
-    store,
-    limits: options.limits,
-    record: { traceUrl: (t) => `http://jaeger.test/trace/${t}`, ...options.record },
+  const config = testConfig(await tempDir(), { PIPELINE: 'off', OTLP_INGEST: 'on' });
+  const server = await assembleServer(config, {
+    logger: pino({ level: 'silent' }),
+    ...(options.store ? { store: options.store } : {}),
+    ingest: {
+      ...(options.limits ? { limits: options.limits } : {}),
+      ...(options.record ? { record: options.record } : {}),
+    },
   });
-  const app = express().use(otlpRouter({ ingest, ...options.router }));
-  return { app, ingest, store };
+  const ingest = server.ingest!;
+  const app = options.router
+    ? express().use(otlpRouter({ ingest, ...options.router }))
+    : server.app;
+  return { app, ingest, store: server.store };
 }
 
 /** `ingestApp`, its ingest shut down when the current test ends. */

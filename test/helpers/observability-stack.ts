@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { hashToken } from '../../src/server/auth/token-hash.js';
+import { eventually } from './eventually.js';
 import { answers, freePort, jaegerBinary, ROOT, startProcess, type Proc } from './processes.js';
 
 /**
@@ -181,14 +182,21 @@ export async function waitForTrace(
   minSpans: number,
   timeoutMillis = 20_000,
 ): Promise<JaegerSpan[]> {
-  const deadline = Date.now() + timeoutMillis;
-  let last: JaegerSpan[] | null = null;
-  while (Date.now() < deadline) {
-    last = await fetchTrace(queryUrl, traceId, new Date());
-    if (last && last.length >= minSpans) return last;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(
-    `trace ${traceId} has ${last?.length ?? 0} spans in Jaeger after ${timeoutMillis} ms, expected ${minSpans}`,
-  );
+  let seen = 0;
+  return eventually(
+    async () => {
+      const spans = await fetchTrace(queryUrl, traceId, new Date());
+      seen = spans?.length ?? 0;
+      return spans && spans.length >= minSpans ? spans : false;
+    },
+    {
+      timeoutMillis,
+      intervalMillis: 250,
+      what: `trace ${traceId} with ${minSpans} spans in Jaeger`,
+    },
+  ).catch(() => {
+    throw new Error(
+      `trace ${traceId} has ${seen} spans in Jaeger after ${timeoutMillis} ms, expected ${minSpans}`,
+    );
+  });
 }

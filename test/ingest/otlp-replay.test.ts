@@ -8,7 +8,7 @@ import { ExportTraceServiceRequestType } from '../../src/ingest/otlp-proto.js';
 import type { ContentPolicy } from '../../src/telemetry/content-policy.js';
 import type { OtlpProtocol } from '../../src/telemetry/otlp-path.js';
 import { status } from '@grpc/grpc-js';
-import { startOtlpGrpc } from '../../src/server/otlp-grpc.js';
+import { startOtlpGrpc } from '../../src/server/otlp/otlp-grpc.js';
 import { ingestApp } from '../helpers/ingest-app.js';
 import { exportCall } from '../helpers/otlp-grpc-client.js';
 import { startOtlpCapture, type CapturedRequest } from '../helpers/otlp-capture.js';

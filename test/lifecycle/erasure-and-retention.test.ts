@@ -1,6 +1,6 @@
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { eraseSubject } from '../../src/lifecycle/erase-subject.js';
 import { ErasureLog } from '../../src/lifecycle/erasure-log.js';
 import { applyRetention } from '../../src/lifecycle/retention.js';
@@ -12,6 +12,7 @@ import type { RecordStore } from '../../src/store/record-store.js';
 import { buildAnnotation } from '../helpers/annotation-builder.js';
 import { buildRecord } from '../helpers/record-builder.js';
 import { tempDir } from '../helpers/temp-dir.js';
+import { eventually } from '../helpers/eventually.js';
 
 const DAY = 86_400_000;
 const exists = (path: string) =>
@@ -206,6 +207,8 @@ describe('the erasure log', () => {
 
 describe('startRetention', () => {
   it('runs a pass at start and on each interval, and stops', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    onTestFinished(() => void vi.useRealTimers());
     const dir = await tempDir();
     const store = new MemoryRecordStore();
     const log = new ErasureLog(join(dir, 'erasure-log.jsonl'));
@@ -218,13 +221,12 @@ describe('startRetention', () => {
       intervalMillis: 50,
       onPass: (e) => passes.push(e.records_deleted),
     });
-    await new Promise((r) => setTimeout(r, 180));
+    await eventually(() => expect(passes).toEqual([1]));
+    await vi.advanceTimersByTimeAsync(50);
+    await eventually(() => expect(passes).toEqual([1, 0]));
     await schedule.stop();
-    const count = passes.length;
-    expect(passes[0]).toBe(1);
-    expect(count).toBeGreaterThanOrEqual(2);
-    await new Promise((r) => setTimeout(r, 120));
-    expect(passes.length).toBe(count);
+    await vi.advanceTimersByTimeAsync(500);
+    expect(passes).toEqual([1, 0]);
     expect((await store.stats()).records).toBe(0);
   });
 });

@@ -96,7 +96,8 @@ describe('async start (Prefer: respond-async)', () => {
     expect(runs).toHaveLength(1);
     let settled = false;
     void runs[0]!.then(() => (settled = true));
-    await new Promise((r) => setTimeout(r, 20));
+    // Every reaction already queued runs; the run itself still waits on the (slow) LLM.
+    await new Promise<void>((r) => setImmediate(r));
     expect(settled).toBe(false);
     await runs[0];
     expect(ctx.ollama.requests).toHaveLength(2);

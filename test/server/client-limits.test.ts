@@ -5,7 +5,7 @@ import type { BackendSettings } from '../../src/pipeline/backends/backend-regist
 import { listen } from '../helpers/listen.js';
 import { startOllamaStandIn } from '../helpers/stand-ins/ollama-stand-in.js';
 import { testApp } from '../helpers/test-app.js';
-import { sleep } from '../helpers/tracing.js';
+import { eventually } from '../helpers/eventually.js';
 
 const EXECUTE = '/api/schema/pipeline/execute';
 const ID = 'exec_20260101_120000_0000abcd';
@@ -52,20 +52,20 @@ describe('live streams per client', () => {
     // The legacy mount shares the same count.
     expect((await open(`${server.url}/api/runs/${ID}/stream`)).res.statusCode).toBe(429);
     held[0]!.req.destroy();
-    let again = 429;
-    for (let i = 0; i < 50 && again === 429; i++) {
-      await sleep(20);
+    // The server frees the slot once it has seen the close.
+    await eventually(async () => {
       const attempt = await open(url);
-      again = attempt.res.statusCode!;
       held.push(attempt);
-    }
-    expect(again).toBe(200);
+      expect(attempt.res.statusCode).toBe(200);
+    });
   });
 });
 
 describe('asynchronous runs', () => {
   it('run a bounded number at once, queue a bounded number, and refuse beyond with Retry-After', async () => {
-    const ollama = await startOllamaStandIn({ delayMillis: 300 });
+    // The LLM answers only once the queue has been looked at: no race with the clock.
+    let release!: () => void;
+    const ollama = await startOllamaStandIn({ hold: new Promise<void>((r) => (release = r)) });
     closers.push(ollama.close);
     const backends: BackendSettings = {
       llm: { eco: 'ollama', fast: 'offline' },
@@ -89,16 +89,22 @@ describe('asynchronous runs', () => {
       queued: 2,
       refused: 2,
     });
-    await sleep(150);
-    expect(ollama.requests).toHaveLength(1); // one run asks the LLM; the queued ones wait
+    // One run asks the LLM; the queued ones wait for its slot.
+    await eventually(() => expect(ollama.requests).toHaveLength(1));
+    expect((await request(ctx.app).get('/health')).body.clients.async_runs).toMatchObject({
+      running: 1,
+      queued: 2,
+    });
+    expect(ollama.requests).toHaveLength(1);
+    release();
     const ids = answers.slice(0, 3).map((a) => a.body.execution_id as string);
-    for (let i = 0; i < 100; i++) {
-      await ctx.tracing.forceFlush();
-      const done = await Promise.all(ids.map((id) => ctx.store.get(id)));
-      if (done.every((r) => r?.status === 'completed')) break;
-      await sleep(100);
-    }
-    for (const id of ids) expect((await ctx.store.get(id))?.status).toBe('completed');
+    await eventually(
+      async () => {
+        await ctx.tracing.forceFlush();
+        for (const id of ids) expect((await ctx.store.get(id))?.status).toBe('completed');
+      },
+      { timeoutMillis: 15_000 },
+    );
     // Slots are free again.
     const after = await request(ctx.app).post(EXECUTE).set('prefer', 'respond-async').send(body);
     expect(after.status).toBe(202);

@@ -8,6 +8,7 @@ import { captureLogger } from '../helpers/log-capture.js';
 import { readSse } from '../helpers/sse-client.js';
 import { startOllamaStandIn } from '../helpers/stand-ins/ollama-stand-in.js';
 import { testApp } from '../helpers/test-app.js';
+import { eventually } from '../helpers/eventually.js';
 
 type Ctx = Awaited<ReturnType<typeof testApp>>;
 const EXECUTE = '/api/schema/pipeline/execute';
@@ -223,13 +224,10 @@ describe('live stream (SSE)', () => {
       .send({ schema: 'dada', input_text: 'Eine Blume', output_config: 'none' });
     const finished = pending.then((r) => r);
     // The run's stage 1 checkpoint appears while stage 1 waits for the (slow) translation.
-    let id: string | undefined;
-    for (let i = 0; i < 50 && !id; i++) {
-      await new Promise((r) => setTimeout(r, 20));
-      id = (await request(ctx.app).get('/api/executions?status=incomplete')).body.executions[0]
-        ?.execution_id;
-    }
-    expect(id).toBeDefined();
+    const id = await eventually(async () => {
+      const listed = await request(ctx.app).get('/api/executions?status=incomplete');
+      return (listed.body.executions[0]?.execution_id as string | undefined) ?? false;
+    });
     const stream = readEvents(`${server.url}/api/executions/${id}/stream`);
     const [{ events }, response] = await Promise.all([stream, finished]);
     await server.close();

@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
@@ -19,6 +19,8 @@ describe('a media write failing at run time', () => {
       onFailure: mediaWriteFailureLogger(capture.logger),
     });
     const ctx = await testApp({ dir, mediaWrites });
+    // The media folder breaks after start-up (the assembly checked it was writable).
+    await rm(ctx.mediaDir, { recursive: true });
     await writeFile(ctx.mediaDir, 'a file where the media folder should be');
 
     const before = await request(ctx.app).get('/health');

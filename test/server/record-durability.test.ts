@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { BackendSettings } from '../../src/pipeline/backends/backend-registry.js';
 import { startOllamaStandIn } from '../helpers/stand-ins/ollama-stand-in.js';
 import { testApp } from '../helpers/test-app.js';
-import { sleep } from '../helpers/tracing.js';
+import { eventually } from '../helpers/eventually.js';
 
 const EXECUTE = '/api/schema/pipeline/execute';
 const exists = (path: string) =>
@@ -46,8 +46,8 @@ describe('a confirmed run is saved', () => {
       .post(EXECUTE)
       .send({ schema: 'dada', input_text: 'Eine Blume', output_config: 'none' })
       .then((r) => r);
-    for (let i = 0; i < 100 && ollama.requests.length === 0; i++) await sleep(5);
-    await sleep(30);
+    // Stage 1 waits on the (slow) LLM; the first checkpoint is saved before it asks.
+    await eventually(() => expect(ollama.requests.length).toBeGreaterThan(0));
     const listed = (await request(ctx.app).get('/api/executions?status=incomplete')).body;
     expect(listed.total).toBe(1);
     const record = (await ctx.store.get(listed.executions[0].execution_id))!;
@@ -75,21 +75,20 @@ describe('a confirmed run is saved', () => {
       .post(EXECUTE)
       .send({ schema: 'dada', input_text: 'Eine Blume' })
       .then((r) => r);
-    let id: string | undefined;
-    for (let i = 0; i < 100 && !id; i++) {
-      await sleep(10);
-      id = (await request(ctx.app).get('/api/executions')).body.executions[0]?.execution_id;
-    }
-    expect(id).toBeDefined();
+    const id = await eventually(
+      async () =>
+        ((await request(ctx.app).get('/api/executions')).body.executions[0]?.execution_id as
+          string | undefined) ?? false,
+    );
     expect((await request(ctx.app).delete(`/api/executions/${id}`)).status).toBe(204);
     const answer = await finished;
     expect(answer.body.execution_id).toBe(id);
     expect(answer.body.record).toBe('discarded');
     await ctx.tracing.forceFlush();
-    await sleep(50);
     expect((await request(ctx.app).get(`/api/executions/${id}`)).status).toBe(404);
     expect((await request(ctx.app).get('/api/executions')).body.total).toBe(0);
-    expect(await exists(join(ctx.mediaDir, id!))).toBe(false);
+    // Media written after the delete are removed once the run ends.
+    await eventually(async () => expect(await exists(join(ctx.mediaDir, id))).toBe(false));
     await ollama.close();
   });
 

@@ -6,7 +6,7 @@ import { listen } from '../helpers/listen.js';
 import { bearerFor, ROLE_TOKEN_ENTRIES, ROLE_TOKENS } from '../helpers/role-tokens.js';
 import { startOllamaStandIn } from '../helpers/stand-ins/ollama-stand-in.js';
 import { testApp } from '../helpers/test-app.js';
-import { sleep } from '../helpers/tracing.js';
+import { eventually } from '../helpers/eventually.js';
 
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -71,14 +71,13 @@ describe('request log', () => {
       body: JSON.stringify({ schema: 'dada', input_text: 'Eine Blume' }),
       signal: abort.signal,
     }).catch(() => null);
-    await sleep(300);
+    // Abort while the run waits on the (slow) LLM.
+    await eventually(() => expect(ollama.requests.length).toBeGreaterThan(0));
     abort.abort();
     await sent;
-    let aborted: Record<string, unknown> | undefined;
-    for (let i = 0; i < 40 && !aborted; i++) {
-      await sleep(25);
-      aborted = capture.lines().find((l) => l.msg === 'request aborted');
-    }
+    const aborted = await eventually(
+      () => capture.lines().find((l) => l.msg === 'request aborted') ?? false,
+    );
     expect(aborted).toMatchObject({
       method: 'POST',
       path: '/api/schema/pipeline/execute',

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { OtlpIngest } from '../../src/ingest/otlp-ingest.js';
+import { OtlpIngest } from '../../src/server/otlp/otlp-ingest.js';
 import { MemoryRecordStore } from '../../src/store/memory-record-store.js';
 import { roleAllows, ROLES, type Access, type Role } from '../../src/server/auth/roles.js';
 import { appRoutes, type AppRoute } from '../helpers/app-routes.js';

@@ -4,6 +4,7 @@ import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
 import { applyServerLimits, type ServerLimits } from '../../src/server/server-limits.js';
 import { sleep } from '../helpers/tracing.js';
+import { eventually } from '../helpers/eventually.js';
 
 const LIMITS: ServerLimits = {
   headersTimeoutMillis: 400,
@@ -115,12 +116,15 @@ describe('applyServerLimits on a listening server (raw sockets)', () => {
       requestTimeoutMillis: 3_000,
     });
     const held = await Promise.all(Array.from({ length: LIMITS.maxConnections }, () => raw(port)));
-    await sleep(50);
+    const server = servers.at(-1)!;
+    const connections = () =>
+      new Promise<number>((r, j) => server.getConnections((e, n) => (e ? j(e) : r(n))));
+    await eventually(async () => expect(await connections()).toBe(LIMITS.maxConnections));
     const extra = await raw(port);
     expect(await extra.closed).toBeLessThan(200);
     held.forEach((h) => h.socket.destroy());
     await Promise.all(held.map((h) => h.closed));
-    await sleep(50);
+    await eventually(async () => expect(await connections()).toBe(0));
     expect(await (await fetch(`http://127.0.0.1:${port}/`)).text()).toBe('ok');
   });
 

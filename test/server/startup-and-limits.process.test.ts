@@ -9,7 +9,7 @@ import { startPipelineServer } from '../helpers/observability-stack.js';
 import { ROOT, type Proc } from '../helpers/processes.js';
 import { buildRecord } from '../helpers/record-builder.js';
 import { tempDir } from '../helpers/temp-dir.js';
-import { sleep } from '../helpers/tracing.js';
+import { eventually } from '../helpers/eventually.js';
 
 const procs: Proc[] = [];
 afterEach(async () => {
@@ -138,11 +138,10 @@ describe('the running server (real process)', () => {
     });
     procs.push(server.proc);
     const log = new ErasureLog(logPath);
-    let entries = await log.read();
-    for (let i = 0; i < 50 && entries.length === 0; i++) {
-      await sleep(100);
-      entries = await log.read();
-    }
+    const entries = await eventually(async () => {
+      const read = await log.read();
+      return read.length > 0 && read;
+    });
     expect(entries[0]).toMatchObject({
       reason: 'retention',
       retention_days: 30,

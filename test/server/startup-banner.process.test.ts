@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startPipelineServer } from '../helpers/observability-stack.js';
 import { freePort, ROOT, type Proc } from '../helpers/processes.js';
 import { tempDir } from '../helpers/temp-dir.js';
+import { eventually } from '../helpers/eventually.js';
 
 /**
  * Runs the server with stdout on a pseudo-terminal (util-linux `script`) or on a pipe, until
@@ -83,8 +84,10 @@ describe('a collector that does not answer (real process)', { timeout: 60_000 },
       body: JSON.stringify({ schema: 'dada', input_text: 'Eine geheime Blume' }),
     });
     expect(run.status).toBe(200);
-    const warned = () => server.proc.output().includes('the collector does not answer');
-    for (let i = 0; i < 300 && !warned(); i++) await new Promise((r) => setTimeout(r, 50));
+    await eventually(() => server.proc.output().includes('the collector does not answer'), {
+      timeoutMillis: 15_000,
+      what: 'the warning that the collector does not answer',
+    });
     const lines = server.proc
       .output()
       .trim()

@@ -8,7 +8,7 @@ import { csvHeader, csvLine } from '../../research/csv.js';
 import { RUNS_TABLE } from '../../research/run-columns.js';
 import { omitMetadataText } from '../../research/record-preparation.js';
 import { COMPAT_VERSION, toCompatRecord } from '../../research/compat-record.js';
-import { MIN_STUDY_KEY_CHARS } from '../../research/pseudonyms.js';
+import { studyKeyProblem } from '../../domain/study-pseudonym.js';
 import { jsonLine, jsonLines, type ExportCounts } from '../../research/json-lines.js';
 import { qdaXmlDocument, recordToQdaXml } from '../../research/qda-xml.js';
 import { countMatching, recordEntries } from '../../research/record-entries.js';
@@ -56,12 +56,8 @@ const STUDY_KEY_HEADER = 'x-study-key';
 function studyKey(req: Request): string | undefined {
   const key = req.get(STUDY_KEY_HEADER);
   if (key === undefined) return undefined;
-  if (key.length < MIN_STUDY_KEY_CHARS)
-    throw new HttpError(
-      400,
-      'invalid_study_key',
-      `the ${STUDY_KEY_HEADER} header must have at least ${MIN_STUDY_KEY_CHARS} characters`,
-    );
+  const problem = studyKeyProblem(key, `the ${STUDY_KEY_HEADER} header`);
+  if (problem) throw new HttpError(400, 'invalid_study_key', problem);
   return key;
 }
 

@@ -7,6 +7,8 @@ export interface OllamaStandInOptions {
   reply?: (system: string, user: string) => string;
   /** Delay before answering, ms. */
   delayMillis?: number;
+  /** Answers wait until this settles (then `delayMillis`); default none. */
+  hold?: Promise<unknown>;
   /** Fail every request with this status. */
   failWith?: number;
   /** Only requests whose system prompt passes this are delayed or failed (default all). */
@@ -52,6 +54,7 @@ export async function startOllamaStandIn(options: OllamaStandInOptions = {}) {
     res.once('close', () => (load.inFlight -= 1));
     const system = messages.find((m) => m.role === 'system')?.content ?? '';
     const affected = options.only?.(system) ?? true;
+    if (options.hold && affected) await options.hold;
     if (options.delayMillis && affected)
       await new Promise((r) => setTimeout(r, options.delayMillis));
     if (options.failWith && affected)

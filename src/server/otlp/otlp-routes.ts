@@ -1,8 +1,8 @@
 import { Router, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
-import { encodingOf, sendExportResponse, sendStatus } from '../../ingest/otlp-answer.js';
+import { encodingOf, sendExportResponse, sendStatus } from './otlp-answer.js';
 import { OtlpDecodeError } from '../../ingest/otlp-decode.js';
-import type { OtlpIngest } from '../../ingest/otlp-ingest.js';
+import type { OtlpIngest } from './otlp-ingest.js';
 import {
   OtlpRequestError,
   readOtlpBody,
@@ -10,7 +10,7 @@ import {
   RPC_RESOURCE_EXHAUSTED,
   RPC_UNAUTHENTICATED,
   RPC_UNAVAILABLE,
-} from '../../ingest/read-otlp-body.js';
+} from './read-otlp-body.js';
 import { requires } from '../auth/access-guard.js';
 import { tokenCheckFrom, type TokenCheck } from '../auth/token-check.js';
 

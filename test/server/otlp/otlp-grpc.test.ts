@@ -1,15 +1,15 @@
 import { status } from '@grpc/grpc-js';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { OtlpIngest } from '../../src/ingest/otlp-ingest.js';
-import { ExportTraceServiceResponseType, RpcStatusType } from '../../src/ingest/otlp-proto.js';
-import { startOtlpGrpc, type OtlpGrpcOptions } from '../../src/server/otlp-grpc.js';
-import { tokenCheckFrom } from '../../src/server/auth/token-check.js';
-import { ROLE_TOKEN_ENTRIES, ROLE_TOKENS } from '../helpers/role-tokens.js';
-import { MemoryRecordStore } from '../../src/store/memory-record-store.js';
-import type { RecordStore } from '../../src/store/record-store.js';
-import * as A from '../../src/telemetry/attributes.js';
-import { exportCall } from '../helpers/otlp-grpc-client.js';
+import { OtlpIngest } from '../../../src/server/otlp/otlp-ingest.js';
+import { ExportTraceServiceResponseType, RpcStatusType } from '../../../src/ingest/otlp-proto.js';
+import { startOtlpGrpc, type OtlpGrpcOptions } from '../../../src/server/otlp/otlp-grpc.js';
+import { tokenCheckFrom } from '../../../src/server/auth/token-check.js';
+import { ROLE_TOKEN_ENTRIES, ROLE_TOKENS } from '../../helpers/role-tokens.js';
+import { MemoryRecordStore } from '../../../src/store/memory-record-store.js';
+import type { RecordStore } from '../../../src/store/record-store.js';
+import * as A from '../../../src/telemetry/attributes.js';
+import { exportCall } from '../../helpers/otlp-grpc-client.js';
 import {
   hexToBase64,
   ID,
@@ -18,7 +18,7 @@ import {
   runRequest,
   str,
   TRACE,
-} from '../helpers/otlp-requests.js';
+} from '../../helpers/otlp-requests.js';
 
 const closers: (() => Promise<unknown>)[] = [];
 afterEach(async () => {

@@ -8,6 +8,7 @@ import { startPipelineServer } from '../helpers/observability-stack.js';
 import { ROOT } from '../helpers/processes.js';
 import { startOllamaStandIn } from '../helpers/stand-ins/ollama-stand-in.js';
 import { sleep } from '../helpers/tracing.js';
+import { eventually } from '../helpers/eventually.js';
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -200,12 +201,11 @@ describe('record durability on real processes', () => {
     expect(sick.store.free_bytes).toBeLessThan(64 * 1024);
 
     await rm(filler);
-    let healed = await health();
-    for (let i = 0; i < 100 && healed.record_path.pending > 0; i++) {
-      await sleep(100);
-      healed = await health();
-    }
-    expect(healed).toMatchObject({ status: 'ok', record_path: { pending: 0 } });
+    await eventually(
+      async () =>
+        expect(await health()).toMatchObject({ status: 'ok', record_path: { pending: 0 } }),
+      { timeoutMillis: 15_000, intervalMillis: 100 },
+    );
     for (const a of answers) {
       const record = (await (
         await fetch(`${server.url}/api/executions/${a.execution_id}`)

@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
-import type { ExecutionItem } from '../../src/domain/execution-item.js';
-import { LiveItems, type LiveEvent } from '../../src/server/live-items.js';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
+import type { ExecutionItem } from '../../../src/domain/execution-item.js';
+import { LiveItems, type LiveEvent } from '../../../src/server/live/live-items.js';
 
 const item = (sequence_number: number, item_type: string, metadata = {}) =>
   ({ sequence_number, item_type, stage: 5, loop_iteration: null, metadata }) as ExecutionItem;
@@ -19,13 +19,17 @@ describe('LiveItems', () => {
     expect(live.subscribe('r', () => undefined)).toBeUndefined();
   });
 
-  it('ends a run’s streams with its terminal item’s outcome when the final save never comes', async () => {
+  it('ends a run’s streams with its terminal item’s outcome when the final save never comes', () => {
+    vi.useFakeTimers();
+    onTestFinished(() => void vi.useRealTimers());
     const live = new LiveItems(1_000, 30);
     const events: LiveEvent[] = [];
     live.onItem('r', item(1, 'pipeline_start'));
     live.subscribe('r', (e) => events.push(e));
     live.onItem('r', item(2, 'pipeline_complete', { outcome: 'completed' }));
-    await new Promise((r) => setTimeout(r, 80));
+    vi.advanceTimersByTime(29);
+    expect(events.at(-1)?.kind).toBe('item');
+    vi.advanceTimersByTime(1);
     expect(events.at(-1)).toEqual({ kind: 'end', status: 'completed' });
   });
 });

@@ -7,7 +7,7 @@ import { startPipelineServer } from '../helpers/observability-stack.js';
 import { startOtlpCapture } from '../helpers/otlp-capture.js';
 import type { Proc } from '../helpers/processes.js';
 import { startOllamaStandIn } from '../helpers/stand-ins/ollama-stand-in.js';
-import { sleep } from '../helpers/tracing.js';
+import { eventually } from '../helpers/eventually.js';
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -66,15 +66,12 @@ describe('process faults (real child processes)', () => {
     cleanups.push(() => server.proc.stop('SIGKILL'));
     void post(server.url, { schema: 'dada', input_text: 'Eine Blume' }).catch(() => {});
     // Wait for the stage 1 checkpoint to be on disk, then kill the process hard.
-    let id: string | undefined;
-    for (let i = 0; i < 100 && !id; i++) {
-      await sleep(50);
+    const id = await eventually(async () => {
       const list = (await (
         await fetch(`${server.url}/api/executions?status=incomplete`)
       ).json()) as { executions: { execution_id: string; items_count: number }[] };
-      id = list.executions.find((e) => e.items_count >= 4)?.execution_id;
-    }
-    expect(id).toBeDefined();
+      return list.executions.find((e) => e.items_count >= 4)?.execution_id ?? false;
+    });
     await server.proc.stop('SIGKILL');
     const again = await startPipelineServer(env);
     cleanups.push(() => again.proc.stop());
@@ -117,14 +114,17 @@ describe('process faults (real child processes)', () => {
       })),
     );
     // Every run is in flight once the backend has its stage 1 call.
-    for (let i = 0; i < 300 && ollama.requests.length < 20; i++) await sleep(10);
-    expect(ollama.requests.length, server.proc.output().slice(-3000)).toBe(20);
+    await eventually(
+      () => expect(ollama.requests.length, server.proc.output().slice(-3000)).toBe(20),
+      { timeoutMillis: 15_000 },
+    );
     const exited = new Promise<number | null>((r) =>
       server.proc.child.once('exit', (code) => r(code)),
     );
     server.proc.child.kill('SIGTERM');
-    for (let i = 0; i < 500 && !server.proc.output().includes('shutting down'); i++)
-      await sleep(10);
+    await eventually(() => server.proc.output().includes('shutting down'), {
+      what: 'the shutting-down log line',
+    });
     const late = await post(server.url, { schema: 'dada', input_text: 'zu spät' }).then(
       (r) => r.status,
       (e: Error) => e.message,

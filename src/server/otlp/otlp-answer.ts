@@ -1,6 +1,6 @@
 import type { Response } from 'express';
-import type { OtlpEncoding } from './otlp-decode.js';
-import { ExportTraceServiceResponseType, RpcStatusType } from './otlp-proto.js';
+import type { OtlpEncoding } from '../../ingest/otlp-decode.js';
+import { ExportTraceServiceResponseType, RpcStatusType } from '../../ingest/otlp-proto.js';
 
 const CONTENT_TYPES: Readonly<Record<OtlpEncoding, string>> = {
   protobuf: 'application/x-protobuf',

@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
-import { effectiveStatus, type ExecutionRecord } from '../domain/execution-record.js';
+import { effectiveStatus, type ExecutionRecord } from '../../domain/execution-record.js';
 import { openEventStream, type EventStreamOptions } from './event-stream.js';
-import type { RecordChange } from '../store/record-store.js';
+import type { RecordChange } from '../../store/record-store.js';
 import type { LiveEvent, LiveItems } from './live-items.js';
 import { RunProgress } from './run-progress.js';
 

@@ -9,12 +9,12 @@ import {
   type ServerUnaryCall,
   type ServiceDefinition,
 } from '@grpc/grpc-js';
-import { OtlpDecodeError } from '../ingest/otlp-decode.js';
-import type { OtlpIngest } from '../ingest/otlp-ingest.js';
-import { encodeExportResponse } from '../ingest/otlp-answer.js';
-import { encodeRetryStatus } from '../ingest/otlp-proto.js';
-import { decideAccess } from './auth/access-decision.js';
-import { tokenCheckFrom, type TokenCheck } from './auth/token-check.js';
+import { OtlpDecodeError } from '../../ingest/otlp-decode.js';
+import type { OtlpIngest } from './otlp-ingest.js';
+import { encodeExportResponse } from './otlp-answer.js';
+import { encodeRetryStatus } from '../../ingest/otlp-proto.js';
+import { decideAccess } from '../auth/access-decision.js';
+import { tokenCheckFrom, type TokenCheck } from '../auth/token-check.js';
 
 /** Options of `startOtlpGrpc`. */
 export interface OtlpGrpcOptions {

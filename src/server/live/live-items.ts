@@ -1,5 +1,6 @@
-import type { ExecutionItem } from '../domain/execution-item.js';
-import type { RunStart } from '../pipeline/pipeline-runner.js';
+import type { ExecutionItem } from '../../domain/execution-item.js';
+import { terminalOutcome } from '../../domain/run-status.js';
+import type { RunStart } from '../../pipeline/pipeline-runner.js';
 
 /** What a stream subscriber is told: an item, or that the run ended. */
 export type LiveEvent = { kind: 'item'; item: ExecutionItem } | { kind: 'end'; status: string };
@@ -17,14 +18,6 @@ interface LiveRun {
   steps: readonly string[];
   subscribers: Set<Subscriber>;
   ended: boolean;
-}
-
-/** The outcome a run's terminal item states (`pipeline_complete`, or a fatal `pipeline_error`). */
-function terminalOutcome(item: ExecutionItem): string | undefined {
-  if (item.item_type === 'pipeline_complete')
-    return typeof item.metadata.outcome === 'string' ? item.metadata.outcome : 'completed';
-  if (item.item_type === 'pipeline_error' && item.loop_iteration == null) return 'failed';
-  return undefined;
 }
 
 /**

@@ -2,12 +2,12 @@ import fc from 'fast-check';
 import { gzipSync } from 'node:zlib';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { ExportTraceServiceResponseType, RpcStatusType } from '../../src/ingest/otlp-proto.js';
-import * as A from '../../src/telemetry/attributes.js';
-import { MemoryRecordStore } from '../../src/store/memory-record-store.js';
-import { tokenCheckFrom } from '../../src/server/auth/token-check.js';
-import { ingestService } from '../helpers/ingest-app.js';
-import { bearerFor, ROLE_TOKEN_ENTRIES } from '../helpers/role-tokens.js';
+import { ExportTraceServiceResponseType, RpcStatusType } from '../../../src/ingest/otlp-proto.js';
+import * as A from '../../../src/telemetry/attributes.js';
+import { MemoryRecordStore } from '../../../src/store/memory-record-store.js';
+import { tokenCheckFrom } from '../../../src/server/auth/token-check.js';
+import { ingestService } from '../../helpers/ingest-app.js';
+import { bearerFor, ROLE_TOKEN_ENTRIES } from '../../helpers/role-tokens.js';
 import {
   hexToBase64,
   ID,
@@ -16,7 +16,7 @@ import {
   runRequest,
   str,
   TRACE,
-} from '../helpers/otlp-requests.js';
+} from '../../helpers/otlp-requests.js';
 
 const service = ingestService;
 

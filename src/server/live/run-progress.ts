@@ -1,4 +1,5 @@
-import type { ExecutionItem } from '../domain/execution-item.js';
+import type { ExecutionItem } from '../../domain/execution-item.js';
+import { terminalOutcome } from '../../domain/run-status.js';
 
 /** A run's live progress, as the stream's `state` event carries it. */
 export interface ProgressState {
@@ -49,8 +50,7 @@ export class RunProgress {
     this.stage = item.stage;
     for (const step of settledBy(item, this.steps))
       if (this.steps.includes(step)) this.settled.add(step);
-    if (item.item_type === 'pipeline_complete' || item.item_type === 'pipeline_error')
-      this.ended ||= item.item_type === 'pipeline_complete' || item.loop_iteration == null;
+    this.ended ||= terminalOutcome(item) !== undefined;
     return this.state();
   }
 

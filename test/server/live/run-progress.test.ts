@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { expectedSteps, stepsOfRecord } from '../../src/pipeline/run-plan.js';
-import { prefersAsync } from '../../src/server/routes/async-start.js';
-import { RunProgress } from '../../src/server/run-progress.js';
-import type { ExecutionItem } from '../../src/domain/execution-item.js';
-import { buildItem } from '../helpers/record-builder.js';
+import { expectedSteps, stepsOfRecord } from '../../../src/pipeline/run-plan.js';
+import { prefersAsync } from '../../../src/server/routes/async-start.js';
+import { RunProgress } from '../../../src/server/live/run-progress.js';
+import type { ExecutionItem } from '../../../src/domain/execution-item.js';
+import { buildItem } from '../../helpers/record-builder.js';
 
 let seq = 0;
 const item = (item_type: string, stage: number, extra: Partial<ExecutionItem> = {}) =>
