@@ -12,7 +12,7 @@ import { loadCatalog } from '../src/pipeline/catalog.js';
 import { createApp } from '../src/server/app.js';
 import { LiveItems } from '../src/server/live-items.js';
 import { FileRecordStore } from '../src/store/file-record-store.js';
-import { ExecutionTracker } from '../src/telemetry/execution-tracker.js';
+import { ExecutionTracker } from '../src/telemetry/tracker/execution-tracker.js';
 import { createTracing, ensureContextManager, type Tracing } from '../src/telemetry/tracing.js';
 import { refusedPort, startChild } from './child-servers.js';
 import { benchDir, fmt, report, type Figure } from './stats.js';

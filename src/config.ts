@@ -15,7 +15,7 @@ import {
 } from './server/auth/token-entries.js';
 import type { AllowedHosts } from './server/host-allowlist.js';
 import type { ServerLimits } from './server/server-limits.js';
-import type { OtlpPathOptions } from './telemetry/otlp-path.js';
+import type { OtlpPathOptions } from './telemetry/otlp/otlp-path.js';
 
 /** The package root (where `configs/` lives), from src/ or dist/src/. */
 function packageRoot(): string {

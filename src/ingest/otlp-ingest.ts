@@ -2,13 +2,13 @@ import { diag } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { OwnershipRefusal } from '../store/record-ownership.js';
 import type { RecordStore } from '../store/record-store.js';
-import { ATTR_EXECUTION_ID } from '../telemetry/attributes.js';
+import { ATTR_EXECUTION_ID } from '../telemetry/tracker/attributes.js';
 import {
   ExecutionRecordExporter,
   type ExecutionRecordExporterOptions,
   type RecordExporterStats,
-} from '../telemetry/execution-record-exporter.js';
-import { BufferFullError, type RefusalReason } from '../telemetry/run-limits.js';
+} from '../telemetry/record/execution-record-exporter.js';
+import { BufferFullError, type RefusalReason } from '../telemetry/record/run-limits.js';
 import { checkExecutionSpan } from './execution-span-check.js';
 import { INGEST_LIMIT_DEFAULTS, type IngestLimits } from './ingest-limits.js';
 import { decodeTraceRequest, type OtlpEncoding } from './otlp-decode.js';

@@ -6,7 +6,7 @@ import type { Backends } from '../pipeline/backends/backend-registry.js';
 import type { Catalog } from '../pipeline/catalog.js';
 import type { MediaWriteHealth } from '../pipeline/media-write-health.js';
 import type { HealthSources } from './health.js';
-import type { ExecutionRecordExporterOptions } from '../telemetry/execution-record-exporter.js';
+import type { ExecutionRecordExporterOptions } from '../telemetry/record/execution-record-exporter.js';
 import type { Tracing } from '../telemetry/tracing.js';
 import type { AppDeps } from './app.js';
 import type { LiveItems } from './live-items.js';

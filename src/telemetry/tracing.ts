@@ -10,14 +10,14 @@ import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { RUN_DEFAULTS } from '../domain/run-defaults.js';
 import { pseudonym } from '../domain/study-pseudonym.js';
 import type { RecordStore } from '../store/record-store.js';
-import { TRACER_NAME } from './attributes.js';
+import { TRACER_NAME } from './tracker/attributes.js';
 import {
   ExecutionRecordExporter,
   type ExecutionRecordExporterOptions,
-} from './execution-record-exporter.js';
-import { ExecutionTracker, type ExecutionTrackerOptions } from './execution-tracker.js';
-import { OtlpPath, type OtlpPathOptions } from './otlp-path.js';
-import { processResourceAttributes } from './process-resource.js';
+} from './record/execution-record-exporter.js';
+import { ExecutionTracker, type ExecutionTrackerOptions } from './tracker/execution-tracker.js';
+import { OtlpPath, type OtlpPathOptions } from './otlp/otlp-path.js';
+import { processResourceAttributes } from './otlp/process-resource.js';
 
 const log = diag.createComponentLogger({ namespace: 'tracing' });
 

@@ -2,9 +2,9 @@ import { SpanStatusCode, type Attributes, type SpanStatus } from '@opentelemetry
 import type { ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter, TimedEvent } from '@opentelemetry/sdk-trace-base';
 import { createHash } from 'node:crypto';
-import { CHILD_TEXT_METADATA_KEYS, withoutChildText } from '../domain/child-text-fields.js';
-import * as A from './attributes.js';
-import { CHILD_TEXT_SPAN_ATTRIBUTES, isForbiddenGenAiName } from './genai-attributes.js';
+import { CHILD_TEXT_METADATA_KEYS, withoutChildText } from '../../domain/child-text-fields.js';
+import * as A from '../tracker/attributes.js';
+import { CHILD_TEXT_SPAN_ATTRIBUTES, isForbiddenGenAiName } from '../tracker/genai-attributes.js';
 
 /**
  * What leaves the process on the OTLP path (the record file always keeps it all): `full` sends

@@ -1,14 +1,14 @@
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { pseudonym } from '../../src/domain/study-pseudonym.js';
+import { pseudonym } from '../../../src/domain/study-pseudonym.js';
 import {
   GENAI_NAMESPACES,
   isForbiddenGenAiName,
   PINNED_GENAI_NAMES,
-} from '../../src/telemetry/genai-attributes.js';
-import { redactSpan } from '../../src/telemetry/content-policy.js';
-import { testApp } from '../helpers/test-app.js';
+} from '../../../src/telemetry/tracker/genai-attributes.js';
+import { redactSpan } from '../../../src/telemetry/otlp/content-policy.js';
+import { testApp } from '../../helpers/test-app.js';
 
 const STUDY_KEY = 'a-study-key-of-the-test';
 const SESSION = 'class-4b-monday';

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { formatHrTime } from '../../src/domain/timestamp.js';
-import * as A from '../../src/telemetry/attributes.js';
-import { redactSpan } from '../../src/telemetry/content-policy.js';
-import { mergeItems, spansToRecord } from '../../src/telemetry/span-to-record.js';
-import { at, itemEvent, spanFixture, TRACE_ID } from '../helpers/span-fixtures.js';
+import { formatHrTime } from '../../../src/domain/timestamp.js';
+import * as A from '../../../src/telemetry/tracker/attributes.js';
+import { redactSpan } from '../../../src/telemetry/otlp/content-policy.js';
+import { mergeItems, spansToRecord } from '../../../src/telemetry/record/span-to-record.js';
+import { at, itemEvent, spanFixture, TRACE_ID } from '../../helpers/span-fixtures.js';
 
 const ID = 'exec_20260301_101500_0000abcd';
 const run = {

@@ -1,13 +1,13 @@
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { describe, expect, it } from 'vitest';
-import type { ExecutionRecord } from '../../src/domain/execution-record.js';
-import { FileRecordStore } from '../../src/store/file-record-store.js';
-import type { RecordStore } from '../../src/store/record-store.js';
-import * as A from '../../src/telemetry/attributes.js';
-import { ExecutionRecordExporter } from '../../src/telemetry/execution-record-exporter.js';
-import { itemEvent, spanFixture } from '../helpers/span-fixtures.js';
-import { tempDir } from '../helpers/temp-dir.js';
-import { sleep } from '../helpers/tracing.js';
+import type { ExecutionRecord } from '../../../src/domain/execution-record.js';
+import { FileRecordStore } from '../../../src/store/file-record-store.js';
+import type { RecordStore } from '../../../src/store/record-store.js';
+import * as A from '../../../src/telemetry/tracker/attributes.js';
+import { ExecutionRecordExporter } from '../../../src/telemetry/record/execution-record-exporter.js';
+import { itemEvent, spanFixture } from '../../helpers/span-fixtures.js';
+import { tempDir } from '../../helpers/temp-dir.js';
+import { sleep } from '../../helpers/tracing.js';
 
 const ID = 'exec_20260301_101500_0000abcd';
 const runAttrs = {

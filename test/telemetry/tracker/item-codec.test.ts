@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import type { ExecutionItem } from '../../src/domain/execution-item.js';
-import { formatHrTime } from '../../src/domain/timestamp.js';
-import * as A from '../../src/telemetry/attributes.js';
+import type { ExecutionItem } from '../../../src/domain/execution-item.js';
+import { formatHrTime } from '../../../src/domain/timestamp.js';
+import * as A from '../../../src/telemetry/tracker/attributes.js';
 import {
   decodeItem,
   encodeItem,
   parseMetadata,
   serializeMetadata,
   UNSERIALIZABLE,
-} from '../../src/telemetry/item-codec.js';
-import { at } from '../helpers/span-fixtures.js';
+} from '../../../src/telemetry/tracker/item-codec.js';
+import { at } from '../../helpers/span-fixtures.js';
 
 const time = at(1234);
 const base: ExecutionItem = {

@@ -6,8 +6,8 @@ import {
   type Span,
   type Tracer,
 } from '@opentelemetry/api';
-import { ExecutionIdGenerator } from '../domain/execution-id.js';
-import type { OutputMediaType } from '../domain/media-type.js';
+import { ExecutionIdGenerator } from '../../domain/execution-id.js';
+import type { OutputMediaType } from '../../domain/media-type.js';
 import * as A from './attributes.js';
 import {
   traceBackendCall,

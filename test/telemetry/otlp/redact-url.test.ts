@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
-import { listeningLog } from '../../src/server/listening-log.js';
-import { redactUrl, redactUrlsIn } from '../../src/telemetry/redact-url.js';
+import { loadConfig } from '../../../src/config.js';
+import { listeningLog } from '../../../src/server/listening-log.js';
+import { redactUrl, redactUrlsIn } from '../../../src/telemetry/otlp/redact-url.js';
 
 const SECRET_URL = 'http://alice:s3cret@collector:4318/v1/traces?token=t0ken&api_key=k3y';
 

@@ -1,6 +1,6 @@
 import type { Attributes } from '@opentelemetry/api';
-import { TAXONOMY_VERSION } from '../domain/execution-record.js';
-import { RUN_DEFAULTS } from '../domain/run-defaults.js';
+import { TAXONOMY_VERSION } from '../../domain/execution-record.js';
+import { RUN_DEFAULTS } from '../../domain/run-defaults.js';
 import * as A from './attributes.js';
 
 /** The fields of a run that the caller may leave unset (the run defaults fill them). */

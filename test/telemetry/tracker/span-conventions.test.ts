@@ -5,11 +5,11 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { redactSpan } from '../../src/telemetry/content-policy.js';
-import { testApp } from '../helpers/test-app.js';
-import { testTracing } from '../helpers/tracing.js';
+import { redactSpan } from '../../../src/telemetry/otlp/content-policy.js';
+import { testApp } from '../../helpers/test-app.js';
+import { testTracing } from '../../helpers/tracing.js';
 
-const DOC = new URL('../../docs/span-conventions.md', import.meta.url);
+const DOC = new URL('../../../docs/span-conventions.md', import.meta.url);
 
 /** The doc's tables by section title: rows of cells, backticks kept. */
 async function tables(): Promise<Map<string, string[][]>> {
@@ -168,7 +168,7 @@ describe('docs/span-conventions.md', () => {
       ),
     );
     const emitted = async (file: string) => {
-      const text = await readFile(new URL(`../../examples/${file}`, import.meta.url), 'utf8');
+      const text = await readFile(new URL(`../../../examples/${file}`, import.meta.url), 'utf8');
       return new Set([...text.matchAll(/"((?:execution|gen_ai)\.[a-z_.]+)"/g)].map((m) => m[1]!));
     };
     const python = await emitted('python/stillepost.py');
@@ -183,7 +183,7 @@ describe('docs/span-conventions.md', () => {
     const compiled = spawnSync('python3', [
       '-c',
       'import ast, sys; ast.parse(open(sys.argv[1]).read())',
-      fileURLToPath(new URL('../../examples/python/stillepost.py', import.meta.url)),
+      fileURLToPath(new URL('../../../examples/python/stillepost.py', import.meta.url)),
     ]);
     expect(compiled.status, compiled.stderr?.toString()).toBe(0);
   });

@@ -1,17 +1,17 @@
 import { diag } from '@opentelemetry/api';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
-import type { ExecutionRecord } from '../domain/execution-record.js';
-import { tokenUsage } from '../domain/token-usage.js';
-import { RecordOwnership, type RecordOrigin } from '../store/record-ownership.js';
-import type { RecordStore } from '../store/record-store.js';
+import type { ExecutionRecord } from '../../domain/execution-record.js';
+import { tokenUsage } from '../../domain/token-usage.js';
+import { RecordOwnership, type RecordOrigin } from '../../store/record-ownership.js';
+import type { RecordStore } from '../../store/record-store.js';
 import {
   RecordSpool,
   type RecordSpoolOptions,
   type SaveOutcome,
   type SpoolStats,
-} from '../store/record-spool.js';
-import { ATTR_SESSION_ID, ATTR_USER_ID } from './attributes.js';
+} from '../../store/record-spool.js';
+import { ATTR_SESSION_ID, ATTR_USER_ID } from '../tracker/attributes.js';
 import { RunBuffer, type RunBufferOptions } from './run-buffer.js';
 import type { SpanRefusal } from './run-limits.js';
 import {

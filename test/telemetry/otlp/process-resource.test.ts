@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT } from '../helpers/processes.js';
-import { testTracing } from '../helpers/tracing.js';
+import { ROOT } from '../../helpers/processes.js';
+import { testTracing } from '../../helpers/tracing.js';
 
 describe('the resource describes the process', () => {
   it('has service name and version, a per-process instance id, the host, and the configured attributes', async () => {

@@ -1,7 +1,7 @@
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { describe, expect, it } from 'vitest';
-import { ContentPolicySpanExporter } from '../../src/telemetry/content-policy.js';
-import { testTracing } from '../helpers/tracing.js';
+import { ContentPolicySpanExporter } from '../../../src/telemetry/otlp/content-policy.js';
+import { testTracing } from '../../helpers/tracing.js';
 
 const PROMPT = 'Ein Skelett tanzt auf der Wiese';
 

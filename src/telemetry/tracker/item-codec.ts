@@ -1,6 +1,6 @@
 import type { Attributes, HrTime } from '@opentelemetry/api';
-import type { ExecutionItem } from '../domain/execution-item.js';
-import { formatHrTime } from '../domain/timestamp.js';
+import type { ExecutionItem } from '../../domain/execution-item.js';
+import { formatHrTime } from '../../domain/timestamp.js';
 import * as A from './attributes.js';
 
 /** What `serializeMetadata` writes when a value cannot be serialized. */

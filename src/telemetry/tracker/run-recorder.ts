@@ -10,9 +10,9 @@ import {
   type Tracer,
 } from '@opentelemetry/api';
 import { performance } from 'node:perf_hooks';
-import type { ExecutionIdGenerator } from '../domain/execution-id.js';
-import type { ExecutionItem } from '../domain/execution-item.js';
-import { formatHrTime, roundSeconds } from '../domain/timestamp.js';
+import type { ExecutionIdGenerator } from '../../domain/execution-id.js';
+import type { ExecutionItem } from '../../domain/execution-item.js';
+import { formatHrTime, roundSeconds } from '../../domain/timestamp.js';
 import * as A from './attributes.js';
 import { hrNow } from './clock.js';
 import { encodeItem } from './item-codec.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { ExecutionItem } from '../../src/domain/execution-item.js';
-import { ROOT } from '../helpers/processes.js';
-import { sleep, spansOf, testTracing } from '../helpers/tracing.js';
+import type { ExecutionItem } from '../../../src/domain/execution-item.js';
+import { ROOT } from '../../helpers/processes.js';
+import { sleep, spansOf, testTracing } from '../../helpers/tracing.js';
 
 describe('trace quality', () => {
   it('names spans by operation: iteration and loop numbers and the output config are attributes', async () => {
@@ -74,7 +74,7 @@ describe('trace quality', () => {
     expect(exceptions).toHaveLength(1);
     expect(exceptions[0]!.span.attributes['execution.span.role']).toBe('backend');
     const stack = String(exceptions[0]!.e.attributes!['exception.stacktrace']);
-    expect(stack).toContain('test/telemetry/trace-quality.test.ts');
+    expect(stack).toContain('test/telemetry/tracker/trace-quality.test.ts');
     expect(stack).not.toContain(ROOT);
     // Every span the error passed through says so.
     for (const span of [s.byRole('backend')[0]!, s.byRole('iteration')[0]!, s.stage(2)[0]!, s.run])

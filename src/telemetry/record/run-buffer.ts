@@ -5,7 +5,7 @@ import {
   ROLE_BACKEND,
   ROLE_RUN,
   ROLE_START,
-} from './attributes.js';
+} from '../tracker/attributes.js';
 import {
   BufferFullError,
   fitRun,

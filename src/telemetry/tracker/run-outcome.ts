@@ -1,4 +1,4 @@
-import type { ExecutionItem } from '../domain/execution-item.js';
+import type { ExecutionItem } from '../../domain/execution-item.js';
 import type { RunOutcome } from './item-inputs.js';
 
 /**

@@ -2,12 +2,12 @@ import { diag, DiagLogLevel, type DiagLogger } from '@opentelemetry/api';
 import { createServer } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { ExecutionRecord } from '../../src/domain/execution-record.js';
-import { MemoryRecordStore } from '../../src/store/memory-record-store.js';
-import { ExecutionTracker } from '../../src/telemetry/execution-tracker.js';
-import { shape, sleep, spansOf, testTracing } from '../helpers/tracing.js';
-import { FileRecordStore } from '../../src/store/file-record-store.js';
-import { tempDir } from '../helpers/temp-dir.js';
+import type { ExecutionRecord } from '../../../src/domain/execution-record.js';
+import { MemoryRecordStore } from '../../../src/store/memory-record-store.js';
+import { ExecutionTracker } from '../../../src/telemetry/tracker/execution-tracker.js';
+import { shape, sleep, spansOf, testTracing } from '../../helpers/tracing.js';
+import { FileRecordStore } from '../../../src/store/file-record-store.js';
+import { tempDir } from '../../helpers/temp-dir.js';
 
 function captureDiag(): string[] {
   const lines: string[] = [];

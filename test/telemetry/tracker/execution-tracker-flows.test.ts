@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseRecord } from '../../src/domain/record-codec.js';
-import { TIMESTAMP_PATTERN } from '../../src/domain/timestamp.js';
-import { shape, sleep, spansOf, testTracing } from '../helpers/tracing.js';
+import { parseRecord } from '../../../src/domain/record-codec.js';
+import { TIMESTAMP_PATTERN } from '../../../src/domain/timestamp.js';
+import { shape, sleep, spansOf, testTracing } from '../../helpers/tracing.js';
 
 const LANGS = ['en', 'en', 'fr', 'nl', 'hi', 'tr', 'pl', 'ko', 'en'];
 

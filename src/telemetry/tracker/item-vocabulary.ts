@@ -1,6 +1,6 @@
-import type { ItemType } from '../domain/item-type.js';
-import { OUTPUT_ITEM_TYPE } from '../domain/item-type.js';
-import type { MediaType, OutputMediaType } from '../domain/media-type.js';
+import type { ItemType } from '../../domain/item-type.js';
+import { OUTPUT_ITEM_TYPE } from '../../domain/item-type.js';
+import type { MediaType, OutputMediaType } from '../../domain/media-type.js';
 import type { OutputInput, RunOutcome, SafetyCheckInput, StepInfo } from './item-inputs.js';
 import type { RunInfo } from './run-info.js';
 import type { StagePosition } from './run-spans.js';

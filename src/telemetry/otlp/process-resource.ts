@@ -1,7 +1,7 @@
 import type { Attributes } from '@opentelemetry/api';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { packageVersion } from './package-root.js';
+import { packageVersion } from '../tracker/package-root.js';
 
 /** One id per process: tells apart two servers of the same service (and restarts). */
 const INSTANCE_ID = randomUUID();

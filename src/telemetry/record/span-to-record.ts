@@ -1,18 +1,18 @@
 import { hrTimeToMicroseconds } from '@opentelemetry/core';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import type { ExecutionItem } from '../domain/execution-item.js';
+import type { ExecutionItem } from '../../domain/execution-item.js';
 import {
   ExecutionRecordSchema,
   RECORD_STATUSES,
   TAXONOMY_VERSION,
   type RecordStatus,
   type ExecutionRecord,
-} from '../domain/execution-record.js';
-import { RUN_DEFAULTS } from '../domain/run-defaults.js';
-import { tokenUsage } from '../domain/token-usage.js';
-import { formatHrTime, roundSeconds } from '../domain/timestamp.js';
-import * as A from './attributes.js';
-import { decodeItem, num, str } from './item-codec.js';
+} from '../../domain/execution-record.js';
+import { RUN_DEFAULTS } from '../../domain/run-defaults.js';
+import { tokenUsage } from '../../domain/token-usage.js';
+import { formatHrTime, roundSeconds } from '../../domain/timestamp.js';
+import * as A from '../tracker/attributes.js';
+import { decodeItem, num, str } from '../tracker/item-codec.js';
 
 /** Options of `spansToRecord`. */
 export interface SpansToRecordOptions {

@@ -1,9 +1,9 @@
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import * as A from '../../src/telemetry/attributes.js';
-import { RunBuffer, type RunBufferOptions } from '../../src/telemetry/run-buffer.js';
-import { BufferFullError, type SpanRefusal } from '../../src/telemetry/run-limits.js';
-import { spanFixture } from '../helpers/span-fixtures.js';
+import * as A from '../../../src/telemetry/tracker/attributes.js';
+import { RunBuffer, type RunBufferOptions } from '../../../src/telemetry/record/run-buffer.js';
+import { BufferFullError, type SpanRefusal } from '../../../src/telemetry/record/run-limits.js';
+import { spanFixture } from '../../helpers/span-fixtures.js';
 
 let spanIds = 0;
 /** An ended span of run `id` with the given role. */
