@@ -40,7 +40,7 @@ async function recordPath(runs: ReadableSpan[][], fsync: boolean) {
     const batch = runs.slice(n, n + WAVE);
     for (const spans of batch) for (const s of spans) exporter.export([s], () => {});
     const ids = batch.map((spans) => spans[0]!.attributes[ATTR_EXECUTION_ID] as string);
-    const outcomes = await Promise.all(ids.map((id) => exporter.whenSaved(id, 60_000)));
+    const outcomes = await Promise.all(ids.map((id) => exporter.assembler.whenSaved(id, 60_000)));
     if (outcomes.some((o) => o !== 'saved')) throw new Error(`unsaved: ${outcomes.join(',')}`);
     written.push(wave);
     wave = [];

@@ -116,9 +116,9 @@ export async function runMode(mode: Mode): Promise<Result> {
     health: { store, recordPath: () => tracing!.recordExporter.stats(), otlp: null },
     live,
     records: {
-      whenSaved: async (id) => tracing?.recordExporter.whenSaved(id) ?? 'saved',
-      whenStarted: async (id) => tracing?.recordExporter.whenStarted(id) ?? 'saved',
-      discard: async (id) => tracing?.recordExporter.discard(id),
+      whenSaved: async (id) => tracing?.assembler.whenSaved(id) ?? 'saved',
+      whenStarted: async (id) => tracing?.assembler.whenStarted(id) ?? 'saved',
+      discard: async (id) => tracing?.assembler.discard(id),
     },
     logger: pino({ level: 'silent' }),
   });

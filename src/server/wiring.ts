@@ -56,11 +56,11 @@ export function coreDeps(parts: {
       ...(parts.mediaWrites ? { mediaWrites: parts.mediaWrites } : {}),
       onItem: live.onItem,
       onRunStart: live.onRunStart,
-      firstSave: (id: string) => tracing.recordExporter.whenStarted(id, parts.saveWaitMillis),
+      firstSave: (id: string) => tracing.assembler.whenStarted(id, parts.saveWaitMillis),
     },
     health: {
       store: parts.store,
-      recordPath: () => tracing.recordExporter.stats(),
+      recordPath: () => tracing.assembler.stats(),
       otlp: tracing.otlp ? () => tracing.otlp!.stats() : null,
       ...(parts.otlpOptional ? { otlpOptional: true } : {}),
       ...(backendHealth ? { backends: backendHealth } : {}),
@@ -69,15 +69,15 @@ export function coreDeps(parts: {
     },
     live,
     records: {
-      whenSaved: (id) => tracing.recordExporter.whenSaved(id, parts.saveWaitMillis),
-      whenStarted: (id) => tracing.recordExporter.whenStarted(id, parts.saveWaitMillis),
+      whenSaved: (id) => tracing.assembler.whenSaved(id, parts.saveWaitMillis),
+      whenStarted: (id) => tracing.assembler.whenStarted(id, parts.saveWaitMillis),
       // Delete and erasure reach every assembler, so a run open in either never comes back.
       discard: async (id) => {
-        await Promise.all([tracing.recordExporter.discard(id), parts.ingest?.exporter.discard(id)]);
+        await Promise.all([tracing.assembler.discard(id), parts.ingest?.assembler.discard(id)]);
       },
       pendingIds: (subject) => [
-        ...tracing.recordExporter.pendingIds(subject),
-        ...(parts.ingest?.exporter.pendingIds(subject) ?? []),
+        ...tracing.assembler.pendingIds(subject),
+        ...(parts.ingest?.assembler.pendingIds(subject) ?? []),
       ],
     },
   };

@@ -92,7 +92,7 @@ describe.each(stores)('on the %s', (_name, openStore) => {
       store.down = false;
       const deadline = Date.now() + 3_000;
       await ctx.tracing.recordExporter.spool.flush(deadline);
-      await ctx.ingest!.exporter.spool.flush(deadline);
+      await ctx.ingest!.assembler.spool.flush(deadline);
     };
     const erase = () =>
       request(ctx.app).post('/api/erasure').set('authorization', auth).send({ user_id: 'child-1' });
