@@ -178,9 +178,11 @@ export class RunState {
   private baseFields(options: RecordOptions): Head {
     if (!this.base)
       throw new Error('cannot assemble a record without the run span or the start span');
-    const { items: _items, token_usage: _usage, ...head } = this.base;
+    const head: Partial<ExecutionRecord> = { ...this.base };
+    delete head.items;
+    delete head.token_usage;
     const status = options.status ?? head.status ?? 'incomplete';
-    return { ...head, status: STATUS.parse(wholeStatus(status, this.items)) };
+    return { ...(head as Head), status: STATUS.parse(wholeStatus(status, this.items)) };
   }
 
   /**
