@@ -1,7 +1,11 @@
 import type { z } from 'zod';
 import { hrTimeToMicroseconds } from '@opentelemetry/core';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { ExecutionItemSchema, type ExecutionItem } from '../../domain/execution-item.js';
+import {
+  ExecutionItemSchema,
+  isCanonicalItem,
+  type ExecutionItem,
+} from '../../domain/execution-item.js';
 import {
   ExecutionRecordSchema,
   TAXONOMY_VERSION,
@@ -199,12 +203,13 @@ export class RunState {
       if (decoded.stage_iteration === null && iteration !== null)
         decoded.stage_iteration = iteration;
       if (decoded.loop_iteration === null && loop !== null) decoded.loop_iteration = loop;
-      const checked = ExecutionItemSchema.safeParse(decoded);
-      if (!checked.success) {
-        this.invalid ??= checked.error;
+      if (isCanonicalItem(decoded)) {
+        this.put(deepFreeze(decoded));
         continue;
       }
-      this.put(deepFreeze(checked.data));
+      const checked = ExecutionItemSchema.safeParse(decoded);
+      if (checked.success) this.put(deepFreeze(checked.data));
+      else this.invalid ??= checked.error;
     }
   }
 
