@@ -1,12 +1,4 @@
-import {
-  context,
-  trace,
-  type Attributes,
-  type Context,
-  type Span,
-  type Tracer,
-} from '@opentelemetry/api';
-import { ExecutionIdGenerator } from '../../domain/execution-id.js';
+import { context, type Attributes, type Span } from '@opentelemetry/api';
 import type { OutputMediaType } from '../../domain/media-type.js';
 import * as A from './attributes.js';
 import {
@@ -20,53 +12,21 @@ import { hrNow } from './clock.js';
 import type { OutputInput, RunOutcome, SafetyCheckInput, StepInfo } from './item-inputs.js';
 import * as items from './item-vocabulary.js';
 import type { ErrorPlace } from './item-vocabulary.js';
-import type { RunFields, RunInfo } from './run-info.js';
-import { log, RunRecorder, type ItemListener, type StageFailure } from './run-recorder.js';
+import type { RunInfo } from './run-info.js';
+import { log, RunRecorder } from './run-recorder.js';
+import {
+  recorderOptions,
+  untracedOptions,
+  type ExecutionTrackerOptions,
+  type StageOptions,
+} from './tracker-options.js';
 import type { StagePosition } from './run-spans.js';
 
 export type { BackendCall, BackendUsage } from './backend-span.js';
 export type { Guardrail } from './guardrail-span.js';
 export type { ErrorPlace } from './item-vocabulary.js';
 export type { ItemListener, StageFailure } from './run-recorder.js';
-
-const defaultIds = new ExecutionIdGenerator();
-
-/** Options of `ExecutionTracker.start`. */
-export interface ExecutionTrackerOptions extends RunFields {
-  tracer: Tracer;
-  /** Makes the execution id; default a process-wide generator. */
-  idGenerator?: ExecutionIdGenerator;
-  /** Must equal the provider's `spanLimits.eventCountLimit`; default 128 (the SDK default). */
-  maxEventsPerSpan?: number;
-  /** Parent of the run span; default the active context. */
-  parentContext?: Context;
-  /**
-   * The child's text: recorded as `user_input_text` with `pipeline_start`, on the start span,
-   * so the run's first checkpoint holds it; default none (log it with `logUserInput`).
-   */
-  input?: { text: string; language?: string };
-  onItem?: ItemListener;
-  /**
-   * `gen_ai.conversation.id` of the run's GenAI spans: the session's study pseudonym
-   * (`conversationIdOf`); default none (never the raw session or user id).
-   */
-  conversationId?: string;
-}
-
-/** Options of `inStage`. */
-export interface StageOptions {
-  /** Stage 3 and 4: the output loop index, 1..N. */
-  loop?: number;
-  /** Stage 3 and 4: the output config, an attribute of the stage span. */
-  outputConfig?: string;
-  /** More attributes of the stage span (e.g. the GenAI guardrail profile); default none. */
-  attributes?: Attributes;
-  /**
-   * How a failure of this stage is recorded (as a `pipeline_error` item on this stage's span):
-   * `recoverable` when the run goes on without it (default false: the run fails).
-   */
-  failure?: StageFailure;
-}
+export type { ExecutionTrackerOptions, StageOptions } from './tracker-options.js';
 
 /**
  * Records one pipeline run; the public API over `RunRecorder`. Stages become spans (owned by
@@ -89,15 +49,7 @@ export class ExecutionTracker {
   private readonly recorder: RunRecorder;
 
   private constructor(options: ExecutionTrackerOptions, startTime: [number, number]) {
-    this.recorder = new RunRecorder(
-      {
-        ...options,
-        ids: options.idGenerator ?? defaultIds,
-        maxEventsPerSpan: options.maxEventsPerSpan ?? 128,
-        parentContext: options.parentContext ?? context.active(),
-      },
-      startTime,
-    );
+    this.recorder = new RunRecorder(recorderOptions(options), startTime);
     this.executionId = this.recorder.executionId;
     this.traceId = this.recorder.spans.traceId;
     this.info = this.recorder.info;
@@ -111,15 +63,7 @@ export class ExecutionTracker {
       return new ExecutionTracker(options, now);
     } catch (error) {
       log.error('could not start tracking a run; it runs untraced', error);
-      return new ExecutionTracker(
-        {
-          ...options,
-          tracer: trace.getTracer('noop'),
-          idGenerator: new ExecutionIdGenerator(),
-          onItem: undefined,
-        },
-        now,
-      );
+      return new ExecutionTracker(untracedOptions(options), now);
     }
   }
 
