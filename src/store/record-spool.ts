@@ -23,6 +23,8 @@ interface Slot {
 }
 
 const TOMBSTONES = 10_000;
+/** The real `setImmediate`, captured at load (a yield to I/O, not a timer: fake clocks leave it). */
+const yieldToIo = globalThis.setImmediate;
 
 /**
  * Saves records through a `RecordStore` so that none is lost silently: per run at most one write
@@ -71,7 +73,7 @@ export class RecordSpool {
       } else {
         slot.next = { build, final, waiters: [resolve] };
       }
-      if (!slot.writing) this.pump(slot);
+      slot.writing ??= this.pumpSoon(slot);
     });
   }
 
@@ -137,6 +139,22 @@ export class RecordSpool {
   stop(): void {
     clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
+  }
+
+  /**
+   * Starts the slot's write once the current turn of the event loop is done: states saved in
+   * the same turn (stage ends with no I/O between them, as at a run's end) are built and written
+   * once, and the caller's code runs on before any record is built.
+   */
+  private pumpSoon(slot: Slot): Promise<void> {
+    return new Promise<void>((resolve) => {
+      yieldToIo(() => {
+        slot.writing = null;
+        if (slot.next) this.pump(slot);
+        else if (!slot.failed) this.slots.delete(slot.id);
+        resolve();
+      });
+    });
   }
 
   private pump(slot: Slot): void {

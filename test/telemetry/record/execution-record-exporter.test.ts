@@ -86,6 +86,7 @@ describe('ExecutionRecordExporter contract', () => {
     });
     const exporter = new ExecutionRecordExporter({ store: broken });
     exporter.export([start], () => {});
+    await new Promise((resolve) => setImmediate(resolve)); // the start checkpoint is written first
     const results = await exportOnce(exporter);
     expect(results).toHaveLength(1);
     expect(results[0]!.code).toBe(ExportResultCode.FAILED);
