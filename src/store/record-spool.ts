@@ -2,6 +2,7 @@ import { diag } from '@opentelemetry/api';
 import type { ExecutionRecord } from '../domain/execution-record.js';
 import type { RecordSpoolOptions, SaveOutcome, SpoolStats } from './record-spool-options.js';
 import type { RecordStore } from './record-store.js';
+import { until } from './until-deadline.js';
 
 const log = diag.createComponentLogger({ namespace: 'record-spool' });
 
@@ -286,18 +287,5 @@ export class RecordSpool {
     this.counters.last_error = error instanceof Error ? error.message : String(error);
     this.counters.last_error_at = new Date().toISOString();
     log.error('could not save an execution record', error);
-  }
-}
-
-/** Waits for `work` or until `deadline` (epoch ms, capped by it), whichever comes first. */
-async function until(work: Promise<unknown>, deadline: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const limit = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, Math.max(0, deadline - Date.now()));
-  });
-  try {
-    await Promise.race([work.then(() => undefined), limit]);
-  } finally {
-    clearTimeout(timer);
   }
 }
