@@ -59,6 +59,7 @@ export async function benchHeap(): Promise<Figure[]> {
     return ((before - after) * 1024) / records;
   })();
   await tracing.shutdown();
+  await store.close();
   sink.stop();
   await rm(dir, { recursive: true, force: true });
   const growth = atEnd - at1k;
