@@ -26,6 +26,8 @@ interface Slot {
 const TOMBSTONES = 10_000;
 /** The real `setImmediate`, captured at load (a yield to I/O, not a timer: fake clocks leave it). */
 const yieldToIo = globalThis.setImmediate;
+/** Runs whose write waits for the caller's turn to end, at most (their spans are held meanwhile). */
+const MAX_DEFERRED = 256;
 
 /**
  * Saves records through a `RecordStore` so that none is lost silently: per run at most one write
@@ -41,6 +43,8 @@ export class RecordSpool {
   private retryTimer: NodeJS.Timeout | undefined;
   private retryDelay: number;
   private retrying = false;
+  /** Slots whose write waits for the caller's turn to end. */
+  private deferred = 0;
   private readonly counters = {
     saves: 0,
     save_failures: 0,
@@ -74,7 +78,9 @@ export class RecordSpool {
       } else {
         slot.next = { build, final, waiters: [resolve] };
       }
-      slot.writing ??= this.pumpSoon(slot);
+      if (slot.writing) return;
+      if (this.deferred < MAX_DEFERRED) slot.writing = this.pumpSoon(slot);
+      else this.pump(slot); // a caller that never yields: build now, hold no more than this
     });
   }
 
@@ -148,8 +154,10 @@ export class RecordSpool {
    * once, and the caller's code runs on before any record is built.
    */
   private pumpSoon(slot: Slot): Promise<void> {
+    this.deferred += 1;
     return new Promise<void>((resolve) => {
       yieldToIo(() => {
+        this.deferred -= 1;
         slot.writing = null;
         if (slot.next) this.pump(slot);
         else if (!slot.failed) this.slots.delete(slot.id);
