@@ -9,6 +9,7 @@ import { BENCH_DIR, type Figure } from './stats.js';
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const BENCHES = [
   { title: 'Tracker and record path', file: 'bench/tracker.bench.ts', flags: [] as string[] },
+  { title: 'The record path beside the seed', file: 'bench/seed-compare.bench.ts', flags: [] },
   { title: 'Server under load', file: 'bench/server-load.bench.ts', flags: [] },
   { title: 'Durable saves', file: 'bench/durability.bench.ts', flags: [] },
   { title: 'Heap', file: 'bench/heap.bench.ts', flags: ['--expose-gc'] },

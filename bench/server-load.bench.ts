@@ -11,7 +11,7 @@ import { pino } from 'pino';
 import { loadConfig } from '../src/config.js';
 import type { AppDeps } from '../src/server/app.js';
 import { assembleServer } from '../src/server/assembly.js';
-import { ExecutionTracker } from '../src/telemetry/execution-tracker.js';
+import { ExecutionTracker } from '../src/telemetry/tracker/execution-tracker.js';
 import { ensureContextManager, type Tracing } from '../src/telemetry/tracing.js';
 import { refusedPort, startChild } from './child-servers.js';
 import { benchDir, fmt, report, type Figure } from './stats.js';

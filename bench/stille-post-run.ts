@@ -4,8 +4,8 @@ import {
   type ReadableSpan,
 } from '@opentelemetry/sdk-trace-base';
 import { MemoryRecordStore } from '../src/store/memory-record-store.js';
-import { ATTR_EXECUTION_ID } from '../src/telemetry/attributes.js';
-import type { ExecutionTracker } from '../src/telemetry/execution-tracker.js';
+import { ATTR_EXECUTION_ID } from '../src/telemetry/tracker/attributes.js';
+import type { ExecutionTracker } from '../src/telemetry/tracker/execution-tracker.js';
 import { createTracing } from '../src/telemetry/tracing.js';
 
 const LANGS = ['en', 'en', 'fr', 'nl', 'hi', 'tr', 'pl', 'ko', 'en'];

@@ -9,9 +9,9 @@ import { pathToFileURL } from 'node:url';
 import { serializeRecord } from '../src/domain/record-codec.js';
 import { FileRecordStore } from '../src/store/file-record-store.js';
 import { MemoryRecordStore } from '../src/store/memory-record-store.js';
-import { ExecutionRecordExporter } from '../src/telemetry/execution-record-exporter.js';
-import { ExecutionTracker } from '../src/telemetry/execution-tracker.js';
-import { spansToRecord } from '../src/telemetry/span-to-record.js';
+import { ExecutionRecordExporter } from '../src/telemetry/record/execution-record-exporter.js';
+import { ExecutionTracker } from '../src/telemetry/tracker/execution-tracker.js';
+import { spansToRecord } from '../src/telemetry/record/span-to-record.js';
 import { createTracing, ensureContextManager } from '../src/telemetry/tracing.js';
 import { startChild } from './child-servers.js';
 import { discardingTracer, rawStillePostRun } from './raw-sdk-run.js';
@@ -34,6 +34,7 @@ async function withTracing<T>(
     return await fn(tracing, store);
   } finally {
     await tracing.shutdown();
+    await store.close();
     sink.stop();
     await rm(dir, { recursive: true, force: true });
   }
@@ -198,14 +199,14 @@ export async function benchTracker(): Promise<Figure[]> {
   for (const r of records) serializeRecord(r);
   const serializeUs = ((performance.now() - t0) * 1000) / records.length;
   const dir = await benchDir('recordpath-');
-  const exporter = new ExecutionRecordExporter({
-    store: await FileRecordStore.open(join(dir, 'store')),
-  });
+  const pathStore = await FileRecordStore.open(join(dir, 'store'));
+  const exporter = new ExecutionRecordExporter({ store: pathStore });
   t0 = performance.now();
   for (const g of runs) for (const s of g) exporter.export([s], () => {});
   await exporter.forceFlush();
   const recordPath = runs.length / ((performance.now() - t0) / 1000);
   await exporter.shutdown();
+  await pathStore.close();
 
   // Baseline: the same records, JSON.stringify + writeFile, nothing else.
   t0 = performance.now();

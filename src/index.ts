@@ -50,14 +50,14 @@ export type {
   StoreStats,
 } from './store/record-store.js';
 
-export { ContentPolicySpanExporter, redactSpan } from './telemetry/content-policy.js';
-export type { ContentPolicy } from './telemetry/content-policy.js';
-export { ExecutionRecordExporter } from './telemetry/execution-record-exporter.js';
+export { ContentPolicySpanExporter, redactSpan } from './telemetry/otlp/content-policy.js';
+export type { ContentPolicy } from './telemetry/otlp/content-policy.js';
+export { ExecutionRecordExporter } from './telemetry/record/execution-record-exporter.js';
 export type {
   ExecutionRecordExporterOptions,
   RecordExporterStats,
-} from './telemetry/execution-record-exporter.js';
-export { ExecutionTracker } from './telemetry/execution-tracker.js';
+} from './telemetry/record/execution-record-exporter.js';
+export { ExecutionTracker } from './telemetry/tracker/execution-tracker.js';
 export type {
   BackendCall,
   BackendUsage,
@@ -65,19 +65,19 @@ export type {
   ExecutionTrackerOptions,
   ItemListener,
   StageOptions,
-} from './telemetry/execution-tracker.js';
-export { decodeItem, encodeItem } from './telemetry/item-codec.js';
-export type { EncodedItem, ItemEvent } from './telemetry/item-codec.js';
+} from './telemetry/tracker/execution-tracker.js';
+export { decodeItem, encodeItem } from './telemetry/tracker/item-codec.js';
+export type { EncodedItem, ItemEvent } from './telemetry/tracker/item-codec.js';
 export type {
   OutputInput,
   RunOutcome,
   SafetyCheckInput,
   StepInfo,
-} from './telemetry/item-inputs.js';
-export { OtlpPath } from './telemetry/otlp-path.js';
-export type { OtlpPathOptions, OtlpProtocol, OtlpStats } from './telemetry/otlp-path.js';
-export { spansToRecord } from './telemetry/span-to-record.js';
-export type { SpansToRecordOptions } from './telemetry/span-to-record.js';
+} from './telemetry/tracker/item-inputs.js';
+export { OtlpPath } from './telemetry/otlp/otlp-path.js';
+export type { OtlpPathOptions, OtlpProtocol, OtlpStats } from './telemetry/otlp/otlp-path.js';
+export { spansToRecord } from './telemetry/record/span-to-record.js';
+export type { SpansToRecordOptions } from './telemetry/record/span-to-record.js';
 export { createTracing } from './telemetry/tracing.js';
 export type { Tracing, TracingOptions } from './telemetry/tracing.js';
 

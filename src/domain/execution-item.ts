@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { TimestampSchema } from './timestamp.js';
+import { TIMESTAMP_PATTERN, TimestampSchema } from './timestamp.js';
 
 const nullableString = z.string().nullable().default(null);
 const nullableIndex = z.number().int().nonnegative().nullable().default(null);
@@ -44,3 +44,44 @@ export const ExecutionItemSchema = z.preprocess(
   }),
 );
 export type ExecutionItem = z.infer<typeof ExecutionItemSchema>;
+
+const isIndex = (v: unknown): boolean =>
+  v === null || (Number.isSafeInteger(v) && (v as number) >= 0);
+const isText = (v: unknown): boolean => v === null || typeof v === 'string';
+
+/**
+ * True when `value` is an item exactly as `ExecutionItemSchema` would give it back: every field
+ * present with its type, nothing to default or rename (no `backend_used`). A fast check for items
+ * the record path decoded itself; anything else goes through the schema.
+ * NOTE: kept in step with the schema by a test that runs both on the same values.
+ */
+export function isCanonicalItem(value: unknown): value is ExecutionItem {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const i = value as Record<string, unknown>;
+  const m = i.metadata;
+  return (
+    Number.isSafeInteger(i.sequence_number) &&
+    (i.sequence_number as number) > 0 &&
+    typeof i.timestamp === 'string' &&
+    TIMESTAMP_PATTERN.test(i.timestamp) &&
+    Number.isSafeInteger(i.stage) &&
+    (i.stage as number) >= 0 &&
+    isIndex(i.stage_iteration) &&
+    isIndex(i.loop_iteration) &&
+    typeof i.media_type === 'string' &&
+    i.media_type.length > 0 &&
+    typeof i.item_type === 'string' &&
+    i.item_type.length > 0 &&
+    isText(i.content) &&
+    isText(i.file_path) &&
+    isText(i.config_used) &&
+    isText(i.model_used) &&
+    isText(i.backend_type) &&
+    (i.execution_time === null ||
+      (Number.isFinite(i.execution_time) && (i.execution_time as number) >= 0)) &&
+    m !== null &&
+    typeof m === 'object' &&
+    Object.getPrototypeOf(m) === Object.prototype &&
+    !('backend_used' in i)
+  );
+}

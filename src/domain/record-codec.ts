@@ -68,10 +68,31 @@ function sortKeys(value: unknown): unknown {
   return out;
 }
 
+/** Each frozen item's canonical JSON, indented as it stands in a record's `items`. */
+const itemTexts = new WeakMap<object, string>();
+const ITEMS_PLACEHOLDER = '\n  "items": []';
+
+function itemText(item: object): string {
+  const frozen = Object.isFrozen(item);
+  const cached = frozen ? itemTexts.get(item) : undefined;
+  if (cached !== undefined) return cached;
+  const text = JSON.stringify(sortKeys(item), null, 2).replace(/\n/g, '\n    ');
+  if (frozen) itemTexts.set(item, text);
+  return text;
+}
+
 /**
  * Canonical JSON: keys sorted at every level, 2-space indent, non-ASCII as is, a final newline.
+ * An item that is frozen (the record path freezes its items; every later state of a run shares
+ * them) is serialized once and its text reused.
  * NOTE: the record is expected to have passed the schema, so every field is present.
  */
 export function serializeRecord(record: ExecutionRecord): string {
-  return `${JSON.stringify(sortKeys(record), null, 2)}\n`;
+  const { items, ...rest } = record;
+  const head = JSON.stringify(sortKeys({ ...rest, items: [] }), null, 2);
+  if (!Array.isArray(items) || items.length === 0) return `${head}\n`;
+  const at = head.indexOf(ITEMS_PLACEHOLDER);
+  const body = items.map((item) => itemText(item as object)).join(',\n    ');
+  const list = `\n  "items": [\n    ${body}\n  ]`;
+  return `${head.slice(0, at)}${list}${head.slice(at + ITEMS_PLACEHOLDER.length)}\n`;
 }

@@ -8,9 +8,9 @@ import {
   ATTR_STATUS,
   ROLE_RUN,
   ROLE_START,
-} from '../telemetry/attributes.js';
-import { decodeItem } from '../telemetry/item-codec.js';
-import { spansToRecord } from '../telemetry/span-to-record.js';
+} from '../telemetry/tracker/attributes.js';
+import { decodeItem } from '../telemetry/tracker/item-codec.js';
+import { spansToRecord } from '../telemetry/record/span-to-record.js';
 import { SpanRejection } from './otlp-spans.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { RunLimits } from '../telemetry/run-limits.js';
+import type { RunLimits } from '../telemetry/record/run-limits.js';
 
 /** The bounds of OTLP ingest: per run, in total, and how long a sender is asked to wait. */
 export interface IngestLimits extends Required<RunLimits> {

@@ -4,7 +4,7 @@ import type { InstrumentationScope } from '@opentelemetry/core';
 import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
 import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
 import { normalizeExecutionId } from '../domain/execution-id.js';
-import { ATTR_EXECUTION_ID } from '../telemetry/attributes.js';
+import { ATTR_EXECUTION_ID } from '../telemetry/tracker/attributes.js';
 import { toAttributes } from './otlp-attributes.js';
 import type { IdEncoding, OtlpSpan, OtlpTraceRequest } from './otlp-trace-request.js';
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ExecutionTracker } from '../telemetry/execution-tracker.js';
+import type { ExecutionTracker } from '../telemetry/tracker/execution-tracker.js';
 import type { LlmBackend, LlmRequest, LlmResponse } from './backends/llm-backend.js';
 import type { Backends, ExecutionMode } from './backends/backend-registry.js';
 import type { Catalog } from './catalog.js';

@@ -1,8 +1,8 @@
 import { statusOfOutputs } from '../domain/run-status.js';
 import { randomInt } from 'node:crypto';
 import type { OutputMediaType } from '../domain/media-type.js';
-import type { ExecutionTracker, ItemListener } from '../telemetry/execution-tracker.js';
-import type { ExecutionTrackerOptions } from '../telemetry/execution-tracker.js';
+import type { ExecutionTracker, ItemListener } from '../telemetry/tracker/execution-tracker.js';
+import type { ExecutionTrackerOptions } from '../telemetry/tracker/execution-tracker.js';
 import { childSafeMessage, failureCode } from './backends/backend-error-code.js';
 import type { Backends } from './backends/backend-registry.js';
 import type { Catalog } from './catalog.js';

@@ -2,7 +2,7 @@ import type { Attributes } from '@opentelemetry/api';
 import {
   ATTR_INTERCEPTION_TEMPLATE_ID,
   ATTR_INTERCEPTION_TEMPLATE_VERSION,
-} from '../telemetry/attributes.js';
+} from '../telemetry/tracker/attributes.js';
 import type { InterceptionConfig } from './catalog-schemas.js';
 import { chat, type RunContext } from './pipeline-context.js';
 

@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { isCheckedSafetyLevel } from '../domain/safety-level.js';
 import { failureCode } from './backends/backend-error-code.js';
 import type { OutputConfig } from './catalog-schemas.js';
-import { guardrailAttributes, setGuardrailDecision } from '../telemetry/guardrail-span.js';
+import { guardrailAttributes, setGuardrailDecision } from '../telemetry/tracker/guardrail-span.js';
 import { chat, type RunContext } from './pipeline-context.js';
 import { blockMessage } from './safety/block-message.js';
 import { checkTexts, type CheckedText, type SafetyFinding } from './safety/safety-check.js';

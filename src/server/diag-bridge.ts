@@ -1,6 +1,6 @@
 import { diag, DiagLogLevel, type DiagLogger } from '@opentelemetry/api';
 import type { Logger } from 'pino';
-import { redactUrlsIn } from '../telemetry/redact-url.js';
+import { redactUrlsIn } from '../telemetry/otlp/redact-url.js';
 
 /** Codes of a collector that is not there (or not reachable): a warning, not an error. */
 const UNREACHABLE = new Set([

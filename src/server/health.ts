@@ -1,8 +1,8 @@
 import type { OtlpIngestStats } from './otlp/otlp-ingest.js';
 import type { StoreSpace } from '../store/file-record-store.js';
 import type { RecordStore, StoreStats } from '../store/record-store.js';
-import type { RecordExporterStats } from '../telemetry/execution-record-exporter.js';
-import type { OtlpStats } from '../telemetry/otlp-path.js';
+import type { RecordExporterStats } from '../telemetry/record/execution-record-exporter.js';
+import type { OtlpStats } from '../telemetry/otlp/otlp-path.js';
 import type { BackendHealthReport } from '../pipeline/backends/backend-health.js';
 import type { MediaWriteReport } from '../pipeline/media-write-health.js';
 import { withoutPaths } from './redact-paths.js';

@@ -1,5 +1,5 @@
 import type { ServerConfig } from './server-config.js';
-import { redactUrl } from '../telemetry/redact-url.js';
+import { redactUrl } from '../telemetry/otlp/redact-url.js';
 
 /** The fields of the start-up line `… listening` (pure); secrets in URLs are redacted. */
 export function listeningLog(config: ServerConfig, port: number, grpcPort: number | null) {

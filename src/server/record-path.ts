@@ -1,5 +1,5 @@
 import type { SaveOutcome } from '../store/record-spool.js';
-import type { RunSubject } from '../telemetry/execution-record-exporter.js';
+import type { RunSubject } from '../telemetry/record/execution-record-exporter.js';
 
 /** The record path, as the routes see it. */
 export interface RecordPath {

@@ -1,6 +1,6 @@
 import type { IngestLimits } from '../ingest/ingest-limits.js';
 import type { BackendSettings } from '../pipeline/backends/backend-registry.js';
-import type { OtlpPathOptions } from '../telemetry/otlp-path.js';
+import type { OtlpPathOptions } from '../telemetry/otlp/otlp-path.js';
 import type { TokenEntry } from './auth/token-entries.js';
 import type { ClientLimits } from './client-limits.js';
 import type { AllowedHosts } from './host-allowlist.js';

@@ -6,7 +6,7 @@ import type { Backends } from '../pipeline/backends/backend-registry.js';
 import type { Catalog } from '../pipeline/catalog.js';
 import type { MediaWriteHealth } from '../pipeline/media-write-health.js';
 import type { HealthSources } from './health.js';
-import type { ExecutionRecordExporterOptions } from '../telemetry/execution-record-exporter.js';
+import type { ExecutionRecordExporterOptions } from '../telemetry/record/execution-record-exporter.js';
 import type { Tracing } from '../telemetry/tracing.js';
 import type { AppDeps } from './app.js';
 import type { LiveItems } from './live/live-items.js';
@@ -65,11 +65,11 @@ export function coreDeps(parts: {
       ...(parts.mediaWrites ? { mediaWrites: parts.mediaWrites } : {}),
       onItem: live.onItem,
       onRunStart: live.onRunStart,
-      firstSave: (id: string) => tracing.recordExporter.whenStarted(id, parts.saveWaitMillis),
+      firstSave: (id: string) => tracing.assembler.whenStarted(id, parts.saveWaitMillis),
     },
     health: {
       store,
-      recordPath: () => tracing.recordExporter.stats(),
+      recordPath: () => tracing.assembler.stats(),
       otlp: tracing.otlp ? () => tracing.otlp!.stats() : null,
       ...(parts.otlpOptional ? { otlpOptional: true } : {}),
       ...(backendHealth ? { backends: backendHealth } : {}),
@@ -78,15 +78,15 @@ export function coreDeps(parts: {
     },
     live,
     records: {
-      whenSaved: (id) => tracing.recordExporter.whenSaved(id, parts.saveWaitMillis),
-      whenStarted: (id) => tracing.recordExporter.whenStarted(id, parts.saveWaitMillis),
+      whenSaved: (id) => tracing.assembler.whenSaved(id, parts.saveWaitMillis),
+      whenStarted: (id) => tracing.assembler.whenStarted(id, parts.saveWaitMillis),
       // Delete and erasure reach every assembler, so a run open in either never comes back.
       discard: async (id) => {
-        await Promise.all([tracing.recordExporter.discard(id), parts.ingest?.exporter.discard(id)]);
+        await Promise.all([tracing.assembler.discard(id), parts.ingest?.assembler.discard(id)]);
       },
       pendingIds: (subject) => [
-        ...tracing.recordExporter.pendingIds(subject),
-        ...(parts.ingest?.exporter.pendingIds(subject) ?? []),
+        ...tracing.assembler.pendingIds(subject),
+        ...(parts.ingest?.assembler.pendingIds(subject) ?? []),
       ],
     },
   };

@@ -1,14 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rm, statfs, unlink } from 'node:fs/promises';
+import { mkdir, open, readFile, statfs, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Annotation } from '../domain/annotation.js';
 import type { ExecutionRecord } from '../domain/execution-record.js';
 import { parseRecord, serializeRecord } from '../domain/record-codec.js';
 import { AnnotationFiles } from './annotation-files.js';
 import type { AnnotationQuery, AnnotationStore } from './annotation-store.js';
-import { DirectoryLock, isProcessAlive } from './directory-lock.js';
-import { GroupCommitWriter, syncDirectory } from './group-commit.js';
-import { indexEntry, RecordIndex, type IndexEntry } from './record-index.js';
+import { DirectoryLock } from './directory-lock.js';
+import { syncDirectory } from './group-commit.js';
+import { JournalledRecordFiles } from './journalled-record-files.js';
+import { scanRecordFiles, TEMP_PREFIX } from './record-files.js';
+import { indexEntry, RecordIndex } from './record-index.js';
 import { TombstoneFile } from './tombstone-file.js';
 import {
   requireExecutionId,
@@ -54,24 +56,19 @@ export interface StoreSpace {
   low_space: boolean;
 }
 
-const RECORD_FILE = /^(exec_\d{8}_\d{6}_[0-9a-f]{8})\.json$/;
-const TEMP_PREFIX = '.tmp-';
-/** `.tmp-<pid>-<counter>-<id>`: the owner's pid tells a crash's leftovers from live writes. */
-const TEMP_FILE = /^\.tmp-(\d+)-/;
 const PROBE_BYTES = randomBytes(4096);
 
 /**
  * One `<execution_id>.json` per run in one directory, with an in-memory index built on open and
  * kept current by save and delete. Saves are atomic (temp file + rename in the same directory)
- * and durable (fsync of the file and the directory, shared by concurrent saves), and saves of one
- * id are applied in call order. One process owns the directory (an exclusive lock file).
+ * and durable through the store's journal (one fdatasync shared by every save under way; see
+ * `JournalledRecordFiles`), and saves of one id are applied in call order. One process owns the directory (an exclusive lock file).
  * Annotations live in its `annotations/` folder, one file per annotated run.
  */
 export class FileRecordStore implements RecordStore, AnnotationStore {
   private readonly index = new RecordIndex();
   private readonly unreadable = new Map<string, string>();
-  private readonly pending = new Map<string, Promise<void>>();
-  private readonly writer: GroupCommitWriter;
+  private files: JournalledRecordFiles | null = null;
   private tempCounter = 0;
   private lock: DirectoryLock | null = null;
   private tombstones: TombstoneFile | null = null;
@@ -81,13 +78,7 @@ export class FileRecordStore implements RecordStore, AnnotationStore {
     readonly directory: string,
     private readonly warn: StoreWarn,
     private readonly options: FileRecordStoreOptions,
-  ) {
-    this.writer = new GroupCommitWriter({
-      directory,
-      fsync: options.fsync ?? true,
-      maxConcurrentWrites: options.maxConcurrentWrites ?? 32,
-    });
-  }
+  ) {}
 
   /**
    * Opens (creating if needed) the store in `directory`, takes its lock and indexes every record
@@ -106,7 +97,17 @@ export class FileRecordStore implements RecordStore, AnnotationStore {
         max: options.maxTombstones,
         fsync: options.fsync,
       });
-      await store.scan(options.openConcurrency ?? 32);
+      store.files = await JournalledRecordFiles.open({
+        directory,
+        fsync: options.fsync,
+        maxConcurrentWrites: options.maxConcurrentWrites,
+        isDeleted: (id) => store.isDeleted(id),
+        tempName: (id) => store.tempName(id),
+        warn: store.warn,
+      });
+      const scan = await scanRecordFiles(directory, options.openConcurrency ?? 32, store.warn);
+      scan.unreadable.forEach((reason, name) => store.unreadable.set(name, reason));
+      store.index.putMany(scan.entries);
       store.annotationFiles = await AnnotationFiles.open(join(directory, 'annotations'), {
         fsync: options.fsync,
         warn: store.warn,
@@ -120,7 +121,7 @@ export class FileRecordStore implements RecordStore, AnnotationStore {
 
   /** Releases the directory's lock (saves under way finish first); idempotent. */
   async close(): Promise<void> {
-    await Promise.allSettled([...this.pending.values()]);
+    await this.files?.close();
     await this.annotationFiles?.settle();
     await this.lock?.release();
     this.lock = null;
@@ -130,19 +131,18 @@ export class FileRecordStore implements RecordStore, AnnotationStore {
   async save(record: ExecutionRecord): Promise<void> {
     const id = requireExecutionId(record.execution_id);
     if (this.isDeleted(id)) return;
+    if (!this.files) throw new Error('the store is not open');
     const text = serializeRecord(record);
-    const previous = this.pending.get(id) ?? Promise.resolve();
-    const next = previous.catch(() => {}).then(() => this.write(id, text, record));
-    this.pending.set(id, next);
-    try {
-      await next;
-    } finally {
-      if (this.pending.get(id) === next) this.pending.delete(id);
-    }
+    await this.files.save(id, text, record.status !== 'incomplete');
+    if (this.isDeleted(id)) return; // deleted while this save waited its turn
+    this.index.put(indexEntry(record, Buffer.byteLength(text)));
+    this.unreadable.delete(`${id}.json`);
   }
 
   async get(executionId: string): Promise<ExecutionRecord | null> {
     const id = requireExecutionId(executionId);
+    const unwritten = this.files?.unwrittenText(id);
+    if (unwritten !== undefined) return parseRecord(unwritten, `${id}.json`).record;
     let text: string;
     try {
       text = await readFile(this.pathOf(id), 'utf8');
@@ -161,7 +161,7 @@ export class FileRecordStore implements RecordStore, AnnotationStore {
   async delete(executionId: string): Promise<boolean> {
     const id = requireExecutionId(executionId);
     await this.tombstones?.add(id);
-    await (this.pending.get(id) ?? Promise.resolve()).catch(() => {});
+    await this.files?.forget(id);
     try {
       await unlink(this.pathOf(id));
     } catch (error) {
@@ -251,58 +251,7 @@ export class FileRecordStore implements RecordStore, AnnotationStore {
     return this.tombstones?.has(id) ?? false;
   }
 
-  private async write(id: string, text: string, record: ExecutionRecord): Promise<void> {
-    if (this.isDeleted(id)) return; // deleted while this save waited its turn
-    await this.writer.write(join(this.directory, this.tempName(id)), this.pathOf(id), text);
-    this.index.put(indexEntry(record, Buffer.byteLength(text)));
-    this.unreadable.delete(`${id}.json`);
-  }
-
   private pathOf(id: string): string {
     return join(this.directory, `${id}.json`);
-  }
-
-  private async scan(concurrency: number): Promise<void> {
-    const names = await readdir(this.directory, { withFileTypes: true });
-    const loaded: IndexEntry[] = [];
-    let next = 0;
-    const worker = async (): Promise<void> => {
-      while (next < names.length) {
-        const entry = names[next++]!;
-        if (!entry.isFile()) continue;
-        const indexed = await this.load(entry.name);
-        if (indexed) loaded.push(indexed);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
-    this.index.putMany(loaded);
-  }
-
-  private async load(name: string): Promise<IndexEntry | undefined> {
-    const path = join(this.directory, name);
-    if (name.startsWith(TEMP_PREFIX)) {
-      // Left by a crash mid-save: removed only when its owner is dead.
-      const owner = Number(TEMP_FILE.exec(name)?.[1]);
-      if (owner !== process.pid && !isProcessAlive(owner))
-        await rm(path, { force: true }).catch(() => {});
-      return undefined;
-    }
-    if (name.startsWith('.')) return undefined;
-    try {
-      const match = RECORD_FILE.exec(name);
-      if (!match) throw new Error('not named <execution_id>.json');
-      const bytes = await readFile(path);
-      const { record, warnings } = parseRecord(bytes.toString('utf8'), name);
-      if (record.execution_id !== match[1]) {
-        throw new Error(`holds execution_id ${record.execution_id}`);
-      }
-      warnings.forEach((w) => this.warn(w));
-      return indexEntry(record, bytes.length);
-    } catch (error) {
-      const reason = (error as Error).message;
-      this.unreadable.set(name, reason);
-      this.warn(`skipping ${name}: ${reason}`);
-      return undefined;
-    }
   }
 }

@@ -9,6 +9,7 @@ import { listStatement } from './postgres/list-sql.js';
 import { migrate } from './postgres/migrate.js';
 import {
   describeTarget,
+  isUnavailable,
   reasonOf,
   StoreUnavailableError,
 } from './postgres/store-unavailable-error.js';
@@ -37,12 +38,6 @@ export interface PostgresRecordStoreOptions {
 
 /** PostgreSQL's code of a foreign key violation (an annotation of a run deleted meanwhile). */
 const FOREIGN_KEY_VIOLATION = '23503';
-
-/** Error codes meaning the database is not there (as opposed to a bad statement). */
-const UNAVAILABLE =
-  /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EPIPE|08...|57P0[1-3])$/;
-const UNAVAILABLE_MESSAGE =
-  /timeout|terminat|Connection ended|not queryable|ECONNREFUSED|ECONNRESET/i;
 
 /**
  * A `RecordStore` in PostgreSQL, for several workers sharing one database: every read goes
@@ -292,8 +287,7 @@ export class PostgresRecordStore implements RecordStore, AnnotationStore {
     try {
       return await this.pool.query<R>(text, values);
     } catch (error) {
-      const e = error as { code?: string; message?: string };
-      if (UNAVAILABLE.test(e.code ?? '') || UNAVAILABLE_MESSAGE.test(e.message ?? ''))
+      if (isUnavailable(error))
         throw new StoreUnavailableError(this.target, reasonOf(error, this.password));
       throw error;
     }

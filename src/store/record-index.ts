@@ -43,6 +43,10 @@ export function indexEntry(record: ExecutionRecord, bytes: number): IndexEntry {
   };
 }
 
+/** Texts queued for the search index at most (then indexed at once), and how long they wait. */
+const SEARCH_BATCH = 512;
+const SEARCH_DELAY_MILLIS = 100;
+
 /** Newest first; ties broken by id so the order is total and stable. */
 function before(a: IndexEntry, b: IndexEntry): boolean {
   if (a.startMillis !== b.startMillis) return a.startMillis > b.startMillis;
@@ -57,6 +61,9 @@ export class RecordIndex {
   private readonly byId = new Map<string, IndexEntry>();
   private readonly sorted: IndexEntry[] = [];
   private readonly search = new SearchIndex();
+  /** Texts not yet in the search index (the newest per id): indexed in batches, off the save. */
+  private readonly unindexed = new Map<string, SearchTexts>();
+  private searchTimer: NodeJS.Timeout | undefined;
 
   /** Adds or replaces the entry for its id. */
   put(entry: IndexEntry): void {
@@ -76,6 +83,7 @@ export class RecordIndex {
     }
     this.sorted.push(...entries.filter((e) => this.byId.get(e.summary.execution_id) === e));
     this.sorted.sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0));
+    this.indexPending();
   }
 
   remove(id: string): IndexEntry | undefined {
@@ -83,6 +91,7 @@ export class RecordIndex {
     if (!old) return undefined;
     this.sorted.splice(this.position(old), 1);
     this.byId.delete(id);
+    this.unindexed.delete(id);
     this.search.remove(id);
     return old;
   }
@@ -115,6 +124,7 @@ export class RecordIndex {
    * order and put in buckets by rank (ranks take few values); few are sorted.
    */
   private ranked(q: RecordQuery, limit: number, offset: number): RecordPage {
+    this.indexPending();
     const ranks = this.search.search(q.text!);
     let hits: IndexEntry[] = [];
     if (ranks.size > this.sorted.length / 16) {
@@ -142,11 +152,32 @@ export class RecordIndex {
     };
   }
 
-  /** Hands the entry's texts to the search index and drops them from the entry. */
+  /**
+   * Queues the entry's texts for the search index and drops them from the entry. A run saved
+   * several times (checkpoints, then final) within a batch is indexed once; a search indexes
+   * what is queued first, so it never misses a saved record.
+   */
   private indexTexts(entry: IndexEntry): IndexEntry {
-    if (entry.texts) this.search.put(entry.summary.execution_id, entry.texts);
+    if (entry.texts) {
+      const id = entry.summary.execution_id;
+      this.unindexed.delete(id);
+      this.unindexed.set(id, entry.texts);
+      if (this.unindexed.size >= SEARCH_BATCH) this.indexPending();
+      else if (!this.searchTimer) {
+        this.searchTimer = setTimeout(() => this.indexPending(), SEARCH_DELAY_MILLIS);
+        this.searchTimer.unref();
+      }
+    }
     delete entry.texts;
     return entry;
+  }
+
+  /** Puts every queued text in the search index now. */
+  private indexPending(): void {
+    clearTimeout(this.searchTimer);
+    this.searchTimer = undefined;
+    for (const [id, texts] of this.unindexed) this.search.put(id, texts);
+    this.unindexed.clear();
   }
 
   private insertionPoint(entry: IndexEntry): number {

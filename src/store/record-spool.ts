@@ -1,46 +1,12 @@
 import { diag } from '@opentelemetry/api';
 import type { ExecutionRecord } from '../domain/execution-record.js';
-import type { RecordOrigin, RecordOwnership } from './record-ownership.js';
+import type { RecordSpoolOptions, SaveOutcome, SpoolStats } from './record-spool-options.js';
 import type { RecordStore } from './record-store.js';
+import { until } from './until-deadline.js';
 
 const log = diag.createComponentLogger({ namespace: 'record-spool' });
 
-/**
- * What became of a save: `saved` (in the store), `pending` (held in the spool and retried),
- * `discarded` (the run was deleted), `failed` (no record could be built), `refused` (the
- * record belongs to another trace or is final; see `RecordOwnership`).
- */
-export type SaveOutcome = 'saved' | 'pending' | 'discarded' | 'failed' | 'refused';
-
-/** Options of `RecordSpool`. */
-export interface RecordSpoolOptions {
-  /** Records held for retry at most; past it the oldest is dropped and logged by id; default 10,000. */
-  maxPending?: number;
-  /** First retry delay, doubled after each failed retry; default 200 ms. */
-  retryInitialMillis?: number;
-  /** Longest retry delay; default 30,000 ms. */
-  retryMaxMillis?: number;
-  /** Told of every record that landed in the store; must not throw. */
-  onLanded?: (record: ExecutionRecord, final: boolean) => void;
-  /** Checks each save's trace and state before it is written; default none (every save written). */
-  ownership?: RecordOwnership;
-  /** Where this spool's records come from, for `ownership`; default `pipeline`. */
-  origin?: RecordOrigin;
-}
-
-/** The spool's counters, for `/health`. */
-export interface SpoolStats {
-  pending: number;
-  pending_since: string | null;
-  saves: number;
-  save_failures: number;
-  retries: number;
-  dropped: number;
-  /** Saves refused by the ownership check (another trace, a pipeline record, a final record). */
-  refused: number;
-  last_error: string | null;
-  last_error_at: string | null;
-}
+export type { RecordSpoolOptions, SaveOutcome, SpoolStats } from './record-spool-options.js';
 
 interface Job {
   build: () => ExecutionRecord;
@@ -58,6 +24,10 @@ interface Slot {
 }
 
 const TOMBSTONES = 10_000;
+/** The real `setImmediate`, captured at load (a yield to I/O, not a timer: fake clocks leave it). */
+const yieldToIo = globalThis.setImmediate;
+/** Runs whose write waits for the caller's turn to end, at most (their spans are held meanwhile). */
+const MAX_DEFERRED = 256;
 
 /**
  * Saves records through a `RecordStore` so that none is lost silently: per run at most one write
@@ -73,6 +43,8 @@ export class RecordSpool {
   private retryTimer: NodeJS.Timeout | undefined;
   private retryDelay: number;
   private retrying = false;
+  /** Slots whose write waits for the caller's turn to end. */
+  private deferred = 0;
   private readonly counters = {
     saves: 0,
     save_failures: 0,
@@ -106,7 +78,9 @@ export class RecordSpool {
       } else {
         slot.next = { build, final, waiters: [resolve] };
       }
-      if (!slot.writing) this.pump(slot);
+      if (slot.writing) return;
+      if (this.deferred < MAX_DEFERRED) slot.writing = this.pumpSoon(slot);
+      else this.pump(slot); // a caller that never yields: build now, hold no more than this
     });
   }
 
@@ -172,6 +146,24 @@ export class RecordSpool {
   stop(): void {
     clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
+  }
+
+  /**
+   * Starts the slot's write once the current turn of the event loop is done: states saved in
+   * the same turn (stage ends with no I/O between them, as at a run's end) are built and written
+   * once, and the caller's code runs on before any record is built.
+   */
+  private pumpSoon(slot: Slot): Promise<void> {
+    this.deferred += 1;
+    return new Promise<void>((resolve) => {
+      yieldToIo(() => {
+        this.deferred -= 1;
+        slot.writing = null;
+        if (slot.next) this.pump(slot);
+        else if (!slot.failed) this.slots.delete(slot.id);
+        resolve();
+      });
+    });
   }
 
   private pump(slot: Slot): void {
@@ -303,18 +295,5 @@ export class RecordSpool {
     this.counters.last_error = error instanceof Error ? error.message : String(error);
     this.counters.last_error_at = new Date().toISOString();
     log.error('could not save an execution record', error);
-  }
-}
-
-/** Waits for `work` or until `deadline` (epoch ms, capped by it), whichever comes first. */
-async function until(work: Promise<unknown>, deadline: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const limit = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, Math.max(0, deadline - Date.now()));
-  });
-  try {
-    await Promise.race([work.then(() => undefined), limit]);
-  } finally {
-    clearTimeout(timer);
   }
 }

@@ -10,14 +10,12 @@ import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { RUN_DEFAULTS } from '../domain/run-defaults.js';
 import { pseudonym } from '../domain/study-pseudonym.js';
 import type { RecordStore } from '../store/record-store.js';
-import { TRACER_NAME } from './attributes.js';
-import {
-  ExecutionRecordExporter,
-  type ExecutionRecordExporterOptions,
-} from './execution-record-exporter.js';
-import { ExecutionTracker, type ExecutionTrackerOptions } from './execution-tracker.js';
-import { OtlpPath, type OtlpPathOptions } from './otlp-path.js';
-import { processResourceAttributes } from './process-resource.js';
+import { TRACER_NAME } from './tracker/attributes.js';
+import { ExecutionRecordExporter } from './record/execution-record-exporter.js';
+import { RunAssembler, type RunAssemblerOptions } from './record/run-assembler.js';
+import { ExecutionTracker, type ExecutionTrackerOptions } from './tracker/execution-tracker.js';
+import { OtlpPath, type OtlpPathOptions } from './otlp/otlp-path.js';
+import { processResourceAttributes } from './otlp/process-resource.js';
 
 const log = diag.createComponentLogger({ namespace: 'tracing' });
 
@@ -30,7 +28,7 @@ export interface TracingOptions {
   /** Where the record path saves ExecutionRecords. */
   store: RecordStore;
   /** Record path options besides the store. */
-  record?: Omit<ExecutionRecordExporterOptions, 'store'>;
+  record?: Omit<RunAssemblerOptions, 'store'>;
   /** The OTLP path; absent or null: off. */
   otlp?: OtlpPathOptions | null;
   /** Span event limit (and the tracker's roll-over point); default 1,024. */
@@ -50,6 +48,9 @@ export interface TracingOptions {
 export interface Tracing {
   tracer: Tracer;
   provider: NodeTracerProvider;
+  /** The record path: spans in, saved records out, and the promises an answer waits on. */
+  assembler: RunAssembler;
+  /** The record path's exporter (feeds `assembler`). */
   recordExporter: ExecutionRecordExporter;
   otlp: OtlpPath | null;
   maxEventsPerSpan: number;
@@ -98,11 +99,12 @@ export function createTracing(options: TracingOptions): Tracing {
   ensureContextManager();
   const maxEventsPerSpan = options.maxEventsPerSpan ?? 1_024;
   const limit = options.shutdownTimeoutMillis ?? 5_000;
-  const recordExporter = new ExecutionRecordExporter({
+  const assembler = new RunAssembler({
     shutdownFlushMillis: limit,
     ...options.record,
     store: options.store,
   });
+  const recordExporter = new ExecutionRecordExporter(assembler);
   const otlp = options.otlp ? new OtlpPath(options.otlp) : null;
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes(
@@ -127,6 +129,7 @@ export function createTracing(options: TracingOptions): Tracing {
   return {
     tracer,
     provider,
+    assembler,
     recordExporter,
     otlp,
     maxEventsPerSpan,
@@ -145,7 +148,7 @@ export function createTracing(options: TracingOptions): Tracing {
       shutdownPromise ??= (async () => {
         await recordExporter.forceFlush();
         await within(provider.shutdown(), limit, 'tracer provider shutdown');
-        return recordExporter.drain();
+        return assembler.drain();
       })();
       return shutdownPromise;
     },

@@ -160,4 +160,28 @@ describe('canonical writing', () => {
     expect(keys).toEqual(expect.arrayContaining(['trace_id', 'status', 'trace_url', 'used_seed']));
     expect(text.endsWith('}\n')).toBe(true);
   });
+
+  it('writes frozen items (the record path reuses their text) exactly as plain ones', () => {
+    const sortKeys = (v: unknown): unknown =>
+      Array.isArray(v)
+        ? v.map(sortKeys)
+        : v && typeof v === 'object'
+          ? Object.fromEntries(
+              Object.keys(v)
+                .sort()
+                .map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]),
+            )
+          : v;
+    for (const { name, text } of legacy) {
+      const record = parseRecord(text, name).record;
+      const canonical = `${JSON.stringify(sortKeys(record), null, 2)}\n`;
+      expect(serializeRecord(record)).toBe(canonical);
+      const frozen = { ...record, items: record.items.map((i) => Object.freeze({ ...i })) };
+      expect(serializeRecord(frozen)).toBe(canonical);
+      expect(serializeRecord(frozen)).toBe(canonical); // the second time from the cache
+      // A record-level key holding `"items": []` deeper, and no items at all.
+      const odd = { ...record, extra: { items: [] }, items: [] };
+      expect(serializeRecord(odd)).toBe(`${JSON.stringify(sortKeys(odd), null, 2)}\n`);
+    }
+  });
 });

@@ -6,7 +6,7 @@ import {
   ExportTraceServiceResponseType,
 } from '../../src/ingest/otlp-proto.js';
 import { MemoryRecordStore } from '../../src/store/memory-record-store.js';
-import * as A from '../../src/telemetry/attributes.js';
+import * as A from '../../src/telemetry/tracker/attributes.js';
 import { ingestApp } from '../helpers/ingest-app.js';
 import { ID, runRequest, str } from '../helpers/otlp-requests.js';
 

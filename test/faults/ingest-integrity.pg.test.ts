@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FileRecordStore } from '../../src/store/file-record-store.js';
 import { PostgresRecordStore } from '../../src/store/postgres-record-store.js';
 import type { RecordStore } from '../../src/store/record-store.js';
-import * as A from '../../src/telemetry/attributes.js';
+import * as A from '../../src/telemetry/tracker/attributes.js';
 import { ingestApp } from '../helpers/ingest-app.js';
 import { exportJson, itemJson, spanJson } from '../helpers/otlp-spans.js';
 import { startTestPostgres, type TestPostgres } from '../helpers/postgres.js';
@@ -92,7 +92,7 @@ describe.each(stores)('on the %s', (_name, openStore) => {
       store.down = false;
       const deadline = Date.now() + 3_000;
       await ctx.tracing.recordExporter.spool.flush(deadline);
-      await ctx.ingest!.exporter.spool.flush(deadline);
+      await ctx.ingest!.assembler.spool.flush(deadline);
     };
     const erase = () =>
       request(ctx.app).post('/api/erasure').set('authorization', auth).send({ user_id: 'child-1' });

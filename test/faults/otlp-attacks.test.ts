@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import * as A from '../../src/telemetry/attributes.js';
+import * as A from '../../src/telemetry/tracker/attributes.js';
 import { ingestService } from '../helpers/ingest-app.js';
 import { ID, int, runRequest, str } from '../helpers/otlp-requests.js';
 

@@ -1,5 +1,5 @@
 import { ExportTraceServiceRequestType } from '../../src/ingest/otlp-proto.js';
-import * as A from '../../src/telemetry/attributes.js';
+import * as A from '../../src/telemetry/tracker/attributes.js';
 
 // Hand-built OTLP trace export requests: one small run (a start span with one item, then the
 // run span), for the ingest tests over HTTP and gRPC.

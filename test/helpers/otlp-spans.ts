@@ -1,4 +1,4 @@
-import * as A from '../../src/telemetry/attributes.js';
+import * as A from '../../src/telemetry/tracker/attributes.js';
 import { int, str } from './otlp-requests.js';
 
 // OTLP/JSON spans of one run built piece by piece, for the ingest attack and integrity tests.

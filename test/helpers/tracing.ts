@@ -6,7 +6,7 @@ import {
 import type { ExecutionRecord } from '../../src/domain/execution-record.js';
 import { FileRecordStore } from '../../src/store/file-record-store.js';
 import type { RecordStore } from '../../src/store/record-store.js';
-import { ATTR_SPAN_ROLE, ATTR_STAGE } from '../../src/telemetry/attributes.js';
+import { ATTR_SPAN_ROLE, ATTR_STAGE } from '../../src/telemetry/tracker/attributes.js';
 import { createTracing, type TracingOptions } from '../../src/telemetry/tracing.js';
 import { tempDir } from './temp-dir.js';
 

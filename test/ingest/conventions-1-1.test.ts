@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
 import { formatHrTime } from '../../src/domain/timestamp.js';
-import * as A from '../../src/telemetry/attributes.js';
+import * as A from '../../src/telemetry/tracker/attributes.js';
 import { ingestApp } from '../helpers/ingest-app.js';
 import { int, str } from '../helpers/otlp-requests.js';
 

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { healthReport, OTLP_OPTIONAL_NOTE, type HealthSources } from '../../src/server/health.js';
 import { FileRecordStore } from '../../src/store/file-record-store.js';
-import type { OtlpStats } from '../../src/telemetry/otlp-path.js';
+import type { OtlpStats } from '../../src/telemetry/otlp/otlp-path.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const FAILING: OtlpStats = {

@@ -8,8 +8,8 @@ import { buildAnnotation } from '../helpers/annotation-builder.js';
 import { buildRecord } from '../helpers/record-builder.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
-/** The directory's files less the store's lock file. */
-const recordFiles = async (dir: string) => (await readdir(dir)).filter((f) => f !== '.lock');
+/** The directory's files less the store's own dot files (its lock, its journal). */
+const recordFiles = async (dir: string) => (await readdir(dir)).filter((f) => !f.startsWith('.'));
 
 describe('FileRecordStore', () => {
   it('saves one <execution_id>.json and reads it back', async () => {

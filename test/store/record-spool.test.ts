@@ -33,12 +33,31 @@ describe('RecordSpool', () => {
     const spool = new RecordSpool(store);
     const base = buildRecord();
     const versions = [1, 2, 3, 4, 5].map((n) => ({ ...base, total_execution_time: n }));
-    const outcomes = versions.map((v, i) => spool.save(base.execution_id, () => v, i === 4));
+    const first = spool.save(base.execution_id, () => versions[0]!, false);
+    await new Promise((resolve) => setImmediate(resolve)); // its write starts, held by the gate
+    const later = versions.slice(1).map((v, i) => spool.save(base.execution_id, () => v, i === 3));
     state.gate = null;
     open();
-    expect(await Promise.all(outcomes)).toEqual(Array(5).fill('saved'));
+    expect(await Promise.all([first, ...later])).toEqual(Array(5).fill('saved'));
     // The first state was being written; of the four queued behind it only the newest is.
     expect(state.writes.map((r) => r.total_execution_time)).toEqual([1, 5]);
+  });
+
+  it('builds and writes once the states of one run saved in the same turn', async () => {
+    const { store, state } = faultyStore();
+    const spool = new RecordSpool(store);
+    const base = buildRecord();
+    const built: number[] = [];
+    const outcomes = [1, 2, 3].map((n) =>
+      spool.save(
+        base.execution_id,
+        () => (built.push(n), { ...base, total_execution_time: n }),
+        n === 3,
+      ),
+    );
+    expect(built).toEqual([]); // nothing is built on the caller's turn
+    expect(await Promise.all(outcomes)).toEqual(['saved', 'saved', 'saved']);
+    expect([built, state.writes.map((r) => r.total_execution_time)]).toEqual([[3], [3]]);
   });
 
   it('holds a refused record, retries with backoff and lands it once the store takes writes', async () => {

@@ -2,13 +2,13 @@ import { diag } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { OwnershipRefusal } from '../../store/record-ownership.js';
 import type { RecordStore } from '../../store/record-store.js';
-import { ATTR_EXECUTION_ID } from '../../telemetry/attributes.js';
+import { ATTR_EXECUTION_ID } from '../../telemetry/tracker/attributes.js';
 import {
-  ExecutionRecordExporter,
-  type ExecutionRecordExporterOptions,
-  type RecordExporterStats,
-} from '../../telemetry/execution-record-exporter.js';
-import { BufferFullError, type RefusalReason } from '../../telemetry/run-limits.js';
+  RunAssembler,
+  type RecordPathStats,
+  type RunAssemblerOptions,
+} from '../../telemetry/record/run-assembler.js';
+import { BufferFullError, type RefusalReason } from '../../telemetry/record/run-limits.js';
 import { checkExecutionSpan } from '../../ingest/execution-span-check.js';
 import { INGEST_LIMIT_DEFAULTS, type IngestLimits } from '../../ingest/ingest-limits.js';
 import { decodeTraceRequest, type OtlpEncoding } from '../../ingest/otlp-decode.js';
@@ -19,11 +19,11 @@ export interface OtlpIngestOptions {
   /** Where the assembled records go (the service's store). */
   store: RecordStore;
   /**
-   * Record path options of the ingest exporter; defaults `checkpointDelayMillis` 1,000 (stage
+   * Record path options of the ingest's run assembler; defaults `checkpointDelayMillis` 1,000 (stage
    * ends within a second share one checkpoint, and answers do not wait for checkpoints) and
    * `checkpointAfterStartSpan` true (spans come in any order).
    */
-  record?: Omit<ExecutionRecordExporterOptions, 'store' | 'origin'>;
+  record?: Omit<RunAssemblerOptions, 'store' | 'origin'>;
   /** Bounds per run and in total; each defaults to `INGEST_LIMIT_DEFAULTS`. */
   limits?: Partial<IngestLimits>;
 }
@@ -61,17 +61,17 @@ export interface OtlpIngestStats {
   /** Requests refused whole (429 / RESOURCE_EXHAUSTED) because the run buffer was full. */
   requests_throttled: number;
   limits: IngestLimits;
-  record_path: RecordExporterStats;
+  record_path: RecordPathStats;
 }
 
 /**
- * OTLP trace ingest: decodes export requests into ReadableSpans and hands them to an
- * ExecutionRecordExporter of its own (its own run buffer, the same store and the same
+ * OTLP trace ingest: decodes export requests into ReadableSpans and hands them to a
+ * RunAssembler of its own (its own run buffer, the same store and the same
  * transform as the in-process record path), so a run's spans arriving over several requests,
  * in any order or late, are assembled into one whole record.
  */
 export class OtlpIngest {
-  readonly exporter: ExecutionRecordExporter;
+  readonly assembler: RunAssembler;
   private readonly counters = {
     requests: 0,
     requests_refused: 0,
@@ -94,7 +94,7 @@ export class OtlpIngest {
   constructor(options: OtlpIngestOptions) {
     const record = options.record ?? {};
     this.limits = { ...INGEST_LIMIT_DEFAULTS, ...options.limits };
-    this.exporter = new ExecutionRecordExporter({
+    this.assembler = new RunAssembler({
       checkpointDelayMillis: 1_000,
       checkpointAfterStartSpan: true,
       ...record,
@@ -144,9 +144,9 @@ export class OtlpIngest {
     const taken: ReadableSpan[] = [];
     for (const [id, spans] of byRun) {
       const own = spans.filter(
-        (s) => !this.exporter.ownership.peek(id, s.spanContext().traceId, 'ingest'),
+        (s) => !this.assembler.ownership.peek(id, s.spanContext().traceId, 'ingest'),
       );
-      const reason = this.exporter.ownership.peek(id, spans[0]!.spanContext().traceId, 'ingest');
+      const reason = this.assembler.ownership.peek(id, spans[0]!.spanContext().traceId, 'ingest');
       if (own.length < spans.length) refuse(id, spans.length - own.length, reason ?? 'other_trace');
       taken.push(...own);
     }
@@ -154,7 +154,7 @@ export class OtlpIngest {
     this.counters.spans_rejected += converted.rejected;
     const result = { accepted: 0, ignored, rejected, errors, saved: true, throttled: false };
     if (taken.length === 0) return result;
-    const report = await this.exporter.exportSpans(taken);
+    const report = await this.assembler.accept(taken);
     if (report.result.error instanceof BufferFullError) {
       this.counters.requests_throttled += 1;
       log.debug(`export refused: ${report.result.error.message}`);
@@ -166,7 +166,7 @@ export class OtlpIngest {
       refusedHere += r.spans;
     }
     for (const id of new Set(taken.map((s) => s.attributes[ATTR_EXECUTION_ID] as string))) {
-      const reason = this.exporter.ownership.takeRefusal(id);
+      const reason = this.assembler.ownership.takeRefusal(id);
       if (!reason) continue;
       refuse(id, byRun.get(id)!.length, reason);
       refusedHere += byRun.get(id)!.length;
@@ -205,17 +205,17 @@ export class OtlpIngest {
       ...this.counters,
       spans_refused: { ...this.refused },
       limits: { ...this.limits },
-      record_path: this.exporter.stats(),
+      record_path: this.assembler.stats(),
     };
   }
 
   /** Saves pending checkpoints and waits for saves under way. */
   forceFlush(): Promise<void> {
-    return this.exporter.forceFlush();
+    return this.assembler.forceFlush();
   }
 
   /** Saves open runs as `incomplete` and stops; resolves with the ids still unsaved. */
   shutdown(): Promise<string[]> {
-    return this.exporter.drain();
+    return this.assembler.drain();
   }
 }

@@ -32,3 +32,15 @@ export function reasonOf(error: unknown, password: string): string {
   if (password) text = text.split(password).join('***');
   return e.code && !text.includes(e.code) ? `${text} (${e.code})` : text;
 }
+
+/** Error codes meaning the database is not there (as opposed to a bad statement). */
+const UNAVAILABLE =
+  /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EPIPE|08...|57P0[1-3])$/;
+const UNAVAILABLE_MESSAGE =
+  /timeout|terminat|Connection ended|not queryable|ECONNREFUSED|ECONNRESET/i;
+
+/** True when `error` says the database cannot be reached or used (not a bad statement). */
+export function isUnavailable(error: unknown): boolean {
+  const e = error as { code?: string; message?: string };
+  return UNAVAILABLE.test(e.code ?? '') || UNAVAILABLE_MESSAGE.test(e.message ?? '');
+}

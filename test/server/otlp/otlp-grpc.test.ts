@@ -8,7 +8,7 @@ import { tokenCheckFrom } from '../../../src/server/auth/token-check.js';
 import { ROLE_TOKEN_ENTRIES, ROLE_TOKENS } from '../../helpers/role-tokens.js';
 import { MemoryRecordStore } from '../../../src/store/memory-record-store.js';
 import type { RecordStore } from '../../../src/store/record-store.js';
-import * as A from '../../../src/telemetry/attributes.js';
+import * as A from '../../../src/telemetry/tracker/attributes.js';
 import { exportCall } from '../../helpers/otlp-grpc-client.js';
 import {
   hexToBase64,

@@ -3,7 +3,7 @@ import { gzipSync } from 'node:zlib';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { ExportTraceServiceResponseType, RpcStatusType } from '../../../src/ingest/otlp-proto.js';
-import * as A from '../../../src/telemetry/attributes.js';
+import * as A from '../../../src/telemetry/tracker/attributes.js';
 import { MemoryRecordStore } from '../../../src/store/memory-record-store.js';
 import { tokenCheckFrom } from '../../../src/server/auth/token-check.js';
 import { ingestService } from '../../helpers/ingest-app.js';

@@ -1,6 +1,6 @@
 """Every span, event and attribute name this package writes (docs/span-conventions.md, v1).
 
-The names equal those of the TypeScript tracker (`src/telemetry/attributes.ts`); `gen_ai.*`
+The names equal those of the TypeScript tracker (`src/telemetry/tracker/attributes.ts`); `gen_ai.*`
 names are copied from the OpenTelemetry GenAI conventions (unstable upstream, kept locally).
 """
 

@@ -1,6 +1,6 @@
 """Items as span events (pure): the event attributes of an item, under a content policy.
 
-Mirrors the TypeScript tracker's item codec and content policy (`src/telemetry/item-codec.ts`,
+Mirrors the TypeScript tracker's item codec and content policy (`src/telemetry/tracker/item-codec.ts`,
 `content-policy.ts`): null fields are left out, metadata is one JSON string, and under the
 `metadata` policy nothing derived from the child's text is written: content becomes its length
 and SHA-256, matched terms a count, model text (`verdict_text`) its length and SHA-256.

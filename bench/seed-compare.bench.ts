@@ -1,0 +1,103 @@
+// The record path beside the earlier server's tracker (the seed), in the same run: N Stille Post
+// runs in sequence each side, in interleaved rounds. Ours: the library path (createTracing on a
+// FileRecordStore with fsync on; records/s counts until every record is on disk). The seed:
+// bench/seed-tracker.py in its own Python process (one JSON file per run, no fsync). Without the
+// seed (CI has no ../shared) the bench says so and reports our side alone.
+import { spawnSync } from 'node:child_process';
+import { rm } from 'node:fs/promises';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { FileRecordStore } from '../src/store/file-record-store.js';
+import { createTracing } from '../src/telemetry/tracing.js';
+import { benchDir, fmt, report, type Figure } from './stats.js';
+import { stillePostRun } from './stille-post-run.js';
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const RUNS = Number(process.env.BENCH_SEED_RUNS ?? 2_000);
+const ROUNDS = Number(process.env.BENCH_SEED_ROUNDS ?? 3);
+
+/** Records/s of the seed for `runs` runs, or null when the seed (or Python) is not there. */
+async function seedRound(runs: number): Promise<number | null> {
+  const dir = await benchDir('seed-');
+  try {
+    const python = process.env.BENCH_PYTHON ?? 'python3';
+    const child = spawnSync(python, ['bench/seed-tracker.py', String(runs), dir], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+    if (child.status !== 0 || child.error) return null;
+    const answer = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as {
+      found: boolean;
+      records_per_s?: number;
+    };
+    return answer.found ? answer.records_per_s! : null;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Records/s of the library path for `runs` runs in sequence, fsync on, until all are on disk. */
+export async function oursRound(runs: number, fsync = true): Promise<number> {
+  const dir = await benchDir('ours-');
+  const store = await FileRecordStore.open(dir, { fsync });
+  const tracing = createTracing({ store });
+  try {
+    const t0 = performance.now();
+    for (let n = 0; n < runs; n++)
+      await stillePostRun(tracing.startRun({ configName: 'stillepost' }));
+    await tracing.recordExporter.forceFlush();
+    const seconds = (performance.now() - t0) / 1000;
+    const saved = (await store.stats()).records;
+    if (saved !== runs) throw new Error(`expected ${runs} records, the store has ${saved}`);
+    return runs / seconds;
+  } finally {
+    await tracing.shutdown();
+    await store.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+export async function benchSeedCompare(): Promise<Figure[]> {
+  await oursRound(Math.min(RUNS, 300)); // JIT warm-up
+  const ours: number[] = [];
+  const seed: number[] = [];
+  let seedFound = true;
+  for (let round = 0; round < ROUNDS; round++) {
+    if (seedFound) {
+      const s = await seedRound(RUNS);
+      if (s === null) seedFound = false;
+      else seed.push(s);
+    }
+    ours.push(await oursRound(RUNS));
+  }
+  const rounds = (xs: number[]) => xs.map((x) => fmt(x, 0)).join(', ');
+  const figures: Figure[] = [
+    {
+      name: `library path, fsync on: records/s (${RUNS.toLocaleString('en')} Stille Post runs in sequence, median of ${ROUNDS})`,
+      value: `${fmt(median(ours), 0)} (rounds: ${rounds(ours)})`,
+    },
+  ];
+  if (!seedFound) {
+    console.log('seed not found (../shared/peers/seed-tracker-cbf622f or python3): our side only');
+    figures.push({ name: 'seed tracker (earlier server), records/s', value: 'seed not found' });
+  } else {
+    const ratios = ours.map((o, i) => o / seed[i]!);
+    figures.push(
+      {
+        name: 'seed tracker (earlier server, no fsync): records/s, same runs',
+        value: `${fmt(median(seed), 0)} (rounds: ${rounds(seed)})`,
+      },
+      {
+        name: 'library path / seed, records/s (per round)',
+        value: `×${fmt(median(ratios))} (rounds: ${ratios.map((r) => fmt(r)).join(', ')})`,
+        target: '≥ ×2',
+        met: median(ratios) >= 2,
+      },
+    );
+  }
+  return report('The record path beside the seed tracker', figures);
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1]!).href) await benchSeedCompare();

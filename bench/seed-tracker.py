@@ -1,0 +1,68 @@
+"""Records/s of the earlier server's tracker on the Stille Post flow, for bench/seed-compare.bench.ts.
+
+Loads the earlier package from `EXECUTION_HISTORY_PEER_DIR` or ../shared/peers/seed-tracker-cbf622f
+(copied to a temp dir and imported from there; never part of this project), points its storage at a
+temp directory and runs `argv[1]` Stille Post runs in sequence (flow b of
+clients/python/tests/flows.py, the calls the platform's route makes), each finalized: its record
+written as one JSON file (no fsync, as the earlier server does). Prints one JSON line:
+{"found": bool, "records_per_s": float, "items": int}. Needs only the standard library.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "clients" / "python" / "tests"))
+from flows import FLOWS  # noqa: E402
+
+PEER = Path(os.environ.get("EXECUTION_HISTORY_PEER_DIR")
+            or ROOT.parent / "shared" / "peers" / "seed-tracker-cbf622f")
+
+
+def load(tmp: Path):
+    if not (PEER / "execution_history" / "tracker.py").is_file():
+        return None
+    root = tmp / "pkg" / "seed_execution_history"
+    shutil.copytree(PEER / "execution_history", root)
+    spec = importlib.util.spec_from_file_location(
+        "seed_execution_history", root / "__init__.py", submodule_search_locations=[str(root)])
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["seed_execution_history"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def main() -> None:
+    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
+    out_dir = Path(sys.argv[2]) if len(sys.argv) > 2 else None
+    with tempfile.TemporaryDirectory() as tmp:
+        seed = load(Path(tmp))
+        if seed is None:
+            print(json.dumps({"found": False}))
+            return
+        storage = sys.modules["seed_execution_history.storage"]
+        storage.STORAGE_DIR = out_dir or Path(tmp) / "records"
+        storage.STORAGE_DIR.mkdir(parents=True, exist_ok=True)
+        items = 0
+        started = time.perf_counter()
+        for _ in range(runs):
+            t = seed.ExecutionTracker("stillepost", "eco", "kids")
+            FLOWS["b"](t)
+            items = len(t.items)
+            t.finalize()
+        seconds = time.perf_counter() - started
+        written = len(list(storage.STORAGE_DIR.glob("exec_*.json")))
+        print(json.dumps({"found": True, "records_per_s": written / seconds, "items": items}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,225 @@
+import { open } from 'node:fs/promises';
+import { join } from 'node:path';
+import { GroupCommitWriter, syncDirectory } from './group-commit.js';
+import { Limiter } from './limiter.js';
+import { RecordJournal, removeSegments, type ClosedSegment } from './record-journal.js';
+
+/** Options of `JournalledRecordFiles`. */
+export interface JournalledRecordFilesOptions {
+  directory: string;
+  /** fdatasync the journal per batch, and files before a segment goes; default true. */
+  fsync?: boolean;
+  /** Record files written at once; default 32. */
+  maxConcurrentWrites?: number;
+  /** A journal segment past this size is closed and retired; default 64 MiB. */
+  segmentBytes?: number;
+  /** How long a checkpoint lives only in the journal before its file is written; default 250 ms. */
+  materializeDelayMillis?: number;
+  /** True when `id` was deleted (its journalled states are dropped). */
+  isDeleted: (id: string) => boolean;
+  /** A temp file name for `id` in the directory. */
+  tempName: (id: string) => string;
+  warn: (message: string) => void;
+}
+
+/**
+ * One `<id>.json` per record, made durable by an append-only journal with group commit: a save
+ * is appended to the journal (one fdatasync for every save that arrived meanwhile); a final
+ * record's file is then written (atomically, without its own fsync) before the save resolves,
+ * a checkpoint's file a moment later unless a newer state replaced it. A closed journal segment
+ * is retired once every file it covers is synced; at open, the segments a dead process left
+ * are replayed into the files. Saves of one id run in call order.
+ */
+export class JournalledRecordFiles {
+  private readonly files: GroupCommitWriter;
+  private readonly journal: RecordJournal;
+  private readonly chains = new Map<string, Promise<void>>();
+  /** Checkpoint texts in the journal whose file is not written yet (the newest per id). */
+  private readonly unwritten = new Map<string, string>();
+  private timer: NodeJS.Timeout | undefined;
+  /** Closed segments, oldest first, retired strictly in order. */
+  private readonly closed: ClosedSegment[] = [];
+  private retiring: Promise<void> | null = null;
+
+  private constructor(private readonly options: JournalledRecordFilesOptions) {
+    const { directory } = options;
+    const concurrency = options.maxConcurrentWrites;
+    this.files = new GroupCommitWriter({
+      directory,
+      fsync: false,
+      maxConcurrentWrites: concurrency,
+    });
+    this.journal = new RecordJournal(directory, (s) => this.retireLater(s), options);
+  }
+
+  /** Replays what a dead process left in the journal (files written and synced), then opens. */
+  static async open(options: JournalledRecordFilesOptions): Promise<JournalledRecordFiles> {
+    const { texts, paths } = await RecordJournal.replay(options.directory);
+    if (texts.size > 0) {
+      const durable = new GroupCommitWriter({
+        directory: options.directory,
+        fsync: options.fsync ?? true,
+        maxConcurrentWrites: options.maxConcurrentWrites,
+      });
+      const limiter = new Limiter(options.maxConcurrentWrites ?? 32);
+      await Promise.all(
+        [...texts].map(([id, text]) =>
+          options.isDeleted(id)
+            ? undefined
+            : limiter.run(() =>
+                durable.write(
+                  join(options.directory, options.tempName(id)),
+                  pathOf(options, id),
+                  text,
+                ),
+              ),
+        ),
+      );
+      options.warn(`replayed ${texts.size} record state(s) from the journal`);
+    }
+    await removeSegments(paths);
+    return new JournalledRecordFiles(options);
+  }
+
+  /** Saves `text` as the newest state of `id`; `final` writes its file before resolving. */
+  save(id: string, text: string, final: boolean): Promise<void> {
+    return this.chain(id, async () => {
+      if (this.options.isDeleted(id)) return;
+      await this.journal.append(id, text);
+      if (!final) {
+        this.unwritten.set(id, text);
+        this.timer ??= setTimeout(() => void this.writeUnwritten(), this.delay()).unref();
+        return;
+      }
+      this.unwritten.delete(id);
+      try {
+        await this.files.write(
+          join(this.options.directory, this.options.tempName(id)),
+          pathOf(this.options, id),
+          text,
+        );
+      } catch (error) {
+        await this.journal.rotate(); // the directory may have been replaced: a new segment
+        throw error;
+      }
+    });
+  }
+
+  /** The newest state of `id` not in its file yet, if any. */
+  unwrittenText(id: string): string | undefined {
+    return this.unwritten.get(id);
+  }
+
+  /** Waits for the saves of `id` under way and drops its unwritten state (it is being deleted). */
+  async forget(id: string): Promise<void> {
+    await (this.chains.get(id) ?? Promise.resolve()).catch(() => {});
+    this.unwritten.delete(id);
+  }
+
+  /** Waits for every save under way. */
+  async settle(): Promise<void> {
+    await Promise.allSettled([...this.chains.values()]);
+  }
+
+  /** Writes every file, closes the journal and retires its segments. */
+  async close(): Promise<void> {
+    await this.settle();
+    await this.writeUnwritten();
+    await this.journal.close();
+    await this.retiring;
+    clearTimeout(this.timer);
+  }
+
+  private delay(): number {
+    return this.options.materializeDelayMillis ?? 250;
+  }
+
+  private chain(id: string, work: () => Promise<void>): Promise<void> {
+    const next = (this.chains.get(id) ?? Promise.resolve()).catch(() => {}).then(work);
+    this.chains.set(id, next);
+    const forget = (): void => {
+      if (this.chains.get(id) === next) this.chains.delete(id);
+    };
+    next.then(forget, forget);
+    return next;
+  }
+
+  /**
+   * Writes the file of every checkpoint still only in the journal (in each id's order); false
+   * when one could not be written (it is tried again later).
+   */
+  private async writeUnwritten(): Promise<boolean> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const writes = [...this.unwritten].map(([id, text]) =>
+      this.chain(id, async () => {
+        if (this.unwritten.get(id) !== text || this.options.isDeleted(id)) return;
+        await this.files.write(
+          join(this.options.directory, this.options.tempName(id)),
+          pathOf(this.options, id),
+          text,
+        );
+        if (this.unwritten.get(id) === text) this.unwritten.delete(id);
+      }).then(
+        () => true,
+        (error: unknown) => {
+          this.options.warn(`record ${id}: file not written yet (${(error as Error).message})`);
+          this.timer ??= setTimeout(() => void this.writeUnwritten(), this.delay() * 4).unref();
+          return false;
+        },
+      ),
+    );
+    return (await Promise.all(writes)).every(Boolean);
+  }
+
+  private retireLater(segment: ClosedSegment): void {
+    this.closed.push(segment);
+    this.retiring ??= this.retire().finally(() => {
+      this.retiring = null;
+    });
+  }
+
+  /**
+   * Retires closed segments in order: their files written and synced, the directory synced,
+   * the segment removed. A failure leaves it (and every later one) for the next try or replay.
+   */
+  private async retire(): Promise<void> {
+    while (this.closed.length > 0) {
+      const segment = this.closed[0]!;
+      try {
+        // States appended after the segment closed are in a later one; these must be in files.
+        if (!(await this.writeUnwritten())) return;
+        if (this.options.fsync ?? true) {
+          const limiter = new Limiter(this.options.maxConcurrentWrites ?? 32);
+          await Promise.all(
+            [...segment.ids].map((id) => limiter.run(() => syncFile(pathOf(this.options, id)))),
+          );
+          await syncDirectory(this.options.directory);
+        }
+        await removeSegments([segment.path]);
+        this.closed.shift();
+      } catch (error) {
+        this.options.warn(`journal segment kept for replay: ${(error as Error).message}`);
+        return;
+      }
+    }
+  }
+}
+
+const pathOf = (o: { directory: string }, id: string): string => join(o.directory, `${id}.json`);
+
+/** fdatasync of a file by path; a file deleted since is fine. */
+async function syncFile(path: string): Promise<void> {
+  let handle;
+  try {
+    handle = await open(path, 'r');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw error;
+  }
+  try {
+    await handle.datasync();
+  } finally {
+    await handle.close();
+  }
+}

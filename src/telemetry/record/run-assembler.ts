@@ -1,0 +1,288 @@
+import { diag } from '@opentelemetry/api';
+import { ExportResultCode } from '@opentelemetry/core';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { RecordOwnership } from '../../store/record-ownership.js';
+import { RecordSpool, type SaveOutcome } from '../../store/record-spool.js';
+import { ATTR_SESSION_ID, ATTR_USER_ID } from '../tracker/attributes.js';
+import type {
+  ExportReport,
+  RecordPathStats,
+  RunAssemblerOptions,
+  RunSubject,
+} from './run-assembler-options.js';
+import { RunBuffer } from './run-buffer.js';
+import type { SpanRefusal } from './run-limits.js';
+import { RunOutcomes, within } from './run-outcomes.js';
+import { RunState } from './run-state.js';
+import { findRunSpans } from './span-to-record.js';
+
+const log = diag.createComponentLogger({ namespace: 'run-assembler' });
+
+export type {
+  ExportReport,
+  RecordPathStats,
+  RunAssemblerOptions,
+  RunSubject,
+} from './run-assembler-options.js';
+
+/**
+ * The run assembler: spans in (from the in-process exporter or OTLP ingest), record states out.
+ * The run buffer decides when (a checkpoint at each stage end, the final record at the run
+ * span's end); each run's `RunState` grows by the spans since its last state; the spool saves
+ * every state so that none is lost silently. Answers the promises a request waits on.
+ */
+export class RunAssembler {
+  readonly spool: RecordSpool;
+  readonly ownership: RecordOwnership;
+  private readonly buffer: RunBuffer;
+  private readonly states = new Map<string, RunState>();
+  /** States of recently finished runs, for late spans (the oldest go first). */
+  private readonly finishedStates = new Map<string, RunState>();
+  private readonly outcomes = new RunOutcomes();
+  private refusals: SpanRefusal[] = [];
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private isShutdown = false;
+  private shutdownPromise: Promise<string[]> | undefined;
+  private readonly counters = {
+    records_saved: 0,
+    checkpoints_saved: 0,
+    late_spans_merged: 0,
+    runs_evicted: 0,
+    spans_refused: 0,
+  };
+
+  constructor(private readonly options: RunAssemblerOptions) {
+    this.ownership = options.ownership ?? new RecordOwnership(options.store);
+    this.spool = new RecordSpool(options.store, {
+      ...options,
+      ownership: this.ownership,
+      onLanded: (record, final) => {
+        if (final) this.counters.records_saved += 1;
+        else this.counters.checkpoints_saved += 1;
+        options.onSaved?.(record, final);
+      },
+    });
+    this.buffer = new RunBuffer(
+      {
+        checkpoint: (id, spans) => this.outcomes.started(id, this.checkpoint(id, spans)),
+        finish: (id, spans) => this.finish(id, spans),
+        late: (id, spans) => this.late(id, spans),
+        evict: (id, spans) => {
+          this.outcomes.forgetStart(id);
+          this.counters.runs_evicted += 1;
+          log.warn(`run ${id} saved as incomplete and dropped from memory`);
+          const save = this.checkpoint(id, spans);
+          this.states.delete(id);
+          return save;
+        },
+        discarded: (id, ended) => ended && this.options.onDiscardedRunEnded?.(id),
+        refused: (refusal) => {
+          this.counters.spans_refused += refusal.spans;
+          this.refusals.push(refusal);
+          log.warn(
+            `${refusal.spans} spans of run ${refusal.executionId} refused: ${refusal.reason}`,
+          );
+        },
+      },
+      options,
+    );
+  }
+
+  /**
+   * Takes ended spans: the result (FAILED with a `BufferFullError` when the buffer is full,
+   * nothing taken; FAILED when a save is held) and the spans refused; never rejects.
+   */
+  async accept(spans: readonly ReadableSpan[]): Promise<ExportReport> {
+    const failed = (error: unknown, refused: SpanRefusal[] = []): ExportReport => {
+      const e = error instanceof Error ? error : new Error(String(error));
+      return { result: { code: ExportResultCode.FAILED, error: e }, refused, pending: 0 };
+    };
+    if (this.isShutdown) return failed(new Error('the record path is shut down'));
+    let saves: Promise<unknown>[];
+    this.refusals = [];
+    try {
+      saves = this.buffer.accept(spans);
+    } catch (error) {
+      if ((error as Error).name !== 'BufferFullError') log.error('could not take spans', error);
+      return failed(error);
+    }
+    const refused = this.refusals;
+    try {
+      const outcomes = await Promise.all(saves.map((s) => this.track(s)));
+      const pending = outcomes.filter((o) => o === 'pending').length;
+      const unsaved = pending + outcomes.filter((o) => o === 'failed').length;
+      if (unsaved === 0) return { result: { code: ExportResultCode.SUCCESS }, refused, pending };
+      const error = new Error(this.spool.stats().last_error ?? 'record not saved');
+      return { result: { code: ExportResultCode.FAILED, error }, refused, pending };
+    } catch (error) {
+      return failed(error, refused);
+    }
+  }
+
+  /**
+   * The outcome of the run's final save (once its run span has ended): `saved`, `pending` (held
+   * for retry), `discarded` or `failed`; `pending` when it does not settle within `waitMillis`.
+   */
+  async whenSaved(executionId: string, waitMillis = 5_000): Promise<SaveOutcome> {
+    if (this.spool.isDiscarded(executionId)) return 'discarded';
+    const final = this.outcomes.final(executionId);
+    if (!final) return this.spool.held(executionId) ? 'pending' : 'saved';
+    return typeof final === 'string' ? final : within(final, waitMillis);
+  }
+
+  /** The outcome of the run's first save; `pending` past `waitMillis`, `saved` once not open. */
+  whenStarted(executionId: string, waitMillis = 5_000): Promise<SaveOutcome> {
+    const first = this.outcomes.first(executionId);
+    return first ? within(first, waitMillis) : Promise.resolve('saved');
+  }
+
+  /** Ends a run's recording: its later spans and saves are dropped (it is being deleted). */
+  async discard(executionId: string): Promise<void> {
+    this.buffer.discard(executionId);
+    this.states.delete(executionId);
+    this.finishedStates.delete(executionId);
+    await this.spool.discard(executionId);
+    this.ownership.forget(executionId);
+  }
+
+  /** Ids of the subject's runs not (yet) in the store: open in the buffer or held in the spool. */
+  pendingIds(subject: RunSubject): string[] {
+    const matches = (user: unknown, session: unknown) =>
+      subject.userId !== undefined ? user === subject.userId : session === subject.sessionId;
+    const ids = new Set<string>();
+    for (const run of this.buffer.openRuns()) {
+      const { run: end, start } = findRunSpans(run.spans);
+      const head = end ?? start;
+      if (head && matches(head.attributes[ATTR_USER_ID], head.attributes[ATTR_SESSION_ID]))
+        ids.add(run.id);
+    }
+    for (const record of this.spool.heldRecords())
+      if (matches(record.user_id, record.session_id)) ids.add(record.execution_id);
+    return [...ids];
+  }
+
+  /** Saves pending checkpoints now and waits for every save under way (held records stay held). */
+  async forceFlush(): Promise<void> {
+    this.buffer.flushCheckpoints().forEach((s) => void this.track(s));
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  /**
+   * Flushes, saves every run still open as `incomplete`, retries held records for
+   * `shutdownFlushMillis` and refuses later spans; resolves with the ids still unsaved (each
+   * logged). Idempotent.
+   */
+  drain(): Promise<string[]> {
+    this.shutdownPromise ??= (async () => {
+      const deadline = Date.now() + (this.options.shutdownFlushMillis ?? 5_000);
+      await this.forceFlush();
+      this.isShutdown = true;
+      this.buffer.evictAll().forEach((s) => void this.track(s));
+      while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+      const unsaved = await this.spool.flush(deadline);
+      this.spool.stop();
+      for (const id of unsaved) log.error(`record ${id} NOT SAVED at shutdown`);
+      return unsaved;
+    })();
+    return this.shutdownPromise;
+  }
+
+  stats(): RecordPathStats {
+    const usage = this.buffer.usage();
+    return {
+      ...this.counters,
+      ...this.spool.stats(),
+      buffered_runs: this.buffer.size,
+      buffered_spans: usage.spans,
+      buffered_bytes: usage.bytes,
+    };
+  }
+
+  private stateOf(id: string): RunState {
+    let state = this.states.get(id);
+    if (!state) this.states.set(id, (state = new RunState()));
+    return state;
+  }
+
+  /** An `incomplete` state of an open run: the spans since its last state are added when written. */
+  private checkpoint(id: string, spans: readonly ReadableSpan[]): Promise<SaveOutcome> {
+    const state = this.stateOf(id);
+    const traceUrl = this.options.traceUrl;
+    return this.spool.save(
+      id,
+      () => state.addNew(spans).record({ status: 'incomplete', traceUrl }),
+      false,
+    );
+  }
+
+  private finish(id: string, spans: readonly ReadableSpan[]): Promise<SaveOutcome> {
+    const state = this.stateOf(id).addNew(spans);
+    this.states.delete(id);
+    this.keepFinished(id, state);
+    let status = 'completed';
+    const final = this.spool.save(
+      id,
+      () => {
+        const record = state.record({ traceUrl: this.options.traceUrl });
+        status = record.status ?? 'completed';
+        return record;
+      },
+      true,
+    );
+    this.outcomes.finished(id, final);
+    void final.then((outcome) => {
+      try {
+        this.options.onFinished?.(id, status, outcome);
+      } catch (error) {
+        log.error('onFinished listener threw', error);
+      }
+    });
+    return final;
+  }
+
+  /** Late spans of a finished run: added to its state (kept, or the saved record continued). */
+  private late(id: string, spans: readonly ReadableSpan[]): Promise<SaveOutcome> {
+    const previous = Promise.resolve(this.outcomes.final(id) ?? 'saved');
+    const merged = previous.then(async (): Promise<SaveOutcome> => {
+      let state = this.finishedStates.get(id);
+      if (!state) {
+        const saved = this.spool.held(id) ?? (await this.options.store.get(id));
+        if (!saved) {
+          log.warn(`late spans for run ${id}, whose record is missing; dropped`);
+          return 'failed';
+        }
+        state = RunState.fromRecord(saved);
+      }
+      if (state.itemCountWith(spans) > (this.options.maxEventsPerRun ?? Infinity)) {
+        this.counters.spans_refused += spans.length;
+        log.warn(`late spans of run ${id} refused: run_events`);
+        return 'refused';
+      }
+      this.counters.late_spans_merged += spans.length;
+      // A late merge goes on from the saved status (`incomplete` takes the terminal item's outcome).
+      const status = state.lastStatus ?? 'incomplete';
+      state.add(spans);
+      this.keepFinished(id, state);
+      const record = state.record({ status, traceUrl: this.options.traceUrl });
+      return this.spool.save(id, () => record, true);
+    });
+    this.outcomes.finished(id, merged);
+    return merged;
+  }
+
+  private keepFinished(id: string, state: RunState): void {
+    this.finishedStates.delete(id);
+    this.finishedStates.set(id, state);
+    while (this.finishedStates.size > (this.options.finishedStatesKept ?? 256))
+      this.finishedStates.delete(this.finishedStates.keys().next().value!);
+  }
+
+  private track<T>(promise: Promise<T>): Promise<T> {
+    this.inFlight.add(promise);
+    const forget = (): void => {
+      this.inFlight.delete(promise);
+    };
+    promise.then(forget, forget);
+    return promise;
+  }
+}
