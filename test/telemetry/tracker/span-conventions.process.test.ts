@@ -15,7 +15,7 @@ describe('docs/span-conventions.md and the examples', () => {
       ),
     );
     const emitted = async (file: string) => {
-      const text = await readFile(new URL(`../../examples/${file}`, import.meta.url), 'utf8');
+      const text = await readFile(new URL(`../../../examples/${file}`, import.meta.url), 'utf8');
       return new Set([...text.matchAll(/"((?:execution|gen_ai)\.[a-z_.]+)"/g)].map((m) => m[1]!));
     };
     const python = await emitted('python/stillepost.py');
