@@ -109,6 +109,7 @@ const EnvSchema = z.object({
   ASYNC_RUNS_QUEUE: z.coerce.number().int().min(0).default(32),
   RETENTION_DAYS: z.coerce.number().positive().optional(),
   ERASURE_LOG: z.string().min(1).optional(),
+  STATS_MIN_USERS: int(5),
 });
 
 /** The server's configuration, read once from the environment. */
@@ -173,6 +174,8 @@ export interface AppConfig {
   clientLimits: ClientLimits;
   /** Records older than this many days are erased by the server; null: kept. */
   retentionDays: number | null;
+  /** Distinct users a cell of the study overview needs to be shown (k, `STATS_MIN_USERS`, default 5). */
+  statsMinUsers: number;
   /** The erasure log (JSONL); default `erasure-log.jsonl` beside the records directory. */
   erasureLog: string;
 }
@@ -352,6 +355,7 @@ export function loadConfig(
       asyncRunsQueued: e.ASYNC_RUNS_QUEUE,
     },
     retentionDays: e.RETENTION_DAYS ?? null,
+    statsMinUsers: e.STATS_MIN_USERS,
     erasureLog: resolve(
       e.ERASURE_LOG ?? join(dirname(resolve(e.EXECUTIONS_DIR)), 'erasure-log.jsonl'),
     ),

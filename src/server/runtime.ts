@@ -143,6 +143,7 @@ export async function createRuntime(config: AppConfig, logger: Logger): Promise<
     erasureLog,
     rubrics,
     maxInputChars: config.maxInputChars,
+    statsMinUsers: config.statsMinUsers,
     maxBodyBytes: config.maxBodyBytes,
     jaegerUiUrl: config.jaegerUiUrl,
     clientLimits: config.clientLimits,

@@ -157,6 +157,11 @@ export class FileRecordStore implements RecordStore, AnnotationStore {
     return this.index.query(query);
   }
 
+  /** The index entries matching `query`'s filters (for the study overview's aggregates). */
+  matchingEntries(query: RecordQuery): Iterable<IndexEntry> {
+    return this.index.matching(query);
+  }
+
   /** Deletes and tombstones the id (so no later save brings it back); true when a record was there. */
   async delete(executionId: string): Promise<boolean> {
     const id = requireExecutionId(executionId);

@@ -13,6 +13,7 @@ import {
   StoreUnavailableError,
 } from './postgres/store-unavailable-error.js';
 import { indexUnsearched } from './postgres/index-unsearched.js';
+import { saveStatsRow, statUnstated } from './postgres/stats-rows.js';
 import { fromSummaryRow, toRow, toSearchRow, type SummaryRow } from './postgres/summary-columns.js';
 import {
   requireExecutionId,
@@ -37,6 +38,11 @@ export interface PostgresRecordStoreOptions {
 
 /** PostgreSQL's code of a foreign key violation (an annotation of a run deleted meanwhile). */
 const FOREIGN_KEY_VIOLATION = '23503';
+
+/** A foreign key violation means the run was deleted meanwhile: nothing to keep. */
+const ignoreGone = (error: unknown) => {
+  if ((error as { code?: string }).code !== FOREIGN_KEY_VIOLATION) throw error;
+};
 
 /** Error codes meaning the database is not there (as opposed to a bad statement). */
 const UNAVAILABLE =
@@ -105,6 +111,7 @@ export class PostgresRecordStore implements RecordStore, AnnotationStore {
       try {
         await migrate(client);
         await indexUnsearched(client);
+        await statUnstated(client);
       } finally {
         client.release();
       }
@@ -129,8 +136,14 @@ export class PostgresRecordStore implements RecordStore, AnnotationStore {
           '$16, $17, $18, $19) AS saved',
         row,
       );
+      if (rows[0]!.saved) await saveStatsRow(this.query.bind(this), record).catch(ignoreGone);
       return rows[0]!.saved;
     });
+  }
+
+  /** The rows of a read-only statement (the study overview's aggregates, `src/query/stats/`). */
+  async readRows<R extends pg.QueryResultRow>(text: string, values: unknown[]): Promise<R[]> {
+    return (await this.query<R>(text, values)).rows;
   }
 
   async get(executionId: string): Promise<ExecutionRecord | null> {

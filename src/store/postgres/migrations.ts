@@ -1,4 +1,5 @@
 import { searchMigration } from './search-migration.js';
+import { statsMigration } from './stats-migration.js';
 
 /** One schema step; applied once, in `version` order, inside the migration transaction. */
 export interface Migration {
@@ -178,4 +179,5 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX annotations_rubric_key ON annotations (rubric, key, created_at, annotation_id);`,
   },
   searchMigration(),
+  statsMigration(),
 ];
