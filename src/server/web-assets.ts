@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { requires } from './auth/access-guard.js';
 
 /** Pages of the web view; each answers the built `index.html` (the page routes itself). */
-const PAGES = ['/', '/runs', '/runs/:id', '/try'];
+const PAGES = ['/', '/runs', '/runs/:id', '/try', '/stats'];
 
 /** Content Security Policy of the web view: its own origin only, nothing from elsewhere. */
 export const WEB_CSP = [

@@ -21,6 +21,7 @@ function header(): void {
       'nav',
       { 'aria-label': 'main' },
       link('/', t('nav.runs'), here === '/' || here.startsWith('/runs')),
+      link('/stats', t('nav.stats'), here === '/stats'),
       // Starting a run needs the admin role (or an open server): others do not see the form.
       (currentSession().open || currentSession().role === 'admin') &&
         link('/try', t('nav.try'), here === '/try'),
@@ -79,6 +80,9 @@ async function route(): Promise<void> {
   const run = /^\/runs\/(exec_[0-9]{8}_[0-9]{6}_[0-9a-f]{8})$/.exec(path);
   if (run) cleanup = await runPage(main, run[1]!);
   else if (path === '/try') cleanup = await tryPage(main);
+  // The overview loads its plotting library only when it is opened.
+  else if (path === '/stats')
+    cleanup = await (await import('./pages/stats-page.js')).statsPage(main);
   else cleanup = await runsPage(main);
   header();
 }
