@@ -13,7 +13,8 @@ const de = {
   svg: 'SVG herunterladen',
   csv: 'CSV herunterladen',
   data: 'Daten als Tabelle',
-  measure: 'Ähnlichkeit: {measure}',
+  measure:
+    'Ähnlichkeit: Kosinus-Ähnlichkeit der Zeichen-Trigramme (NFKC, Kleinschreibung) jeder Runde zum übersetzten Original, 1 = gleich, 0 = nichts gemeinsam; Drift = 1 − Ähnlichkeit.',
   runs_per_day: 'Läufe pro Tag und Konfiguration',
   block_rate_by_level: 'Blockierungsrate nach Sicherheitsstufe',
   block_rate_by_config: 'Blockierungsrate nach Konfiguration',
@@ -43,7 +44,8 @@ const en: Record<keyof typeof de, string> = {
   svg: 'Download SVG',
   csv: 'Download CSV',
   data: 'Data as a table',
-  measure: 'Similarity: {measure}',
+  measure:
+    'Similarity: cosine similarity of the character trigrams (NFKC, lower case) of each round to the translated original, 1 = the same, 0 = nothing in common; drift = 1 − similarity.',
   runs_per_day: 'Runs per day and config',
   block_rate_by_level: 'Block rate by safety level',
   block_rate_by_config: 'Block rate by config',

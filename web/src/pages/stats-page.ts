@@ -132,9 +132,7 @@ function section(
   const note =
     table.hidden > 0 &&
     h('p', { class: 'hint stats-hidden' }, ts('hidden', { n: table.hidden, k: answer.k }));
-  const measure =
-    name === 'stillepost_drift' &&
-    h('p', { class: 'hint' }, ts('measure', { measure: answer.similarity_measure }));
+  const measure = name === 'stillepost_drift' && h('p', { class: 'hint' }, ts('measure'));
   if (table.rows.length === 0)
     return h(
       'section',
@@ -145,6 +143,11 @@ function section(
     );
   const chart = detachStyles(statsChart(name, table, width));
   const svg = chart instanceof SVGSVGElement ? chart : chart.querySelector('svg:last-of-type');
+  // The chart is one image (its data is in the table below): Plot's labels of marks go.
+  chart.querySelectorAll('svg [aria-label], svg [aria-description]').forEach((el) => {
+    el.removeAttribute('aria-label');
+    el.removeAttribute('aria-description');
+  });
   svg?.setAttribute('role', 'img');
   svg?.setAttribute('aria-label', title);
   return h(

@@ -44,6 +44,10 @@ function bars(
   );
 }
 
+/** A duration label: whole ms from 100 ms on, else as given. */
+const short = (v: Row[string]) =>
+  typeof v === 'number' && v >= 100 ? String(Math.round(v)) : String(v);
+
 const num = (key: string) => (r: Row) => Number(r[key] ?? 0);
 const pct = (key: string) => (r: Row) => Math.round(Number(r[key] ?? 0) * 1000) / 10;
 
@@ -89,7 +93,7 @@ export function statsChart(
       return Plot.plot(
         base(width, {
           marginLeft: 64,
-          marginRight: 56,
+          marginRight: 92,
           height: 34 * rows.length + 40,
           x: { label: `${ts('axisMs')} (p50 ▮, p95 ▯)`, grid: true, nice: true },
           y: { label: null, domain: rows.map(y) },
@@ -99,7 +103,7 @@ export function statsChart(
             Plot.text(rows, {
               x: 'p95_ms',
               y,
-              text: (r: Row) => `${r.p50_ms} / ${r.p95_ms}`,
+              text: (r: Row) => `${short(r.p50_ms)} / ${short(r.p95_ms)}`,
               dx: 4,
               textAnchor: 'start',
             }),
