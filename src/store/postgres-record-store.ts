@@ -39,11 +39,6 @@ export interface PostgresRecordStoreOptions {
 /** PostgreSQL's code of a foreign key violation (an annotation of a run deleted meanwhile). */
 const FOREIGN_KEY_VIOLATION = '23503';
 
-/** A foreign key violation means the run was deleted meanwhile: nothing to keep. */
-const ignoreGone = (error: unknown) => {
-  if ((error as { code?: string }).code !== FOREIGN_KEY_VIOLATION) throw error;
-};
-
 /** Error codes meaning the database is not there (as opposed to a bad statement). */
 const UNAVAILABLE =
   /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EPIPE|08...|57P0[1-3])$/;
@@ -136,14 +131,28 @@ export class PostgresRecordStore implements RecordStore, AnnotationStore {
           '$16, $17, $18, $19) AS saved',
         row,
       );
-      if (rows[0]!.saved) await saveStatsRow(this.query.bind(this), record).catch(ignoreGone);
+      if (rows[0]!.saved) await saveStatsRow(this.query.bind(this), record);
       return rows[0]!.saved;
     });
   }
 
-  /** The rows of a read-only statement (the study overview's aggregates, `src/query/stats/`). */
+  /**
+   * The rows of a read-only statement (the study overview's aggregates, `src/query/stats/`),
+   * run without JIT (its compile time dwarfs these scans) and with room to sort in memory.
+   */
   async readRows<R extends pg.QueryResultRow>(text: string, values: unknown[]): Promise<R[]> {
-    return (await this.query<R>(text, values)).rows;
+    const client = await this.pool.connect().catch((error: unknown) => this.unavailable(error));
+    try {
+      await client.query("BEGIN READ ONLY; SET LOCAL jit = off; SET LOCAL work_mem = '64MB'");
+      const { rows } = await client.query<R>(text, values);
+      await client.query('COMMIT');
+      return rows;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      return this.unavailable(error);
+    } finally {
+      client.release();
+    }
   }
 
   async get(executionId: string): Promise<ExecutionRecord | null> {
@@ -305,10 +314,15 @@ export class PostgresRecordStore implements RecordStore, AnnotationStore {
     try {
       return await this.pool.query<R>(text, values);
     } catch (error) {
-      const e = error as { code?: string; message?: string };
-      if (UNAVAILABLE.test(e.code ?? '') || UNAVAILABLE_MESSAGE.test(e.message ?? ''))
-        throw new StoreUnavailableError(this.target, reasonOf(error, this.password));
-      throw error;
+      return this.unavailable(error);
     }
+  }
+
+  /** Rethrows `error`, as a `StoreUnavailableError` when the database is not there. */
+  private unavailable(error: unknown): never {
+    const e = error as { code?: string; message?: string };
+    if (UNAVAILABLE.test(e.code ?? '') || UNAVAILABLE_MESSAGE.test(e.message ?? ''))
+      throw new StoreUnavailableError(this.target, reasonOf(error, this.password));
+    throw error;
   }
 }

@@ -83,37 +83,43 @@ export function studyRecord(run: StudyRun): ExecutionRecord {
 const DAY = 86_400_000;
 
 /**
- * `count` varied runs over three days from `users` users (a few configs only one user ran,
- * so k-anonymity has cells to hide), deterministic for a seed.
+ * `count` varied runs over three days (or `days`) from `users` users (a few configs only one
+ * user ran, so k-anonymity has cells to hide), deterministic for a seed; one at a time.
  */
-export function studyRecords(count: number, seed = 7, users = 9): ExecutionRecord[] {
+export function* studyRecordStream(
+  count: number,
+  seed = 7,
+  users = 9,
+  days = 3,
+): Generator<ExecutionRecord> {
   const random = seeded(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
   const start = Date.UTC(2026, 10, 24, 9);
-  const out: ExecutionRecord[] = [];
   for (let i = 0; i < count; i += 1) {
     const user = `child-${Math.floor(random() * users)}`;
     const lonely = i % 17 === 0;
     const config = lonely ? 'solo_config' : pick(['dada', 'bauhaus', 'stillepost']);
     const r = random();
-    out.push(
-      studyRecord({
-        startMillis: start + Math.floor(random() * 3) * DAY + Math.floor(random() * 8 * 3_600_000),
-        user: lonely ? 'child-lonely' : user,
-        config,
-        level: pick(['kids', 'youth', 'adult']),
-        blockStage: r < 0.15 ? 1 : r < 0.25 ? 3 : undefined,
-        category: pick(['weapons', 'violence', 'scary']),
-        outputs: random() < 0.2 ? [] : random() < 0.5 ? ['image'] : ['image', 'audio'],
-        rounds: config === 'stillepost' ? [0, 1, 2, random() < 0.2 ? null : 3, 4] : undefined,
-        seconds: {
-          1: Math.round(random() * 1e6) / 1e7,
-          2: Math.round(random() * 1e6) / 1e6,
-          3: random() < 0.5 ? Math.round(random() * 1e5) / 1e7 : undefined,
-          4: Math.round(random() * 1e6) / 1e5,
-        },
-      }),
-    );
+    yield studyRecord({
+      startMillis: start + Math.floor(random() * days) * DAY + Math.floor(random() * 8 * 3_600_000),
+      user: lonely ? 'child-lonely' : user,
+      config,
+      level: pick(['kids', 'youth', 'adult']),
+      blockStage: r < 0.15 ? 1 : r < 0.25 ? 3 : undefined,
+      category: pick(['weapons', 'violence', 'scary']),
+      outputs: random() < 0.2 ? [] : random() < 0.5 ? ['image'] : ['image', 'audio'],
+      rounds: config === 'stillepost' ? [0, 1, 2, random() < 0.2 ? null : 3, 4] : undefined,
+      seconds: {
+        1: Math.round(random() * 1e6) / 1e7,
+        2: Math.round(random() * 1e6) / 1e6,
+        3: random() < 0.5 ? Math.round(random() * 1e5) / 1e7 : undefined,
+        4: Math.round(random() * 1e6) / 1e5,
+      },
+    });
   }
-  return out;
+}
+
+/** `studyRecordStream` as an array. */
+export function studyRecords(count: number, seed = 7, users = 9): ExecutionRecord[] {
+  return [...studyRecordStream(count, seed, users)];
 }

@@ -12,16 +12,47 @@ export function isSqlReader(store: object): store is SqlReader {
   return typeof (store as Partial<SqlReader>).readRows === 'function';
 }
 
-const cells = (select: string) => `(SELECT coalesce(json_agg(x), '[]') FROM (${select}) x)`;
 const COUNT = 'count(*)::integer AS runs, count(DISTINCT u)::integer AS users';
 const BLOCKED = 'count(*) FILTER (WHERE blocked)::integer AS blocked';
+const STAGES = [1, 2, 3, 4];
+
+/** The breakdowns' select lists over the filtered runs `f` (user id `u`, `C` collation). */
+function breakdowns(tz: string): Record<keyof RawStats, string> {
+  return {
+    total: `SELECT ${COUNT}, ${BLOCKED} FROM f`,
+    perDay:
+      `SELECT ((to_timestamp(start_millis / 1000.0) AT TIME ZONE ${tz})::date)::text AS day, ` +
+      `config, ${COUNT} FROM f GROUP BY 1, 2`,
+    byLevel: `SELECT level, ${COUNT}, ${BLOCKED} FROM f GROUP BY level`,
+    byConfig: `SELECT config, ${COUNT}, ${BLOCKED} FROM f GROUP BY config`,
+    byCategory:
+      `SELECT block_stage::integer AS stage, block_category AS category, ${COUNT} FROM f ` +
+      'WHERE blocked GROUP BY block_stage, block_category',
+    stages: STAGES.map(
+      (n) =>
+        `SELECT ${n} AS stage, ${COUNT}, ` +
+        `percentile_cont(0.5) WITHIN GROUP (ORDER BY stage${n}_micros) AS p50, ` +
+        `percentile_cont(0.95) WITHIN GROUP (ORDER BY stage${n}_micros) AS p95 ` +
+        `FROM f WHERE stage${n}_micros IS NOT NULL HAVING count(*) > 0`,
+    ).join(' UNION ALL '),
+    outputs:
+      `SELECT o.media AS "mediaType", sum(o.n)::float8 AS outputs, ${COUNT} ` +
+      'FROM f, unnest(f.output_media, f.output_counts) AS o(media, n) ' +
+      'WHERE cardinality(f.output_media) > 0 GROUP BY o.media',
+    drift:
+      `SELECT t.iteration::integer AS iteration, sum(t.similarity)::float8 AS "similaritySum", ` +
+      `${COUNT} FROM f, unnest(f.drift) WITH ORDINALITY AS t(similarity, iteration) ` +
+      'WHERE cardinality(f.drift) > 0 AND t.similarity IS NOT NULL GROUP BY t.iteration',
+  };
+}
 
 /**
- * One statement for every breakdown: the filtered runs are read once (a materialized CTE of
- * the runs and their facts) and each breakdown is one JSON column. Days are local calendar
- * days in `timeZone` (this process's, as the `date` filter and the file store use).
+ * One statement per breakdown, each over the runs matching `query` (the list filters' SQL on
+ * `executions`, whose rows hold the runs' facts): they run side by side on the pool's connections.
+ * Days are local calendar days in `timeZone` (this process's, as the `date` filter and the
+ * file store use).
  */
-export function statsStatement(query: RecordQuery, timeZone: string) {
+export function statsStatements(query: RecordQuery, timeZone: string) {
   const values: unknown[] = [];
   const param = (value: unknown): string => {
     values.push(value);
@@ -30,52 +61,18 @@ export function statsStatement(query: RecordQuery, timeZone: string) {
   const clause = filterClause({ ...query, limit: undefined, offset: undefined }, param);
   const filter = clause ? clause.filter : 'WHERE false';
   const tz = param(timeZone);
-  const text = `
-    WITH f AS MATERIALIZED (
-      SELECT e.user_id AS u, e.config_name AS config, e.safety_level AS level,
-        ((to_timestamp(e.start_millis / 1000.0) AT TIME ZONE ${tz})::date)::text AS day,
-        s.blocked, s.block_stage, s.block_category, s.stage_micros, s.output_media,
-        s.output_counts, s.drift
-      FROM executions e JOIN execution_stats s ON s.execution_id = e.execution_id
-      ${filter}
-    )
-    SELECT
-      (SELECT json_build_object('runs', count(*), 'users', count(DISTINCT u),
-        'blocked', count(*) FILTER (WHERE blocked)) FROM f) AS total,
-      ${cells(`SELECT day, config, ${COUNT} FROM f GROUP BY day, config`)} AS per_day,
-      ${cells(`SELECT level, ${COUNT}, ${BLOCKED} FROM f GROUP BY level`)} AS by_level,
-      ${cells(`SELECT config, ${COUNT}, ${BLOCKED} FROM f GROUP BY config`)} AS by_config,
-      ${cells(
-        `SELECT block_stage AS stage, block_category AS category, ${COUNT} FROM f ` +
-          'WHERE blocked GROUP BY block_stage, block_category',
-      )} AS by_category,
-      ${cells(
-        `SELECT t.stage, ${COUNT}, percentile_cont(0.5) WITHIN GROUP (ORDER BY t.micros) AS p50, ` +
-          'percentile_cont(0.95) WITHIN GROUP (ORDER BY t.micros) AS p95 ' +
-          'FROM f, unnest(f.stage_micros) WITH ORDINALITY AS t(micros, stage) ' +
-          'WHERE t.micros IS NOT NULL GROUP BY t.stage',
-      )} AS stages,
-      ${cells(
-        `SELECT o.media AS "mediaType", sum(o.n)::integer AS outputs, ${COUNT} ` +
-          'FROM f, unnest(f.output_media, f.output_counts) AS o(media, n) GROUP BY o.media',
-      )} AS outputs,
-      ${cells(
-        `SELECT t.iteration, sum(t.similarity)::bigint AS "similaritySum", ${COUNT} ` +
-          'FROM f, unnest(f.drift) WITH ORDINALITY AS t(similarity, iteration) ' +
-          'WHERE t.similarity IS NOT NULL GROUP BY t.iteration',
-      )} AS drift`;
-  return { text, values };
-}
-
-interface StatsRow {
-  total: RawStats['total'];
-  per_day: RawStats['perDay'];
-  by_level: RawStats['byLevel'];
-  by_config: RawStats['byConfig'];
-  by_category: RawStats['byCategory'];
-  stages: RawStats['stages'];
-  outputs: RawStats['outputs'];
-  drift: RawStats['drift'];
+  const f =
+    'WITH f AS (SELECT user_id COLLATE "C" AS u, config_name COLLATE "C" AS config, ' +
+    'safety_level COLLATE "C" AS level, start_millis, stats_blocked AS blocked, ' +
+    'stats_block_stage AS block_stage, stats_block_category AS block_category, ' +
+    'stage1_micros, stage2_micros, stage3_micros, stage4_micros, output_media, output_counts, ' +
+    `drift FROM executions ${filter}) `;
+  // The time zone is the last parameter: statements without it take the others only.
+  return Object.entries(breakdowns(tz)).map(([name, select]) => ({
+    name: name as keyof RawStats,
+    text: f + select,
+    values: select.includes(tz) ? values : values.slice(0, -1),
+  }));
 }
 
 /** The study overview's aggregates of the runs matching `query`, in SQL. */
@@ -84,17 +81,11 @@ export async function sqlStats(
   query: RecordQuery,
   timeZone: string,
 ): Promise<RawStats> {
-  const { text, values } = statsStatement(query, timeZone);
-  const [row] = await store.readRows<StatsRow>(text, values);
-  const r = row!;
-  return {
-    total: r.total,
-    perDay: r.per_day,
-    byLevel: r.by_level,
-    byConfig: r.by_config,
-    byCategory: r.by_category,
-    stages: r.stages,
-    outputs: r.outputs,
-    drift: r.drift.map((d) => ({ ...d, similaritySum: Number(d.similaritySum) })),
-  };
+  const answers = await Promise.all(
+    statsStatements(query, timeZone).map(
+      async (s) => [s.name, await store.readRows(s.text, s.values)] as const,
+    ),
+  );
+  const out = Object.fromEntries(answers) as unknown as Record<keyof RawStats, object[]>;
+  return { ...(out as unknown as RawStats), total: out.total[0] as RawStats['total'] };
 }

@@ -2,24 +2,21 @@ import type { PoolClient } from 'pg';
 import type { ExecutionRecord } from '../../domain/execution-record.js';
 import { parseRecord } from '../../domain/record-codec.js';
 import { runFacts, type RunFacts } from '../stats/run-facts.js';
+import { STATS_COLUMNS } from './stats-migration.js';
 
 /** Runs a statement (the store's pool or one client). */
 export type RunStatement = (text: string, values: unknown[]) => Promise<unknown>;
 
-const COLUMNS =
-  'execution_id, blocked, block_stage, block_category, stage_micros, output_media, output_counts, drift';
-
-/** Upserts the rows of many runs' facts in one statement (a run deleted meanwhile is skipped). */
+/**
+ * Writes the facts of many runs in one statement (into their `executions` rows; a run deleted
+ * meanwhile is simply not there).
+ */
 export const UPSERT_STATS =
-  `INSERT INTO execution_stats (${COLUMNS}) ` +
-  'SELECT x.id, x.b, x.s, x.c, x.t::bigint[], x.m::text[], x.n::integer[], x.d::integer[] ' +
-  'FROM unnest($1::text[], $2::boolean[], $3::smallint[], $4::text[], $5::text[], $6::text[], ' +
-  '$7::text[], $8::text[]) AS x(id, b, s, c, t, m, n, d) ' +
-  'WHERE EXISTS (SELECT 1 FROM executions e WHERE e.execution_id = x.id) ' +
-  'ON CONFLICT (execution_id) DO UPDATE SET blocked = EXCLUDED.blocked, ' +
-  'block_stage = EXCLUDED.block_stage, block_category = EXCLUDED.block_category, ' +
-  'stage_micros = EXCLUDED.stage_micros, output_media = EXCLUDED.output_media, ' +
-  'output_counts = EXCLUDED.output_counts, drift = EXCLUDED.drift';
+  `UPDATE executions e SET (${STATS_COLUMNS.join(', ')}) = ` +
+  '(x.b, x.s, x.c, x.t1, x.t2, x.t3, x.t4, x.m::text[], x.n::integer[], x.d::integer[]) ' +
+  'FROM unnest($1::text[], $2::boolean[], $3::smallint[], $4::text[], $5::bigint[], ' +
+  '$6::bigint[], $7::bigint[], $8::bigint[], $9::text[], $10::text[], $11::text[]) ' +
+  'AS x(id, b, s, c, t1, t2, t3, t4, m, n, d) WHERE e.execution_id = x.id';
 
 /** An array as a PostgreSQL array literal (numbers, nulls, or double-quoted texts). */
 function arrayLiteral(values: readonly (string | number | null)[]): string {
@@ -30,14 +27,14 @@ function arrayLiteral(values: readonly (string | number | null)[]): string {
 
 /** The `UPSERT_STATS` parameters of several runs' facts. */
 export function statsParameters(runs: readonly { id: string; facts: RunFacts }[]): unknown[][] {
-  const columns: unknown[][] = [[], [], [], [], [], [], [], []];
+  const columns: unknown[][] = Array.from({ length: 11 }, () => []);
   for (const { id, facts: f } of runs) {
     [
       id,
       f.blocked,
       f.blockStage,
       f.blockCategory,
-      arrayLiteral(f.stageMicros),
+      ...f.stageMicros,
       arrayLiteral(f.outputs.map((o) => o.mediaType)),
       arrayLiteral(f.outputs.map((o) => o.count)),
       arrayLiteral(f.drift),
@@ -68,9 +65,7 @@ export async function statUnstated(client: PoolClient, batchSize = 500): Promise
   let written = 0;
   for (;;) {
     const { rows } = await client.query<{ execution_id: string; body: string }>(
-      `SELECT e.execution_id, e.body FROM executions e
-       WHERE NOT EXISTS (SELECT 1 FROM execution_stats s WHERE s.execution_id = e.execution_id)
-       LIMIT $1`,
+      'SELECT execution_id, body FROM executions WHERE stats_blocked IS NULL LIMIT $1',
       [batchSize],
     );
     if (rows.length === 0) return written;

@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toRecordQuery } from '../../../src/query/list-filters.js';
 import { rawStats, studyStats } from '../../../src/query/stats/study-stats.js';
@@ -131,8 +132,14 @@ describe('GET /api/stats aggregates (contract: every store, the same records)', 
     const first = await PostgresRecordStore.open(url);
     for (const r of records.slice(0, 20)) await first.save(r);
     const before = await rawStats(first, {});
-    await first.readRows('DELETE FROM execution_stats', []);
-    expect((await rawStats(first, {})).total.runs).toBe(0);
+    const client = new pg.Client(url);
+    await client.connect();
+    // What a worker of an earlier version leaves: rows without facts.
+    await client.query(
+      'UPDATE executions SET stats_blocked = NULL, stage1_micros = NULL, output_media = NULL, drift = NULL',
+    );
+    await client.end();
+    expect((await rawStats(first, {})).stages).not.toEqual(before.stages);
     await first.close();
     const again = await PostgresRecordStore.open(url);
     try {
