@@ -14,6 +14,7 @@ import {
 } from './postgres/store-unavailable-error.js';
 import { indexUnsearched } from './postgres/index-unsearched.js';
 import { saveStatsRow, statUnstated } from './postgres/stats-rows.js';
+import { readOnlyRows } from './postgres/read-only.js';
 import { fromSummaryRow, toRow, toSearchRow, type SummaryRow } from './postgres/summary-columns.js';
 import {
   requireExecutionId,
@@ -136,23 +137,9 @@ export class PostgresRecordStore implements RecordStore, AnnotationStore {
     });
   }
 
-  /**
-   * The rows of a read-only statement (the study overview's aggregates, `src/query/stats/`),
-   * run without JIT (its compile time dwarfs these scans) and with room to sort in memory.
-   */
+  /** The rows of a read-only statement (the study overview's aggregates, `src/query/stats/`). */
   async readRows<R extends pg.QueryResultRow>(text: string, values: unknown[]): Promise<R[]> {
-    const client = await this.pool.connect().catch((error: unknown) => this.unavailable(error));
-    try {
-      await client.query("BEGIN READ ONLY; SET LOCAL jit = off; SET LOCAL work_mem = '64MB'");
-      const { rows } = await client.query<R>(text, values);
-      await client.query('COMMIT');
-      return rows;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
-      return this.unavailable(error);
-    } finally {
-      client.release();
-    }
+    return readOnlyRows<R>(this.pool, { text, values }, (e) => this.unavailable(e));
   }
 
   async get(executionId: string): Promise<ExecutionRecord | null> {
