@@ -16,8 +16,8 @@ export const STATS_COLUMNS = [
 
 /**
  * Step 5: the study overview's facts of each run (`runFacts`) as columns of its row, so the
- * list filters' SQL and the aggregates read one table (a join on `execution_id` would detoast
- * it: `toast_tuple_target` moves even the id out of the row). Stage times are columns (one sort
+ * list filters' SQL and the aggregates read one table (a join on `execution_id` read ~8 buffers
+ * a row, as if `toast_tuple_target` moved even the id out of the row). Stage times are columns (one sort
  * each for their percentiles); outputs are parallel media type and count arrays and the Stille
  * Post similarities an array per iteration in millionths, kept in the row (`MAIN`), empty for
  * most runs. `stats_blocked` is null until the facts are written: rows saved before this step
