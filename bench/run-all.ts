@@ -17,6 +17,7 @@ const BENCHES = [
   { title: 'PostgreSQL store', file: 'bench/postgres-store.bench.ts', flags: [] },
   { title: 'Search', file: 'bench/search.bench.ts', flags: [] },
   { title: 'Thumbnails', file: 'bench/thumbnails.bench.ts', flags: [] },
+  { title: 'Study overview', file: 'bench/stats.bench.ts', flags: [] },
   { title: 'Research bundle', file: 'bench/research-bundle.bench.ts', flags: [] },
   { title: 'OTLP ingest', file: 'bench/ingest.bench.ts', flags: [] },
   { title: 'Safety lists', file: 'bench/safety-filter.bench.ts', flags: [] },

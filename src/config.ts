@@ -151,6 +151,7 @@ export function loadConfig(
       asyncRunsQueued: e.ASYNC_RUNS_QUEUE,
     },
     retentionDays: e.RETENTION_DAYS ?? null,
+    statsMinUsers: e.STATS_MIN_USERS,
     erasureLog: resolve(
       e.ERASURE_LOG ?? join(dirname(resolve(e.EXECUTIONS_DIR)), 'erasure-log.jsonl'),
     ),

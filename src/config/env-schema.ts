@@ -99,4 +99,5 @@ export const EnvSchema = z.object({
   ASYNC_RUNS_QUEUE: z.coerce.number().int().min(0).default(32),
   RETENTION_DAYS: z.coerce.number().positive().optional(),
   ERASURE_LOG: z.string().min(1).optional(),
+  STATS_MIN_USERS: int(5),
 });

@@ -33,6 +33,7 @@ import { configsRouter } from './routes/configs-routes.js';
 import { traceViewerRouter } from './routes/trace-viewer-routes.js';
 import { JaegerUiStatus } from './jaeger-ui-status.js';
 import { sessionRouter } from './routes/session-routes.js';
+import { statsRouter } from './routes/stats-routes.js';
 import { webAssets } from './web-assets.js';
 
 /** What the HTTP app is built from. */
@@ -87,6 +88,8 @@ export interface AppDeps {
   ingest?: OtlpIngest;
   /** False for a record service: records, API, exports, streams and ingest, no pipeline. */
   pipelineEnabled?: boolean;
+  /** Distinct users a cell of the study overview (`GET /api/stats`) needs; default 5. */
+  statsMinUsers?: number;
   /** Live streams per client and asynchronous runs; default `DEFAULT_CLIENT_LIMITS`. */
   clientLimits?: Partial<ClientLimits>;
 }
@@ -164,6 +167,7 @@ export function createApp(deps: AppDeps): Express {
     app.use(reviewRouter({ store, rubrics }));
     app.use(annotationsRouter({ store, rubrics }));
   }
+  app.use(statsRouter({ store: deps.store, minUsers: deps.statsMinUsers }));
   const executions = {
     store: deps.store,
     live: deps.live,

@@ -177,6 +177,7 @@ export async function assembleServer<S extends RecordStore = ServerRecordStore>(
     erasureLog,
     rubrics,
     maxInputChars: config.maxInputChars,
+    statsMinUsers: config.statsMinUsers,
     maxBodyBytes: config.maxBodyBytes,
     jaegerUiUrl: config.jaegerUiUrl,
     clientLimits: config.clientLimits,

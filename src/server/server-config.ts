@@ -69,5 +69,7 @@ export interface ServerConfig {
   /** Records older than this many days are erased by the server; null: kept. */
   retentionDays: number | null;
   /** The erasure log (JSONL); default `erasure-log.jsonl` beside the records directory. */
+  /** Distinct users a cell of the study overview needs to be shown (k, `STATS_MIN_USERS`, default 5). */
+  statsMinUsers: number;
   erasureLog: string;
 }

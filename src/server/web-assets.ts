@@ -14,6 +14,7 @@ const PAGES = [
   '/review',
   '/review/:id',
   '/agreement',
+  '/stats',
 ];
 
 /** Content Security Policy of the web view: its own origin only, nothing from elsewhere. */

@@ -10,7 +10,7 @@ import { DirectoryLock } from './directory-lock.js';
 import { syncDirectory } from './group-commit.js';
 import { JournalledRecordFiles } from './journalled-record-files.js';
 import { scanRecordFiles, TEMP_PREFIX } from './record-files.js';
-import { indexEntry, RecordIndex } from './record-index.js';
+import { indexEntry, RecordIndex, type IndexEntry } from './record-index.js';
 import { TombstoneFile } from './tombstone-file.js';
 import {
   requireExecutionId,
@@ -155,6 +155,11 @@ export class FileRecordStore implements RecordStore, AnnotationStore {
 
   async list(query: RecordQuery = {}): Promise<RecordPage> {
     return this.index.query(query);
+  }
+
+  /** The index entries matching `query`'s filters (for the study overview's aggregates). */
+  matchingEntries(query: RecordQuery): Iterable<IndexEntry> {
+    return this.index.matching(query);
   }
 
   /** Deletes and tombstones the id (so no later save brings it back); true when a record was there. */

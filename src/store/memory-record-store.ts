@@ -7,7 +7,7 @@ import {
   type AnnotationQuery,
   type AnnotationStore,
 } from './annotation-store.js';
-import { indexEntry, RecordIndex } from './record-index.js';
+import { indexEntry, RecordIndex, type IndexEntry } from './record-index.js';
 import {
   requireExecutionId,
   type RecordPage,
@@ -38,6 +38,11 @@ export class MemoryRecordStore implements RecordStore, AnnotationStore {
 
   async list(query: RecordQuery = {}): Promise<RecordPage> {
     return this.index.query(query);
+  }
+
+  /** The index entries matching `query`'s filters (for the study overview's aggregates). */
+  matchingEntries(query: RecordQuery): Iterable<IndexEntry> {
+    return this.index.matching(query);
   }
 
   async delete(executionId: string): Promise<boolean> {

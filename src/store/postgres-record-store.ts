@@ -14,6 +14,8 @@ import {
   StoreUnavailableError,
 } from './postgres/store-unavailable-error.js';
 import { indexUnsearched } from './postgres/index-unsearched.js';
+import { saveStatsRow, statUnstated } from './postgres/stats-rows.js';
+import { readOnlyRows } from './postgres/read-only.js';
 import { fromSummaryRow, toRow, toSearchRow, type SummaryRow } from './postgres/summary-columns.js';
 import {
   requireExecutionId,
@@ -100,6 +102,7 @@ export class PostgresRecordStore implements RecordStore, AnnotationStore {
       try {
         await migrate(client);
         await indexUnsearched(client);
+        await statUnstated(client);
       } finally {
         client.release();
       }
@@ -124,8 +127,14 @@ export class PostgresRecordStore implements RecordStore, AnnotationStore {
           '$16, $17, $18, $19) AS saved',
         row,
       );
+      if (rows[0]!.saved) await saveStatsRow(this.query.bind(this), record);
       return rows[0]!.saved;
     });
+  }
+
+  /** The rows of a read-only statement (the study overview's aggregates, `src/query/stats/`). */
+  async readRows<R extends pg.QueryResultRow>(text: string, values: unknown[]): Promise<R[]> {
+    return readOnlyRows<R>(this.pool, { text, values }, (e) => this.unavailable(e));
   }
 
   async get(executionId: string): Promise<ExecutionRecord | null> {
@@ -287,9 +296,14 @@ export class PostgresRecordStore implements RecordStore, AnnotationStore {
     try {
       return await this.pool.query<R>(text, values);
     } catch (error) {
-      if (isUnavailable(error))
-        throw new StoreUnavailableError(this.target, reasonOf(error, this.password));
-      throw error;
+      return this.unavailable(error);
     }
+  }
+
+  /** Rethrows `error`, as a `StoreUnavailableError` when the database is not there. */
+  private unavailable(error: unknown): never {
+    if (isUnavailable(error))
+      throw new StoreUnavailableError(this.target, reasonOf(error, this.password));
+    throw error;
   }
 }

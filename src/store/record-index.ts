@@ -2,6 +2,7 @@ import { effectiveStatus, type ExecutionRecord } from '../domain/execution-recor
 import { parseTimestampMillis } from '../domain/timestamp.js';
 import type { RecordPage, RecordQuery, RecordSummary } from './record-store.js';
 import { SearchIndex } from './search/search-index.js';
+import { runFacts, type RunFacts } from './stats/run-facts.js';
 import { promptExcerpt, searchTexts, type SearchTexts } from './search/search-texts.js';
 
 /** An index entry: the summary, its start time and its file size. */
@@ -9,6 +10,8 @@ export interface IndexEntry {
   summary: RecordSummary;
   startMillis: number;
   bytes: number;
+  /** What the study overview counts of the run (see `runFacts`). */
+  facts: RunFacts;
   /** What a search looks in; handed to the search index, not kept in the entry list. */
   texts?: SearchTexts;
   /** The record's study and condition (filters only; not part of the summary). */
@@ -26,6 +29,7 @@ export function indexEntry(record: ExecutionRecord, bytes: number): IndexEntry {
     texts,
     studyId: record.study_id ?? null,
     condition: record.condition ?? null,
+    facts: runFacts(record),
     summary: {
       execution_id: record.execution_id,
       config_name: record.config_name,
@@ -117,6 +121,13 @@ export class RecordIndex {
       total += 1;
     }
     return { records, total };
+  }
+
+  /** Every entry matching the filters of `q` (page ignored), newest first. */
+  *matching(q: RecordQuery): Generator<IndexEntry> {
+    const ranks = q.text === undefined ? null : this.search.search(q.text);
+    for (const entry of this.sorted)
+      if ((!ranks || ranks.has(entry.summary.execution_id)) && matches(entry, q)) yield entry;
   }
 
   /**

@@ -23,6 +23,7 @@ function header(): void {
       'nav',
       { 'aria-label': 'main' },
       link('/', t('nav.runs'), here === '/' || here.startsWith('/runs') || here === '/compare'),
+      link('/stats', t('nav.stats'), here === '/stats'),
       // Starting a run needs the admin role (or an open server): others do not see the form.
       (currentSession().open || currentSession().role === 'admin') &&
         link('/try', t('nav.try'), here === '/try'),
@@ -86,6 +87,9 @@ async function route(): Promise<void> {
   else if (run) cleanup = await runPage(main, run[1]!);
   else if (path === '/try') cleanup = await tryPage(main);
   else if (path === '/compare') cleanup = await comparePage(main);
+  // The overview loads its plotting library only when it is opened.
+  else if (path === '/stats')
+    cleanup = await (await import('./pages/stats-page.js')).statsPage(main);
   else cleanup = await runsPage(main);
   header();
 }

@@ -32,19 +32,22 @@ const NOTHING: Statement = {
   values: [],
 };
 
+/** The WHERE conditions of a query's filters, and its text search's tsquery expression. */
+export interface FilterClause {
+  /** `WHERE …` (empty without filters). */
+  filter: string;
+  tsquery?: string;
+}
+
 /**
- * One statement for one page and the total of a listing, so both come from one snapshot:
- * the same filters and order as `RecordIndex.query` (newest first, ties by id descending; with
- * `text`, best `ts_rank` first). Every row carries `total`; with an empty page there is one row
- * with null summary columns.
+ * The filters of `query` as SQL on the `executions` columns, parameters added through
+ * `param`; null when the query can match nothing (a search of stop words only).
  */
-export function listStatement(query: RecordQuery): Statement {
-  const values: unknown[] = [];
+export function filterClause(
+  query: RecordQuery,
+  param: (value: unknown) => string,
+): FilterClause | null {
   const where: string[] = [];
-  const param = (value: unknown): string => {
-    values.push(value);
-    return `$${values.length}`;
-  };
   for (const [key, column] of EQUALS) {
     if (query[key] !== undefined) where.push(`${column} = ${param(query[key])}`);
   }
@@ -62,7 +65,7 @@ export function listStatement(query: RecordQuery): Statement {
   let tsquery: string | undefined;
   if (query.text !== undefined) {
     const words = queryWords(query.text);
-    if (words.length === 0) return NOTHING;
+    if (words.length === 0) return null;
     // Per word its German or its English lexeme, every word: as the file store's index.
     tsquery = words
       .map((w) => {
@@ -72,7 +75,24 @@ export function listStatement(query: RecordQuery): Statement {
       .join(' && ');
     where.push(`search_vector @@ (${tsquery})`);
   }
-  const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
+  return { filter: where.length ? `WHERE ${where.join(' AND ')}` : '', tsquery };
+}
+
+/**
+ * One statement for one page and the total of a listing, so both come from one snapshot:
+ * the same filters and order as `RecordIndex.query` (newest first, ties by id descending; with
+ * `text`, best `ts_rank` first). Every row carries `total`; with an empty page there is one row
+ * with null summary columns.
+ */
+export function listStatement(query: RecordQuery): Statement {
+  const values: unknown[] = [];
+  const param = (value: unknown): string => {
+    values.push(value);
+    return `$${values.length}`;
+  };
+  const clause = filterClause(query, param);
+  if (!clause) return NOTHING;
+  const { filter, tsquery } = clause;
   const limit = param(query.limit ?? 50);
   const offset = param(query.offset ?? 0);
   if (tsquery !== undefined) {

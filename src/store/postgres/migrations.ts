@@ -1,5 +1,6 @@
 import { searchMigration } from './search-migration.js';
 import { studyMigration } from './study-migration.js';
+import { statsMigration } from './stats-migration.js';
 
 /** One schema step; applied once, in `version` order, inside the migration transaction. */
 export interface Migration {
@@ -180,4 +181,5 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   searchMigration(),
   studyMigration(),
+  statsMigration(),
 ];

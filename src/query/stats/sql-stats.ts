@@ -1,0 +1,91 @@
+import type { RecordQuery } from '../../store/record-store.js';
+import { filterClause } from '../../store/postgres/list-sql.js';
+import type { RawStats } from './raw-stats.js';
+
+/** A store that answers read-only SQL (the PostgreSQL store). */
+export interface SqlReader {
+  readRows<R extends object>(text: string, values: unknown[]): Promise<R[]>;
+}
+
+/** True when `store` answers SQL. */
+export function isSqlReader(store: object): store is SqlReader {
+  return typeof (store as Partial<SqlReader>).readRows === 'function';
+}
+
+const COUNT = 'count(*)::integer AS runs, count(DISTINCT u)::integer AS users';
+const BLOCKED = 'count(*) FILTER (WHERE blocked)::integer AS blocked';
+const STAGES = [1, 2, 3, 4];
+
+/** The breakdowns' select lists over the filtered runs `f` (user id `u`, `C` collation). */
+function breakdowns(tz: string): Record<keyof RawStats, string> {
+  return {
+    total: `SELECT ${COUNT}, ${BLOCKED} FROM f`,
+    perDay:
+      `SELECT ((to_timestamp(start_millis / 1000.0) AT TIME ZONE ${tz})::date)::text AS day, ` +
+      `config, ${COUNT} FROM f GROUP BY 1, 2`,
+    byLevel: `SELECT level, ${COUNT}, ${BLOCKED} FROM f GROUP BY level`,
+    byConfig: `SELECT config, ${COUNT}, ${BLOCKED} FROM f GROUP BY config`,
+    byCategory:
+      `SELECT block_stage::integer AS stage, block_category AS category, ${COUNT} FROM f ` +
+      'WHERE blocked GROUP BY block_stage, block_category',
+    stages: STAGES.map(
+      (n) =>
+        `SELECT ${n} AS stage, ${COUNT}, ` +
+        `percentile_cont(0.5) WITHIN GROUP (ORDER BY stage${n}_micros) AS p50, ` +
+        `percentile_cont(0.95) WITHIN GROUP (ORDER BY stage${n}_micros) AS p95 ` +
+        `FROM f WHERE stage${n}_micros IS NOT NULL HAVING count(*) > 0`,
+    ).join(' UNION ALL '),
+    outputs:
+      `SELECT o.media AS "mediaType", sum(o.n)::float8 AS outputs, ${COUNT} ` +
+      'FROM f, unnest(f.output_media, f.output_counts) AS o(media, n) ' +
+      'WHERE cardinality(f.output_media) > 0 GROUP BY o.media',
+    drift:
+      `SELECT t.iteration::integer AS iteration, sum(t.similarity)::float8 AS "similaritySum", ` +
+      `${COUNT} FROM f, unnest(f.drift) WITH ORDINALITY AS t(similarity, iteration) ` +
+      'WHERE cardinality(f.drift) > 0 AND t.similarity IS NOT NULL GROUP BY t.iteration',
+  };
+}
+
+/**
+ * One statement per breakdown, each over the runs matching `query` (the list filters' SQL on
+ * `executions`, whose rows hold the runs' facts): they run side by side on the pool's connections.
+ * Days are local calendar days in `timeZone` (this process's, as the `date` filter and the
+ * file store use).
+ */
+export function statsStatements(query: RecordQuery, timeZone: string) {
+  const values: unknown[] = [];
+  const param = (value: unknown): string => {
+    values.push(value);
+    return `$${values.length}`;
+  };
+  const clause = filterClause({ ...query, limit: undefined, offset: undefined }, param);
+  const filter = clause ? clause.filter : 'WHERE false';
+  const tz = param(timeZone);
+  const f =
+    'WITH f AS (SELECT user_id COLLATE "C" AS u, config_name COLLATE "C" AS config, ' +
+    'safety_level COLLATE "C" AS level, start_millis, stats_blocked AS blocked, ' +
+    'stats_block_stage AS block_stage, stats_block_category AS block_category, ' +
+    'stage1_micros, stage2_micros, stage3_micros, stage4_micros, output_media, output_counts, ' +
+    `drift FROM executions ${filter}) `;
+  // The time zone is the last parameter: statements without it take the others only.
+  return Object.entries(breakdowns(tz)).map(([name, select]) => ({
+    name: name as keyof RawStats,
+    text: f + select,
+    values: select.includes(tz) ? values : values.slice(0, -1),
+  }));
+}
+
+/** The study overview's aggregates of the runs matching `query`, in SQL. */
+export async function sqlStats(
+  store: SqlReader,
+  query: RecordQuery,
+  timeZone: string,
+): Promise<RawStats> {
+  const answers = await Promise.all(
+    statsStatements(query, timeZone).map(
+      async (s) => [s.name, await store.readRows(s.text, s.values)] as const,
+    ),
+  );
+  const out = Object.fromEntries(answers) as unknown as Record<keyof RawStats, object[]>;
+  return { ...(out as unknown as RawStats), total: out.total[0] as RawStats['total'] };
+}

@@ -1,0 +1,38 @@
+/** Similarities are kept as integers in millionths, so every store sums them exactly. */
+export const SIMILARITY_SCALE = 1_000_000;
+
+/** Character trigrams of `text` with their counts: NFKC, lower case, runs of space as one, padded. */
+export function trigrams(text: string): Map<string, number> {
+  const chars = Array.from(
+    ` ${text.normalize('NFKC').toLowerCase().replace(/\s+/gu, ' ').trim()} `,
+  );
+  const counts = new Map<string, number>();
+  for (let i = 0; i + 3 <= chars.length; i += 1) {
+    const gram = chars[i]! + chars[i + 1]! + chars[i + 2]!;
+    counts.set(gram, (counts.get(gram) ?? 0) + 1);
+  }
+  return counts;
+}
+
+/**
+ * Cosine similarity of the character-trigram count vectors of `a` and `b`, 0 (no trigram in
+ * common) to 1 (the same trigrams as often): cheap, local and script-independent, so a round in
+ * Hindi or Korean scores low against the English original and one back in English scores high.
+ * Two texts without any letters count as equal (1); one without against one with, as 0.
+ */
+export function trigramCosine(a: string, b: string): number {
+  const x = trigrams(a);
+  const y = trigrams(b);
+  const norm = (m: Map<string, number>) =>
+    Math.sqrt([...m.values()].reduce((s, v) => s + v * v, 0));
+  const [nx, ny] = [norm(x), norm(y)];
+  if (nx === 0 || ny === 0) return nx === ny ? 1 : 0;
+  let dot = 0;
+  for (const [gram, count] of x) dot += count * (y.get(gram) ?? 0);
+  return Math.min(1, dot / (nx * ny));
+}
+
+/** `trigramCosine` in millionths (an integer from 0 to 1,000,000). */
+export function scaledSimilarity(a: string, b: string): number {
+  return Math.round(trigramCosine(a, b) * SIMILARITY_SCALE);
+}

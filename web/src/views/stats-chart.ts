@@ -1,0 +1,129 @@
+import * as Plot from '@observablehq/plot';
+import { ts } from '../i18n-stats.js';
+import type { StatsTable } from '../stats-csv.js';
+
+type Row = Record<string, string | number | null>;
+
+const ACCENT = '#2f5bd3';
+const LIGHT = '#a9bdf0';
+const SCHEME = 'tableau10';
+
+/** The class of every chart (stats.css holds Plot's default rules for it). */
+export const CHART_CLASS = 'eh-plot';
+
+const base = (width: number, extra: Plot.PlotOptions): Plot.PlotOptions => ({
+  width,
+  className: CHART_CLASS,
+  marginLeft: 8,
+  marginRight: 24,
+  style: { fontSize: '12px', background: 'transparent', overflow: 'visible' },
+  ...extra,
+});
+
+/** Horizontal bars of `x` per `y` label, with the value written at the bar's end. */
+function bars(
+  rows: Row[],
+  width: number,
+  y: (r: Row) => string,
+  x: (r: Row) => number,
+  label: string,
+) {
+  return Plot.plot(
+    base(width, {
+      marginLeft: Math.min(160, 12 + 7 * Math.max(...rows.map((r) => y(r).length))),
+      marginRight: 48,
+      height: 28 * rows.length + 40,
+      x: { label, grid: true, nice: true },
+      y: { label: null, domain: rows.map(y) },
+      marks: [
+        Plot.barX(rows, { x, y, fill: ACCENT }),
+        Plot.text(rows, { x, y, text: (r: Row) => String(x(r)), dx: 4, textAnchor: 'start' }),
+        Plot.ruleX([0]),
+      ],
+    }),
+  );
+}
+
+/** A duration label: whole ms from 100 ms on, else as given. */
+const short = (v: Row[string]) =>
+  typeof v === 'number' && v >= 100 ? String(Math.round(v)) : String(v);
+
+const num = (key: string) => (r: Row) => Number(r[key] ?? 0);
+const pct = (key: string) => (r: Row) => Math.round(Number(r[key] ?? 0) * 1000) / 10;
+
+/** The chart of one stats table (an SVG, or a figure holding one), `width` pixels wide. */
+export function statsChart(
+  name: string,
+  table: StatsTable,
+  width: number,
+): SVGSVGElement | HTMLElement {
+  const rows = table.rows;
+  switch (name) {
+    case 'runs_per_day':
+      return Plot.plot(
+        base(width, {
+          marginLeft: 40,
+          marginBottom: 40,
+          height: 260,
+          x: { label: null, type: 'band', tickRotate: width < 500 ? -45 : 0 },
+          y: { label: ts('axisRuns'), grid: true },
+          color: { legend: true, scheme: SCHEME },
+          marks: [
+            Plot.barY(rows, { x: 'day', y: 'runs', fill: 'config', title: 'config' }),
+            Plot.ruleY([0]),
+          ],
+        }),
+      );
+    case 'block_rate_by_level':
+      return bars(rows, width, (r) => String(r.safety_level), pct('block_rate'), ts('axisRate'));
+    case 'block_rate_by_config':
+      return bars(rows, width, (r) => String(r.config), pct('block_rate'), ts('axisRate'));
+    case 'blocks_by_category':
+      return bars(
+        rows,
+        width,
+        (r) => `${ts('stage', { n: String(r.stage) })}: ${r.category}`,
+        num('blocked'),
+        ts('axisBlocked'),
+      );
+    case 'outputs_by_media_type':
+      return bars(rows, width, (r) => String(r.media_type), num('outputs'), ts('axisOutputs'));
+    case 'stage_durations': {
+      const y = (r: Row) => ts('stage', { n: String(r.stage) });
+      return Plot.plot(
+        base(width, {
+          marginLeft: 64,
+          marginRight: 92,
+          height: 34 * rows.length + 40,
+          x: { label: `${ts('axisMs')} (p50 ▮, p95 ▯)`, grid: true, nice: true },
+          y: { label: null, domain: rows.map(y) },
+          marks: [
+            Plot.barX(rows, { x: 'p95_ms', y, fill: LIGHT }),
+            Plot.barX(rows, { x: 'p50_ms', y, fill: ACCENT, insetTop: 6, insetBottom: 6 }),
+            Plot.text(rows, {
+              x: 'p95_ms',
+              y,
+              text: (r: Row) => `${short(r.p50_ms)} / ${short(r.p95_ms)}`,
+              dx: 4,
+              textAnchor: 'start',
+            }),
+            Plot.ruleX([0]),
+          ],
+        }),
+      );
+    }
+    default:
+      return Plot.plot(
+        base(width, {
+          marginLeft: 40,
+          height: 240,
+          x: { label: ts('axisIteration'), ticks: rows.length, tickFormat: 'd' },
+          y: { label: ts('axisSimilarity'), domain: [0, 1], grid: true },
+          marks: [
+            Plot.lineY(rows, { x: 'iteration', y: 'mean_similarity', stroke: ACCENT }),
+            Plot.dot(rows, { x: 'iteration', y: 'mean_similarity', fill: ACCENT, r: 4 }),
+          ],
+        }),
+      );
+  }
+}
