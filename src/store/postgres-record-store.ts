@@ -25,6 +25,7 @@ import {
   type RecordStore,
   type StoreStats,
 } from './record-store.js';
+import { OrderedWrites } from './ordered-writes.js';
 
 /** Options of `PostgresRecordStore.open`. */
 export interface PostgresRecordStoreOptions {
@@ -49,7 +50,8 @@ const FOREIGN_KEY_VIOLATION = '23503';
  * are applied in call order, as in the file store.
  */
 export class PostgresRecordStore implements RecordStore, AnnotationStore {
-  private readonly pending = new Map<string, Promise<unknown>>();
+  /** Saves and deletes of one run, one after another. */
+  private readonly writes = new OrderedWrites();
   private readonly changes: ChangeListener;
 
   private constructor(
@@ -121,7 +123,7 @@ export class PostgresRecordStore implements RecordStore, AnnotationStore {
   async trySave(record: ExecutionRecord): Promise<boolean> {
     const id = requireExecutionId(record.execution_id);
     const row = [...toRow(record), ...toSearchRow(record)];
-    return this.inOrder(id, async () => {
+    return this.writes.run(id, async () => {
       const { rows } = await this.query<{ saved: boolean }>(
         'SELECT save_execution($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15::jsonb, ' +
           '$16, $17, $18, $19) AS saved',
@@ -158,7 +160,7 @@ export class PostgresRecordStore implements RecordStore, AnnotationStore {
   /** Deletes and tombstones the id (so no later save brings it back); true when a record was there. */
   async delete(executionId: string): Promise<boolean> {
     const id = requireExecutionId(executionId);
-    return this.inOrder(id, async () => {
+    return this.writes.run(id, async () => {
       const { rows } = await this.query<{ deleted: boolean }>(
         'SELECT delete_execution($1) AS deleted',
         [id],
@@ -276,17 +278,6 @@ export class PostgresRecordStore implements RecordStore, AnnotationStore {
   async close(): Promise<void> {
     await this.changes.stop();
     if (!this.pool.ended) await this.pool.end();
-  }
-
-  private async inOrder<T>(id: string, task: () => Promise<T>): Promise<T> {
-    const previous = this.pending.get(id) ?? Promise.resolve();
-    const next = previous.catch(() => {}).then(task);
-    this.pending.set(id, next);
-    try {
-      return await next;
-    } finally {
-      if (this.pending.get(id) === next) this.pending.delete(id);
-    }
   }
 
   private async query<R extends pg.QueryResultRow>(

@@ -2,24 +2,15 @@ import { searchMigration } from './search-migration.js';
 import { studyMigration } from './study-migration.js';
 import { statsMigration } from './stats-migration.js';
 
-/** One schema step; applied once, in `version` order, inside the migration transaction. */
-export interface Migration {
-  version: number;
-  name: string;
-  sql: string;
-}
+import { CHANGES_CHANNEL, LOCK_CLASS, TOTAL_SHARDS, type Migration } from './schema-names.js';
 
-/** The channel every save and delete is announced on (payload `{id, kind, status}`). */
-export const CHANGES_CHANNEL = 'execution_changes';
-
-/** Two-key advisory lock space of this store: (class, key) pairs. */
-export const LOCK_CLASS = 0x45_48; // 'EH'
-
-/** The single-key advisory lock held while migrating. */
-export const MIGRATION_LOCK_KEY = 0x4548_4d49_4752_4154n; // 'EHMIGRAT'
-
-/** Rows of `execution_totals`. */
-export const TOTAL_SHARDS = 16;
+export {
+  CHANGES_CHANNEL,
+  LOCK_CLASS,
+  MIGRATION_LOCK_KEY,
+  TOTAL_SHARDS,
+  type Migration,
+} from './schema-names.js';
 
 const SUMMARY_COLUMNS = ['config_name', 'status', 'safety_level', 'user_id', 'session_id'];
 

@@ -1,4 +1,4 @@
-import { CHANGES_CHANNEL, LOCK_CLASS, TOTAL_SHARDS, type Migration } from './migrations.js';
+import { CHANGES_CHANNEL, LOCK_CLASS, TOTAL_SHARDS, type Migration } from './schema-names.js';
 
 /**
  * Step 3: full-text search and prefix filters. `search_vector` holds the lexemes of the child's

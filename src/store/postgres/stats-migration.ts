@@ -1,4 +1,4 @@
-import type { Migration } from './migrations.js';
+import type { Migration } from './schema-names.js';
 
 /** The columns step 5 adds to `executions`, in `UPSERT_STATS` order after the id. */
 export const STATS_COLUMNS = [

@@ -1,4 +1,4 @@
-import type { Migration } from './migrations.js';
+import type { Migration } from './schema-names.js';
 
 /**
  * The top-level `"<key>": "<value>"` line of a record's canonical text (2-space indent, keys
