@@ -13,7 +13,7 @@ import {
 } from '../helpers/observability-stack.js';
 import { phoenixSpans, startPhoenix, type PhoenixSpan } from '../helpers/phoenix.js';
 import type { Proc } from '../helpers/processes.js';
-import { sleep } from '../helpers/tracing.js';
+import { eventually } from '../helpers/eventually.js';
 
 // A GenAI-aware backend that runs here: the pipeline (default content policy) sends its spans
 // through the project's collector to Jaeger, a record service and Arize Phoenix (PyPI, SQLite,
@@ -74,12 +74,17 @@ async function run(body: object): Promise<{ execution_id: string; trace_id: stri
 }
 
 async function spansOfTrace(traceId: string, atLeast: number): Promise<PhoenixSpan[]> {
-  for (let i = 0; i < 200; i++) {
-    const spans = (await phoenixSpans(phoenix.url)).filter((s) => s.context.trace_id === traceId);
-    if (spans.length >= atLeast) return spans;
-    await sleep(150);
-  }
-  throw new Error(`Phoenix did not get ${atLeast} spans of trace ${traceId}`);
+  return eventually(
+    async () => {
+      const spans = (await phoenixSpans(phoenix.url)).filter((s) => s.context.trace_id === traceId);
+      return spans.length >= atLeast ? spans : false;
+    },
+    {
+      timeoutMillis: 30_000,
+      intervalMillis: 150,
+      what: `${atLeast} spans of trace ${traceId} in Phoenix`,
+    },
+  );
 }
 
 const attr = (s: PhoenixSpan, key: string): unknown => {
@@ -123,15 +128,17 @@ describe('the same spans in Arize Phoenix (a GenAI backend), Jaeger and the reco
     expect(everything).not.toMatch(/gen_ai\.(input|output)\.messages|gen_ai\.prompt/);
 
     // The record service assembled the run from the same spans, with its token totals.
-    let record: ExecutionRecord | undefined;
-    for (let i = 0; i < 100 && record?.status !== 'completed'; i++) {
-      const res = await fetch(`${records.url}/api/executions/${stille.execution_id}`, {
-        headers: { authorization: `Bearer ${TOKEN}` },
-      });
-      if (res.ok) record = (await res.json()) as ExecutionRecord;
-      else await sleep(100);
-    }
-    expect(record?.status).toBe('completed');
-    expect(record?.token_usage?.calls).toBe(9);
+    const record = await eventually(
+      async () => {
+        const res = await fetch(`${records.url}/api/executions/${stille.execution_id}`, {
+          headers: { authorization: `Bearer ${TOKEN}` },
+        });
+        const found = res.ok ? ((await res.json()) as ExecutionRecord) : undefined;
+        return found?.status === 'completed' ? found : false;
+      },
+      { timeoutMillis: 30_000, intervalMillis: 100, what: 'the completed record' },
+    );
+    expect(record.status).toBe('completed');
+    expect(record.token_usage?.calls).toBe(9);
   }, 120_000);
 });

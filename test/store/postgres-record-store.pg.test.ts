@@ -10,6 +10,7 @@ import { startTestPostgres, type TestPostgres } from '../helpers/postgres.js';
 import { freePort } from '../helpers/processes.js';
 import { buildAnnotation } from '../helpers/annotation-builder.js';
 import { buildRecord } from '../helpers/record-builder.js';
+import { eventually } from '../helpers/eventually.js';
 
 let server: TestPostgres;
 const opened: PostgresRecordStore[] = [];
@@ -47,9 +48,7 @@ async function sql<T extends pg.QueryResultRow>(url: string, text: string): Prom
 
 /** Resolves when `changes` holds `count` entries (or fails after 5 s). */
 async function waitFor(changes: RecordChange[], count: number): Promise<void> {
-  const deadline = Date.now() + 5_000;
-  while (changes.length < count && Date.now() < deadline)
-    await new Promise((r) => setTimeout(r, 10));
+  await eventually(() => changes.length >= count, { what: `${count} changes` });
 }
 
 describe('PostgresRecordStore across workers', () => {
@@ -117,17 +116,23 @@ describe('PostgresRecordStore across workers', () => {
     await a.delete(record.execution_id);
     await a.delete(record.execution_id); // nothing left: no second announcement
     await a.save(record); // tombstoned: not saved, not announced
-    await waitFor(changes, 3);
-    await new Promise((r) => setTimeout(r, 100));
+    // Announcements arrive in order: once a later save's has, no earlier one is still coming.
+    const marker = buildRecord();
+    await a.save(marker);
+    await waitFor(changes, 4);
     expect(changes).toEqual([
       { kind: 'saved', executionId: record.execution_id, status: 'incomplete' },
       { kind: 'saved', executionId: record.execution_id, status: 'completed' },
       { kind: 'deleted', executionId: record.execution_id, status: null },
+      { kind: 'saved', executionId: marker.execution_id, status: marker.status },
     ]);
     stop();
+    const other: RecordChange[] = [];
+    const stopOther = b.watch((c) => other.push(c));
     await a.save(buildRecord());
-    await new Promise((r) => setTimeout(r, 100));
-    expect(changes).toHaveLength(3);
+    await waitFor(other, 1);
+    stopOther();
+    expect(changes).toHaveLength(4);
   });
 });
 

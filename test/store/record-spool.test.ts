@@ -5,6 +5,7 @@ import { RecordSpool } from '../../src/store/record-spool.js';
 import type { RecordStore } from '../../src/store/record-store.js';
 import { buildRecord } from '../helpers/record-builder.js';
 import { sleep } from '../helpers/tracing.js';
+import { eventually } from '../helpers/eventually.js';
 
 /** A memory store whose saves fail while `failing` is true and can be held at a gate. */
 function faultyStore() {
@@ -75,11 +76,9 @@ describe('RecordSpool', () => {
       last_error: expect.stringMatching(/ENOSPC/),
     });
     expect(spool.held(record.execution_id)).toBe(record);
-    await sleep(60);
-    expect(spool.stats().retries).toBeGreaterThan(0);
+    await eventually(() => spool.stats().retries > 0, { what: 'a retry' });
     state.failing = false;
-    for (let i = 0; i < 100 && spool.stats().pending > 0; i++) await sleep(10);
-    expect(spool.stats().pending).toBe(0);
+    await eventually(() => spool.stats().pending === 0, { what: 'the held save landing' });
     expect(await inner.get(record.execution_id)).toEqual(record);
     expect(landed).toEqual([record.execution_id]);
     spool.stop();

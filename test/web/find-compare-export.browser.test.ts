@@ -11,21 +11,10 @@ import { runCli } from '../../src/cli/main.js';
 import type { BundleManifest } from '../../src/research/bundle-manifest.js';
 import { listen } from '../helpers/listen.js';
 import { buildWebOnce } from '../helpers/web-build.js';
-import { ROOT } from '../helpers/processes.js';
+import { ARTIFACTS, CHROMIUM_ARGS } from '../helpers/browser-checks.js';
 import { testApp } from '../helpers/test-app.js';
 import { readZip } from '../helpers/zip-read.js';
 
-const ARTIFACTS = join(ROOT, 'test-artifacts');
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--no-first-run',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-];
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const PROMPT = 'Ein Baum im Wald';
 

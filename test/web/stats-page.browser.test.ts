@@ -7,21 +7,11 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCsv } from '../helpers/csv-parse.js';
 import { listen } from '../helpers/listen.js';
+import { ARTIFACTS, CHROMIUM_ARGS } from '../helpers/browser-checks.js';
 import { ROOT } from '../helpers/processes.js';
 import { studyRecords } from '../helpers/study-records.js';
 import { testApp } from '../helpers/test-app.js';
 
-const ARTIFACTS = join(ROOT, 'test-artifacts');
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--no-first-run',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-];
 const TABLES = [
   'runs_per_day',
   'block_rate_by_level',

@@ -8,24 +8,13 @@ import type { BackendSettings } from '../../src/pipeline/backends/backend-regist
 import { JaegerUiStatus } from '../../src/server/jaeger-ui-status.js';
 import { listen } from '../helpers/listen.js';
 import { buildWebOnce } from '../helpers/web-build.js';
-import { ROOT } from '../helpers/processes.js';
+import { ARTIFACTS, CHROMIUM_ARGS } from '../helpers/browser-checks.js';
 import { startOllamaStandIn } from '../helpers/stand-ins/ollama-stand-in.js';
 import { testApp } from '../helpers/test-app.js';
 import { plainTokenEntry } from '../../src/server/auth/token-entries.js';
 
 const TOKEN = 'browser-test-token-0123456789';
 const VIEWER_TOKEN = 'browser-viewer-token-0123456789';
-const ARTIFACTS = join(ROOT, 'test-artifacts');
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--no-first-run',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-];
 
 type Ctx = Awaited<ReturnType<typeof testApp>>;
 let guarded: { ctx: Ctx; url: string; close: () => Promise<void> };

@@ -8,6 +8,7 @@ import { ExecutionRecordExporter } from '../../../src/telemetry/record/execution
 import { itemEvent, spanFixture } from '../../helpers/span-fixtures.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 import { sleep } from '../../helpers/tracing.js';
+import { eventually } from '../../helpers/eventually.js';
 
 const ID = 'exec_20260301_101500_0000abcd';
 const runAttrs = {
@@ -122,7 +123,7 @@ describe('ExecutionRecordExporter contract', () => {
     exporter.export([start, stage1], () => {});
     let flushed = false;
     const flush = exporter.forceFlush().then(() => (flushed = true));
-    await sleep(20);
+    for (let turn = 0; turn < 20; turn++) await new Promise((r) => setImmediate(r));
     expect(flushed).toBe(false);
     release();
     await flush;
@@ -170,8 +171,9 @@ describe('ExecutionRecordExporter reliability', () => {
       checkpointDelayMillis: 60_000,
     });
     exporter.export([start, stage1], () => {});
-    await sleep(150);
-    expect(exporter.stats()).toMatchObject({ buffered_runs: 0, runs_evicted: 1 });
+    await eventually(() =>
+      expect(exporter.stats()).toMatchObject({ buffered_runs: 0, runs_evicted: 1 }),
+    );
     expect((await store.get(ID))?.status).toBe('incomplete');
     await exporter.shutdown();
   });

@@ -8,6 +8,7 @@ import { ExecutionTracker } from '../../../src/telemetry/tracker/execution-track
 import { shape, sleep, spansOf, testTracing } from '../../helpers/tracing.js';
 import { FileRecordStore } from '../../../src/store/file-record-store.js';
 import { tempDir } from '../../helpers/temp-dir.js';
+import { eventually } from '../../helpers/eventually.js';
 
 function captureDiag(): string[] {
   const lines: string[] = [];
@@ -209,8 +210,7 @@ describe('telemetry never breaks the pipeline', () => {
     await tracing.recordExporter.forceFlush();
     for (const id of ids) expect((await store.get(id))?.status).toBe('completed');
     expect(elapsed).toBeLessThan(2_000); // generous: the point is no waiting on the network
-    await sleep(700);
-    expect(tracing.otlp!.stats()).toMatchObject({ state: 'failing' });
+    await eventually(() => expect(tracing.otlp!.stats()).toMatchObject({ state: 'failing' }));
     expect(tracing.otlp!.stats().spans_failed).toBeGreaterThan(0);
     await tracing.shutdown();
   });

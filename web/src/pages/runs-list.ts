@@ -8,6 +8,7 @@ import type { RunSummary } from '../types.js';
 import { exportPanel } from '../views/export-panel.js';
 import { renderRows } from '../views/runs-table.js';
 import { levelLabel } from '../vocabulary.js';
+import { filterControls } from '../views/filter-controls.js';
 
 /** How often the list looks for new runs (it polls; the API has no stream of new runs). */
 export const POLL_MILLIS = 3_000;
@@ -47,20 +48,7 @@ export async function runsPage(main: HTMLElement): Promise<Cleanup> {
   const params = new URLSearchParams(location.search);
   const offset = Number(params.get('offset') ?? 0) || 0;
   const configs = (await api<Configs>('/api/configs')).body;
-  const field = (name: (typeof FILTERS)[number], label: string, control: HTMLElement) => {
-    control.id = `f-${name}`;
-    control.setAttribute('name', name);
-    if (control instanceof HTMLInputElement || control instanceof HTMLSelectElement)
-      control.value = params.get(name) ?? '';
-    return h('div', { class: 'field' }, h('label', { for: `f-${name}` }, label), control);
-  };
-  const select = (options: string[], labelOf: (o: string) => string = (o) => o) =>
-    h(
-      'select',
-      {},
-      h('option', { value: '' }, t('list.any')),
-      options.map((o) => h('option', { value: o }, labelOf(o))),
-    );
+  const { field, select } = filterControls(params, 'f');
   const form = h(
     'form',
     { class: 'filters', role: 'search', 'aria-label': t('list.filters') },

@@ -7,6 +7,7 @@ import { statsCsv, type StatsTable } from '../stats-csv.js';
 import { statsChart } from '../views/stats-chart.js';
 import { detachStyles, svgFile } from '../views/svg-file.js';
 import '../stats.css';
+import { filterControls } from '../views/filter-controls.js';
 
 /** The list filters the overview takes (none naming a user or session: the API refuses those). */
 const FILTERS = ['q', 'config', 'status', 'safety_level', 'since', 'until'] as const;
@@ -36,20 +37,7 @@ interface Configs {
 }
 
 function filterForm(params: URLSearchParams, configs: Configs): HTMLFormElement {
-  const field = (name: (typeof FILTERS)[number], label: string, control: HTMLElement) => {
-    control.id = `s-${name}`;
-    control.setAttribute('name', name);
-    if (control instanceof HTMLInputElement || control instanceof HTMLSelectElement)
-      control.value = params.get(name) ?? '';
-    return h('div', { class: 'field' }, h('label', { for: `s-${name}` }, label), control);
-  };
-  const select = (options: string[], labelOf: (o: string) => string = (o) => o) =>
-    h(
-      'select',
-      {},
-      h('option', { value: '' }, t('list.any')),
-      options.map((o) => h('option', { value: o }, labelOf(o))),
-    );
+  const { field, select } = filterControls(params, 's');
   const form = h(
     'form',
     { class: 'filters', role: 'search', 'aria-label': t('list.filters') },
