@@ -59,7 +59,9 @@ beforeAll(async () => {
       pageErrors.push(m.text());
   });
   page.on('response', (r) => {
-    if (r.status() >= 400) pageErrors.push(`${r.status()} ${r.url()}`);
+    // A run without an image output answers its list thumbnail with 404 no_thumbnail, by design.
+    const noThumbnail = r.status() === 404 && r.url().endsWith('/thumbnail');
+    if (r.status() >= 400 && !noThumbnail) pageErrors.push(`${r.status()} ${r.url()}`);
   });
   page.on('request', (r) => {
     const url = new URL(r.url());
