@@ -4,7 +4,6 @@ import { MemoryRecordStore } from '../../src/store/memory-record-store.js';
 import { RecordSpool } from '../../src/store/record-spool.js';
 import type { RecordStore } from '../../src/store/record-store.js';
 import { buildRecord } from '../helpers/record-builder.js';
-import { sleep } from '../helpers/tracing.js';
 import { eventually } from '../helpers/eventually.js';
 
 /** A memory store whose saves fail while `failing` is true and can be held at a gate. */
@@ -106,7 +105,8 @@ describe('RecordSpool', () => {
     await spool.discard(record.execution_id);
     state.failing = false;
     expect(await spool.save(record.execution_id, () => record, true)).toBe('discarded');
-    await sleep(30);
+    // Every write under way and every held retry settled: nothing of the run is left to land.
+    expect(await spool.flush(Date.now() + 5_000)).toEqual([]);
     expect(await inner.get(record.execution_id)).toBeNull();
     expect(spool.stats().pending).toBe(0);
     spool.stop();
