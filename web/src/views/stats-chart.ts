@@ -1,4 +1,5 @@
 import * as Plot from '@observablehq/plot';
+import { currentLang } from '../i18n.js';
 import { ts } from '../i18n-stats.js';
 import type { StatsTable } from '../stats-csv.js';
 
@@ -45,8 +46,11 @@ function bars(
 }
 
 /** A duration label: whole ms from 100 ms on, else as given. */
+/** A value label in the page's language (48,6 in German, 48.6 in English; whole from 100). */
 const short = (v: Row[string]) =>
-  typeof v === 'number' && v >= 100 ? String(Math.round(v)) : String(v);
+  typeof v === 'number'
+    ? new Intl.NumberFormat(currentLang(), { maximumFractionDigits: v >= 100 ? 0 : 1 }).format(v)
+    : String(v);
 
 const num = (key: string) => (r: Row) => Number(r[key] ?? 0);
 const pct = (key: string) => (r: Row) => Math.round(Number(r[key] ?? 0) * 1000) / 10;
