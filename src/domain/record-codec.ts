@@ -68,31 +68,72 @@ function sortKeys(value: unknown): unknown {
   return out;
 }
 
-/** Each frozen item's canonical JSON, indented as it stands in a record's `items`. */
-const itemTexts = new WeakMap<object, string>();
-const ITEMS_PLACEHOLDER = '\n  "items": []';
+/** The fields of a record-path item, in sorted order (an item with exactly these is common). */
+const ITEM_FIELDS = [
+  'backend_type',
+  'config_used',
+  'content',
+  'execution_time',
+  'file_path',
+  'item_type',
+  'loop_iteration',
+  'media_type',
+  'metadata',
+  'model_used',
+  'sequence_number',
+  'stage',
+  'stage_iteration',
+  'timestamp',
+] as const;
 
-function itemText(item: object): string {
+/** An item's key-sorted copy: the common shape without sorting its keys, others by `sortKeys`. */
+function sortedItem(item: Record<string, unknown>): unknown {
+  const keys = Object.keys(item);
+  if (keys.length !== ITEM_FIELDS.length || !ITEM_FIELDS.every((k) => k in item))
+    return sortKeys(item);
+  return {
+    backend_type: item.backend_type,
+    config_used: item.config_used,
+    content: item.content,
+    execution_time: item.execution_time,
+    file_path: item.file_path,
+    item_type: item.item_type,
+    loop_iteration: item.loop_iteration,
+    media_type: item.media_type,
+    metadata: sortKeys(item.metadata),
+    model_used: item.model_used,
+    sequence_number: item.sequence_number,
+    stage: item.stage,
+    stage_iteration: item.stage_iteration,
+    timestamp: item.timestamp,
+  };
+}
+
+/** Each frozen item's key-sorted copy (the record path freezes its items; later states share them). */
+const sortedItems = new WeakMap<object, unknown>();
+
+function sortedItemOf(item: object): unknown {
   const frozen = Object.isFrozen(item);
-  const cached = frozen ? itemTexts.get(item) : undefined;
+  const cached = frozen ? sortedItems.get(item) : undefined;
   if (cached !== undefined) return cached;
-  const text = JSON.stringify(sortKeys(item), null, 2).replace(/\n/g, '\n    ');
-  if (frozen) itemTexts.set(item, text);
-  return text;
+  const sorted = sortedItem(item as Record<string, unknown>);
+  if (frozen) sortedItems.set(item, sorted);
+  return sorted;
 }
 
 /**
  * Canonical JSON: keys sorted at every level, 2-space indent, non-ASCII as is, a final newline.
- * An item that is frozen (the record path freezes its items; every later state of a run shares
- * them) is serialized once and its text reused.
+ * One `JSON.stringify` of a key-sorted copy; a frozen item's sorted copy (the record path
+ * freezes its items; every later state of a run shares them) is made once and reused.
  * NOTE: the record is expected to have passed the schema, so every field is present.
  */
 export function serializeRecord(record: ExecutionRecord): string {
-  const { items, ...rest } = record;
-  const head = JSON.stringify(sortKeys({ ...rest, items: [] }), null, 2);
-  if (!Array.isArray(items) || items.length === 0) return `${head}\n`;
-  const at = head.indexOf(ITEMS_PLACEHOLDER);
-  const body = items.map((item) => itemText(item as object)).join(',\n    ');
-  const list = `\n  "items": [\n    ${body}\n  ]`;
-  return `${head.slice(0, at)}${list}${head.slice(at + ITEMS_PLACEHOLDER.length)}\n`;
+  const sorted: Record<string, unknown> = {};
+  for (const key of Object.keys(record).sort()) {
+    const v = (record as Record<string, unknown>)[key];
+    if (v === undefined) continue;
+    sorted[key] =
+      key === 'items' && Array.isArray(v) ? v.map((i) => sortedItemOf(i as object)) : sortKeys(v);
+  }
+  return `${JSON.stringify(sorted, null, 2)}\n`;
 }

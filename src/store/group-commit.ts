@@ -1,3 +1,4 @@
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
 import { Limiter } from './limiter.js';
 
@@ -94,5 +95,20 @@ export async function syncDirectory(directory: string): Promise<void> {
     await handle.sync();
   } finally {
     await handle.close();
+  }
+}
+
+/**
+ * Replaces `target` with `text` through `temp` (same directory) with synchronous calls and no
+ * fsync: a page-cache write and a rename, for files a journal already holds durably. On failure
+ * the temp file is removed and the error thrown.
+ */
+export function replaceFileNow(temp: string, target: string, text: string): void {
+  try {
+    writeFileSync(temp, text, { flag: 'wx' });
+    renameSync(temp, target);
+  } catch (error) {
+    rmSync(temp, { force: true });
+    throw error;
   }
 }

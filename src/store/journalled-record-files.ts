@@ -1,6 +1,6 @@
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
-import { GroupCommitWriter, syncDirectory } from './group-commit.js';
+import { GroupCommitWriter, replaceFileNow, syncDirectory } from './group-commit.js';
 import { Limiter } from './limiter.js';
 import { RecordJournal, removeSegments, type ClosedSegment } from './record-journal.js';
 
@@ -29,9 +29,12 @@ export interface JournalledRecordFilesOptions {
  * a checkpoint's file a moment later unless a newer state replaced it. A closed journal segment
  * is retired once every file it covers is synced; at open, the segments a dead process left
  * are replayed into the files. Saves of one id run in call order.
+ *
+ * NOTE: a record file is written with synchronous calls (`replaceFileNow`): without an fsync it
+ * is a page-cache copy of a few KB and a rename, tens of microseconds, a third of the CPU the
+ * same write costs through the thread pool (bench/NOTES.md); every fsync stays asynchronous.
  */
 export class JournalledRecordFiles {
-  private readonly files: GroupCommitWriter;
   private readonly journal: RecordJournal;
   private readonly chains = new Map<string, Promise<void>>();
   /** Checkpoint texts in the journal whose file is not written yet (the newest per id). */
@@ -42,14 +45,7 @@ export class JournalledRecordFiles {
   private retiring: Promise<void> | null = null;
 
   private constructor(private readonly options: JournalledRecordFilesOptions) {
-    const { directory } = options;
-    const concurrency = options.maxConcurrentWrites;
-    this.files = new GroupCommitWriter({
-      directory,
-      fsync: false,
-      maxConcurrentWrites: concurrency,
-    });
-    this.journal = new RecordJournal(directory, (s) => this.retireLater(s), options);
+    this.journal = new RecordJournal(options.directory, (s) => this.retireLater(s), options);
   }
 
   /** Replays what a dead process left in the journal (files written and synced), then opens. */
@@ -93,11 +89,7 @@ export class JournalledRecordFiles {
       }
       this.unwritten.delete(id);
       try {
-        await this.files.write(
-          join(this.options.directory, this.options.tempName(id)),
-          pathOf(this.options, id),
-          text,
-        );
+        this.writeFile(id, text);
       } catch (error) {
         await this.journal.rotate(); // the directory may have been replaced: a new segment
         throw error;
@@ -130,6 +122,15 @@ export class JournalledRecordFiles {
     clearTimeout(this.timer);
   }
 
+  /** Writes the file of `id` now (atomically, no fsync: the journal holds it durably). */
+  private writeFile(id: string, text: string): void {
+    replaceFileNow(
+      join(this.options.directory, this.options.tempName(id)),
+      pathOf(this.options, id),
+      text,
+    );
+  }
+
   private delay(): number {
     return this.options.materializeDelayMillis ?? 250;
   }
@@ -154,11 +155,7 @@ export class JournalledRecordFiles {
     const writes = [...this.unwritten].map(([id, text]) =>
       this.chain(id, async () => {
         if (this.unwritten.get(id) !== text || this.options.isDeleted(id)) return;
-        await this.files.write(
-          join(this.options.directory, this.options.tempName(id)),
-          pathOf(this.options, id),
-          text,
-        );
+        this.writeFile(id, text);
         if (this.unwritten.get(id) === text) this.unwritten.delete(id);
       }).then(
         () => true,

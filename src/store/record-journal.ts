@@ -87,8 +87,12 @@ export class RecordJournal {
 
   /** Appends `text` as the newest state of `id`; resolves once it is written (and synced). */
   append(id: string, text: string): Promise<void> {
-    const body = Buffer.from(text, 'utf8');
-    const frame = Buffer.concat([Buffer.from(`${id} ${body.length}\n`, 'utf8'), body]);
+    const bodyBytes = Buffer.byteLength(text, 'utf8');
+    const header = `${id} ${bodyBytes}\n`;
+    const headerBytes = Buffer.byteLength(header, 'utf8');
+    const frame = Buffer.allocUnsafe(headerBytes + bodyBytes); // one copy of the text
+    frame.write(header, 0, 'utf8');
+    frame.write(text, headerBytes, 'utf8');
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ id, frame, resolve, reject });
       if (!this.writing) void this.drain();
@@ -146,12 +150,17 @@ export class RecordJournal {
       this.path = path;
       openHere.add(path);
     }
-    const buffer = batch.length === 1 ? batch[0]!.frame : Buffer.concat(batch.map((e) => e.frame));
+    const frames = batch.map((e) => e.frame);
+    let length = 0;
+    for (const frame of frames) length += frame.length;
     try {
-      let done = 0;
-      while (done < buffer.length) {
-        const { bytesWritten } = await this.handle.write(buffer, done, buffer.length - done);
-        done += bytesWritten;
+      const { bytesWritten } = await this.handle.writev(frames);
+      if (bytesWritten < length) {
+        // A short write (rare): the rest as one buffer, until all of it is written.
+        const rest = Buffer.concat(frames).subarray(bytesWritten);
+        for (let done = 0; done < rest.length;) {
+          done += (await this.handle.write(rest, done, rest.length - done)).bytesWritten;
+        }
       }
       if (this.options.fsync ?? true) await this.handle.datasync();
     } catch (error) {
@@ -159,7 +168,7 @@ export class RecordJournal {
       await this.handle.truncate(this.size).catch(() => this.rotate());
       throw error;
     }
-    this.size += buffer.length;
+    this.size += length;
     for (const entry of batch) this.ids.add(entry.id);
   }
 }

@@ -1,17 +1,14 @@
 import { context, diag, type Tracer } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import {
-  AlwaysOnSampler,
-  SimpleSpanProcessor,
-  type SpanProcessor,
-} from '@opentelemetry/sdk-trace-base';
+import { AlwaysOnSampler, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { RUN_DEFAULTS } from '../domain/run-defaults.js';
 import { pseudonym } from '../domain/study-pseudonym.js';
 import type { RecordStore } from '../store/record-store.js';
 import { TRACER_NAME } from './tracker/attributes.js';
 import { ExecutionRecordExporter } from './record/execution-record-exporter.js';
+import { RecordSpanProcessor } from './record/record-span-processor.js';
 import { RunAssembler, type RunAssemblerOptions } from './record/run-assembler.js';
 import { ExecutionTracker, type ExecutionTrackerOptions } from './tracker/execution-tracker.js';
 import { OtlpPath, type OtlpPathOptions } from './otlp/otlp-path.js';
@@ -91,7 +88,7 @@ function within<T>(promise: Promise<T>, millis: number, what: string): Promise<v
 
 /**
  * Builds the tracer provider: the record path (ExecutionRecordExporter behind a
- * SimpleSpanProcessor, so a stage's spans reach it as they end) and, when configured, the OTLP
+ * RecordSpanProcessor, so a stage's spans reach it as they end) and, when configured, the OTLP
  * path (batched, bounded, never waited on by the pipeline). Every span is sampled: the record
  * path needs all of them.
  */
@@ -116,7 +113,7 @@ export function createTracing(options: TracingOptions): Tracing {
     sampler: new AlwaysOnSampler(),
     spanLimits: { eventCountLimit: maxEventsPerSpan },
     spanProcessors: [
-      new SimpleSpanProcessor(recordExporter),
+      new RecordSpanProcessor(recordExporter),
       ...(otlp ? [otlp] : []),
       ...(options.extraProcessors ?? []),
     ],

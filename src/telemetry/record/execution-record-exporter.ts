@@ -19,6 +19,8 @@ const log = diag.createComponentLogger({ namespace: 'execution-record-exporter' 
  */
 export class ExecutionRecordExporter implements SpanExporter {
   readonly assembler: RunAssembler;
+  /** Saves an export already waits on: a later export sharing one does not wait (or report) again. */
+  private readonly waited = new WeakSet<Promise<unknown>>();
 
   /** Builds its own assembler from `options`, or feeds the one given. */
   constructor(source: RunAssembler | ExecutionRecordExporterOptions) {
@@ -36,13 +38,20 @@ export class ExecutionRecordExporter implements SpanExporter {
         log.error('export result callback threw', error);
       }
     };
-    this.assembler.accept(spans).then(
-      (report) => done(report.result),
-      (error: unknown) =>
-        done({
-          code: ExportResultCode.FAILED,
-          error: error instanceof Error ? error : new Error(String(error)),
-        }),
+    let report;
+    try {
+      report = this.assembler.acceptNow(spans, this.waited);
+    } catch (error) {
+      done({ code: ExportResultCode.FAILED, error: asError(error) });
+      return;
+    }
+    if (!(report instanceof Promise)) {
+      done(report.result);
+      return;
+    }
+    report.then(
+      (r) => done(r.result),
+      (error: unknown) => done({ code: ExportResultCode.FAILED, error: asError(error) }),
     );
   }
 
@@ -66,3 +75,6 @@ export class ExecutionRecordExporter implements SpanExporter {
     return this.assembler.spool;
   }
 }
+
+const asError = (error: unknown): Error =>
+  error instanceof Error ? error : new Error(String(error));

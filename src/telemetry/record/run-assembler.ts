@@ -18,6 +18,11 @@ import { findRunSpans } from './span-to-record.js';
 
 const log = diag.createComponentLogger({ namespace: 'run-assembler' });
 
+function failed(error: unknown, refused: SpanRefusal[] = []): ExportReport {
+  const e = error instanceof Error ? error : new Error(String(error));
+  return { result: { code: ExportResultCode.FAILED, error: e }, refused, pending: 0 };
+}
+
 export type {
   ExportReport,
   RecordPathStats,
@@ -36,6 +41,8 @@ export class RunAssembler {
   readonly ownership: RecordOwnership;
   private readonly buffer: RunBuffer;
   private readonly states = new Map<string, RunState>();
+  /** Each open run's checkpoint save whose write has not begun (later stage ends share it). */
+  private readonly queuedCheckpoints = new Map<string, Promise<SaveOutcome>>();
   /** States of recently finished runs, for late spans (the oldest go first). */
   private readonly finishedStates = new Map<string, RunState>();
   private readonly outcomes = new RunOutcomes();
@@ -72,8 +79,9 @@ export class RunAssembler {
           this.counters.runs_evicted += 1;
           log.warn(`run ${id} saved as incomplete and dropped from memory`);
           const save = this.checkpoint(id, spans);
+          this.queuedCheckpoints.delete(id);
           this.states.delete(id);
-          return save;
+          return this.track(save); // a sweep's eviction too is waited for by a flush
         },
         discarded: (id, ended) => ended && this.options.onDiscardedRunEnded?.(id),
         refused: (refusal) => {
@@ -93,10 +101,18 @@ export class RunAssembler {
    * nothing taken; FAILED when a save is held) and the spans refused; never rejects.
    */
   async accept(spans: readonly ReadableSpan[]): Promise<ExportReport> {
-    const failed = (error: unknown, refused: SpanRefusal[] = []): ExportReport => {
-      const e = error instanceof Error ? error : new Error(String(error));
-      return { result: { code: ExportResultCode.FAILED, error: e }, refused, pending: 0 };
-    };
+    return this.acceptNow(spans);
+  }
+
+  /**
+   * `accept`, answered at once when the spans start no save (most span ends of a run: their
+   * stage's checkpoint is already queued). With `waited`, saves already in it are not waited on
+   * again (each save's failure is reported once) and new ones are added to it.
+   */
+  acceptNow(
+    spans: readonly ReadableSpan[],
+    waited?: WeakSet<Promise<unknown>>,
+  ): ExportReport | Promise<ExportReport> {
     if (this.isShutdown) return failed(new Error('the record path is shut down'));
     let saves: Promise<unknown>[];
     this.refusals = [];
@@ -107,6 +123,16 @@ export class RunAssembler {
       return failed(error);
     }
     const refused = this.refusals;
+    if (waited) {
+      saves = saves.filter((s) => !waited.has(s));
+      for (const s of saves) waited.add(s);
+    }
+    if (saves.length === 0)
+      return { result: { code: ExportResultCode.SUCCESS }, refused, pending: 0 };
+    return this.reportOn(saves, refused);
+  }
+
+  private async reportOn(saves: Promise<unknown>[], refused: SpanRefusal[]): Promise<ExportReport> {
     try {
       const outcomes = await Promise.all(saves.map((s) => this.track(s)));
       const pending = outcomes.filter((o) => o === 'pending').length;
@@ -140,6 +166,7 @@ export class RunAssembler {
   async discard(executionId: string): Promise<void> {
     this.buffer.discard(executionId);
     this.states.delete(executionId);
+    this.queuedCheckpoints.delete(executionId);
     this.finishedStates.delete(executionId);
     await this.spool.discard(executionId);
     this.ownership.forget(executionId);
@@ -204,18 +231,36 @@ export class RunAssembler {
     return state;
   }
 
-  /** An `incomplete` state of an open run: the spans since its last state are added when written. */
+  /**
+   * An `incomplete` state of an open run: the spans since its last state are added when written.
+   * `spans` is the run's growing list, so a checkpoint still queued (its write not begun) takes
+   * every later span too: later stage ends in the meantime share its save.
+   */
   private checkpoint(id: string, spans: readonly ReadableSpan[]): Promise<SaveOutcome> {
+    const queued = this.queuedCheckpoints.get(id);
+    if (queued) return queued;
     const state = this.stateOf(id);
     const traceUrl = this.options.traceUrl;
-    return this.spool.save(
+    let begun = false;
+    const save = this.spool.save(
       id,
-      () => state.addNew(spans).record({ status: 'incomplete', traceUrl }),
+      () => {
+        begun = true;
+        this.queuedCheckpoints.delete(id);
+        return state.addNew(spans).record({ status: 'incomplete', traceUrl });
+      },
       false,
     );
+    if (begun) return save; // the spool began its write at once (it holds too many already)
+    this.queuedCheckpoints.set(id, save);
+    void save.then(() => {
+      if (this.queuedCheckpoints.get(id) === save) this.queuedCheckpoints.delete(id);
+    });
+    return save;
   }
 
   private finish(id: string, spans: readonly ReadableSpan[]): Promise<SaveOutcome> {
+    this.queuedCheckpoints.delete(id);
     const state = this.stateOf(id).addNew(spans);
     this.states.delete(id);
     this.keepFinished(id, state);

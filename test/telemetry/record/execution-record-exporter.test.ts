@@ -174,6 +174,8 @@ describe('ExecutionRecordExporter reliability', () => {
     await eventually(() =>
       expect(exporter.stats()).toMatchObject({ buffered_runs: 0, runs_evicted: 1 }),
     );
+    // The eviction's save lands after the run left the buffer.
+    await exporter.forceFlush();
     expect((await store.get(ID))?.status).toBe('incomplete');
     await exporter.shutdown();
   });
