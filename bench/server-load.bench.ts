@@ -19,7 +19,7 @@ import { benchDir, fmt, report, type Figure } from './stats.js';
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_LOAD_ROUNDS ?? 3);
-const CONNECTIONS = 8;
+const CONNECTIONS = Number(process.env.BENCH_LOAD_CONNECTIONS ?? 32);
 const BODY = JSON.stringify({ schema: 'dada', input_text: 'Eine Blume auf der Wiese' });
 
 type Mode = 'untraced' | 'traced' | 'collector down' | 'collector hanging';

@@ -80,7 +80,16 @@ export class OtlpPath implements SpanProcessor {
       shutdown: () => otlp.shutdown(),
       forceFlush: () => otlp.forceFlush?.() ?? Promise.resolve(),
     };
-    this.batch = new BatchSpanProcessor(new ContentPolicySpanExporter(counting, this.policy), {
+    const policed = new ContentPolicySpanExporter(counting, this.policy);
+    // The batch processor exports a full batch inside the `span.end()` that filled it: the
+    // content policy's copies and the protobuf encoding (milliseconds for 512 spans) would land
+    // on one run's request. They start in a turn of their own instead.
+    const deferred: SpanExporter = {
+      export: (spans, done) => void setImmediate(() => policed.export(spans, done)),
+      shutdown: () => policed.shutdown(),
+      forceFlush: () => policed.forceFlush(),
+    };
+    this.batch = new BatchSpanProcessor(deferred, {
       maxQueueSize: this.maxQueueSize,
       maxExportBatchSize: options.maxExportBatchSize ?? 512,
       scheduledDelayMillis: options.scheduledDelayMillis ?? 1_000,
