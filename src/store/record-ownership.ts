@@ -27,7 +27,10 @@ interface Owner {
 
 /** Options of `RecordOwnership`. */
 export interface RecordOwnershipOptions {
-  /** Owners remembered (the least recent go first; the store is asked again); default 100,000. */
+  /**
+   * Owners remembered (the least recent go first; the store is asked again, and its record's
+   * trace and final state guard it, as after a restart); default 10,000 (about 2 MB).
+   */
   maxOwners?: number;
 }
 
@@ -122,7 +125,7 @@ export class RecordOwnership {
   private remember(id: string, owner: Owner): Owner {
     this.owners.delete(id);
     this.owners.set(id, owner);
-    while (this.owners.size > (this.options.maxOwners ?? 100_000))
+    while (this.owners.size > (this.options.maxOwners ?? 10_000))
       this.owners.delete(this.owners.keys().next().value!);
     return owner;
   }
