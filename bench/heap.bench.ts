@@ -61,7 +61,7 @@ export async function benchHeap(): Promise<Figure[]> {
   const perRecordKb = await (async () => {
     const before = heapMb();
     const second = await FileRecordStore.open(dir, { lock: false });
-    await second.list({ q: 'flush' }); // the search index takes its queued texts
+    await second.list({ text: 'flush' }); // the search index takes its queued texts
     const after = heapMb();
     await second.close();
     return ((after - before) * 1024) / records;

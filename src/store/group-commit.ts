@@ -1,4 +1,4 @@
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import fs from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
 import { Limiter } from './limiter.js';
 
@@ -99,16 +99,25 @@ export async function syncDirectory(directory: string): Promise<void> {
 }
 
 /**
- * Replaces `target` with `text` through `temp` (same directory) with synchronous calls and no
- * fsync: a page-cache write and a rename, for files a journal already holds durably. On failure
- * the temp file is removed and the error thrown.
+ * Replaces `target` with `text` through `temp` (same directory), no fsync: for files a journal
+ * already holds durably. Plain callbacks, one promise: a third less CPU than the same calls
+ * through a `FileHandle` (bench/NOTES.md). On failure the temp file is removed and it rejects.
  */
-export function replaceFileNow(temp: string, target: string, text: string): void {
-  try {
-    writeFileSync(temp, text, { flag: 'wx' });
-    renameSync(temp, target);
-  } catch (error) {
-    rmSync(temp, { force: true });
-    throw error;
-  }
+export function replaceFile(temp: string, target: string, text: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const fail = (error: Error): void => fs.rm(temp, { force: true }, () => reject(error));
+    fs.open(temp, 'wx', (openError, fd) => {
+      if (openError) return fail(openError);
+      fs.write(fd, text, null, 'utf8', (writeError, written) => {
+        fs.close(fd, (closeError) => {
+          const error =
+            writeError ??
+            closeError ??
+            (written < Buffer.byteLength(text) ? new Error(`short write to ${temp}`) : null);
+          if (error) return fail(error);
+          fs.rename(temp, target, (renameError) => (renameError ? fail(renameError) : resolve()));
+        });
+      });
+    });
+  });
 }

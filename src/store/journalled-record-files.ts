@@ -1,6 +1,6 @@
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
-import { GroupCommitWriter, replaceFileNow, syncDirectory } from './group-commit.js';
+import { GroupCommitWriter, replaceFile, syncDirectory } from './group-commit.js';
 import { Limiter } from './limiter.js';
 import { RecordJournal, removeSegments, type ClosedSegment } from './record-journal.js';
 
@@ -29,10 +29,6 @@ export interface JournalledRecordFilesOptions {
  * a checkpoint's file a moment later unless a newer state replaced it. A closed journal segment
  * is retired once every file it covers is synced; at open, the segments a dead process left
  * are replayed into the files. Saves of one id run in call order.
- *
- * NOTE: a record file is written with synchronous calls (`replaceFileNow`): without an fsync it
- * is a page-cache copy of a few KB and a rename, tens of microseconds, a third of the CPU the
- * same write costs through the thread pool (bench/NOTES.md); every fsync stays asynchronous.
  */
 export class JournalledRecordFiles {
   private readonly journal: RecordJournal;
@@ -89,7 +85,7 @@ export class JournalledRecordFiles {
       }
       this.unwritten.delete(id);
       try {
-        this.writeFile(id, text);
+        await this.writeFile(id, text);
       } catch (error) {
         await this.journal.rotate(); // the directory may have been replaced: a new segment
         throw error;
@@ -123,8 +119,8 @@ export class JournalledRecordFiles {
   }
 
   /** Writes the file of `id` now (atomically, no fsync: the journal holds it durably). */
-  private writeFile(id: string, text: string): void {
-    replaceFileNow(
+  private writeFile(id: string, text: string): Promise<void> {
+    return replaceFile(
       join(this.options.directory, this.options.tempName(id)),
       pathOf(this.options, id),
       text,
@@ -155,7 +151,7 @@ export class JournalledRecordFiles {
     const writes = [...this.unwritten].map(([id, text]) =>
       this.chain(id, async () => {
         if (this.unwritten.get(id) !== text || this.options.isDeleted(id)) return;
-        this.writeFile(id, text);
+        await this.writeFile(id, text);
         if (this.unwritten.get(id) === text) this.unwritten.delete(id);
       }).then(
         () => true,
