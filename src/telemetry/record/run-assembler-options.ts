@@ -49,7 +49,10 @@ export interface RecordPathStats extends SpoolStats {
   late_spans_merged: number;
   runs_evicted: number;
   buffered_runs: number;
-  /** Spans held by open runs, and their estimated bytes (see `estimateSpanBytes`). */
+  /**
+   * Spans held by open runs, and their estimated bytes (see `estimateSpanBytes`; estimated only
+   * where a byte bound is set, as for OTLP ingest, else 0).
+   */
   buffered_spans: number;
   buffered_bytes: number;
   /** Spans refused for a run's limits or for another trace. */

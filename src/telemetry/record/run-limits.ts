@@ -71,7 +71,8 @@ export interface RunUsage {
 
 /**
  * Splits one run's incoming spans into those that fit its limits (in order) and the reason the
- * rest do not (pure). `usage` is what the run holds already.
+ * rest do not (pure). `usage` is what the run holds already. Without a byte bound, bytes are
+ * not estimated (counted as 0).
  */
 export function fitRun(
   spans: readonly ReadableSpan[],
@@ -81,8 +82,10 @@ export function fitRun(
   const added = { spans: 0, events: 0, bytes: 0 };
   const taken: ReadableSpan[] = [];
   let reason: RefusalReason | undefined;
+  // Bytes are estimated only where they are bounded (ingest); the in-process path has no bound.
+  const measure = limits.maxBytesPerRun !== undefined || limits.maxBufferedBytes !== undefined;
   for (const span of spans) {
-    const bytes = estimateSpanBytes(span);
+    const bytes = measure ? estimateSpanBytes(span) : 0;
     const why =
       usage.spans + added.spans + 1 > (limits.maxSpansPerRun ?? Infinity)
         ? 'run_spans'
