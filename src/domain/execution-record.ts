@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { EXECUTION_ID_PATTERN, EXECUTION_ID_RULE } from './execution-id.js';
 import { ExecutionItemSchema } from './execution-item.js';
 import { RUN_DEFAULTS } from './run-defaults.js';
-import { TimestampSchema } from './timestamp.js';
+import { TIMESTAMP_PATTERN, TimestampSchema } from './timestamp.js';
 import { TokenUsageSchema } from './token-usage.js';
 
 /** The taxonomy version of the records this project writes (1.0 plus additive fields). */
@@ -42,6 +42,64 @@ export const ExecutionRecordSchema = z.looseObject({
   condition: z.string().optional(),
 });
 export type ExecutionRecord = z.infer<typeof ExecutionRecordSchema>;
+
+/** A record's fields besides its items and token totals. */
+export const RecordHeadSchema = ExecutionRecordSchema.omit({ items: true, token_usage: true });
+export type RecordHead = z.infer<typeof RecordHeadSchema>;
+
+const TRACE_ID = /^[0-9a-f]{32}$/;
+const isString = (v: unknown): boolean => typeof v === 'string';
+const isNullableString = (v: unknown): boolean => v === null || typeof v === 'string';
+const isOptionalString = (v: unknown): boolean => v === undefined || typeof v === 'string';
+const HEAD_KEYS = new Set([
+  'execution_id',
+  'config_name',
+  'timestamp',
+  'user_id',
+  'session_id',
+  'execution_mode',
+  'safety_level',
+  'used_seed',
+  'total_execution_time',
+  'taxonomy_version',
+  'trace_id',
+  'trace_url',
+  'status',
+  'study_id',
+  'condition',
+]);
+
+/**
+ * True when `value` is a record head exactly as `RecordHeadSchema` would give it back: every
+ * field present with its type, no default to fill, no other key. A fast check for heads the
+ * record path builds itself (kept in step with the schema by a test); anything else goes
+ * through the schema.
+ */
+export function isCanonicalHead(value: Record<string, unknown>): boolean {
+  const v = value;
+  const seed = v.used_seed;
+  const time = v.total_execution_time;
+  for (const key in v) if (!HEAD_KEYS.has(key)) return false;
+  return (
+    typeof v.execution_id === 'string' &&
+    EXECUTION_ID_PATTERN.test(v.execution_id) &&
+    isString(v.config_name) &&
+    typeof v.timestamp === 'string' &&
+    TIMESTAMP_PATTERN.test(v.timestamp) &&
+    isString(v.user_id) &&
+    isString(v.session_id) &&
+    isString(v.execution_mode) &&
+    isString(v.safety_level) &&
+    (seed === null || Number.isSafeInteger(seed)) &&
+    (time === null || (Number.isFinite(time) && (time as number) >= 0)) &&
+    isString(v.taxonomy_version) &&
+    (v.trace_id === null || (typeof v.trace_id === 'string' && TRACE_ID.test(v.trace_id))) &&
+    isNullableString(v.trace_url) &&
+    (v.status === null || RECORD_STATUSES.includes(v.status as RecordStatus)) &&
+    isOptionalString(v.study_id) &&
+    isOptionalString(v.condition)
+  );
+}
 
 /**
  * The status a record stands for: its own `status`, or for records written before that field,

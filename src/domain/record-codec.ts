@@ -68,6 +68,11 @@ function sortKeys(value: unknown): unknown {
   return out;
 }
 
+/** Compact JSON with keys sorted at every level: equal texts mean equal values, in any key order. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(sortKeys(value));
+}
+
 /** The fields of a record-path item, in sorted order (an item with exactly these is common). */
 const ITEM_FIELDS = [
   'backend_type',

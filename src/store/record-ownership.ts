@@ -1,6 +1,6 @@
 import { diag } from '@opentelemetry/api';
 import { effectiveStatus, type ExecutionRecord } from '../domain/execution-record.js';
-import { serializeRecord } from '../domain/record-codec.js';
+import { canonicalJson, serializeRecord } from '../domain/record-codec.js';
 import type { RecordStore } from './record-store.js';
 
 const log = diag.createComponentLogger({ namespace: 'record-ownership' });
@@ -141,9 +141,11 @@ function ownerOf(record: ExecutionRecord, origin: Owner['origin']): Owner {
  * other field is equal (the status may only stay).
  */
 function onlyAddsItems(stored: ExecutionRecord, next: ExecutionRecord): boolean {
+  // Compared by canonical JSON: a record read back from its file has its keys sorted, one
+  // assembled from spans has them in the order they were made.
   const { items: storedItems, ...storedRest } = stored;
   const { items: nextItems, ...nextRest } = next;
-  if (JSON.stringify(storedRest) !== JSON.stringify(nextRest)) return false;
-  const bySequence = new Map(nextItems.map((i) => [i.sequence_number, JSON.stringify(i)]));
-  return storedItems.every((i) => bySequence.get(i.sequence_number) === JSON.stringify(i));
+  if (canonicalJson(storedRest) !== canonicalJson(nextRest)) return false;
+  const bySequence = new Map(nextItems.map((i) => [i.sequence_number, canonicalJson(i)]));
+  return storedItems.every((i) => bySequence.get(i.sequence_number) === canonicalJson(i));
 }

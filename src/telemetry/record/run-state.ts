@@ -1,4 +1,3 @@
-import type { z } from 'zod';
 import { hrTimeToMicroseconds } from '@opentelemetry/core';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import {
@@ -8,8 +7,11 @@ import {
 } from '../../domain/execution-item.js';
 import {
   ExecutionRecordSchema,
+  isCanonicalHead,
+  RecordHeadSchema,
   TAXONOMY_VERSION,
   type ExecutionRecord,
+  type RecordHead,
 } from '../../domain/execution-record.js';
 import { RUN_DEFAULTS } from '../../domain/run-defaults.js';
 import { studyLabel } from '../../domain/study-label.js';
@@ -28,11 +30,16 @@ export interface RecordOptions {
 }
 
 /** The record's fields besides its items, checked once per head span. */
-const HeadSchema = ExecutionRecordSchema.omit({ items: true, token_usage: true });
-type Head = z.infer<typeof HeadSchema>;
+type Head = RecordHead;
 /** The fields that change as the run goes on, checked on every state. */
 const SEED = ExecutionRecordSchema.shape.used_seed;
 const STATUS = ExecutionRecordSchema.shape.status;
+const seedOf = (v: unknown): number | null =>
+  v === null || Number.isSafeInteger(v) ? (v as number | null) : SEED.parse(v);
+const statusOf = (v: string): Head['status'] =>
+  v === 'completed' || v === 'blocked' || v === 'failed' || v === 'incomplete'
+    ? v
+    : STATUS.parse(v);
 
 /** Items are shared by every state of a record (and its cached JSON): frozen, so none changes. */
 function deepFreeze<T>(value: T): T {
@@ -152,9 +159,9 @@ export class RunState {
         : this.checkHead(span, options);
     return {
       ...head,
-      used_seed: SEED.parse(run ? num(run.attributes, A.ATTR_USED_SEED) : null),
+      used_seed: seedOf(run ? num(run.attributes, A.ATTR_USED_SEED) : null),
       total_execution_time: roundSeconds(Math.max(0, micros / 1e6)),
-      status: STATUS.parse(
+      status: statusOf(
         wholeStatus(status, this.items, run?.attributes[A.ATTR_STATUS] !== undefined),
       ),
     };
@@ -164,7 +171,8 @@ export class RunState {
   private checkHead(span: ReadableSpan, options: RecordOptions): Head {
     const a = span.attributes;
     const traceId = span.spanContext().traceId;
-    const head = HeadSchema.parse({
+    // In the schema's key order, as its parse gives it back.
+    const fields = {
       execution_id: str(a, A.ATTR_EXECUTION_ID),
       config_name: str(a, A.ATTR_CONFIG_NAME),
       timestamp: formatHrTime(span.startTime),
@@ -172,11 +180,15 @@ export class RunState {
       session_id: str(a, A.ATTR_SESSION_ID) ?? RUN_DEFAULTS.sessionId,
       execution_mode: str(a, A.ATTR_EXECUTION_MODE) ?? RUN_DEFAULTS.executionMode,
       safety_level: str(a, A.ATTR_SAFETY_LEVEL) ?? RUN_DEFAULTS.safetyLevel,
+      used_seed: null,
+      total_execution_time: null,
       taxonomy_version: str(a, A.ATTR_TAXONOMY_VERSION) ?? TAXONOMY_VERSION,
       trace_id: traceId,
       trace_url: options.traceUrl?.(traceId) ?? null,
+      status: null,
       ...study(a),
-    });
+    };
+    const head = isCanonicalHead(fields) ? (fields as Head) : RecordHeadSchema.parse(fields);
     this.checkedHead = { span, traceUrl: options.traceUrl, head };
     return head;
   }
@@ -188,7 +200,7 @@ export class RunState {
     delete head.items;
     delete head.token_usage;
     const status = options.status ?? head.status ?? 'incomplete';
-    return { ...(head as Head), status: STATUS.parse(wholeStatus(status, this.items)) };
+    return { ...(head as Head), status: statusOf(wholeStatus(status, this.items)) };
   }
 
   /**

@@ -1,5 +1,9 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ExecutionRecord } from '../../../src/domain/execution-record.js';
+import { FileRecordStore } from '../../../src/store/file-record-store.js';
 import { MemoryRecordStore } from '../../../src/store/memory-record-store.js';
 import { RecordOwnership } from '../../../src/store/record-ownership.js';
 import { RunAssembler } from '../../../src/telemetry/record/run-assembler.js';
@@ -152,5 +156,37 @@ describe('RunAssembler', () => {
     const outcome = assembler.whenSaved(ID, 2_000);
     await vi.advanceTimersByTimeAsync(2_000);
     expect(await outcome).toBe('pending');
+  });
+});
+
+describe('RunAssembler late merges on a file store', () => {
+  it('merges late spans whose items hold metadata keys in any order (the file holds them sorted)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'assembler-late-'));
+    const store = await FileRecordStore.open(dir);
+    try {
+      const assembler = new RunAssembler({ store });
+      const unsorted = itemEvent('translation_result', 2, {
+        [A.ATTR_ITEM_SEQUENCE]: 2,
+        [A.ATTR_ITEM_STAGE]: 1,
+        [A.ATTR_ITEM_MEDIA_TYPE]: 'text',
+        [A.ATTR_ITEM_CONTENT]: 'A flower',
+        [A.ATTR_ITEM_METADATA]: '{"to_lang":"en","from_lang":"de"}',
+      });
+      await assembler.accept([start, stageSpan('s1', 1, [unsorted]), root]);
+      await assembler.accept([stage2]);
+      expect(await assembler.whenSaved(ID)).toBe('saved');
+      expect(types(await store.get(ID))).toEqual([
+        'pipeline_start',
+        'translation_result',
+        'interception_final',
+        'pipeline_complete',
+      ]);
+      expect(assembler.stats()).toMatchObject({ late_spans_merged: 1, save_failures: 0 });
+      expect(assembler.ownership.stats().refused_completed).toBe(0);
+      await assembler.drain();
+    } finally {
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
