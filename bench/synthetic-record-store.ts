@@ -3,6 +3,7 @@
 import type { ExecutionItem } from '../src/domain/execution-item.js';
 import type { ExecutionRecord } from '../src/domain/execution-record.js';
 import { formatMicros } from '../src/domain/timestamp.js';
+import { isVisualOutput } from '../src/domain/visual-output.js';
 import type {
   RecordPage,
   RecordQuery,
@@ -159,6 +160,7 @@ export class SyntheticRecordStore implements RecordStore {
         total_execution_time: r.total_execution_time,
         trace_id: r.trace_id,
         prompt_excerpt: null,
+        has_image: r.items.some(isVisualOutput),
       });
     }
     return { records, total: this.count };

@@ -1,5 +1,6 @@
 import { effectiveStatus, type ExecutionRecord } from '../domain/execution-record.js';
 import { parseTimestampMillis } from '../domain/timestamp.js';
+import { isVisualOutput } from '../domain/visual-output.js';
 import type { RecordPage, RecordQuery, RecordSummary } from './record-store.js';
 import { SearchIndex } from './search/search-index.js';
 import { runFacts, type RunFacts } from './stats/run-facts.js';
@@ -43,6 +44,7 @@ export function indexEntry(record: ExecutionRecord, bytes: number): IndexEntry {
       total_execution_time: record.total_execution_time,
       trace_id: record.trace_id,
       prompt_excerpt: promptExcerpt(texts),
+      has_image: record.items.some(isVisualOutput),
     },
   };
 }

@@ -48,6 +48,11 @@ export interface RecordSummary {
   trace_id: string | null;
   /** The start of the child's prompt, where the record holds it (see `promptExcerpt`). */
   prompt_excerpt: string | null;
+  /**
+   * True when the run has a produced image or video output with a file (see `isVisualOutput`):
+   * the one its list thumbnail is made of.
+   */
+  has_image: boolean;
 }
 
 /** One page of a listing, newest first, and how many records match in all. */

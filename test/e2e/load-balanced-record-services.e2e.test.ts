@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExecutionRecordSchema, type ExecutionRecord } from '../../src/domain/execution-record.js';
+import { eventually } from '../helpers/eventually.js';
 import {
+  collectorMetric,
   startCollector,
   startJaeger,
   startPipelineServer,
@@ -19,7 +21,6 @@ import {
   pythonClient,
   type Proc,
 } from '../helpers/processes.js';
-import { sleep } from '../helpers/tracing.js';
 
 // A pipeline in another language (examples/go-stillepost, the OpenTelemetry Go SDK; the Go twin
 // of examples/python) sends its spans over OTLP/HTTP to the collector built from
@@ -40,6 +41,8 @@ let pg: TestPostgres;
 let root: string;
 let jaeger: Awaited<ReturnType<typeof startJaeger>>;
 let collectorUrl: string;
+/** The collector's own metrics (Prometheus text). */
+let metricsUrl: string;
 const services: { proc: Proc; url: string }[] = [];
 /** Starts record service `n` (0 or 1) on its fixed OTLP/gRPC port, the collector's target. */
 let startService: (n: number) => Promise<{ proc: Proc; url: string }>;
@@ -83,6 +86,7 @@ beforeAll(async () => {
   });
   procs.push(started.proc);
   collectorUrl = started.otlpHttpUrl;
+  metricsUrl = started.metricsUrl;
 }, 600_000);
 
 afterAll(async () => {
@@ -118,7 +122,10 @@ const SENDERS = {
   }),
 };
 
-/** Runs a sender (`RUNS` runs) against the collector; what it says it sent. */
+/**
+ * Runs a sender (`RUNS` runs) against the collector until it has flushed every export; what it
+ * says it made. A sender refused by the collector may say so by its exit code: its runs count.
+ */
 async function sendRuns(
   sender: keyof typeof SENDERS = 'go',
   token: string = SENDER_TOKEN,
@@ -132,6 +139,9 @@ async function sendRuns(
       ...env,
     },
     timeout: 120_000,
+  }).catch((error: Error & { stdout?: string }) => {
+    if (token === SENDER_TOKEN || error.stdout === undefined) throw error;
+    return { stdout: error.stdout };
   });
   const sent = stdout
     .trim()
@@ -141,22 +151,52 @@ async function sendRuns(
   return sent;
 }
 
+/**
+ * Spans the collector's receiver accepted, and spans its load-balancing exporter handed on to
+ * the record services (into the queue of a service that is down), as the collector reports them.
+ */
+async function collectorSpans(): Promise<{ accepted: number; routed: number }> {
+  const [accepted, routed] = await Promise.all([
+    collectorMetric(metricsUrl, 'otelcol_receiver_accepted_spans'),
+    collectorMetric(metricsUrl, 'otelcol_exporter_sent_spans', {
+      exporter: 'loadbalancing/records',
+    }),
+  ]);
+  return { accepted, routed };
+}
+
+/** Waits until the collector has handed every span it accepted on to a record service. */
+async function routedAll(): Promise<{ accepted: number; routed: number }> {
+  return eventually(
+    async () => {
+      const spans = await collectorSpans();
+      return spans.routed === spans.accepted && spans;
+    },
+    { timeoutMillis: 60_000, intervalMillis: 100, what: 'every accepted span routed' },
+  );
+}
+
 /** Every run's final record, read through either service (they share the database). */
 async function completedRecords(sent: SentRun[], timeoutMillis: number) {
   const records = new Map<string, ExecutionRecord>();
-  const deadline = Date.now() + timeoutMillis;
-  while (records.size < sent.length && Date.now() < deadline) {
-    for (const [n, run] of sent.entries()) {
-      if (records.has(run.execution_id)) continue;
-      const url = services[n % 2]!.url;
-      const res = await fetch(`${url}/api/executions/${run.execution_id}`, { headers: auth });
-      if (res.status !== 200) continue;
-      const record = (await res.json()) as ExecutionRecord;
-      if (record.status === 'completed') records.set(run.execution_id, record);
-    }
-    if (records.size < sent.length) await sleep(250);
-  }
-  expect(records.size).toBe(sent.length);
+  await eventually(
+    async () => {
+      for (const [n, run] of sent.entries()) {
+        if (records.has(run.execution_id)) continue;
+        const url = services[n % 2]!.url;
+        const res = await fetch(`${url}/api/executions/${run.execution_id}`, { headers: auth });
+        if (res.status !== 200) continue;
+        const record = (await res.json()) as ExecutionRecord;
+        if (record.status === 'completed') records.set(run.execution_id, record);
+      }
+      return records.size === sent.length;
+    },
+    {
+      timeoutMillis,
+      intervalMillis: 250,
+      what: `a completed record of each of ${sent.length} runs`,
+    },
+  );
   return records;
 }
 
@@ -218,8 +258,12 @@ describe('record services behind the collector, load-balanced by trace id, on on
     expect((await traces('')).status).toBe(401);
     expect((await traces('Bearer not-the-token')).status).toBe(401);
     expect((await traces(`Bearer ${SENDER_TOKEN}`)).status).toBe(200);
-    const sent = await sendRuns('go', 'not-the-token').catch(() => [] as SentRun[]);
-    await sleep(2_000);
+    const before = await routedAll();
+    const sent = await sendRuns('go', 'not-the-token');
+    // The sender is done: each of its exports was answered. The collector reports that it
+    // accepted none of their spans and holds none it has not handed on, so no span of these
+    // runs is on its way to a record service: they are absent now, not only after a while.
+    expect(await routedAll()).toEqual(before);
     for (const run of sent) {
       const res = await fetch(`${services[0]!.url}/api/executions/${run.execution_id}`, {
         headers: auth,
@@ -229,7 +273,10 @@ describe('record services behind the collector, load-balanced by trace id, on on
   }, 120_000);
 
   it(`assembles ${RUNS} Stille Post runs from another SDK into exactly one complete record each, none split`, async () => {
+    const before = await collectorSpans();
     const sent = await sendRuns();
+    // The collector counts what it takes (the refusal above is read from these counters).
+    expect((await collectorSpans()).accepted).toBeGreaterThan(before.accepted);
     expectWhole(sent, await completedRecords(sent, 60_000));
     const listed = (await (
       await fetch(`${services[0]!.url}/api/executions?limit=100`, { headers: auth })
@@ -243,8 +290,12 @@ describe('record services behind the collector, load-balanced by trace id, on on
 
   it('keeps the runs of a record service that is down in the queue, and it assembles them whole once back (no fail-over split)', async () => {
     await startService(0); // the second service stays down while the runs are sent
+    const before = await routedAll();
     const sent = await sendRuns();
-    await sleep(2_000);
+    // Every span of these runs has reached the load-balancing exporter and was handed to its
+    // service, those of the service that is down into its queue, before that service starts.
+    const after = await routedAll();
+    expect(after.accepted).toBeGreaterThan(before.accepted);
     await startService(1);
     expectWhole(sent, await completedRecords(sent, 120_000));
     await expectAssembledOnceEach(sent);

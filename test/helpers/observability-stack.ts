@@ -68,7 +68,35 @@ export async function startCollector(
     },
     ready: () => answers(`http://127.0.0.1:${ports.metrics}/metrics`),
   });
-  return { proc, ports, otlpHttpUrl: `http://127.0.0.1:${ports.http}` };
+  return {
+    proc,
+    ports,
+    otlpHttpUrl: `http://127.0.0.1:${ports.http}`,
+    metricsUrl: `http://127.0.0.1:${ports.metrics}/metrics`,
+  };
+}
+
+/**
+ * A metric of the collector's own telemetry (Prometheus text at `metricsUrl`), summed over its
+ * series whose labels include every pair of `labels`; 0 without such a series (a counter's
+ * series appears with its first count).
+ */
+export async function collectorMetric(
+  metricsUrl: string,
+  name: string,
+  labels: Record<string, string> = {},
+): Promise<number> {
+  const res = await fetch(metricsUrl);
+  if (!res.ok) throw new Error(`collector metrics answered ${res.status}`);
+  const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
+  let sum = 0;
+  for (const line of (await res.text()).split('\n')) {
+    const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
+    if (!match || match[1] !== name) continue;
+    const series = match[2] ?? '';
+    if (wanted.every((pair) => series.split(',').includes(pair))) sum += Number(match[3]);
+  }
+  return sum;
 }
 
 /** The tokens of a record service in the end-to-end tests: admin reads, the collector's ingests. */

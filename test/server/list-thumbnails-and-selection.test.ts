@@ -15,6 +15,13 @@ async function run(ctx: Ctx, body: Record<string, string>): Promise<string> {
   return res.body.execution_id as string;
 }
 
+/** What the list entry of run `id` says of its image (`has_image`). */
+async function listedHasImage(ctx: Ctx, id: string): Promise<unknown> {
+  const list = await request(ctx.app).get(`/api/executions?ids=${id}`);
+  expect(list.status).toBe(200);
+  return list.body.executions[0]?.has_image;
+}
+
 /** A GET whose body is kept as bytes. */
 const getBytes = (ctx: Ctx, path: string) =>
   request(ctx.app)
@@ -34,6 +41,8 @@ describe('thumbnails of a run for lists', () => {
       input_text: 'Ein Baum',
       output_config: 'sd35_large',
     });
+    // The list entry tells that the run has an image, so the list asks for its thumbnail.
+    expect(await listedHasImage(ctx, id)).toBe(true);
     const first = await getBytes(ctx, `/api/executions/${id}/thumbnail`);
     expect(first.status).toBe(200);
     expect(first.headers['content-type']).toBe('image/webp');
@@ -52,10 +61,11 @@ describe('thumbnails of a run for lists', () => {
     expect(hidden.status).toBe(400);
   });
 
-  it('answers 404 no_thumbnail for a text-only run and for an audio run, 400 for a bad id', async () => {
+  it('lists a text-only and an audio run without an image, answers their thumbnail 404, 400 for a bad id', async () => {
     const ctx = await testApp();
     for (const output of ['none', 'stable_audio']) {
       const id = await run(ctx, { schema: 'dada', input_text: 'Ein Baum', output_config: output });
+      expect(await listedHasImage(ctx, id)).toBe(false);
       const res = await request(ctx.app).get(`/api/executions/${id}/thumbnail`);
       expect(res.status).toBe(404);
       expect(res.body.error.code).toBe('no_thumbnail');

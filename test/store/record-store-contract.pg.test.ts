@@ -3,6 +3,7 @@ import { PostgresRecordStore } from '../../src/store/postgres-record-store.js';
 import { startTestPostgres, type TestPostgres } from '../helpers/postgres.js';
 import { describeRecordStoreContract } from './record-store-contract.js';
 import { describeSearchContract } from './search-contract.js';
+import { describeSummaryContract } from './summary-contract.js';
 
 let server: TestPostgres;
 const opened: PostgresRecordStore[] = [];
@@ -27,6 +28,12 @@ describeRecordStoreContract(
 );
 
 describeSearchContract('PostgresRecordStore', async () => {
+  const store = await PostgresRecordStore.open(await server.createDatabase(), { poolSize: 4 });
+  opened.push(store);
+  return store;
+});
+
+describeSummaryContract('PostgresRecordStore', async () => {
   const store = await PostgresRecordStore.open(await server.createDatabase(), { poolSize: 4 });
   opened.push(store);
   return store;

@@ -3,6 +3,7 @@ import { MemoryRecordStore } from '../../src/store/memory-record-store.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { describeRecordStoreContract } from './record-store-contract.js';
 import { describeSearchContract } from './search-contract.js';
+import { describeSummaryContract } from './summary-contract.js';
 
 // The PostgreSQL store runs the same contracts in record-store-contract.pg.test.ts.
 describeRecordStoreContract('FileRecordStore', async () => FileRecordStore.open(await tempDir()), {
@@ -12,3 +13,6 @@ describeRecordStoreContract('MemoryRecordStore', async () => new MemoryRecordSto
 
 describeSearchContract('FileRecordStore', async () => FileRecordStore.open(await tempDir()));
 describeSearchContract('MemoryRecordStore', async () => new MemoryRecordStore());
+
+describeSummaryContract('FileRecordStore', async () => FileRecordStore.open(await tempDir()));
+describeSummaryContract('MemoryRecordStore', async () => new MemoryRecordStore());

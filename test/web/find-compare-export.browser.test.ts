@@ -26,6 +26,8 @@ let browser: BrowserContext;
 let page: Page;
 let axeSource: string;
 const pageErrors: string[] = [];
+/** Every thumbnail the page asked for, as `status path`. */
+const thumbnailAnswers: string[] = [];
 /** The runs made for these tests, by name. */
 const runs: Record<string, string> = {};
 
@@ -68,6 +70,10 @@ beforeAll(async () => {
   });
   page = browser.pages()[0] ?? (await browser.newPage());
   page.on('pageerror', (e) => pageErrors.push(e.message));
+  page.on('response', (r) => {
+    const path = new URL(r.url()).pathname;
+    if (path.endsWith('/thumbnail')) thumbnailAnswers.push(`${r.status()} ${path}`);
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -102,9 +108,13 @@ describe('finding, comparing and exporting runs in Chromium', () => {
       .poll(() => thumb.evaluate((el) => (el as unknown as { naturalWidth: number }).naturalWidth))
       .toBeGreaterThan(0);
     expect(await thumb.getAttribute('src')).toBe(`/api/executions/${runs.dada}/thumbnail`);
-    // A text-only run and a blocked run show no picture.
-    await expect.poll(() => page.locator(`tr[data-id="${runs.cat}"] td.thumb img`).count()).toBe(0);
+    // A text-only run and a blocked run show no picture: the list never asks for one (its
+    // summary says the run has no image), so every thumbnail asked for is there.
+    expect(await page.locator(`tr[data-id="${runs.cat}"] td.thumb img`).count()).toBe(0);
     expect(await page.locator(`tr[data-id="${runs.blocked}"] td.thumb img`).count()).toBe(0);
+    expect(thumbnailAnswers).toContain(`200 /api/executions/${runs.dada}/thumbnail`);
+    expect(thumbnailAnswers.filter((a) => !a.startsWith('200 '))).toEqual([]);
+    expect(thumbnailAnswers.filter((a) => a.includes(runs.cat!))).toEqual([]);
     expect(await page.locator(`tr[data-id="${runs.bauhaus}"]`).textContent()).toContain(
       'young people',
     );
@@ -224,6 +234,7 @@ describe('finding, comparing and exporting runs in Chromium', () => {
     await setLang('en');
     expect(problems).toEqual([]);
     expect(pageErrors).toEqual([]);
+    expect(thumbnailAnswers.filter((a) => !a.startsWith('200 '))).toEqual([]);
   }, 180_000);
 
   it('exports the filtered list from the page as the same bundle as the CLI with the same filters', async () => {

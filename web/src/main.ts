@@ -6,7 +6,8 @@ import { runPage } from './pages/run-page.js';
 import { comparePage } from './pages/compare-page.js';
 import { tryPage } from './pages/try-form.js';
 import { navigate, type Cleanup } from './nav.js';
-import { reviewLinks, reviewRoute } from './review-routes.js';
+import { reviewLinks } from './review-links.js';
+import { reviewRoute } from './review-routes.js';
 
 const main = document.getElementById('main')!;
 const bar = document.getElementById('bar')!;

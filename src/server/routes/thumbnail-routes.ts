@@ -5,6 +5,7 @@ import { basename, join } from 'node:path';
 import sharp from 'sharp';
 import type { ExecutionRecord } from '../../domain/execution-record.js';
 import { isExecutionId } from '../../domain/execution-id.js';
+import { firstVisualOutput } from '../../domain/visual-output.js';
 import { requires } from '../auth/access-guard.js';
 import { HttpError } from '../http-error.js';
 import { MEDIA_CSP } from '../media-headers.js';
@@ -12,9 +13,6 @@ import { NoQuerySchema, parseQuery } from './list-query.js';
 
 /** Longest side of a list thumbnail, in pixels (twice the 64 px it is shown at, for sharp screens). */
 export const THUMBNAIL_PIXELS = 128;
-/** Media types whose first frame makes a thumbnail (video: the animated file's first frame). */
-const THUMBNAIL_MEDIA = new Set(['image', 'video']);
-type Item = ExecutionRecord['items'][number];
 /** A plain media file name, as the media route accepts it. */
 const MEDIA_FILE = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 /** Sources larger than this are not decoded for a list (a 40-megapixel image is not a thumbnail). */
@@ -25,18 +23,6 @@ export interface ThumbnailRouteOptions {
   /** Reads one record (400/404 as HTTP errors). */
   load: (id: string | undefined) => Promise<ExecutionRecord>;
   mediaDir: string;
-}
-
-/** The first produced image or video output of a run, or undefined. */
-export function firstVisualOutput(record: ExecutionRecord): Item | undefined {
-  return record.items.find(
-    (i) =>
-      i.stage === 4 &&
-      i.item_type.startsWith('output_') &&
-      THUMBNAIL_MEDIA.has(i.media_type) &&
-      typeof i.file_path === 'string' &&
-      i.file_path.length > 0,
-  );
 }
 
 /** A small WebP of `source`: the longest side `THUMBNAIL_PIXELS`, first frame, no metadata. */

@@ -1,6 +1,6 @@
 import type { RecordQuery } from '../record-store.js';
 import { queryWords } from '../search/search-terms.js';
-import { SUMMARY_SELECT } from './summary-columns.js';
+import { PAGE_SELECT, SUMMARY_SELECT } from './summary-columns.js';
 
 /** A parameterised statement. */
 export interface Statement {
@@ -101,7 +101,7 @@ export function listStatement(query: RecordQuery): Statement {
       text:
         `WITH m AS MATERIALIZED (SELECT ${SUMMARY_SELECT}, start_millis, ` +
         `ts_rank(search_vector, ${tsquery}) AS rank FROM executions ${filter}) ` +
-        `SELECT t.total, p.* FROM (SELECT count(*)::integer AS total FROM m) t ` +
+        `SELECT t.total, ${PAGE_SELECT} FROM (SELECT count(*)::integer AS total FROM m) t ` +
         `LEFT JOIN LATERAL (SELECT ${SUMMARY_SELECT} FROM m ` +
         `ORDER BY rank DESC, start_millis DESC, execution_id DESC ` +
         `LIMIT ${limit} OFFSET ${offset}) p ON true`,
@@ -114,7 +114,7 @@ export function listStatement(query: RecordQuery): Statement {
     : 'SELECT coalesce(sum(records), 0)::integer AS total FROM execution_totals';
   return {
     text:
-      `SELECT t.total, p.* FROM (${total}) t ` +
+      `SELECT t.total, ${PAGE_SELECT} FROM (${total}) t ` +
       `LEFT JOIN LATERAL (SELECT ${SUMMARY_SELECT} FROM executions ${filter} ` +
       `ORDER BY start_millis DESC, execution_id DESC LIMIT ${limit} OFFSET ${offset}) p ON true`,
     values,

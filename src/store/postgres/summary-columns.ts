@@ -86,10 +86,42 @@ export function toSearchRow(record: ExecutionRecord): SearchRow {
   return [texts.original, texts.translation, texts.finalPrompt, promptExcerpt(texts)];
 }
 
-/** The select list that `fromSummaryRow` reads. */
-export const SUMMARY_SELECT =
-  'execution_id, config_name, "timestamp", status, execution_mode, safety_level, user_id, ' +
-  'session_id, items_count, total_execution_time, trace_id, prompt_excerpt';
+/** The stored columns of a summary, in its order. */
+const SUMMARY_COLUMNS = [
+  'execution_id',
+  'config_name',
+  '"timestamp"',
+  'status',
+  'execution_mode',
+  'safety_level',
+  'user_id',
+  'session_id',
+  'items_count',
+  'total_execution_time',
+  'trace_id',
+  'prompt_excerpt',
+];
+
+/**
+ * The columns a listing selects for its page `p`: the summary's and `record`, a pointer until
+ * `PAGE_SELECT` reads it for the rows of the page only (no other row's record is read).
+ */
+export const SUMMARY_SELECT = [...SUMMARY_COLUMNS, 'record'].join(', ');
+
+/**
+ * `isVisualOutput` as an SQL/JSON path: a stage 4 image or video output with a file.
+ * NOTE: a record PostgreSQL holds only as text (`record` NULL: a NUL character or a lone
+ * surrogate) counts as without an image.
+ */
+export const HAS_IMAGE_PATH =
+  '$.items[*] ? (@.stage == 4 && @.item_type starts with "output_" && ' +
+  '(@.media_type == "image" || @.media_type == "video") && ' +
+  '@.file_path.type() == "string" && @.file_path != "")';
+
+/** The select list that `fromSummaryRow` reads, from a page `p` selected with `SUMMARY_SELECT`. */
+export const PAGE_SELECT =
+  `${SUMMARY_COLUMNS.map((c) => `p.${c}`).join(', ')}, ` +
+  `coalesce(jsonb_path_exists(p.record, '${HAS_IMAGE_PATH}'), false) AS has_image`;
 
 /** A summary row as the driver returns it: the summary's columns, in the select's order. */
 export type SummaryRow = RecordSummary;
@@ -109,5 +141,6 @@ export function fromSummaryRow(row: SummaryRow): RecordSummary {
     total_execution_time: row.total_execution_time,
     trace_id: row.trace_id,
     prompt_excerpt: row.prompt_excerpt,
+    has_image: row.has_image,
   };
 }

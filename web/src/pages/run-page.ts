@@ -1,7 +1,7 @@
 import { api } from '../api.js';
 import { h, replace, seconds, setTitle, when } from '../dom.js';
 import { genealogy } from '../genealogy.js';
-import { reviewLinkFor } from '../review-routes.js';
+import { reviewLinkFor } from '../review-links.js';
 import { currentLang, statusLabel, stepLabel, t } from '../i18n.js';
 import type { Cleanup } from '../nav.js';
 import type { Item, RunRecord, RunState } from '../types.js';

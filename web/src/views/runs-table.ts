@@ -5,14 +5,12 @@ import type { RunSummary } from '../types.js';
 import { levelLabel } from '../vocabulary.js';
 import { badge } from './parts.js';
 
-/** Runs whose thumbnail the server refused (no image output): not asked again on this page. */
-const NO_THUMBNAIL = new Set<string>();
-
-/** A list thumbnail: the run's first image output, derived small by the server; none if it has none. */
+/** A list thumbnail: the run's first image or video output, derived small by the server. */
 function thumbnail(r: RunSummary): HTMLElement {
   const cell = h('td', { class: 'thumb' });
-  // Blocked, failed and running runs show no picture; nor do runs known to have none.
-  if (r.status !== 'completed' || NO_THUMBNAIL.has(r.execution_id)) return cell;
+  // Blocked, failed and running runs show no picture; nor do runs without an image output,
+  // which the summary tells, so their thumbnail is never asked for.
+  if (r.status !== 'completed' || !r.has_image) return cell;
   const img = h('img', {
     src: `/api/executions/${r.execution_id}/thumbnail`,
     alt: t('list.thumbAlt', { config: r.config_name }),
@@ -21,10 +19,7 @@ function thumbnail(r: RunSummary): HTMLElement {
     loading: 'lazy',
     decoding: 'async',
   });
-  img.addEventListener('error', () => {
-    NO_THUMBNAIL.add(r.execution_id); // a text-only or audio run: no thumbnail
-    img.remove();
-  });
+  img.addEventListener('error', () => img.remove()); // its file is gone: no broken picture
   cell.append(img);
   return cell;
 }
