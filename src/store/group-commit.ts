@@ -103,17 +103,18 @@ export async function syncDirectory(directory: string): Promise<void> {
  * already holds durably. Plain callbacks, one promise: a third less CPU than the same calls
  * through a `FileHandle` (bench/NOTES.md). On failure the temp file is removed and it rejects.
  */
-export function replaceFile(temp: string, target: string, text: string): Promise<void> {
+export function replaceFile(temp: string, target: string, text: string | Buffer): Promise<void> {
   return new Promise((resolve, reject) => {
     const fail = (error: Error): void => fs.rm(temp, { force: true }, () => reject(error));
     fs.open(temp, 'wx', (openError, fd) => {
       if (openError) return fail(openError);
-      fs.write(fd, text, null, 'utf8', (writeError, written) => {
+      const bytes = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
+      fs.write(fd, bytes, 0, bytes.length, null, (writeError, written) => {
         fs.close(fd, (closeError) => {
           const error =
             writeError ??
             closeError ??
-            (written < Buffer.byteLength(text) ? new Error(`short write to ${temp}`) : null);
+            (written < bytes.length ? new Error(`short write to ${temp}`) : null);
           if (error) return fail(error);
           fs.rename(temp, target, (renameError) => (renameError ? fail(renameError) : resolve()));
         });

@@ -77,7 +77,7 @@ export class JournalledRecordFiles {
   save(id: string, text: string, final: boolean): Promise<void> {
     return this.chain(id, async () => {
       if (this.options.isDeleted(id)) return;
-      await this.journal.append(id, text);
+      const bytes = await this.journal.append(id, text);
       if (!final) {
         this.unwritten.set(id, text);
         this.timer ??= setTimeout(() => void this.writeUnwritten(), this.delay()).unref();
@@ -85,7 +85,7 @@ export class JournalledRecordFiles {
       }
       this.unwritten.delete(id);
       try {
-        await this.writeFile(id, text);
+        await this.writeFile(id, bytes);
       } catch (error) {
         await this.journal.rotate(); // the directory may have been replaced: a new segment
         throw error;
@@ -119,7 +119,7 @@ export class JournalledRecordFiles {
   }
 
   /** Writes the file of `id` now (atomically, no fsync: the journal holds it durably). */
-  private writeFile(id: string, text: string): Promise<void> {
+  private writeFile(id: string, text: string | Buffer): Promise<void> {
     return replaceFile(
       join(this.options.directory, this.options.tempName(id)),
       pathOf(this.options, id),

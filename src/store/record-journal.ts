@@ -85,16 +85,19 @@ export class RecordJournal {
     return { texts, paths: names.map((s) => s.path) };
   }
 
-  /** Appends `text` as the newest state of `id`; resolves once it is written (and synced). */
-  append(id: string, text: string): Promise<void> {
+  /**
+   * Appends `text` as the newest state of `id`; resolves once it is written (and synced), with
+   * the text's UTF-8 bytes (a view of the journal's frame, for the record file).
+   */
+  append(id: string, text: string): Promise<Buffer> {
     const bodyBytes = Buffer.byteLength(text, 'utf8');
     const header = `${id} ${bodyBytes}\n`;
     const headerBytes = Buffer.byteLength(header, 'utf8');
     const frame = Buffer.allocUnsafe(headerBytes + bodyBytes); // one copy of the text
     frame.write(header, 0, 'utf8');
     frame.write(text, headerBytes, 'utf8');
-    return new Promise<void>((resolve, reject) => {
-      this.queue.push({ id, frame, resolve, reject });
+    return new Promise<Buffer>((resolve, reject) => {
+      this.queue.push({ id, frame, resolve: () => resolve(frame.subarray(headerBytes)), reject });
       if (!this.writing) void this.drain();
     });
   }

@@ -14,6 +14,16 @@ export function trigrams(text: string): Map<string, number> {
   return counts;
 }
 
+const norm = (m: Map<string, number>): number => {
+  let sum = 0;
+  for (const v of m.values()) sum += v * v;
+  return Math.sqrt(sum);
+};
+
+/** The second text of the last comparison and its trigrams (and their norm, once computed). */
+let lastB = '';
+let lastProfile = { grams: trigrams(''), norm: 0 };
+
 /**
  * Cosine similarity of the character-trigram count vectors of `a` and `b`, 0 (no trigram in
  * common) to 1 (the same trigrams as often): cheap, local and script-independent, so a round in
@@ -22,10 +32,12 @@ export function trigrams(text: string): Map<string, number> {
  */
 export function trigramCosine(a: string, b: string): number {
   const x = trigrams(a);
-  const y = trigrams(b);
-  const norm = (m: Map<string, number>) =>
-    Math.sqrt([...m.values()].reduce((s, v) => s + v * v, 0));
-  const [nx, ny] = [norm(x), norm(y)];
+  const nx = norm(x);
+  // A run's rounds are each compared with the same original: its trigrams are counted once.
+  if (b !== lastB) lastProfile = { grams: trigrams(b), norm: 0 };
+  lastB = b;
+  const y = lastProfile.grams;
+  const ny = (lastProfile.norm ||= norm(y));
   if (nx === 0 || ny === 0) return nx === ny ? 1 : 0;
   let dot = 0;
   for (const [gram, count] of x) dot += count * (y.get(gram) ?? 0);
