@@ -126,15 +126,23 @@ export class RunBuffer {
    * `BufferFullError`, taking nothing, when the open runs would hold more than `maxBufferedBytes`.
    */
   accept(spans: readonly ReadableSpan[]): Promise<unknown>[] {
-    const groups = new Map<string, ReadableSpan[]>();
-    for (const span of spans) {
-      const id = span.attributes[ATTR_EXECUTION_ID];
-      if (typeof id !== 'string') continue;
-      const group = groups.get(id);
-      if (group) group.push(span);
-      else groups.set(id, [span]);
+    let plans: Plan[];
+    if (spans.length === 1) {
+      // The in-process path: one span as it ends.
+      const id = spans[0]!.attributes[ATTR_EXECUTION_ID];
+      if (typeof id !== 'string') return [];
+      plans = [this.plan(id, spans as ReadableSpan[])];
+    } else {
+      const groups = new Map<string, ReadableSpan[]>();
+      for (const span of spans) {
+        const id = span.attributes[ATTR_EXECUTION_ID];
+        if (typeof id !== 'string') continue;
+        const group = groups.get(id);
+        if (group) group.push(span);
+        else groups.set(id, [span]);
+      }
+      plans = [...groups].map(([id, group]) => this.plan(id, group));
     }
-    const plans = [...groups].map(([id, group]) => this.plan(id, group));
     const incoming = plans.reduce(
       (sum, p) => sum + (p.kind === 'open' && !p.ends ? p.added.bytes : 0),
       0,
@@ -189,7 +197,9 @@ export class RunBuffer {
     if (this.finished.has(id)) return { kind: 'late', id, spans: group };
     const run = this.runs.get(id);
     const traceId = run?.traceId ?? group[0]!.spanContext().traceId;
-    const own = group.filter((s) => s.spanContext().traceId === traceId);
+    const own = group.every((s) => s.spanContext().traceId === traceId)
+      ? group
+      : group.filter((s) => s.spanContext().traceId === traceId);
     const refusals: SpanRefusal[] = [];
     if (own.length < group.length)
       refusals.push({ executionId: id, spans: group.length - own.length, reason: 'other_trace' });
