@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
 import { Limiter } from './limiter.js';
@@ -120,5 +121,17 @@ export function replaceFile(temp: string, target: string, text: string | Buffer)
         });
       });
     });
+  });
+}
+
+/**
+ * syncfs(2) of the file system holding `directory` (coreutils `sync -f`, Linux): everything
+ * written to it so far is durable when it resolves true. One call in place of an fsync per
+ * file; false where it is not available (the caller then syncs file by file).
+ */
+export function syncFileSystem(directory: string): Promise<boolean> {
+  if (process.platform !== 'linux') return Promise.resolve(false);
+  return new Promise((resolve) => {
+    execFile('sync', ['-f', directory], { timeout: 120_000 }, (error) => resolve(!error));
   });
 }

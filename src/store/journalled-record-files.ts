@@ -1,7 +1,7 @@
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
-import { GroupCommitWriter, replaceFile, syncDirectory } from './group-commit.js';
-import { Limiter } from './limiter.js';
+import { GroupCommitWriter, replaceFile, syncDirectory, syncFileSystem } from './group-commit.js';
+import { forEachLimited } from './limiter.js';
 import { RecordJournal, removeSegments, type ClosedSegment } from './record-journal.js';
 
 /** Options of `JournalledRecordFiles`. */
@@ -27,8 +27,9 @@ export interface JournalledRecordFilesOptions {
  * is appended to the journal (one fdatasync for every save that arrived meanwhile); a final
  * record's file is then written (atomically, without its own fsync) before the save resolves,
  * a checkpoint's file a moment later unless a newer state replaced it. A closed journal segment
- * is retired once every file it covers is synced; at open, the segments a dead process left
- * are replayed into the files. Saves of one id run in call order.
+ * is retired once every file it covers is synced (one syncfs of the file system where Linux
+ * has it); at open, the segments a dead process left are replayed into the files. Saves of one
+ * id run in call order.
  */
 export class JournalledRecordFiles {
   private readonly journal: RecordJournal;
@@ -53,20 +54,14 @@ export class JournalledRecordFiles {
         fsync: options.fsync ?? true,
         maxConcurrentWrites: options.maxConcurrentWrites,
       });
-      const limiter = new Limiter(options.maxConcurrentWrites ?? 32);
-      await Promise.all(
-        [...texts].map(([id, text]) =>
-          options.isDeleted(id)
-            ? undefined
-            : limiter.run(() =>
-                durable.write(
-                  join(options.directory, options.tempName(id)),
-                  pathOf(options, id),
-                  text,
-                ),
-              ),
-        ),
-      );
+      await forEachLimited(texts, options.maxConcurrentWrites ?? 32, async ([id, text]) => {
+        if (options.isDeleted(id)) return;
+        await durable.write(
+          join(options.directory, options.tempName(id)),
+          pathOf(options, id),
+          text,
+        );
+      });
       options.warn(`replayed ${texts.size} record state(s) from the journal`);
     }
     await removeSegments(paths);
@@ -183,10 +178,11 @@ export class JournalledRecordFiles {
         // States appended after the segment closed are in a later one; these must be in files.
         if (!(await this.writeUnwritten())) return;
         if (this.options.fsync ?? true) {
-          const limiter = new Limiter(this.options.maxConcurrentWrites ?? 32);
-          await Promise.all(
-            [...segment.ids].map((id) => limiter.run(() => syncFile(pathOf(this.options, id)))),
-          );
+          // One syncfs for the segment's files; else an fsync per file, a few at a time.
+          if (!(await syncFileSystem(this.options.directory)))
+            await forEachLimited(segment.ids, this.options.maxConcurrentWrites ?? 32, (id) =>
+              syncFile(pathOf(this.options, id)),
+            );
           await syncDirectory(this.options.directory);
         }
         await removeSegments([segment.path]);
