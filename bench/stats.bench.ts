@@ -86,7 +86,7 @@ async function fileStore(dir: string) {
 }
 
 /** Loads rows (2,000 a statement) and their facts rows as the store's save writes them. */
-async function postgresStore(url: string) {
+export async function postgresStore(url: string) {
   const store = await PostgresRecordStore.open(url, { poolSize: 8 });
   const client = new Client(url);
   await client.connect();

@@ -30,7 +30,10 @@ function wholeDay(millis: number | undefined, edge: 'start' | 'end'): string | n
   return (edge === 'start' ? bounds.startMillis : bounds.endMillis) === millis ? day : null;
 }
 
-const USERS = 'bit_count(stats_users_of(users))::integer AS users';
+/** Distinct users of a group: the OR of its bit strings, each padded to the longest (`w.width`). */
+const USER_BITS =
+  "bit_or(CASE WHEN length(users) = w.width THEN users ELSE users || repeat('0', w.width - length(users))::varbit END)";
+const USERS = `bit_count(${USER_BITS})::integer AS users`;
 const RUNS = `sum(runs)::integer AS runs, ${USERS}`;
 const BLOCKED = 'sum(blocked)::integer AS blocked';
 
@@ -38,21 +41,21 @@ const BLOCKED = 'sum(blocked)::integer AS blocked';
 const SELECTS: Record<StatementName, string> = {
   total:
     'SELECT coalesce(sum(runs), 0)::integer AS runs, ' +
-    'coalesce(bit_count(stats_users_of(users)), 0)::integer AS users, ' +
-    `coalesce(sum(blocked), 0)::integer AS blocked FROM r WHERE kind = 'run'`,
-  perDay: `SELECT day::text AS day, config_name AS config, ${RUNS} FROM r WHERE kind = 'run' GROUP BY day, config_name`,
-  byLevel: `SELECT safety_level AS level, ${RUNS}, ${BLOCKED} FROM r WHERE kind = 'run' GROUP BY safety_level`,
-  byConfig: `SELECT config_name AS config, ${RUNS}, ${BLOCKED} FROM r WHERE kind = 'run' GROUP BY config_name`,
-  byCategory: `SELECT n AS stage, label AS category, ${RUNS} FROM r WHERE kind = 'block' GROUP BY n, label`,
-  stages: `SELECT n AS stage, ${RUNS} FROM r WHERE kind = 'stage' GROUP BY n`,
+    `coalesce(bit_count(${USER_BITS}), 0)::integer AS users, ` +
+    `coalesce(sum(blocked), 0)::integer AS blocked FROM r, w WHERE kind = 'run'`,
+  perDay: `SELECT day::text AS day, config_name AS config, ${RUNS} FROM r, w WHERE kind = 'run' GROUP BY day, config_name`,
+  byLevel: `SELECT safety_level AS level, ${RUNS}, ${BLOCKED} FROM r, w WHERE kind = 'run' GROUP BY safety_level`,
+  byConfig: `SELECT config_name AS config, ${RUNS}, ${BLOCKED} FROM r, w WHERE kind = 'run' GROUP BY config_name`,
+  byCategory: `SELECT n AS stage, label AS category, ${RUNS} FROM r, w WHERE kind = 'block' GROUP BY n, label`,
+  stages: `SELECT n AS stage, ${RUNS} FROM r, w WHERE kind = 'stage' GROUP BY n`,
   buckets:
     'SELECT r.n AS stage, h.b AS bucket, sum(h.c)::integer AS count ' +
     `FROM r, unnest(r.hist_buckets, r.hist_counts) h(b, c) WHERE kind = 'stage' GROUP BY 1, 2`,
   outputs:
-    `SELECT label AS "mediaType", sum(total)::float8 AS outputs, ${RUNS} FROM r ` +
+    `SELECT label AS "mediaType", sum(total)::float8 AS outputs, ${RUNS} FROM r, w ` +
     `WHERE kind = 'media' GROUP BY label`,
   drift:
-    `SELECT n AS iteration, sum(total)::float8 AS "similaritySum", ${RUNS} FROM r ` +
+    `SELECT n AS iteration, sum(total)::float8 AS "similaritySum", ${RUNS} FROM r, w ` +
     `WHERE kind = 'drift' GROUP BY n`,
 };
 
@@ -85,7 +88,8 @@ export async function rollupStatements(
   if (until !== undefined) where.push(`day <= ${param(until)}::date`);
   const r =
     'WITH r AS (SELECT * FROM stats_rollup' +
-    `${where.length ? ` WHERE ${where.join(' AND ')}` : ''}) `;
+    `${where.length ? ` WHERE ${where.join(' AND ')}` : ''}), ` +
+    'w AS (SELECT max(length(users)) AS width FROM r) ';
   return Object.entries(SELECTS).map(([name, select]) => ({
     name: name as StatementName,
     text: r + select,

@@ -12,8 +12,9 @@ import type { Migration } from './schema-names.js';
  * `save_execution` (now taking the facts) and `delete_execution` keep it right in their own
  * transaction; the store fills it when it opens (`stats_rollup_rebuild`).
  * NOTE: a function (not a constant), as `MIGRATIONS` and this module import each other.
- * NOTE: a worker of an earlier version still calls the 19-argument `save_execution`: its saves
- * leave the rollup as it was until a worker of this version opens after `statUnstated` finds rows.
+ * NOTE: every worker of one database must run this version: a worker of an earlier one calls
+ * the 19-argument `save_execution`, whose saves the rollup does not see (not counted, or counted
+ * as before) until `stats_rollup_rebuild` runs.
  */
 export function rollupMigration(): Migration {
   return {

@@ -1,4 +1,7 @@
+import { SUB_BUCKET_BITS } from '../stats/duration-buckets.js';
 import { CHANGES_CHANNEL, LOCK_CLASS, ROLLUP_LOCK_CLASS, TOTAL_SHARDS } from './schema-names.js';
+
+const SUB = 2 ** SUB_BUCKET_BITS;
 
 /** The columns that key a rollup row: the list filters it answers, then its facet. */
 export const ROLLUP_KEY = ['day', 'config_name', 'safety_level', 'status', 'study_id', 'condition'];
@@ -25,16 +28,19 @@ export const FACETS_VIEW = `
   ) f(kind, n, label, blocked, total, bucket)
   WHERE e.stats_day IS NOT NULL;`;
 
+/** The length of the users' bit strings: every user's bit, in whole 64-bit words. */
+const WIDTH = '(SELECT (coalesce(max(bit), 0) / 64 + 1) * 64 FROM stats_users)';
+
 /** The rollup rows of the counted runs matching `where` (SQL on `stats_run_facets`). */
 export function rollupRows(where: string): string {
   return `
     SELECT ${GROUP}, sum(runs)::integer, sum(blocked)::integer, sum(total)::bigint,
-      stats_users_of(users),
+      bit_or(users),
       array_agg(bucket ORDER BY bucket) FILTER (WHERE bucket IS NOT NULL),
       array_agg(runs ORDER BY bucket) FILTER (WHERE bucket IS NOT NULL)
     FROM (
       SELECT ${GROUP}, bucket, count(*)::integer AS runs, sum(blocked) AS blocked,
-        sum(total) AS total, stats_users_of(stats_user_set(user_bit)) AS users
+        sum(total) AS total, bit_or(stats_user_set(user_bit, ${WIDTH})) AS users
       FROM stats_run_facets WHERE ${where} GROUP BY ${GROUP}, bucket
     ) g GROUP BY ${GROUP}`;
 }
@@ -48,12 +54,13 @@ const KEY_MATCH = (day: string) =>
 /** Helpers of the rollup: duration buckets, user bit strings, histogram merging. */
 export const ROLLUP_HELPERS = `
   CREATE FUNCTION stats_bucket(v bigint) RETURNS integer LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT CASE WHEN v < 64 THEN greatest(v, 0)::integer
-      ELSE ((length(ltrim(v::bit(64)::text, '0')) - 6) * 32
-        + (v >> (length(ltrim(v::bit(64)::text, '0')) - 6)))::integer END
+    SELECT CASE WHEN v < ${2 * SUB} THEN greatest(v, 0)::integer
+      ELSE ((length(ltrim(v::bit(64)::text, '0')) - ${SUB_BUCKET_BITS + 1}) * ${SUB}
+        + (v >> (length(ltrim(v::bit(64)::text, '0')) - ${SUB_BUCKET_BITS + 1})))::integer END
   $$;
-  CREATE FUNCTION stats_user_set(p_bit integer) RETURNS varbit LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT set_bit(repeat('0', (p_bit / 64 + 1) * 64)::varbit, p_bit, 1)::varbit
+  CREATE FUNCTION stats_user_set(p_bit integer, p_width integer) RETURNS varbit
+  LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT set_bit(repeat('0', p_width)::varbit, p_bit, 1)::varbit
   $$;
   CREATE FUNCTION stats_or(a varbit, b varbit) RETURNS varbit LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT CASE WHEN a IS NULL THEN b WHEN b IS NULL THEN a
@@ -65,7 +72,6 @@ export const ROLLUP_HELPERS = `
   CREATE FUNCTION stats_key_lock(${KEY_PARAMS}) RETURNS integer LANGUAGE sql IMMUTABLE AS $$
     SELECT hashtext(concat_ws(E'\\x1f', p_day, p_config, p_level, p_status, p_study, p_condition))
   $$;
-  CREATE AGGREGATE stats_users_of(varbit) (SFUNC = stats_or, STYPE = varbit, PARALLEL = SAFE);
   CREATE FUNCTION stats_merge_buckets(ab integer[], ac integer[], bb integer[], bc integer[],
     OUT buckets integer[], OUT counts integer[]) LANGUAGE sql IMMUTABLE AS $$
     SELECT array_agg(b ORDER BY b), array_agg(c ORDER BY b) FROM (
