@@ -12,7 +12,8 @@ import { levelLabel } from '../vocabulary.js';
 
 /** The list filters the overview takes (none naming a user or session: the API refuses those). */
 const FILTERS = ['q', 'config', 'status', 'safety_level', 'since', 'until'] as const;
-const STATUSES = ['completed', 'blocked', 'failed', 'incomplete'];
+/** Statuses of counted runs (an unfinished run, `incomplete`, is not in the overview). */
+const STATUSES = ['completed', 'blocked', 'failed'];
 const TABLES = [
   'runs_per_day',
   'block_rate_by_level',
