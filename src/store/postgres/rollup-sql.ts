@@ -130,7 +130,7 @@ export const ROLLUP_SAVE_DELETE = `
     p_t3 bigint, p_t4 bigint, p_media text[], p_counts integer[], p_drift integer[]
   ) RETURNS boolean LANGUAGE plpgsql AS $$
   DECLARE
-    old executions%ROWTYPE;
+    old record;
     new_day date;
     new_study text;
     new_condition text;
@@ -139,7 +139,9 @@ export const ROLLUP_SAVE_DELETE = `
     IF EXISTS (SELECT 1 FROM deleted_executions WHERE execution_id = p_id) THEN
       RETURN false;
     END IF;
-    SELECT * INTO old FROM executions WHERE execution_id = p_id;
+    -- The old row's key only (not its body: a row variable would read it out of TOAST).
+    SELECT bytes, stats_day, config_name, safety_level, status, study_id, condition INTO old
+      FROM executions WHERE execution_id = p_id;
     IF p_blocked IS NOT NULL AND p_status <> 'incomplete' THEN
       new_day := (to_timestamp(p_start_millis / 1000.0)
         AT TIME ZONE coalesce((SELECT zone FROM stats_meta), current_setting('TimeZone')))::date;
@@ -206,13 +208,16 @@ export const ROLLUP_SAVE_DELETE = `
 
   CREATE OR REPLACE FUNCTION delete_execution(p_id text) RETURNS boolean LANGUAGE plpgsql AS $$
   DECLARE
-    old executions%ROWTYPE;
+    old record;
+    deleted boolean;
   BEGIN
     PERFORM pg_advisory_xact_lock(${LOCK_CLASS}, hashtext(p_id));
     INSERT INTO deleted_executions (execution_id) VALUES (p_id)
       ON CONFLICT (execution_id) DO NOTHING;
-    DELETE FROM executions WHERE execution_id = p_id RETURNING * INTO old;
-    IF old.bytes IS NOT NULL THEN
+    DELETE FROM executions WHERE execution_id = p_id
+      RETURNING bytes, stats_day, config_name, safety_level, status, study_id, condition INTO old;
+    deleted := FOUND;
+    IF deleted THEN
       IF old.stats_day IS NOT NULL THEN
         PERFORM pg_advisory_xact_lock(${ROLLUP_LOCK_CLASS}, stats_key_lock(old.stats_day,
           old.config_name, old.safety_level, old.status, old.study_id, old.condition));
@@ -224,5 +229,5 @@ export const ROLLUP_SAVE_DELETE = `
       PERFORM pg_notify('${CHANGES_CHANNEL}',
         json_build_object('id', p_id, 'kind', 'deleted', 'status', NULL)::text);
     END IF;
-    RETURN old.bytes IS NOT NULL;
+    RETURN deleted;
   END $$;`;
