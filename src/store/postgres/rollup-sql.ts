@@ -73,30 +73,34 @@ export const ROLLUP_HELPERS = `
     SELECT hashtext(concat_ws(E'\\x1f', p_day, p_config, p_level, p_status, p_study, p_condition))
   $$;
   CREATE FUNCTION stats_merge_buckets(ab integer[], ac integer[], bb integer[], bc integer[],
-    OUT buckets integer[], OUT counts integer[]) LANGUAGE sql IMMUTABLE AS $$
-    SELECT array_agg(b ORDER BY b), array_agg(c ORDER BY b) FROM (
+    OUT buckets integer[], OUT counts integer[]) LANGUAGE plpgsql IMMUTABLE AS $$
+  BEGIN
+    SELECT array_agg(b ORDER BY b), array_agg(c ORDER BY b) INTO buckets, counts FROM (
       SELECT b, sum(c)::integer AS c FROM (
         SELECT * FROM unnest(ab, ac) UNION ALL SELECT * FROM unnest(bb, bc)
-      ) u(b, c) GROUP BY b) m
-  $$;`;
+      ) u(b, c) GROUP BY b) m;
+  END $$;`;
 
 /** Functions that keep `stats_rollup` equal to the rollup of the counted runs. */
 export const ROLLUP_UPKEEP = `
+  -- (PL/pgSQL, not SQL functions: PL/pgSQL keeps its statements' plans for the session.)
   -- Adds one counted run (not counted before) to the rollup.
-  CREATE FUNCTION stats_rollup_add(p_id text) RETURNS void LANGUAGE sql AS $$
+  CREATE FUNCTION stats_rollup_add(p_id text) RETURNS void LANGUAGE plpgsql AS $$
+  BEGIN
     INSERT INTO stats_rollup AS r ${rollupRows('execution_id = p_id')}
     ON CONFLICT (${GROUP}) DO UPDATE SET runs = r.runs + EXCLUDED.runs,
       blocked = r.blocked + EXCLUDED.blocked, total = r.total + EXCLUDED.total,
       users = stats_or(r.users, EXCLUDED.users),
       (hist_buckets, hist_counts) = (SELECT * FROM stats_merge_buckets(r.hist_buckets,
         r.hist_counts, EXCLUDED.hist_buckets, EXCLUDED.hist_counts));
-  $$;
+  END $$;
 
   -- Recomputes the rollup rows of one key from its counted runs (after a run left it).
-  CREATE FUNCTION stats_rollup_refresh(${KEY_PARAMS}) RETURNS void LANGUAGE sql AS $$
+  CREATE FUNCTION stats_rollup_refresh(${KEY_PARAMS}) RETURNS void LANGUAGE plpgsql AS $$
+  BEGIN
     DELETE FROM stats_rollup WHERE ${KEY_MATCH('day')};
     INSERT INTO stats_rollup ${rollupRows(KEY_MATCH('day'))};
-  $$;
+  END $$;
 
   -- Counts every run with facts that is not incomplete, under its local day in p_zone, anew.
   CREATE FUNCTION stats_rollup_rebuild(p_zone text) RETURNS void LANGUAGE plpgsql AS $f$
