@@ -133,6 +133,29 @@ describe('study overview rollup (PostgreSQL)', () => {
     }
   });
 
+  it('keeps the rollup right under concurrent saves and deletes of runs in the same cells', async () => {
+    const db = await PostgresRecordStore.open(await server.createDatabase(), { poolSize: 8 });
+    try {
+      // One day, few keys: many concurrent transactions change the same rollup cells.
+      const runs = studyRecords(120, 21, 12).map((r, i) => ({
+        ...r,
+        timestamp: records[0]!.timestamp,
+        config_name: i % 2 ? 'dada' : 'bauhaus',
+      }));
+      await Promise.all(runs.map((r) => db.save(checkpoint(r))));
+      await Promise.all(runs.map((r, i) => (i % 3 ? db.save(r) : db.save(moved(r)))));
+      await Promise.all([
+        ...runs.slice(0, 30).map((r) => db.delete(r.execution_id)),
+        ...runs.slice(30, 60).map((r) => db.save(moved(r))),
+      ]);
+      const fromRollup = await rawStats(db, {});
+      expect(fromRollup.total.runs).toBe(90);
+      expect(sorted(fromRollup)).toEqual(sorted(await rawStats(db, scanned({}))));
+    } finally {
+      await db.close();
+    }
+  });
+
   it('buckets durations in SQL exactly as in TypeScript', async () => {
     const random = seeded(9);
     const values = [0, 1, 63, 64, 65, 127, 128, 2 ** 31, 2 ** 40 + 12345];
