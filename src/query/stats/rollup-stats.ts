@@ -1,6 +1,7 @@
 import type { RecordQuery } from '../../store/record-store.js';
 import { localDay } from '../filter-time.js';
 import { localDayOf } from './index-stats.js';
+import { rollupRows } from '../../store/postgres/rollup-sql.js';
 import type { SqlReader, StatementName } from './sql-stats.js';
 
 const EQUALS: [keyof RecordQuery, string][] = [
@@ -21,13 +22,16 @@ const UNANSWERED: (keyof RecordQuery)[] = [
   'sessionIdPrefix',
 ];
 
-/** The local day of a bound when it is a local midnight (since) or the last millisecond of a day (until). */
-function wholeDay(millis: number | undefined, edge: 'start' | 'end'): string | null | undefined {
-  if (millis === undefined) return undefined;
+/**
+ * The local day of a `since` (`start`) or `until` (`end`) bound, and whether the bound takes
+ * that day whole (a local midnight, or the last millisecond of the day).
+ */
+function dayOf(millis: number, edge: 'start' | 'end'): { day: string; whole: boolean } {
   const day = localDayOf(millis);
   const bounds = localDay(day);
-  if (!bounds) return null;
-  return (edge === 'start' ? bounds.startMillis : bounds.endMillis) === millis ? day : null;
+  const whole =
+    bounds !== null && (edge === 'start' ? bounds.startMillis : bounds.endMillis) === millis;
+  return { day, whole };
 }
 
 /** Distinct users of a group: the OR of its bit strings, each padded to the longest (`w.width`). */
@@ -62,8 +66,9 @@ const SELECTS: Record<StatementName, string> = {
 /**
  * The breakdowns' statements over `stats_rollup` (counts per local day, filters and facet kept
  * at save time: no scan of runs), or null when it cannot answer `query`: a text search, ids,
- * a user or session filter, a `since`/`until` within a day, or a rollup kept in another time
- * zone than `timeZone`.
+ * a user or session filter, or a rollup kept in another time zone than `timeZone`. A
+ * `since`/`until` within a day reads the rollup for the whole days between and the runs of
+ * the partial days (`stats_run_facets`), rolled up the same way.
  */
 export async function rollupStatements(
   store: SqlReader,
@@ -71,25 +76,40 @@ export async function rollupStatements(
   timeZone: string,
 ): Promise<{ name: StatementName; text: string; values: unknown[] }[] | null> {
   if (UNANSWERED.some((key) => query[key] !== undefined)) return null;
-  const since = wholeDay(query.sinceMillis, 'start');
-  const until = wholeDay(query.untilMillis, 'end');
-  if (since === null || until === null) return null;
   const zone = await store.readRows<{ zone: string }>('SELECT zone FROM stats_meta', []);
   if (zone[0]?.zone !== timeZone) return null;
   const values: unknown[] = [];
-  const where: string[] = [];
   const param = (value: unknown): string => {
     values.push(value);
     return `$${values.length}`;
   };
+  const filters: string[] = [];
   for (const [key, column] of EQUALS)
-    if (query[key] !== undefined) where.push(`${column} = ${param(query[key])}`);
-  if (since !== undefined) where.push(`day >= ${param(since)}::date`);
-  if (until !== undefined) where.push(`day <= ${param(until)}::date`);
-  const r =
-    'WITH r AS (SELECT * FROM stats_rollup' +
-    `${where.length ? ` WHERE ${where.join(' AND ')}` : ''}), ` +
-    'w AS (SELECT max(length(users)) AS width FROM r) ';
+    if (query[key] !== undefined) filters.push(`${column} = ${param(query[key])}`);
+  const days: string[] = [];
+  const partial: string[] = [];
+  const since = query.sinceMillis === undefined ? null : dayOf(query.sinceMillis, 'start');
+  const until = query.untilMillis === undefined ? null : dayOf(query.untilMillis, 'end');
+  if (since) {
+    days.push(`day ${since.whole ? '>=' : '>'} ${param(since.day)}::date`);
+    if (!since.whole) partial.push(since.day);
+  }
+  if (until) {
+    days.push(`day ${until.whole ? '<=' : '<'} ${param(until.day)}::date`);
+    if (!until.whole) partial.push(until.day);
+  }
+  const where = (extra: string[]) =>
+    extra.length + filters.length ? ` WHERE ${[...filters, ...extra].join(' AND ')}` : '';
+  let rows = `SELECT * FROM stats_rollup${where(days)}`;
+  if (partial.length) {
+    const edge = [`day = ANY(${param(partial)}::date[])`];
+    if (query.sinceMillis !== undefined)
+      edge.push(`start_millis >= ${param(Math.ceil(query.sinceMillis))}`);
+    if (query.untilMillis !== undefined)
+      edge.push(`start_millis <= ${param(Math.floor(query.untilMillis))}`);
+    rows += ` UNION ALL ${rollupRows([...filters, ...edge].join(' AND '))}`;
+  }
+  const r = `WITH r AS (${rows}), w AS (SELECT max(length(users)) AS width FROM r) `;
   return Object.entries(SELECTS).map(([name, select]) => ({
     name: name as StatementName,
     text: r + select,

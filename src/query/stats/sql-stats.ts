@@ -97,6 +97,14 @@ export async function sqlStats(
 ): Promise<RawStats> {
   const statements =
     (await rollupStatements(store, query, timeZone)) ?? statsStatements(query, timeZone);
+  return statementStats(store, statements);
+}
+
+/** The aggregates that `statements` (of `statsStatements` or `rollupStatements`) give. */
+export async function statementStats(
+  store: SqlReader,
+  statements: readonly { name: StatementName; text: string; values: unknown[] }[],
+): Promise<RawStats> {
   const answers = await Promise.all(
     statements.map(async (s) => [s.name, await store.readRows(s.text, s.values)] as const),
   );

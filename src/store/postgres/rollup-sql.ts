@@ -11,7 +11,7 @@ const GROUP = [...ROLLUP_KEY, ...FACET].join(', ');
 /** One facet row per counted run and thing counted (`run`, `block`, `stage`, `media`, `drift`). */
 export const FACETS_VIEW = `
   CREATE VIEW stats_run_facets AS
-  SELECT e.execution_id, e.stats_day AS day, e.config_name, e.safety_level, e.status,
+  SELECT e.execution_id, e.start_millis, e.stats_day AS day, e.config_name, e.safety_level, e.status,
     e.study_id, e.condition, u.bit AS user_bit, f.kind, f.n, f.label, f.blocked, f.total, f.bucket
   FROM executions e JOIN stats_users u ON u.user_id = e.user_id
   CROSS JOIN LATERAL (
