@@ -74,7 +74,7 @@ export async function rollupStatements(
   store: SqlReader,
   query: RecordQuery,
   timeZone: string,
-): Promise<{ name: StatementName; text: string; values: unknown[] }[] | null> {
+): Promise<{ name: StatementName | 'all'; text: string; values: unknown[] }[] | null> {
   if (UNANSWERED.some((key) => query[key] !== undefined)) return null;
   const zone = await store.readRows<{ zone: string }>('SELECT zone FROM stats_meta', []);
   if (zone[0]?.zone !== timeZone) return null;
@@ -110,9 +110,22 @@ export async function rollupStatements(
     rows += ` UNION ALL ${rollupRows([...filters, ...edge].join(' AND '))}`;
   }
   const r = `WITH r AS (${rows}), w AS (SELECT max(length(users)) AS width FROM r) `;
-  return Object.entries(SELECTS).map(([name, select]) => ({
-    name: name as StatementName,
-    text: r + select,
-    values,
-  }));
+  const selects = Object.entries(SELECTS) as [StatementName, string][];
+  if (partial.length)
+    // One statement, so the partial days' runs are rolled up once (not once per breakdown).
+    return [
+      {
+        name: 'all',
+        text:
+          `${r}SELECT ` +
+          selects
+            .map(
+              ([name, select]) =>
+                `(SELECT coalesce(json_agg(x), '[]') FROM (${select}) x) AS "${name}"`,
+            )
+            .join(', '),
+        values,
+      },
+    ];
+  return selects.map(([name, select]) => ({ name, text: r + select, values }));
 }

@@ -100,15 +100,21 @@ export async function sqlStats(
   return statementStats(store, statements);
 }
 
-/** The aggregates that `statements` (of `statsStatements` or `rollupStatements`) give. */
+/**
+ * The aggregates that `statements` (of `statsStatements` or `rollupStatements`) give; a
+ * statement named `all` answers every breakdown at once, each a JSON array in its own column.
+ */
 export async function statementStats(
   store: SqlReader,
-  statements: readonly { name: StatementName; text: string; values: unknown[] }[],
+  statements: readonly { name: StatementName | 'all'; text: string; values: unknown[] }[],
 ): Promise<RawStats> {
   const answers = await Promise.all(
-    statements.map(async (s) => [s.name, await store.readRows(s.text, s.values)] as const),
+    statements.map(async (s) => {
+      const rows = await store.readRows<Record<string, object[]>>(s.text, s.values);
+      return s.name === 'all' ? Object.entries(rows[0]!) : [[s.name, rows] as const];
+    }),
   );
-  const out = Object.fromEntries(answers) as Record<StatementName, object[]>;
+  const out = Object.fromEntries(answers.flat()) as Record<StatementName, object[]>;
   const { buckets, ...raw } = out as unknown as RawStats & { buckets: BucketRow[] };
   return {
     ...raw,
