@@ -45,7 +45,7 @@ const KINDS: { name: string; filters: (q: number) => Record<string, string> }[] 
   },
   { name: 'one day', filters: (q) => ({ date: `2026-11-${24 + (q % 6)}` }) },
   {
-    name: 'one level, since a time of day (rollup + the first day’s runs)',
+    name: 'one level, since a time of day',
     filters: (q) => ({
       safety_level: 'kids',
       since: `2026-12-${String(1 + (q % 9)).padStart(2, '0')}T12:00`,
