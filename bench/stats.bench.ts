@@ -11,7 +11,7 @@ import { toRecordQuery } from '../src/query/list-filters.js';
 import { studyStats } from '../src/query/stats/study-stats.js';
 import { FileRecordStore } from '../src/store/file-record-store.js';
 import { PostgresRecordStore } from '../src/store/postgres-record-store.js';
-import { statsParameters, UPSERT_STATS } from '../src/store/postgres/stats-rows.js';
+import { localZone, statsParameters, UPSERT_STATS } from '../src/store/postgres/stats-rows.js';
 import { ROW_COLUMNS, toRow } from '../src/store/postgres/summary-columns.js';
 import type { RecordStore } from '../src/store/record-store.js';
 import { runFacts, type RunFacts } from '../src/store/stats/run-facts.js';
@@ -44,6 +44,13 @@ const KINDS: { name: string; filters: (q: number) => Record<string, string> }[] 
     }),
   },
   { name: 'one day', filters: (q) => ({ date: `2026-11-${24 + (q % 6)}` }) },
+  {
+    name: 'one level, since a time of day',
+    filters: (q) => ({
+      safety_level: 'kids',
+      since: `2026-12-${String(1 + (q % 9)).padStart(2, '0')}T12:00`,
+    }),
+  },
 ];
 
 async function measure(store: RecordStore) {
@@ -79,7 +86,7 @@ async function fileStore(dir: string) {
 }
 
 /** Loads rows (2,000 a statement) and their facts rows as the store's save writes them. */
-async function postgresStore(url: string) {
+export async function postgresStore(url: string) {
   const store = await PostgresRecordStore.open(url, { poolSize: 8 });
   const client = new Client(url);
   await client.connect();
@@ -106,9 +113,21 @@ async function postgresStore(url: string) {
   }
   if (batch.length) await flush();
   await client.query('SELECT recount_executions()');
+  const t = performance.now();
+  await client.query('SELECT stats_rollup_rebuild($1)', [localZone()]);
+  const rebuildSeconds = (performance.now() - t) / 1000;
   await client.query('VACUUM ANALYZE executions');
+  await client.query('VACUUM ANALYZE stats_rollup');
+  const { rows } = await client.query<{ n: number }>(
+    'SELECT count(*)::integer AS n FROM stats_rollup',
+  );
   await client.end();
-  return { store, factsMicros: (factsMillis * 1000) / RECORDS };
+  return {
+    store,
+    factsMicros: (factsMillis * 1000) / RECORDS,
+    rebuildSeconds,
+    rollupRows: rows[0]!.n,
+  };
 }
 
 export async function benchStats(): Promise<Figure[]> {
@@ -129,6 +148,10 @@ export async function benchStats(): Promise<Figure[]> {
         value: fmt(db.factsMicros, 1),
       },
       { name: 'file store: open and index (with facts), s', value: fmt(files.openSeconds, 1) },
+      {
+        name: 'PostgreSQL: rollup built from all runs (stats_rollup_rebuild), s / rows',
+        value: `${fmt(db.rebuildSeconds, 1)} / ${k(db.rollupRows)}`,
+      },
     ];
     for (const [store, results, target] of [
       ['PostgreSQL', pgFigures, true],

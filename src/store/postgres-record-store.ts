@@ -14,7 +14,7 @@ import {
   StoreUnavailableError,
 } from './postgres/store-unavailable-error.js';
 import { indexUnsearched } from './postgres/index-unsearched.js';
-import { saveStatsRow, statUnstated } from './postgres/stats-rows.js';
+import { factsRow, openRollup, SAVE_EXECUTION, statUnstated } from './postgres/stats-rows.js';
 import { readOnlyRows } from './postgres/read-only.js';
 import { fromSummaryRow, toRow, toSearchRow, type SummaryRow } from './postgres/summary-columns.js';
 import {
@@ -104,7 +104,7 @@ export class PostgresRecordStore implements RecordStore, AnnotationStore {
       try {
         await migrate(client);
         await indexUnsearched(client);
-        await statUnstated(client);
+        await openRollup(client, await statUnstated(client));
       } finally {
         client.release();
       }
@@ -122,14 +122,9 @@ export class PostgresRecordStore implements RecordStore, AnnotationStore {
   /** Saves like `save`; false when the id was deleted (tombstoned) and nothing was written. */
   async trySave(record: ExecutionRecord): Promise<boolean> {
     const id = requireExecutionId(record.execution_id);
-    const row = [...toRow(record), ...toSearchRow(record)];
+    const row = [...toRow(record), ...toSearchRow(record), ...factsRow(record)];
     return this.writes.run(id, async () => {
-      const { rows } = await this.query<{ saved: boolean }>(
-        'SELECT save_execution($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15::jsonb, ' +
-          '$16, $17, $18, $19) AS saved',
-        row,
-      );
-      if (rows[0]!.saved) await saveStatsRow(this.query.bind(this), record);
+      const { rows } = await this.query<{ saved: boolean }>(SAVE_EXECUTION, row);
       return rows[0]!.saved;
     });
   }

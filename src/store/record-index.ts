@@ -11,8 +11,11 @@ export interface IndexEntry {
   summary: RecordSummary;
   startMillis: number;
   bytes: number;
-  /** What the study overview counts of the run (see `runFacts`). */
-  facts: RunFacts;
+  /**
+   * What the study overview counts of the run (see `runFacts`); null for an incomplete run
+   * (not counted until its final state is saved) or when not asked for.
+   */
+  facts: RunFacts | null;
   /** What a search looks in; handed to the search index, not kept in the entry list. */
   texts?: SearchTexts;
   /** The record's study and condition (filters only; not part of the summary). */
@@ -20,22 +23,23 @@ export interface IndexEntry {
   condition: string | null;
 }
 
-/** Builds the index entry of a record. */
-export function indexEntry(record: ExecutionRecord, bytes: number): IndexEntry {
+/** Builds the index entry of a record (with its facts when it is final and `withFacts`). */
+export function indexEntry(record: ExecutionRecord, bytes: number, withFacts = true): IndexEntry {
   const startMillis = parseTimestampMillis(record.timestamp);
   const texts = searchTexts(record);
+  const status = effectiveStatus(record);
   return {
     startMillis: Number.isNaN(startMillis) ? 0 : startMillis,
     bytes,
     texts,
     studyId: record.study_id ?? null,
     condition: record.condition ?? null,
-    facts: runFacts(record),
+    facts: withFacts && status !== 'incomplete' ? runFacts(record) : null,
     summary: {
       execution_id: record.execution_id,
       config_name: record.config_name,
       timestamp: record.timestamp,
-      status: effectiveStatus(record),
+      status,
       execution_mode: record.execution_mode,
       safety_level: record.safety_level,
       user_id: record.user_id,

@@ -1,5 +1,6 @@
 import type { IndexEntry } from '../../store/record-index.js';
-import { percentileCont, type CellCount, type RawStats } from './raw-stats.js';
+import type { CellCount, RawStats } from './raw-stats.js';
+import { StageHistograms } from './stage-percentiles.js';
 
 /** Runs and the set of their users, while counting. */
 class Tally {
@@ -39,7 +40,11 @@ export function localDayOf(millis: number): string {
 
 const SEP = '\u0000';
 
-/** Aggregates index entries (already filtered) as the SQL of `sqlStats` does. */
+/**
+ * Aggregates index entries (already filtered) as the SQL of `sqlStats` does: runs with facts
+ * only (an incomplete run is counted once its final state is saved), stage percentiles read
+ * from the same duration buckets as the PostgreSQL rollup.
+ */
 export function indexStats(entries: Iterable<IndexEntry>): RawStats {
   const total = new Tally();
   let blocked = 0;
@@ -47,10 +52,12 @@ export function indexStats(entries: Iterable<IndexEntry>): RawStats {
   const byLevel = new Tallies(() => ({ blocked: 0 }));
   const byConfig = new Tallies(() => ({ blocked: 0 }));
   const byCategory = new Tallies(() => ({}));
-  const stages = new Tallies(() => ({ micros: [] as number[] }));
+  const stages = new Tallies(() => ({}));
+  const histograms = new StageHistograms();
   const outputs = new Tallies(() => ({ outputs: 0 }));
   const drift = new Tallies(() => ({ sum: 0 }));
   for (const { summary: s, facts: f, startMillis } of entries) {
+    if (!f) continue;
     const user = s.user_id;
     total.add(user);
     const b = f.blocked ? 1 : 0;
@@ -60,7 +67,9 @@ export function indexStats(entries: Iterable<IndexEntry>): RawStats {
     byConfig.at(s.config_name, user).blocked += b;
     if (f.blocked) byCategory.at(`${f.blockStage}${SEP}${f.blockCategory}`, user);
     f.stageMicros.forEach((m, i) => {
-      if (m !== null) stages.at(String(i + 1), user).micros.push(m);
+      if (m === null) return;
+      stages.at(String(i + 1), user);
+      histograms.addMicros(i + 1, m);
     });
     for (const o of f.outputs) outputs.at(o.mediaType, user).outputs += o.count;
     f.drift.forEach((d, i) => {
@@ -79,15 +88,7 @@ export function indexStats(entries: Iterable<IndexEntry>): RawStats {
       const at = key.indexOf(SEP);
       return { ...c, stage: Number(key.slice(0, at)), category: key.slice(at + 1) };
     }),
-    stages: stages.map((stage, c, x) => {
-      const sorted = x.micros.sort((a, b) => a - b);
-      return {
-        ...c,
-        stage: Number(stage),
-        p50: percentileCont(sorted, 0.5),
-        p95: percentileCont(sorted, 0.95),
-      };
-    }),
+    stages: histograms.stages(stages.map((stage, c) => ({ ...c, stage: Number(stage) }))),
     outputs: outputs.map((mediaType, c, x) => ({ ...c, mediaType, outputs: x.outputs })),
     drift: drift.map((i, c, x) => ({ ...c, iteration: Number(i), similaritySum: x.sum })),
   };

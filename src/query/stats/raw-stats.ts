@@ -7,9 +7,10 @@ export interface CellCount {
 
 /**
  * What a store aggregates for the study overview, before k-anonymity and rounding: every
- * cell with its runs and distinct users, in no particular order. Both stores produce exactly
- * these numbers for the same records (durations and similarities are integers, so sums are
- * exact; percentiles interpolate as PostgreSQL's `percentile_cont`).
+ * cell of the finished runs with its runs and distinct users, in no particular order. Both
+ * stores produce exactly these numbers for the same records (durations and similarities are
+ * integers, so sums are exact; percentiles are read from the same duration buckets, see
+ * `duration-buckets.ts`).
  */
 export interface RawStats {
   total: CellCount & { blocked: number };
@@ -29,7 +30,8 @@ export interface RawStats {
 
 /**
  * The `p` quantile of ascending `sorted` values by linear interpolation between the closest
- * ranks, computed as PostgreSQL's `percentile_cont` does (so both stores agree to the bit).
+ * ranks, computed as PostgreSQL's `percentile_cont` does (the exact reference the bucketed
+ * percentiles are held to).
  */
 export function percentileCont(sorted: readonly number[], p: number): number {
   const position = p * (sorted.length - 1);

@@ -1,6 +1,8 @@
 import type { RecordQuery } from '../../store/record-store.js';
 import { filterClause } from '../../store/postgres/list-sql.js';
 import type { RawStats } from './raw-stats.js';
+import { rollupStatements } from './rollup-stats.js';
+import { StageHistograms, type BucketRow } from './stage-percentiles.js';
 
 /** A store that answers read-only SQL (the PostgreSQL store). */
 export interface SqlReader {
@@ -16,8 +18,11 @@ const COUNT = 'count(*)::integer AS runs, count(DISTINCT u)::integer AS users';
 const BLOCKED = 'count(*) FILTER (WHERE blocked)::integer AS blocked';
 const STAGES = [1, 2, 3, 4];
 
+/** The statements' names: the breakdowns, and the stage duration histograms. */
+export type StatementName = keyof RawStats | 'buckets';
+
 /** The breakdowns' select lists over the filtered runs `f` (user id `u`, `C` collation). */
-function breakdowns(tz: string): Record<keyof RawStats, string> {
+function breakdowns(tz: string): Record<StatementName, string> {
   return {
     total: `SELECT ${COUNT}, ${BLOCKED} FROM f`,
     perDay:
@@ -30,10 +35,13 @@ function breakdowns(tz: string): Record<keyof RawStats, string> {
       'WHERE blocked GROUP BY block_stage, block_category',
     stages: STAGES.map(
       (n) =>
-        `SELECT ${n} AS stage, ${COUNT}, ` +
-        `percentile_cont(0.5) WITHIN GROUP (ORDER BY stage${n}_micros) AS p50, ` +
-        `percentile_cont(0.95) WITHIN GROUP (ORDER BY stage${n}_micros) AS p95 ` +
-        `FROM f WHERE stage${n}_micros IS NOT NULL HAVING count(*) > 0`,
+        `SELECT ${n} AS stage, ${COUNT} FROM f WHERE stage${n}_micros IS NOT NULL ` +
+        'HAVING count(*) > 0',
+    ).join(' UNION ALL '),
+    buckets: STAGES.map(
+      (n) =>
+        `SELECT ${n} AS stage, stats_bucket(stage${n}_micros) AS bucket, count(*)::integer ` +
+        `AS count FROM f WHERE stage${n}_micros IS NOT NULL GROUP BY 2`,
     ).join(' UNION ALL '),
     outputs:
       `SELECT o.media AS "mediaType", sum(o.n)::float8 AS outputs, ${COUNT} ` +
@@ -47,10 +55,11 @@ function breakdowns(tz: string): Record<keyof RawStats, string> {
 }
 
 /**
- * One statement per breakdown, each over the runs matching `query` (the list filters' SQL on
- * `executions`, whose rows hold the runs' facts): they run side by side on the pool's connections.
- * Days are local calendar days in `timeZone` (this process's, as the `date` filter and the
- * file store use).
+ * One statement per breakdown, each over the counted runs (not incomplete) matching `query`
+ * (the list filters' SQL on `executions`, whose rows hold the runs' facts): they run side by
+ * side on the pool's connections. Days are local calendar days in `timeZone` (this process's,
+ * as the `date` filter and the file store use). The slow path: `rollupStatements` answers
+ * whatever it can.
  */
 export function statsStatements(query: RecordQuery, timeZone: string) {
   const values: unknown[] = [];
@@ -59,7 +68,9 @@ export function statsStatements(query: RecordQuery, timeZone: string) {
     return `$${values.length}`;
   };
   const clause = filterClause({ ...query, limit: undefined, offset: undefined }, param);
-  const filter = clause ? clause.filter : 'WHERE false';
+  const filter = !clause
+    ? 'WHERE false'
+    : `${clause.filter ? `${clause.filter} AND` : 'WHERE'} status <> 'incomplete'`;
   const tz = param(timeZone);
   const f =
     'WITH f AS (SELECT user_id COLLATE "C" AS u, config_name COLLATE "C" AS config, ' +
@@ -69,23 +80,45 @@ export function statsStatements(query: RecordQuery, timeZone: string) {
     `drift FROM executions ${filter}) `;
   // The time zone is the last parameter: statements without it take the others only.
   return Object.entries(breakdowns(tz)).map(([name, select]) => ({
-    name: name as keyof RawStats,
+    name: name as StatementName,
     text: f + select,
     values: select.includes(tz) ? values : values.slice(0, -1),
   }));
 }
 
-/** The study overview's aggregates of the runs matching `query`, in SQL. */
+/**
+ * The study overview's aggregates of the runs matching `query`, in SQL: from the rollup when
+ * it answers the query (see `rollupStatements`), else by a scan of the runs.
+ */
 export async function sqlStats(
   store: SqlReader,
   query: RecordQuery,
   timeZone: string,
 ): Promise<RawStats> {
+  const statements =
+    (await rollupStatements(store, query, timeZone)) ?? statsStatements(query, timeZone);
+  return statementStats(store, statements);
+}
+
+/**
+ * The aggregates that `statements` (of `statsStatements` or `rollupStatements`) give; a
+ * statement named `all` answers every breakdown at once, each a JSON array in its own column.
+ */
+export async function statementStats(
+  store: SqlReader,
+  statements: readonly { name: StatementName | 'all'; text: string; values: unknown[] }[],
+): Promise<RawStats> {
   const answers = await Promise.all(
-    statsStatements(query, timeZone).map(
-      async (s) => [s.name, await store.readRows(s.text, s.values)] as const,
-    ),
+    statements.map(async (s) => {
+      const rows = await store.readRows<Record<string, object[]>>(s.text, s.values);
+      return s.name === 'all' ? Object.entries(rows[0]!) : [[s.name, rows] as const];
+    }),
   );
-  const out = Object.fromEntries(answers) as unknown as Record<keyof RawStats, object[]>;
-  return { ...(out as unknown as RawStats), total: out.total[0] as RawStats['total'] };
+  const out = Object.fromEntries(answers.flat()) as Record<StatementName, object[]>;
+  const { buckets, ...raw } = out as unknown as RawStats & { buckets: BucketRow[] };
+  return {
+    ...raw,
+    total: (raw.total as unknown as RawStats['total'][])[0]!,
+    stages: StageHistograms.of(buckets).stages(raw.stages),
+  };
 }

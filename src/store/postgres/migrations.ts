@@ -1,6 +1,7 @@
 import { searchMigration } from './search-migration.js';
 import { studyMigration } from './study-migration.js';
 import { statsMigration } from './stats-migration.js';
+import { rollupMigration } from './rollup-migration.js';
 
 import { CHANGES_CHANNEL, LOCK_CLASS, TOTAL_SHARDS, type Migration } from './schema-names.js';
 
@@ -173,4 +174,5 @@ export const MIGRATIONS: readonly Migration[] = [
   searchMigration(),
   studyMigration(),
   statsMigration(),
+  rollupMigration(),
 ];

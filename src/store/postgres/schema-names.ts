@@ -13,6 +13,9 @@ export const CHANGES_CHANNEL = 'execution_changes';
 /** Two-key advisory lock space of this store: (class, key) pairs. */
 export const LOCK_CLASS = 0x45_48; // 'EH'
 
+/** Advisory lock class of one study overview rollup key (its cells change one at a time). */
+export const ROLLUP_LOCK_CLASS = 0x45_53; // 'ES'
+
 /** The single-key advisory lock held while migrating. */
 export const MIGRATION_LOCK_KEY = 0x4548_4d49_4752_4154n; // 'EHMIGRAT'
 

@@ -1,11 +1,17 @@
 import type { PoolClient } from 'pg';
-import type { ExecutionRecord } from '../../domain/execution-record.js';
+import { effectiveStatus, type ExecutionRecord } from '../../domain/execution-record.js';
 import { parseRecord } from '../../domain/record-codec.js';
 import { runFacts, type RunFacts } from '../stats/run-facts.js';
 import { STATS_COLUMNS } from './stats-migration.js';
 
-/** Runs a statement (the store's pool or one client). */
-export type RunStatement = (text: string, values: unknown[]) => Promise<unknown>;
+/** The save: the row, the search texts, the facts (see `factsRow`), 29 parameters. */
+export const SAVE_EXECUTION = `SELECT save_execution(${Array.from(
+  { length: 29 },
+  (_, i) => `$${i + 1}${i === 14 ? '::jsonb' : ''}`,
+).join(', ')}) AS saved`;
+
+/** This process's time zone (the study overview's local days). */
+export const localZone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone;
 
 /**
  * Writes the facts of many runs in one statement (into their `executions` rows; a run deleted
@@ -43,9 +49,15 @@ export function statsParameters(runs: readonly { id: string; facts: RunFacts }[]
   return columns;
 }
 
-/** Writes the facts row of a saved record. */
-export async function saveStatsRow(run: RunStatement, record: ExecutionRecord): Promise<void> {
-  await run(UPSERT_STATS, statsParameters([{ id: record.execution_id, facts: runFacts(record) }]));
+/**
+ * The facts parameters of `save_execution` (after the search texts): the facts of a run's final
+ * state, all null for an incomplete run (it is not counted, so its facts are not computed).
+ */
+export function factsRow(record: ExecutionRecord): unknown[] {
+  if (effectiveStatus(record) === 'incomplete') return Array.from({ length: 10 }, () => null);
+  return statsParameters([{ id: record.execution_id, facts: runFacts(record) }])
+    .slice(1)
+    .map((column) => column[0]);
 }
 
 const NO_FACTS: RunFacts = {
@@ -58,14 +70,14 @@ const NO_FACTS: RunFacts = {
 };
 
 /**
- * Writes the facts rows of runs that have none (saved before step 5, or by a worker of an
- * earlier version), in batches; returns how many. An unreadable body gets empty facts.
+ * Writes the facts rows of finished runs that have none (saved before step 5, or by a worker of
+ * an earlier version), in batches; returns how many. An unreadable body gets empty facts.
  */
 export async function statUnstated(client: PoolClient, batchSize = 500): Promise<number> {
   let written = 0;
   for (;;) {
     const { rows } = await client.query<{ execution_id: string; body: string }>(
-      'SELECT execution_id, body FROM executions WHERE stats_blocked IS NULL LIMIT $1',
+      "SELECT execution_id, body FROM executions WHERE stats_blocked IS NULL AND status <> 'incomplete' LIMIT $1",
       [batchSize],
     );
     if (rows.length === 0) return written;
@@ -81,4 +93,26 @@ export async function statUnstated(client: PoolClient, batchSize = 500): Promise
     await client.query(UPSERT_STATS, statsParameters(runs));
     written += rows.length;
   }
+}
+
+/**
+ * Counts the runs in the rollup anew (days in `zone`) when it was never built, or
+ * `statUnstated` just wrote facts (rows a worker of an earlier version saved); true when rebuilt.
+ */
+export async function openRollup(
+  client: PoolClient,
+  stated: number,
+  zone = localZone(),
+): Promise<boolean> {
+  const { rows } = await client.query<{ zone: string }>('SELECT zone FROM stats_meta');
+  if (stated === 0 && rows[0]?.zone !== undefined) return false;
+  await client.query('BEGIN');
+  try {
+    await client.query('SELECT stats_rollup_rebuild($1)', [zone]);
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  }
+  return true;
 }

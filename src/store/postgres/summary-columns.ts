@@ -52,7 +52,7 @@ const NOT_JSONB = /\\u0000|\\ud[89a-f][0-9a-f]{2}/i;
 export function toRow(record: ExecutionRecord): ExecutionRow {
   const body = serializeRecord(record);
   const bytes = Buffer.byteLength(body);
-  const { summary: s, startMillis } = indexEntry(record, bytes);
+  const { summary: s, startMillis } = indexEntry(record, bytes, false);
   return [
     s.execution_id,
     startMillis,

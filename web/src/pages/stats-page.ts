@@ -8,10 +8,12 @@ import { statsChart } from '../views/stats-chart.js';
 import { detachStyles, svgFile } from '../views/svg-file.js';
 import '../stats.css';
 import { filterControls } from '../views/filter-controls.js';
+import { levelLabel } from '../vocabulary.js';
 
 /** The list filters the overview takes (none naming a user or session: the API refuses those). */
 const FILTERS = ['q', 'config', 'status', 'safety_level', 'since', 'until'] as const;
-const STATUSES = ['completed', 'blocked', 'failed', 'incomplete'];
+/** Statuses of counted runs (an unfinished run, `incomplete`, is not in the overview). */
+const STATUSES = ['completed', 'blocked', 'failed'];
 const TABLES = [
   'runs_per_day',
   'block_rate_by_level',
@@ -44,7 +46,7 @@ function filterForm(params: URLSearchParams, configs: Configs): HTMLFormElement 
     field('q', t('list.search'), h('input', { type: 'search', size: 18, maxlength: 200 })),
     field('config', t('list.config'), select(configs.interception.map((c) => c.name))),
     field('status', t('list.status'), select(STATUSES, statusLabel)),
-    field('safety_level', t('list.safety'), select(configs.safety_levels)),
+    field('safety_level', t('list.safety'), select(configs.safety_levels, levelLabel)),
     field('since', t('list.since'), h('input', { type: 'date' })),
     field('until', t('list.until'), h('input', { type: 'date' })),
     h(

@@ -2,6 +2,7 @@ import * as Plot from '@observablehq/plot';
 import { currentLang } from '../i18n.js';
 import { ts } from '../i18n-stats.js';
 import type { StatsTable } from '../stats-csv.js';
+import { levelLabel, mediaLabel } from '../vocabulary.js';
 
 type Row = Record<string, string | number | null>;
 
@@ -34,23 +35,38 @@ function bars(
       marginLeft: Math.min(160, 12 + 7 * Math.max(...rows.map((r) => y(r).length))),
       marginRight: 48,
       height: 28 * rows.length + 40,
-      x: { label, grid: true, nice: true },
+      x: { label, grid: true, nice: true, tickFormat: tick },
       y: { label: null, domain: rows.map(y) },
       marks: [
         Plot.barX(rows, { x, y, fill: ACCENT }),
-        Plot.text(rows, { x, y, text: (r: Row) => String(x(r)), dx: 4, textAnchor: 'start' }),
+        Plot.text(rows, { x, y, text: (r: Row) => tick(x(r)), dx: 4, textAnchor: 'start' }),
         Plot.ruleX([0]),
       ],
     }),
   );
 }
 
-/** A duration label: whole ms from 100 ms on, else as given. */
 /** A value label in the page's language (48,6 in German, 48.6 in English; whole from 100). */
 const short = (v: Row[string]) =>
   typeof v === 'number'
     ? new Intl.NumberFormat(currentLang(), { maximumFractionDigits: v >= 100 ? 0 : 1 }).format(v)
     : String(v);
+
+/** An axis tick in the page's language (1.000 and 0,5 in German). */
+const tick = (v: unknown) =>
+  typeof v === 'number' ? new Intl.NumberFormat(currentLang()).format(v) : String(v);
+
+/** A day (`YYYY-MM-DD`) as the page's language writes it short (24.11. / 11/24). */
+const dayTick = (v: unknown) => {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(String(v));
+  if (!m) return String(v);
+  const date = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return new Intl.DateTimeFormat(currentLang(), {
+    day: 'numeric',
+    month: 'numeric',
+    timeZone: 'UTC',
+  }).format(date);
+};
 
 const num = (key: string) => (r: Row) => Number(r[key] ?? 0);
 const pct = (key: string) => (r: Row) => Math.round(Number(r[key] ?? 0) * 1000) / 10;
@@ -69,8 +85,8 @@ export function statsChart(
           marginLeft: 40,
           marginBottom: 40,
           height: 260,
-          x: { label: null, type: 'band', tickRotate: width < 500 ? -45 : 0 },
-          y: { label: ts('axisRuns'), grid: true },
+          x: { label: null, type: 'band', tickRotate: width < 500 ? -45 : 0, tickFormat: dayTick },
+          y: { label: ts('axisRuns'), grid: true, tickFormat: tick },
           color: { legend: true, scheme: SCHEME },
           marks: [
             Plot.barY(rows, { x: 'day', y: 'runs', fill: 'config', title: 'config' }),
@@ -79,7 +95,13 @@ export function statsChart(
         }),
       );
     case 'block_rate_by_level':
-      return bars(rows, width, (r) => String(r.safety_level), pct('block_rate'), ts('axisRate'));
+      return bars(
+        rows,
+        width,
+        (r) => levelLabel(String(r.safety_level)),
+        pct('block_rate'),
+        ts('axisRate'),
+      );
     case 'block_rate_by_config':
       return bars(rows, width, (r) => String(r.config), pct('block_rate'), ts('axisRate'));
     case 'blocks_by_category':
@@ -91,7 +113,13 @@ export function statsChart(
         ts('axisBlocked'),
       );
     case 'outputs_by_media_type':
-      return bars(rows, width, (r) => String(r.media_type), num('outputs'), ts('axisOutputs'));
+      return bars(
+        rows,
+        width,
+        (r) => mediaLabel(String(r.media_type)),
+        num('outputs'),
+        ts('axisOutputs'),
+      );
     case 'stage_durations': {
       const y = (r: Row) => ts('stage', { n: String(r.stage) });
       return Plot.plot(
@@ -99,7 +127,7 @@ export function statsChart(
           marginLeft: 64,
           marginRight: 92,
           height: 34 * rows.length + 40,
-          x: { label: `${ts('axisMs')} (p50 ▮, p95 ▯)`, grid: true, nice: true },
+          x: { label: `${ts('axisMs')} (p50 ▮, p95 ▯)`, grid: true, nice: true, tickFormat: tick },
           y: { label: null, domain: rows.map(y) },
           marks: [
             Plot.barX(rows, { x: 'p95_ms', y, fill: LIGHT }),
@@ -121,8 +149,8 @@ export function statsChart(
         base(width, {
           marginLeft: 40,
           height: 240,
-          x: { label: ts('axisIteration'), ticks: rows.length, tickFormat: 'd' },
-          y: { label: ts('axisSimilarity'), domain: [0, 1], grid: true },
+          x: { label: ts('axisIteration'), ticks: rows.length, tickFormat: tick },
+          y: { label: ts('axisSimilarity'), domain: [0, 1], grid: true, tickFormat: tick },
           marks: [
             Plot.lineY(rows, { x: 'iteration', y: 'mean_similarity', stroke: ACCENT }),
             Plot.dot(rows, { x: 'iteration', y: 'mean_similarity', fill: ACCENT, r: 4 }),
