@@ -1,6 +1,6 @@
 // Durable saves: records/s of the record path next to the floor of writing the same bytes the
-// same way (atomic temp file + rename through the group-commit writer, same fsync setting, same
-// concurrency) in the same run; and what waiting for the save adds to the answer of the execute
+// same way (the store's journal with group commit, then the atomic temp file + rename, same fsync
+// setting, same concurrency) in the same run; and what waiting for the save adds to the answer of the execute
 // route, with fsync on and off, for 1 and 32 concurrent clients (a real server process).
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { rm } from 'node:fs/promises';
@@ -10,13 +10,20 @@ import { pathToFileURL } from 'node:url';
 import type { ExecutionRecord } from '../src/domain/execution-record.js';
 import { serializeRecord } from '../src/domain/record-codec.js';
 import { FileRecordStore } from '../src/store/file-record-store.js';
-import { GroupCommitWriter } from '../src/store/group-commit.js';
+import { JournalledRecordFiles } from '../src/store/journalled-record-files.js';
 import { ATTR_EXECUTION_ID } from '../src/telemetry/tracker/attributes.js';
 import { ExecutionRecordExporter } from '../src/telemetry/record/execution-record-exporter.js';
 import { startProcess, answers, freePort } from './shared/processes.js';
 import { autocannon } from './server-load.bench.js';
 import { benchDir, fmt, report, type Figure } from './stats.js';
 import { capturedRuns } from './stille-post-run.js';
+
+/** One save the record path made: the run, its text, and whether it was the final state. */
+interface Written {
+  id: string;
+  text: string;
+  final: boolean;
+}
 
 const RUNS = Number(process.env.BENCH_DURABLE_RUNS ?? 3_000);
 const WAVE = 32;
@@ -26,11 +33,12 @@ const LOAD_SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 4);
 async function recordPath(runs: ReadableSpan[][], fsync: boolean) {
   const dir = await benchDir('durable-');
   const store = await FileRecordStore.open(dir, { fsync });
-  const written: { id: string; text: string }[][] = [];
-  let wave: { id: string; text: string }[] = [];
+  const written: Written[][] = [];
+  let wave: Written[] = [];
   const recording = Object.assign(Object.create(store) as FileRecordStore, {
     save: (record: ExecutionRecord) => {
-      wave.push({ id: record.execution_id, text: serializeRecord(record) });
+      const final = record.status !== 'incomplete';
+      wave.push({ id: record.execution_id, text: serializeRecord(record), final });
       return store.save(record);
     },
   });
@@ -53,23 +61,23 @@ async function recordPath(runs: ReadableSpan[][], fsync: boolean) {
 }
 
 /** The floor: the very texts the record path wrote, through the same writer, wave by wave. */
-async function floor(written: { id: string; text: string }[][], runs: number, fsync: boolean) {
+async function floor(written: Written[][], runs: number, fsync: boolean) {
   const dir = await benchDir('floor-');
-  const writer = new GroupCommitWriter({ directory: dir, fsync });
   let temp = 0;
+  const files = await JournalledRecordFiles.open({
+    directory: dir,
+    fsync,
+    isDeleted: () => false,
+    tempName: (id) => `.tmp-floor-${(temp += 1)}-${id}`,
+    warn: () => {},
+  });
   const t0 = performance.now();
   for (const wave of written) {
-    // Per run in order (as the spool writes them), runs side by side.
-    const byRun = new Map<string, string[]>();
-    for (const w of wave) byRun.set(w.id, [...(byRun.get(w.id) ?? []), w.text]);
-    await Promise.all(
-      [...byRun].map(async ([id, texts]) => {
-        for (const text of texts)
-          await writer.write(join(dir, `.tmp-${(temp += 1)}`), join(dir, `${id}.json`), text);
-      }),
-    );
+    // Per run in order (the writer chains each id's saves), runs side by side.
+    await Promise.all(wave.map((w) => files.save(w.id, w.text, w.final)));
   }
   const seconds = (performance.now() - t0) / 1000;
+  await files.close();
   await rm(dir, { recursive: true, force: true });
   return runs / seconds;
 }
@@ -111,7 +119,7 @@ export async function benchDurability(): Promise<Figure[]> {
     const label = fsync ? 'fsync on' : 'fsync off';
     figures.push(
       {
-        name: `${label}: records/s, record path (${runs.length} runs, ${fmt(files / runs.length, 1)} files a run)`,
+        name: `${label}: records/s, record path (${runs.length} runs, ${fmt(files / runs.length, 1)} saves a run)`,
         value: fmt(path.perSecond, 0),
       },
       { name: `${label}: records/s, floor (same bytes, same writer)`, value: fmt(base, 0) },
