@@ -20,30 +20,33 @@ function normalizeLegacyItem(input: unknown): unknown {
  * One recorded step of a run. Unknown item and media types are accepted (and reported by
  * `parseRecord`), and unknown extra keys are kept.
  */
-export const ExecutionItemSchema = z.preprocess(
-  normalizeLegacyItem,
-  z.looseObject({
-    sequence_number: z.number().int().positive(),
-    timestamp: TimestampSchema,
-    stage: z.number().int().nonnegative(),
-    stage_iteration: nullableIndex,
-    loop_iteration: nullableIndex,
-    media_type: z.string().min(1),
-    item_type: z.string().min(1),
-    content: nullableString,
-    file_path: nullableString,
-    config_used: nullableString,
-    model_used: nullableString,
-    backend_type: nullableString,
-    execution_time: z.number().nonnegative().nullable().default(null),
-    metadata: z
-      .record(z.string(), z.unknown())
-      .nullable()
-      .default({})
-      .transform((m) => m ?? {}),
-  }),
-);
+const ItemObjectSchema = z.looseObject({
+  sequence_number: z.number().int().positive(),
+  timestamp: TimestampSchema,
+  stage: z.number().int().nonnegative(),
+  stage_iteration: nullableIndex,
+  loop_iteration: nullableIndex,
+  media_type: z.string().min(1),
+  item_type: z.string().min(1),
+  content: nullableString,
+  file_path: nullableString,
+  config_used: nullableString,
+  model_used: nullableString,
+  backend_type: nullableString,
+  execution_time: z.number().nonnegative().nullable().default(null),
+  metadata: z
+    .record(z.string(), z.unknown())
+    .nullable()
+    .default({})
+    .transform((m) => m ?? {}),
+});
+export const ExecutionItemSchema = z.preprocess(normalizeLegacyItem, ItemObjectSchema);
 export type ExecutionItem = z.infer<typeof ExecutionItemSchema>;
+
+/** The fields of an item, sorted (the order of its canonical JSON). */
+export const ITEM_FIELDS: readonly (keyof ExecutionItem)[] = (
+  Object.keys(ItemObjectSchema.shape) as (keyof ExecutionItem)[]
+).sort();
 
 const isIndex = (v: unknown): boolean =>
   v === null || (Number.isSafeInteger(v) && (v as number) >= 0);

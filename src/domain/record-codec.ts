@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ITEM_FIELDS } from './execution-item.js';
 import { ExecutionRecordSchema, type ExecutionRecord } from './execution-record.js';
 import { isKnownItemType } from './item-type.js';
 import { isKnownMediaType } from './media-type.js';
@@ -73,45 +74,14 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(sortKeys(value));
 }
 
-/** The fields of a record-path item, in sorted order (an item with exactly these is common). */
-const ITEM_FIELDS = [
-  'backend_type',
-  'config_used',
-  'content',
-  'execution_time',
-  'file_path',
-  'item_type',
-  'loop_iteration',
-  'media_type',
-  'metadata',
-  'model_used',
-  'sequence_number',
-  'stage',
-  'stage_iteration',
-  'timestamp',
-] as const;
-
-/** An item's key-sorted copy: the common shape without sorting its keys, others by `sortKeys`. */
+/** An item's key-sorted copy: the fields of the schema in their order, others by `sortKeys`. */
 function sortedItem(item: Record<string, unknown>): unknown {
   const keys = Object.keys(item);
   if (keys.length !== ITEM_FIELDS.length || !ITEM_FIELDS.every((k) => k in item))
     return sortKeys(item);
-  return {
-    backend_type: item.backend_type,
-    config_used: item.config_used,
-    content: item.content,
-    execution_time: item.execution_time,
-    file_path: item.file_path,
-    item_type: item.item_type,
-    loop_iteration: item.loop_iteration,
-    media_type: item.media_type,
-    metadata: sortKeys(item.metadata),
-    model_used: item.model_used,
-    sequence_number: item.sequence_number,
-    stage: item.stage,
-    stage_iteration: item.stage_iteration,
-    timestamp: item.timestamp,
-  };
+  const out: Record<string, unknown> = {};
+  for (const key of ITEM_FIELDS) out[key] = key === 'metadata' ? sortKeys(item[key]) : item[key];
+  return out;
 }
 
 /** Each frozen item's key-sorted copy (the record path freezes its items; later states share them). */
