@@ -111,7 +111,14 @@ export function createTracing(options: TracingOptions): Tracing {
       }),
     ),
     sampler: new AlwaysOnSampler(),
-    spanLimits: { eventCountLimit: maxEventsPerSpan },
+    // Explicit, so `OTEL_ATTRIBUTE_*_LIMIT` variables meant for other services cannot cut the
+    // record path's attributes (a cut execution id loses the run; a cut content, a child's words).
+    spanLimits: {
+      eventCountLimit: maxEventsPerSpan,
+      attributeValueLengthLimit: Infinity,
+      attributeCountLimit: 128,
+      attributePerEventCountLimit: 128,
+    },
     spanProcessors: [
       new RecordSpanProcessor(recordExporter),
       ...(otlp ? [otlp] : []),

@@ -122,3 +122,30 @@ def test_the_default_provider_samples_every_run_under_a_sampled_out_parent(
         context.detach(token)
     spans = memory_exporter.get_finished_spans()
     assert len(spans) == 4 and {s.context.trace_id for s in spans} == {0x1234}
+
+
+def test_attribute_limits_from_the_environment_cut_neither_the_run_nor_a_childs_words(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+    from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+    from execution_history import ExecutionTracker, TrackerOptions
+
+    # Shorter than an execution id: a cut id would lose the run, a cut content the child's words.
+    monkeypatch.setenv("OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT", "8")
+    monkeypatch.setenv("OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT", "8")
+    provider = create_tracer_provider({"OTEL_TRACES_EXPORTER": "none"})
+    assert isinstance(provider, TracerProvider)
+    memory_exporter = InMemorySpanExporter()
+    provider.add_span_processor(SimpleSpanProcessor(memory_exporter))
+    options = TrackerOptions(tracer_provider=provider, content_policy="full")
+    t = ExecutionTracker("dada", "eco", "kids", options=options)
+    FLOWS["a"](t)
+    t.finalize()
+    spans = memory_exporter.get_finished_spans()
+    ids = {s.attributes.get("execution.id") for s in spans}
+    assert ids == {t.execution_id}
+    contents = [e.attributes.get("execution.item.content") for s in spans for e in s.events]
+    texts = [c for c in contents if isinstance(c, str)]
+    assert texts and max(len(c) for c in texts) > 8

@@ -75,8 +75,11 @@ def create_tracer_provider(
         return NoOpTracerProvider()
     # Every span is sampled, whatever OTEL_TRACES_SAMPLER or a sampled-out parent says: a record
     # needs all of its run's spans.
-    provider = TracerProvider(resource=process_resource(), span_limits=SpanLimits(),
-                              sampler=ALWAYS_ON)
+    # Attribute lengths unlimited whatever OTEL_*ATTRIBUTE_VALUE_LENGTH_LIMIT says: a cut
+    # execution id loses the run, a cut content the child's words.
+    limits = SpanLimits(max_attribute_length=SpanLimits.UNSET,
+                        max_span_attribute_length=SpanLimits.UNSET)
+    provider = TracerProvider(resource=process_resource(), span_limits=limits, sampler=ALWAYS_ON)
     if exporter is None and e.get("OTEL_TRACES_EXPORTER", "otlp").strip().lower() == "none":
         return provider
     watch = ExportWatch(exporter or OTLPSpanExporter())
