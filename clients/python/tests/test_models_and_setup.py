@@ -144,8 +144,8 @@ def test_attribute_limits_from_the_environment_cut_neither_the_run_nor_a_childs_
     FLOWS["a"](t)
     t.finalize()
     spans = memory_exporter.get_finished_spans()
-    ids = {s.attributes.get("execution.id") for s in spans}
+    ids = {(s.attributes or {}).get("execution.id") for s in spans}
     assert ids == {t.execution_id}
-    contents = [e.attributes.get("execution.item.content") for s in spans for e in s.events]
+    contents = [(e.attributes or {}).get("execution.item.content") for s in spans for e in s.events]
     texts = [c for c in contents if isinstance(c, str)]
     assert texts and max(len(c) for c in texts) > 8
