@@ -56,6 +56,17 @@ export function indexEntry(record: ExecutionRecord, bytes: number, withFacts = t
 /** Texts queued for the search index at most (then indexed at once), and how long they wait. */
 const SEARCH_BATCH = 512;
 const SEARCH_DELAY_MILLIS = 100;
+/**
+ * How long an unfinished run's texts wait at most (its final state usually replaces them first,
+ * so a running run is stemmed once, not at every stage end); a search indexes them at once.
+ */
+const INCOMPLETE_DELAY_MILLIS = 5_000;
+
+interface Unindexed {
+  texts: SearchTexts;
+  /** When an unfinished run's texts are due (epoch ms); 0 for a finished run's. */
+  due: number;
+}
 
 /** Newest first; ties broken by id so the order is total and stable. */
 function before(a: IndexEntry, b: IndexEntry): boolean {
@@ -72,8 +83,9 @@ export class RecordIndex {
   private readonly sorted: IndexEntry[] = [];
   private readonly search = new SearchIndex();
   /** Texts not yet in the search index (the newest per id): indexed in batches, off the save. */
-  private readonly unindexed = new Map<string, SearchTexts>();
+  private readonly unindexed = new Map<string, Unindexed>();
   private searchTimer: NodeJS.Timeout | undefined;
+  private searchDue = 0;
 
   /** Adds or replaces the entry for its id. */
   put(entry: IndexEntry): void {
@@ -177,24 +189,47 @@ export class RecordIndex {
   private indexTexts(entry: IndexEntry): IndexEntry {
     if (entry.texts) {
       const id = entry.summary.execution_id;
+      const incomplete = entry.summary.status === 'incomplete';
       this.unindexed.delete(id);
-      this.unindexed.set(id, entry.texts);
-      if (this.unindexed.size >= SEARCH_BATCH) this.indexPending();
-      else if (!this.searchTimer) {
-        this.searchTimer = setTimeout(() => this.indexPending(), SEARCH_DELAY_MILLIS);
-        this.searchTimer.unref();
-      }
+      this.unindexed.set(id, {
+        texts: entry.texts,
+        due: incomplete ? Date.now() + INCOMPLETE_DELAY_MILLIS : 0,
+      });
+      if (this.unindexed.size >= SEARCH_BATCH) this.indexPending(false);
+      else this.scheduleIndexing(incomplete ? INCOMPLETE_DELAY_MILLIS : SEARCH_DELAY_MILLIS);
     }
     delete entry.texts;
     return entry;
   }
 
-  /** Puts every queued text in the search index now. */
-  private indexPending(): void {
+  /**
+   * Puts queued texts in the search index now: all of them (before a search), else those of
+   * finished runs and unfinished ones that are due; the rest wait for their time.
+   */
+  private indexPending(all = true): void {
     clearTimeout(this.searchTimer);
     this.searchTimer = undefined;
-    for (const [id, texts] of this.unindexed) this.search.put(id, texts);
-    this.unindexed.clear();
+    const now = Date.now();
+    let next = Infinity;
+    for (const [id, { texts, due }] of this.unindexed) {
+      if (!all && due > now) {
+        next = Math.min(next, due);
+        continue;
+      }
+      this.search.put(id, texts);
+      this.unindexed.delete(id);
+    }
+    if (next < Infinity) this.scheduleIndexing(next - now);
+  }
+
+  /** Indexes due texts in `millis`, unless a timer fires sooner already. */
+  private scheduleIndexing(millis: number): void {
+    const due = Date.now() + millis;
+    if (this.searchTimer && this.searchDue <= due) return;
+    clearTimeout(this.searchTimer);
+    this.searchDue = due;
+    this.searchTimer = setTimeout(() => this.indexPending(false), millis);
+    this.searchTimer.unref();
   }
 
   private insertionPoint(entry: IndexEntry): number {
