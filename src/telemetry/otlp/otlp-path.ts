@@ -25,6 +25,12 @@ export interface OtlpPathOptions {
   timeoutMillis?: number;
   /** Spans waiting for export at most; more are dropped and counted; default 2,048. */
   maxQueueSize?: number;
+  /**
+   * Spans waiting at most while the collector fails (its last export failed, after the
+   * exporter's retries): a sustained outage drops spans either way, and holding thousands of
+   * them for seconds costs the pipeline garbage-collection time; default 256.
+   */
+  outageQueueSize?: number;
   /** Default 1,000 ms. */
   scheduledDelayMillis?: number;
   /** Default 512. */
@@ -102,7 +108,10 @@ export class OtlpPath implements SpanProcessor {
   }
 
   onEnd(span: ReadableSpan): void {
-    if (this.accepted - this.handedOver >= this.maxQueueSize) {
+    const limit = this.failing()
+      ? Math.min(this.maxQueueSize, this.options.outageQueueSize ?? 256)
+      : this.maxQueueSize;
+    if (this.accepted - this.handedOver >= limit) {
       this.dropped += 1;
       return;
     }
@@ -118,13 +127,15 @@ export class OtlpPath implements SpanProcessor {
     return this.batch.shutdown();
   }
 
+  /** True when the last export failed (none succeeded since). */
+  private failing(): boolean {
+    return (
+      this.lastErrorAt !== null && (!this.lastSuccessAt || this.lastErrorAt > this.lastSuccessAt)
+    );
+  }
+
   stats(): OtlpStats {
-    const state =
-      this.lastErrorAt && (!this.lastSuccessAt || this.lastErrorAt > this.lastSuccessAt)
-        ? 'failing'
-        : this.lastSuccessAt
-          ? 'ok'
-          : 'idle';
+    const state = this.failing() ? 'failing' : this.lastSuccessAt ? 'ok' : 'idle';
     return {
       endpoint: redactUrl(this.options.url),
       protocol: this.options.protocol ?? 'http/protobuf',
