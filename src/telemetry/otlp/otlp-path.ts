@@ -31,7 +31,11 @@ export interface OtlpPathOptions {
    * them for seconds costs the pipeline garbage-collection time; default 256.
    */
   outageQueueSize?: number;
-  /** Default 1,000 ms. */
+  /**
+   * Longest wait of a span before its batch is exported; default 200 ms. Spans held for a
+   * second outlive the young generation and cost the pipeline old-generation collections
+   * (1,000 ms gave 12 % fewer requests a second than 200 ms in bench/server-load).
+   */
   scheduledDelayMillis?: number;
   /** Default 512. */
   maxExportBatchSize?: number;
@@ -98,7 +102,7 @@ export class OtlpPath implements SpanProcessor {
     this.batch = new BatchSpanProcessor(deferred, {
       maxQueueSize: this.maxQueueSize,
       maxExportBatchSize: options.maxExportBatchSize ?? 512,
-      scheduledDelayMillis: options.scheduledDelayMillis ?? 1_000,
+      scheduledDelayMillis: options.scheduledDelayMillis ?? 200,
       exportTimeoutMillis: timeoutMillis + 1_000,
     });
   }
