@@ -1,9 +1,8 @@
 import { diag } from '@opentelemetry/api';
-import { ExportResultCode } from '@opentelemetry/core';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { RecordOwnership } from '../../store/record-ownership.js';
 import { RecordSpool, type SaveOutcome } from '../../store/record-spool.js';
-import { ATTR_SESSION_ID, ATTR_USER_ID } from '../tracker/attributes.js';
+import { failedReport, outcomesReport, savedReport, subjectRunIds } from './export-reports.js';
 import type {
   ExportReport,
   RecordPathStats,
@@ -14,14 +13,9 @@ import { RunBuffer } from './run-buffer.js';
 import type { SpanRefusal } from './run-limits.js';
 import { RunOutcomes, within } from './run-outcomes.js';
 import { RunState } from './run-state.js';
-import { findRunSpans } from './span-to-record.js';
+import { RunStates } from './run-states.js';
 
 const log = diag.createComponentLogger({ namespace: 'run-assembler' });
-
-function failed(error: unknown, refused: SpanRefusal[] = []): ExportReport {
-  const e = error instanceof Error ? error : new Error(String(error));
-  return { result: { code: ExportResultCode.FAILED, error: e }, refused, pending: 0 };
-}
 
 export type {
   ExportReport,
@@ -40,11 +34,9 @@ export class RunAssembler {
   readonly spool: RecordSpool;
   readonly ownership: RecordOwnership;
   private readonly buffer: RunBuffer;
-  private readonly states = new Map<string, RunState>();
+  private readonly states: RunStates;
   /** Each open run's checkpoint save whose write has not begun (later stage ends share it). */
   private readonly queuedCheckpoints = new Map<string, Promise<SaveOutcome>>();
-  /** States of recently finished runs, for late spans (the oldest go first). */
-  private readonly finishedStates = new Map<string, RunState>();
   private readonly outcomes = new RunOutcomes();
   private refusals: SpanRefusal[] = [];
   private readonly inFlight = new Set<Promise<unknown>>();
@@ -59,6 +51,7 @@ export class RunAssembler {
   };
 
   constructor(private readonly options: RunAssemblerOptions) {
+    this.states = new RunStates(options.finishedStatesKept);
     this.ownership = options.ownership ?? new RecordOwnership(options.store);
     this.spool = new RecordSpool(options.store, {
       ...options,
@@ -80,7 +73,7 @@ export class RunAssembler {
           log.warn(`run ${id} saved as incomplete and dropped from memory`);
           const save = this.checkpoint(id, spans);
           this.queuedCheckpoints.delete(id);
-          this.states.delete(id);
+          this.states.dropOpen(id);
           return this.track(save); // a sweep's eviction too is waited for by a flush
         },
         discarded: (id, ended) => ended && this.options.onDiscardedRunEnded?.(id),
@@ -113,35 +106,30 @@ export class RunAssembler {
     spans: readonly ReadableSpan[],
     waited?: WeakSet<Promise<unknown>>,
   ): ExportReport | Promise<ExportReport> {
-    if (this.isShutdown) return failed(new Error('the record path is shut down'));
+    if (this.isShutdown) return failedReport(new Error('the record path is shut down'));
     let saves: Promise<unknown>[];
     this.refusals = [];
     try {
       saves = this.buffer.accept(spans);
     } catch (error) {
       if ((error as Error).name !== 'BufferFullError') log.error('could not take spans', error);
-      return failed(error);
+      return failedReport(error);
     }
     const refused = this.refusals;
     if (waited) {
       saves = saves.filter((s) => !waited.has(s));
       for (const s of saves) waited.add(s);
     }
-    if (saves.length === 0)
-      return { result: { code: ExportResultCode.SUCCESS }, refused, pending: 0 };
+    if (saves.length === 0) return savedReport(refused);
     return this.reportOn(saves, refused);
   }
 
   private async reportOn(saves: Promise<unknown>[], refused: SpanRefusal[]): Promise<ExportReport> {
     try {
       const outcomes = await Promise.all(saves.map((s) => this.track(s)));
-      const pending = outcomes.filter((o) => o === 'pending').length;
-      const unsaved = pending + outcomes.filter((o) => o === 'failed').length;
-      if (unsaved === 0) return { result: { code: ExportResultCode.SUCCESS }, refused, pending };
-      const error = new Error(this.spool.stats().last_error ?? 'record not saved');
-      return { result: { code: ExportResultCode.FAILED, error }, refused, pending };
+      return outcomesReport(outcomes, refused, this.spool.stats().last_error);
     } catch (error) {
-      return failed(error, refused);
+      return failedReport(error, refused);
     }
   }
 
@@ -165,27 +153,15 @@ export class RunAssembler {
   /** Ends a run's recording: its later spans and saves are dropped (it is being deleted). */
   async discard(executionId: string): Promise<void> {
     this.buffer.discard(executionId);
-    this.states.delete(executionId);
+    this.states.forget(executionId);
     this.queuedCheckpoints.delete(executionId);
-    this.finishedStates.delete(executionId);
     await this.spool.discard(executionId);
     this.ownership.forget(executionId);
   }
 
   /** Ids of the subject's runs not (yet) in the store: open in the buffer or held in the spool. */
   pendingIds(subject: RunSubject): string[] {
-    const matches = (user: unknown, session: unknown) =>
-      subject.userId !== undefined ? user === subject.userId : session === subject.sessionId;
-    const ids = new Set<string>();
-    for (const run of this.buffer.openRuns()) {
-      const { run: end, start } = findRunSpans(run.spans);
-      const head = end ?? start;
-      if (head && matches(head.attributes[ATTR_USER_ID], head.attributes[ATTR_SESSION_ID]))
-        ids.add(run.id);
-    }
-    for (const record of this.spool.heldRecords())
-      if (matches(record.user_id, record.session_id)) ids.add(record.execution_id);
-    return [...ids];
+    return subjectRunIds(subject, this.buffer.openRuns(), this.spool.heldRecords());
   }
 
   /** Saves pending checkpoints now and waits for every save under way (held records stay held). */
@@ -225,12 +201,6 @@ export class RunAssembler {
     };
   }
 
-  private stateOf(id: string): RunState {
-    let state = this.states.get(id);
-    if (!state) this.states.set(id, (state = new RunState()));
-    return state;
-  }
-
   /**
    * An `incomplete` state of an open run: the spans since its last state are added when written.
    * `spans` is the run's growing list, so a checkpoint still queued (its write not begun) takes
@@ -239,7 +209,7 @@ export class RunAssembler {
   private checkpoint(id: string, spans: readonly ReadableSpan[]): Promise<SaveOutcome> {
     const queued = this.queuedCheckpoints.get(id);
     if (queued) return queued;
-    const state = this.stateOf(id);
+    const state = this.states.of(id);
     const traceUrl = this.options.traceUrl;
     let begun = false;
     const save = this.spool.save(
@@ -261,9 +231,7 @@ export class RunAssembler {
 
   private finish(id: string, spans: readonly ReadableSpan[]): Promise<SaveOutcome> {
     this.queuedCheckpoints.delete(id);
-    const state = this.stateOf(id).addNew(spans);
-    this.states.delete(id);
-    this.keepFinished(id, state);
+    const state = this.states.finish(id).addNew(spans);
     let status = 'completed';
     const final = this.spool.save(
       id,
@@ -289,7 +257,7 @@ export class RunAssembler {
   private late(id: string, spans: readonly ReadableSpan[]): Promise<SaveOutcome> {
     const previous = Promise.resolve(this.outcomes.final(id) ?? 'saved');
     const merged = previous.then(async (): Promise<SaveOutcome> => {
-      let state = this.finishedStates.get(id);
+      let state = this.states.finishedState(id);
       if (!state) {
         const saved = this.spool.held(id) ?? (await this.options.store.get(id));
         if (!saved) {
@@ -307,19 +275,12 @@ export class RunAssembler {
       // A late merge goes on from the saved status (`incomplete` takes the terminal item's outcome).
       const status = state.lastStatus ?? 'incomplete';
       state.add(spans);
-      this.keepFinished(id, state);
+      this.states.keepFinished(id, state);
       const record = state.record({ status, traceUrl: this.options.traceUrl });
       return this.spool.save(id, () => record, true);
     });
     this.outcomes.finished(id, merged);
     return merged;
-  }
-
-  private keepFinished(id: string, state: RunState): void {
-    this.finishedStates.delete(id);
-    this.finishedStates.set(id, state);
-    while (this.finishedStates.size > (this.options.finishedStatesKept ?? 256))
-      this.finishedStates.delete(this.finishedStates.keys().next().value!);
   }
 
   private track<T>(promise: Promise<T>): Promise<T> {

@@ -1,4 +1,5 @@
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { RecentIds } from '../../common/recent-ids.js';
 import {
   ATTR_EXECUTION_ID,
   ATTR_SPAN_ROLE,
@@ -70,20 +71,6 @@ type Plan =
       ends: boolean;
       refusals: SpanRefusal[];
     };
-
-/** Bounded insertion-ordered set: the oldest id goes past `max`. */
-class RecentIds {
-  private readonly ids = new Set<string>();
-  constructor(private readonly max: number) {}
-  add(id: string): void {
-    this.ids.delete(id);
-    this.ids.add(id);
-    if (this.ids.size > this.max) this.ids.delete(this.ids.values().next().value!);
-  }
-  has(id: string): boolean {
-    return this.ids.has(id);
-  }
-}
 
 /**
  * Groups ended spans by run (the `execution.id` attribute) and decides when a run's record is
