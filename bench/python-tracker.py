@@ -16,17 +16,14 @@ imported from there) and left out when absent.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
-import shutil
 import statistics
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 from opentelemetry import trace
@@ -35,13 +32,12 @@ from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter, Spa
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "clients" / "python" / "tests"))
+from earlier_package import load_earlier  # noqa: E402
 from flows import FLOWS  # noqa: E402
 
 from execution_history import ExecutionTracker, TrackerOptions  # noqa: E402
 
 RUNS = int(os.environ.get("BENCH_PY_RUNS", "2000"))
-PEER = Path(os.environ.get("EXECUTION_HISTORY_PEER_DIR")
-            or ROOT.parent / "shared" / "peers" / "seed-tracker-cbf622f")
 
 
 class Dropping(SpanExporter):
@@ -52,20 +48,6 @@ class Dropping(SpanExporter):
 
     def shutdown(self) -> None:
         pass
-
-
-def load_earlier(tmp: Path) -> ModuleType | None:
-    if not (PEER / "execution_history" / "tracker.py").is_file():
-        return None
-    root = tmp / "pkg" / "seed_execution_history"
-    shutil.copytree(PEER / "execution_history", root)
-    spec = importlib.util.spec_from_file_location(
-        "seed_execution_history", root / "__init__.py", submodule_search_locations=[str(root)])
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["seed_execution_history"] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 def per_call(make: Callable[[], Any], rounds: int = 5, trackers: int = 200) -> float:

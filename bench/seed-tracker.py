@@ -10,10 +10,7 @@ written as one JSON file (no fsync, as the earlier server does). Prints one JSON
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import os
-import shutil
 import sys
 import tempfile
 import time
@@ -21,31 +18,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "clients" / "python" / "tests"))
+from earlier_package import load_earlier  # noqa: E402
 from flows import FLOWS  # noqa: E402
-
-PEER = Path(os.environ.get("EXECUTION_HISTORY_PEER_DIR")
-            or ROOT.parent / "shared" / "peers" / "seed-tracker-cbf622f")
-
-
-def load(tmp: Path):
-    if not (PEER / "execution_history" / "tracker.py").is_file():
-        return None
-    root = tmp / "pkg" / "seed_execution_history"
-    shutil.copytree(PEER / "execution_history", root)
-    spec = importlib.util.spec_from_file_location(
-        "seed_execution_history", root / "__init__.py", submodule_search_locations=[str(root)])
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["seed_execution_history"] = module
-    spec.loader.exec_module(module)
-    return module
-
 
 def main() -> None:
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
     out_dir = Path(sys.argv[2]) if len(sys.argv) > 2 else None
     with tempfile.TemporaryDirectory() as tmp:
-        seed = load(Path(tmp))
+        seed = load_earlier(Path(tmp))
         if seed is None:
             print(json.dumps({"found": False}))
             return

@@ -8,44 +8,30 @@ beside the checkout. Where neither exists (CI's checkout has no ../shared) the t
 
 from __future__ import annotations
 
-import importlib.util
-import os
-import shutil
-import sys
 from collections.abc import Callable
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pytest
 
+from earlier_package import PEER, earlier_present, load_earlier
 from flows import FLOWS, TEXT
 from helpers import items_of, memory
 
-REPO = Path(__file__).resolve().parents[3]
-PEER = Path(os.environ.get("EXECUTION_HISTORY_PEER_DIR")
-            or REPO.parent / "shared" / "peers" / "seed-tracker-cbf622f")
 FIELDS = ("item_type", "stage", "stage_iteration", "loop_iteration", "content", "model_used",
           "backend")
 
 pytestmark = pytest.mark.skipif(
-    not (PEER / "execution_history" / "tracker.py").is_file(),
+    not earlier_present(),
     reason=f"the earlier package is not at {PEER} (set EXECUTION_HISTORY_PEER_DIR)",
 )
 
 
 @pytest.fixture(scope="module")
 def earlier(tmp_path_factory: pytest.TempPathFactory) -> ModuleType:
-    """The earlier package, imported as `seed_execution_history` from a temporary copy (its
-    storage module makes a directory beside itself on import: that lands in the temp dir)."""
-    root = tmp_path_factory.mktemp("earlier") / "pkg" / "seed_execution_history"
-    shutil.copytree(PEER / "execution_history", root)
-    spec = importlib.util.spec_from_file_location(
-        "seed_execution_history", root / "__init__.py", submodule_search_locations=[str(root)])
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["seed_execution_history"] = module
-    spec.loader.exec_module(module)
+    """The earlier package, imported as `seed_execution_history` from a temporary copy."""
+    module = load_earlier(tmp_path_factory.mktemp("earlier"))
+    assert module is not None
     return module
 
 

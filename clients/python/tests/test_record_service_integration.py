@@ -175,7 +175,7 @@ def test_the_earlier_export_routes_serve_the_record_services_records(
 
     from flask import Flask
 
-    from test_earlier_package_comparison import PEER
+    from earlier_package import PEER
 
     routes = PEER / "routes" / "execution_routes.py"
     if not routes.is_file():
