@@ -3,6 +3,7 @@ import { SAFETY_LEVELS } from '../../domain/safety-level.js';
 import { SIMILARITY_SCALE } from '../../store/stats/text-similarity.js';
 import { suppressSmallCells } from './k-anonymity.js';
 import type { CellCount, RawStats } from './raw-stats.js';
+import { TABLE_NAMES, type TableName } from './table-names.js';
 
 /** A value of a stats table cell. */
 export type StatsValue = string | number | null;
@@ -16,17 +17,7 @@ export interface StatsTable {
   hidden: number;
 }
 
-/** The breakdowns of the study overview, by name. */
-export const TABLE_NAMES = [
-  'runs_per_day',
-  'block_rate_by_level',
-  'block_rate_by_config',
-  'blocks_by_category',
-  'stage_durations',
-  'outputs_by_media_type',
-  'stillepost_drift',
-] as const;
-export type TableName = (typeof TABLE_NAMES)[number];
+export { TABLE_NAMES, type TableName };
 
 const round = (value: number, digits: number) => {
   const f = 10 ** digits;

@@ -9,20 +9,12 @@ import { detachStyles, svgFile } from '../views/svg-file.js';
 import '../stats.css';
 import { filterControls } from '../views/filter-controls.js';
 import { levelLabel } from '../vocabulary.js';
+import { TABLE_NAMES, type TableName } from '../../../src/query/stats/table-names.js';
 
 /** The list filters the overview takes (none naming a user or session: the API refuses those). */
 const FILTERS = ['q', 'config', 'status', 'safety_level', 'since', 'until'] as const;
 /** Statuses of counted runs (an unfinished run, `incomplete`, is not in the overview). */
 const STATUSES = ['completed', 'blocked', 'failed'];
-const TABLES = [
-  'runs_per_day',
-  'block_rate_by_level',
-  'block_rate_by_config',
-  'blocks_by_category',
-  'stage_durations',
-  'outputs_by_media_type',
-  'stillepost_drift',
-] as const;
 
 /** `GET /api/stats`. */
 export interface StatsAnswer {
@@ -30,7 +22,7 @@ export interface StatsAnswer {
   runs: number | null;
   too_few_users: boolean;
   similarity_measure: string;
-  tables: Record<(typeof TABLES)[number], StatsTable>;
+  tables: Record<TableName, StatsTable>;
 }
 
 interface Configs {
@@ -109,12 +101,7 @@ function dataTable(table: StatsTable): HTMLElement {
 }
 
 /** One chart's section: heading, what was hidden, the chart, its SVG and CSV, its data. */
-function section(
-  name: (typeof TABLES)[number],
-  answer: StatsAnswer,
-  width: number,
-  urls: string[],
-) {
+function section(name: TableName, answer: StatsAnswer, width: number, urls: string[]) {
   const table = answer.tables[name];
   const title = ts(name as StatsKey);
   const id = `chart-${name.replaceAll('_', '-')}`;
@@ -176,7 +163,7 @@ export async function statsPage(main: HTMLElement): Promise<Cleanup> {
     const width = Math.max(280, Math.min(760, main.clientWidth - 34));
     replace(
       charts,
-      TABLES.map((name) => section(name, answer, width, urls)),
+      TABLE_NAMES.map((name) => section(name, answer, width, urls)),
     );
   };
   replace(
