@@ -41,7 +41,7 @@ export async function benchHeap(): Promise<Figure[]> {
   let at1k = 0;
   let index1k = 0;
   // The caches bounded by count (owners, outcomes, finished ids: 10,000 each) are full by then.
-  const steadyFrom = Math.min(20_000, RUNS / 2);
+  const steadyFrom = Math.min(20_000, Math.floor(RUNS / 200) * 100); // a multiple of the batch
   let atSteady = 0;
   let indexSteady = 0;
   for (let n = 0; n < RUNS; n += 100) {

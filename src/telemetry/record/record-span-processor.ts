@@ -1,4 +1,4 @@
-import { context, diag, TraceFlags } from '@opentelemetry/api';
+import { context, diag, ROOT_CONTEXT, TraceFlags } from '@opentelemetry/api';
 import {
   ExportResultCode,
   globalErrorHandler,
@@ -11,7 +11,7 @@ import type { ExecutionRecordExporter } from './execution-record-exporter.js';
 const log = diag.createComponentLogger({ namespace: 'record-span-processor' });
 
 /** The context the exporter runs in: tracing suppressed, no run's context carried into saves. */
-const SUPPRESSED = suppressTracing(context.active());
+const SUPPRESSED = suppressTracing(ROOT_CONTEXT);
 
 /**
  * The record path's span processor: hands each sampled span to the record exporter as it ends,
