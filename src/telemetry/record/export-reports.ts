@@ -1,7 +1,6 @@
 import { ExportResultCode } from '@opentelemetry/core';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { ExecutionRecord } from '../../domain/execution-record.js';
-import type { SaveOutcome } from '../../store/record-spool.js';
 import { ATTR_SESSION_ID, ATTR_USER_ID } from '../tracker/attributes.js';
 import type { ExportReport, RunSubject } from './run-assembler-options.js';
 import type { SpanRefusal } from './run-limits.js';
@@ -27,8 +26,8 @@ export function outcomesReport(
   refused: SpanRefusal[],
   lastError: string | null,
 ): ExportReport {
-  const pending = outcomes.filter((o: unknown) => (o as SaveOutcome) === 'pending').length;
-  const unsaved = pending + outcomes.filter((o) => (o as SaveOutcome) === 'failed').length;
+  const pending = outcomes.filter((o) => o === 'pending').length;
+  const unsaved = pending + outcomes.filter((o) => o === 'failed').length;
   if (unsaved === 0) return { result: { code: ExportResultCode.SUCCESS }, refused, pending };
   const error = new Error(lastError ?? 'record not saved');
   return { result: { code: ExportResultCode.FAILED, error }, refused, pending };
