@@ -11,7 +11,7 @@ import { performance } from 'node:perf_hooks';
 import * as A from './attributes.js';
 import * as G from './genai-attributes.js';
 import { inputMessagesJson, outputMessagesJson, systemInstructionsJson } from './genai-messages.js';
-import { hrNow } from './clock.js';
+import { hrAt } from './clock.js';
 import { recordSpanError } from './span-error.js';
 import type { RunSpans } from './run-spans.js';
 
@@ -83,7 +83,7 @@ function requestAttributes(call: BackendCall): Attributes {
   return attributes;
 }
 
-function openSpan(run: BackendCallRun, call: BackendCall): Span | undefined {
+function openSpan(run: BackendCallRun, call: BackendCall, startedMs: number): Span | undefined {
   try {
     const attributes: Attributes = {
       [A.ATTR_EXECUTION_ID]: run.executionId,
@@ -102,7 +102,7 @@ function openSpan(run: BackendCallRun, call: BackendCall): Span | undefined {
     const parent = trace.setSpan(spans.rootContext, spans.activeOrRoot());
     return spans.tracer.startSpan(
       `${call.operation} ${call.model ?? call.provider}`,
-      { kind: SpanKind.CLIENT, attributes, startTime: hrNow() },
+      { kind: SpanKind.CLIENT, attributes, startTime: hrAt(startedMs) },
       parent,
     );
   } catch (error) {
@@ -152,12 +152,15 @@ export async function traceBackendCall<T>(
   fn: (span: Span) => Promise<T>,
   usageOf?: (value: T) => BackendUsage | undefined,
 ): Promise<{ value: T; seconds: number }> {
-  const span = openSpan(run, call);
+  // One pair of readings for the span and the item's seconds, so the record and the trace agree.
   const started = performance.now();
+  let ended: number | undefined;
+  const span = openSpan(run, call, started);
   try {
     const value = await (span
       ? context.with(trace.setSpan(context.active(), span), () => fn(span))
       : fn(trace.wrapSpanContext(INVALID_SPAN_CONTEXT)));
+    ended = performance.now();
     safely('usage', () => {
       const usage = usageOf?.(value);
       span?.setAttributes({
@@ -165,11 +168,11 @@ export async function traceBackendCall<T>(
         [A.ATTR_ITEM_REF]: run.nextItemSequence(),
       });
     });
-    return { value, seconds: (performance.now() - started) / 1000 };
+    return { value, seconds: (ended - started) / 1000 };
   } catch (error) {
     if (span) safely('error', () => recordSpanError(span, error));
     throw error;
   } finally {
-    if (span) safely('end', () => span.end(hrNow()));
+    if (span) safely('end', () => span.end(hrAt(ended ?? performance.now())));
   }
 }
