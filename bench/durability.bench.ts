@@ -3,7 +3,6 @@
 // setting, same concurrency) in the same run; and what waiting for the save adds to the answer of the execute
 // route, with fsync on and off, for 1 and 32 concurrent clients (a real server process).
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
@@ -15,7 +14,7 @@ import { ATTR_EXECUTION_ID } from '../src/telemetry/tracker/attributes.js';
 import { ExecutionRecordExporter } from '../src/telemetry/record/execution-record-exporter.js';
 import { startProcess, answers, freePort } from './shared/processes.js';
 import { autocannon } from './server-load.bench.js';
-import { benchDir, fmt, report, type Figure } from './stats.js';
+import { benchDir, discardDir, fmt, report, type Figure } from './stats.js';
 import { capturedRuns } from './stille-post-run.js';
 
 /** One save the record path made: the run, its text, and whether it was the final state. */
@@ -56,7 +55,7 @@ async function recordPath(runs: ReadableSpan[][], fsync: boolean) {
   const seconds = (performance.now() - t0) / 1000;
   await exporter.shutdown();
   await store.close();
-  await rm(dir, { recursive: true, force: true });
+  await discardDir(dir);
   return { perSecond: runs.length / seconds, written };
 }
 
@@ -78,7 +77,7 @@ async function floor(written: Written[][], runs: number, fsync: boolean) {
   }
   const seconds = (performance.now() - t0) / 1000;
   await files.close();
-  await rm(dir, { recursive: true, force: true });
+  await discardDir(dir);
   return runs / seconds;
 }
 
@@ -104,7 +103,7 @@ async function answerLatency(env: Record<string, string>, connections: number) {
     return await autocannon(url, LOAD_SECONDS, connections);
   } finally {
     await proc.stop();
-    await rm(dir, { recursive: true, force: true });
+    await discardDir(dir);
   }
 }
 

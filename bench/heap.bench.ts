@@ -1,12 +1,11 @@
 // Heap after 100,000 traced runs vs after 1,000 (run with --expose-gc): nothing grows without
 // bound in the tracker, the exporter or the OTLP path. The store's in-memory index does grow
 // with the number of records by design; its share is reported apart.
-import { rm } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import { FileRecordStore } from '../src/store/file-record-store.js';
 import { createTracing } from '../src/telemetry/tracing.js';
 import { startChild } from './child-servers.js';
-import { benchDir, fmt, heapMb, report, type Figure } from './stats.js';
+import { benchDir, discardDir, fmt, heapMb, report, type Figure } from './stats.js';
 
 const RUNS = Number(process.env.BENCH_HEAP_RUNS ?? 100_000);
 
@@ -78,7 +77,7 @@ export async function benchHeap(): Promise<Figure[]> {
   await tracing.shutdown();
   await store.close();
   sink.stop();
-  await rm(dir, { recursive: true, force: true });
+  await discardDir(dir);
   const growth = atEnd - at1k;
   const indexGrowth = (perRecordKb * (records - index1k)) / 1024;
   const other = growth - indexGrowth;

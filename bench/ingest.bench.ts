@@ -1,7 +1,6 @@
 // OTLP ingest figures: spans/s and records/s through POST /v1/traces and OTLP/gRPC of one service, next to
 // the in-process record path's records/s in the same run (13-item Stille Post runs).
 import express from 'express';
-import { rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -13,7 +12,7 @@ import { FileRecordStore } from '../src/store/file-record-store.js';
 import { createTracing } from '../src/telemetry/tracing.js';
 import { startOtlpCapture } from './shared/otlp-capture.js';
 import { exportCall } from './shared/otlp-grpc-client.js';
-import { benchDir, fmt, report, type Figure } from './stats.js';
+import { benchDir, discardDir, fmt, report, type Figure } from './stats.js';
 import { stillePostRun } from './stille-post-run.js';
 
 const RUNS = Number(process.env.BENCH_INGEST_RUNS ?? 1_000);
@@ -134,7 +133,7 @@ export async function benchIngest(): Promise<Figure[]> {
     );
   } finally {
     await capture.close();
-    await rm(root, { recursive: true, force: true });
+    await discardDir(root);
   }
 }
 

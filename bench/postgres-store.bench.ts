@@ -2,7 +2,7 @@
 // processes into one store, bulk export rate, list page p95 over 1,000,000 records (≤ 20 ms),
 // get p95. Starts its own durable PostgreSQL server (fsync on) from the machine's binaries.
 import { spawn } from 'node:child_process';
-import { rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -15,7 +15,7 @@ import { PostgresRecordStore } from '../src/store/postgres-record-store.js';
 import type { RecordQuery, RecordStore } from '../src/store/record-store.js';
 import { startLocalPostgres } from './shared/postgres.js';
 import { BENCH_START, benchRecords, CONFIGS } from './bench-records.js';
-import { benchDir, fmt, percentile, report, type Figure } from './stats.js';
+import { benchDir, discardDir, fmt, percentile, report, type Figure } from './stats.js';
 
 const RECORDS = Number(process.env.BENCH_PG_RECORDS ?? 1_000_000);
 const FILE_RECORDS = Number(process.env.BENCH_PG_FILE_RECORDS ?? 100_000);
@@ -248,7 +248,7 @@ export async function benchPostgresStore(): Promise<Figure[]> {
     console.error(error);
     throw error;
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    await discardDir(dir);
     await server.stop();
   }
 }

@@ -2,13 +2,13 @@
 // records: time and peak memory, each count in its own process so peaks do not carry over.
 // The store makes records on demand, so what grows (or not) is the export's own memory.
 import { spawnSync } from 'node:child_process';
-import { readdir, rm, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PassThrough } from 'node:stream';
 import { exportBundleCommand } from '../src/cli/export-bundle-command.js';
 import { SyntheticRecordStore } from './synthetic-record-store.js';
-import { benchDir, fmt, report, type Figure } from './stats.js';
+import { benchDir, discardDir, fmt, report, type Figure } from './stats.js';
 
 const COUNTS = (process.env.BENCH_BUNDLE_COUNTS ?? '10000,30000,100000').split(',').map(Number);
 
@@ -32,7 +32,7 @@ async function child(count: number): Promise<void> {
   clearInterval(sampler);
   let bytes = 0;
   for (const name of await readdir(dir)) bytes += (await stat(join(dir, name))).size;
-  await rm(root, { recursive: true, force: true });
+  await discardDir(root);
   const peakRssMb = process.resourceUsage().maxRSS / 1024;
   console.log(
     `RESULT ${JSON.stringify({ count, code, seconds, peakRssMb, peakHeapMb: peakHeap / 2 ** 20, bundleMb: bytes / 2 ** 20 })}`,

@@ -30,7 +30,7 @@ function run(file: string, flags: string[]): Figure[] {
     cwd: ROOT,
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, BENCH_FIGURES_JSON: '1' },
+    env: { ...process.env, BENCH_FIGURES_JSON: '1', BENCH_KEEP_DISCARDED: '1' },
   });
   const lines = child.stdout.split('\n');
   process.stdout.write(`${lines.filter((l) => !l.startsWith('FIGURES ')).join('\n')}\n`);

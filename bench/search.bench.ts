@@ -1,7 +1,7 @@
 // A list page with a search over 100,000 records, on both stores: p50 and p95 per kind of query
 // (a word in a third of the runs, one in a few percent, a name in about 20, two words, a search
 // with filters, a prefix filter), target p95 ≤ 50 ms; and the time to build each store's index.
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
@@ -14,7 +14,7 @@ import type { RecordQuery, RecordStore } from '../src/store/record-store.js';
 import { startLocalPostgres } from './shared/postgres.js';
 import { BENCH_START, CONFIGS } from './bench-records.js';
 import { nameOf, NOUNS, searchRecords } from './search-records.js';
-import { benchDir, fmt, percentile, report, type Figure } from './stats.js';
+import { benchDir, discardDir, fmt, percentile, report, type Figure } from './stats.js';
 
 const RECORDS = Number(process.env.BENCH_SEARCH_RECORDS ?? 100_000);
 const QUERIES = Number(process.env.BENCH_SEARCH_QUERIES ?? 100);
@@ -152,7 +152,7 @@ export async function benchSearch(): Promise<Figure[]> {
       }
     return report(`Search over ${k(RECORDS)} records, a list page of 50`, figures);
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    await discardDir(dir);
     await server.stop();
   }
 }

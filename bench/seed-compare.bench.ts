@@ -4,12 +4,11 @@
 // bench/seed-tracker.py in its own Python process (one JSON file per run, no fsync). Without the
 // seed (CI has no ../shared) the bench says so and reports our side alone.
 import { spawnSync } from 'node:child_process';
-import { rm } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { FileRecordStore } from '../src/store/file-record-store.js';
 import { createTracing } from '../src/telemetry/tracing.js';
-import { benchDir, fmt, report, type Figure } from './stats.js';
+import { benchDir, discardDir, fmt, report, type Figure } from './stats.js';
 import { stillePostRun } from './stille-post-run.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -32,7 +31,7 @@ async function seedRound(runs: number): Promise<number | null> {
     };
     return answer.found ? answer.records_per_s! : null;
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    await discardDir(dir);
   }
 }
 
@@ -53,7 +52,7 @@ export async function oursRound(runs: number, fsync = true): Promise<number> {
   } finally {
     await tracing.shutdown();
     await store.close();
-    await rm(dir, { recursive: true, force: true });
+    await discardDir(dir);
   }
 }
 

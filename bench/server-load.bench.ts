@@ -3,7 +3,6 @@
 // Every mode runs the production assembly (`assembleServer`, as `main` does), first-save wait
 // included; the untraced baseline swaps only the tracker for one on a non-recording tracer.
 import { spawn } from 'node:child_process';
-import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
 import { trace } from '@opentelemetry/api';
@@ -14,7 +13,7 @@ import { assembleServer } from '../src/server/assembly.js';
 import { ExecutionTracker } from '../src/telemetry/tracker/execution-tracker.js';
 import { ensureContextManager, type Tracing } from '../src/telemetry/tracing.js';
 import { refusedPort, startChild } from './child-servers.js';
-import { benchDir, fmt, report, type Figure } from './stats.js';
+import { benchDir, discardDir, fmt, report, type Figure } from './stats.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 5);
@@ -132,7 +131,7 @@ export async function runMode(mode: Mode): Promise<Result> {
   const records = (await server.store.stats()).records - before;
   await server.shutdown();
   helper?.stop();
-  await rm(dir, { recursive: true, force: true });
+  await discardDir(dir);
   return { mode, ...load, records };
 }
 

@@ -1,7 +1,7 @@
 // The study overview (`GET /api/stats`: every breakdown, k-anonymous) over 100,000 records on
 // both stores: p50 and p95 per kind of selection, target p95 ≤ 200 ms on PostgreSQL; and the
 // cost of the per-run facts at save time.
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
@@ -17,7 +17,7 @@ import type { RecordStore } from '../src/store/record-store.js';
 import { runFacts, type RunFacts } from '../src/store/stats/run-facts.js';
 import { startLocalPostgres } from '../test/helpers/postgres.js';
 import { studyRecordStream } from '../test/helpers/study-records.js';
-import { benchDir, fmt, percentile, report, type Figure } from './stats.js';
+import { benchDir, discardDir, fmt, percentile, report, type Figure } from './stats.js';
 
 const RECORDS = Number(process.env.BENCH_STATS_RECORDS ?? 100_000);
 const QUERIES = Number(process.env.BENCH_STATS_QUERIES ?? 20);
@@ -170,7 +170,7 @@ export async function benchStats(): Promise<Figure[]> {
       figures,
     );
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    await discardDir(dir);
     await server.stop();
   }
 }

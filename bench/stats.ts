@@ -1,3 +1,6 @@
+import { rmSync } from 'node:fs';
+import { basename } from 'node:path';
+
 /** Percentile (0–100) of a list of numbers, nearest-rank. */
 export function percentile(values: readonly number[], p: number): number {
   if (values.length === 0) return Number.NaN;
@@ -40,6 +43,28 @@ export async function benchDir(prefix: string): Promise<string> {
   const { mkdir, mkdtemp } = await import('node:fs/promises');
   await mkdir(BENCH_DIR, { recursive: true });
   return mkdtemp(`${BENCH_DIR}${prefix}`);
+}
+
+/** Where `discardDir` puts directories a bench is done with. */
+const DISCARDED = `${BENCH_DIR}discarded/`;
+let removeAtExit = false;
+
+/**
+ * Puts a directory the bench is done with aside (a rename), to be removed when the bench ends:
+ * `npm run bench` removes them all after the last bench (BENCH_KEEP_DISCARDED), a bench run on
+ * its own at its exit. Deleting thousands of files mid-bench makes ext4 scan past the freshly
+ * freed inodes at every create for minutes after (`recently_deleted`: 20 µs a create becomes
+ * 450 µs here), a cost a server writing records never meets and that would land on whichever
+ * round comes next (bench/NOTES.md).
+ */
+export async function discardDir(dir: string): Promise<void> {
+  const { mkdir, rename } = await import('node:fs/promises');
+  await mkdir(DISCARDED, { recursive: true });
+  await rename(dir, `${DISCARDED}${basename(dir)}`);
+  if (!removeAtExit && !process.env.BENCH_KEEP_DISCARDED) {
+    removeAtExit = true;
+    process.once('exit', () => rmSync(DISCARDED, { recursive: true, force: true }));
+  }
 }
 
 /** The JS heap in MiB after two full collections (the process must run with --expose-gc). */

@@ -1,5 +1,5 @@
 // Store figures: opening a 100,000-record store, and a filtered page over it (p95 ≤ 50 ms).
-import { rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -9,7 +9,7 @@ import { ExecutionIdGenerator } from '../src/domain/execution-id.js';
 import { parseRecord, serializeRecord } from '../src/domain/record-codec.js';
 import { formatMicros } from '../src/domain/timestamp.js';
 import { FileRecordStore } from '../src/store/file-record-store.js';
-import { benchDir, fmt, percentile, report, type Figure } from './stats.js';
+import { benchDir, discardDir, fmt, percentile, report, type Figure } from './stats.js';
 import { readFileSync } from 'node:fs';
 
 const RECORDS = Number(process.env.BENCH_STORE_RECORDS ?? 100_000);
@@ -85,7 +85,7 @@ export async function benchStore(): Promise<Figure[]> {
       },
     ]);
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    await discardDir(dir);
   }
 }
 

@@ -2,7 +2,7 @@
 // ComfyUI image), fetched as the page does, once cold (derived and cached) and once warm (read
 // from the cache); p50 and p95 per thumbnail, bytes of a thumbnail against its original.
 import express from 'express';
-import { mkdir, rm, stat } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -13,7 +13,7 @@ import { HttpError } from '../src/server/http-error.js';
 import { addThumbnailRoute } from '../src/server/routes/thumbnail-routes.js';
 import { FileRecordStore } from '../src/store/file-record-store.js';
 import { buildItem, buildRecord } from './shared/record-builder.js';
-import { benchDir, fmt, percentile, report } from './stats.js';
+import { benchDir, discardDir, fmt, percentile, report } from './stats.js';
 
 const RUNS = Number(process.env.BENCH_THUMBNAIL_RUNS ?? 20);
 const PAGES = Number(process.env.BENCH_THUMBNAIL_PAGES ?? 30);
@@ -102,7 +102,7 @@ for (let n = 0; n < PAGES; n++) {
 const cached = await stat(join(mediaDir, ids[0]!, '.thumb-128.webp'));
 server.close();
 await store.close?.();
-await rm(dir, { recursive: true, force: true });
+await discardDir(dir);
 
 const warmPageP95 = percentile(warmPages, 95);
 report('Thumbnails of a list page', [

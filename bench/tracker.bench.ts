@@ -2,7 +2,7 @@
 // untraced, records assembled and persisted per second (both paths on, OTLP to a live local
 // receiver in another process), the record path alone, and a plain write baseline.
 import { trace } from '@opentelemetry/api';
-import { rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
@@ -15,7 +15,7 @@ import { spansToRecord } from '../src/telemetry/record/span-to-record.js';
 import { createTracing, ensureContextManager } from '../src/telemetry/tracing.js';
 import { startChild } from './child-servers.js';
 import { discardingTracer, rawStillePostRun } from './raw-sdk-run.js';
-import { benchDir, fmt, percentile, report, type Figure } from './stats.js';
+import { benchDir, discardDir, fmt, percentile, report, type Figure } from './stats.js';
 import { capturedRuns, stillePostRun } from './stille-post-run.js';
 
 const RUNS = Number(process.env.BENCH_RECORD_RUNS ?? 20_000);
@@ -36,7 +36,7 @@ async function withTracing<T>(
     await tracing.shutdown();
     await store.close();
     sink.stop();
-    await rm(dir, { recursive: true, force: true });
+    await discardDir(dir);
   }
 }
 
@@ -218,7 +218,7 @@ export async function benchTracker(): Promise<Figure[]> {
     );
   }
   const baseline = records.length / ((performance.now() - t0) / 1000);
-  await rm(dir, { recursive: true, force: true });
+  await discardDir(dir);
 
   const p99 = percentile(calls, 99);
   const tracedP50 = percentile(traced, 50);

@@ -57,7 +57,7 @@ function step(info: StepInfo, metadata: Record<string, unknown> = {}) {
     backendType: info.backend,
     configUsed: info.configUsed,
     executionTime: info.executionTime,
-    metadata: defined({ ...metadata, ...info.metadata }),
+    metadata: defined(info.metadata ? { ...metadata, ...info.metadata } : metadata),
   };
 }
 

@@ -14,7 +14,7 @@ import type { ExecutionIdGenerator } from '../../domain/execution-id.js';
 import type { ExecutionItem } from '../../domain/execution-item.js';
 import { formatHrTime, roundSeconds } from '../../domain/timestamp.js';
 import * as A from './attributes.js';
-import { hrNow } from './clock.js';
+import { hrAt } from './clock.js';
 import { encodeItem } from './item-codec.js';
 import type { RunOutcome } from './item-inputs.js';
 import * as items from './item-vocabulary.js';
@@ -200,10 +200,10 @@ export class RunRecorder {
 
   /** Numbers, times and records an item on `target`; the listener gets the same item. */
   private emit(target: TrackedSpan, d: ItemDraft): void {
-    const time = hrNow();
+    const nowMs = performance.now();
+    const time = hrAt(nowMs);
     const measured =
-      d.executionTime ??
-      (TIMED_ITEM_TYPES.has(d.type) ? (performance.now() - target.startMs) / 1000 : null);
+      d.executionTime ?? (TIMED_ITEM_TYPES.has(d.type) ? (nowMs - target.startMs) / 1000 : null);
     const { attributes, item } = encodeItem({
       sequence_number: ++this.sequence,
       // The event's time carries the timestamp; it is formatted only for a listener.

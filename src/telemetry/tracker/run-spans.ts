@@ -56,8 +56,11 @@ export const STAGE_SPAN_NAMES: Readonly<Record<number, string>> = {
 export const ITERATION_SPAN_NAME = 'stage2 iteration';
 export const START_SPAN_NAME = 'pipeline start';
 
+/** Keys of the first Stille Post iterations, made once (a key is looked up at every item). */
+const ITERATION_KEYS = Array.from({ length: 64 }, (_, i) => `2.i${i}`);
+
 function keyOf({ stage, iteration, loop }: StagePosition): string {
-  if (stage === 2 && iteration != null) return `2.i${iteration}`;
+  if (stage === 2 && iteration != null) return ITERATION_KEYS[iteration] ?? `2.i${iteration}`;
   if (stage >= 3 && loop != null) return `${stage}.l${loop}`;
   return String(stage);
 }
