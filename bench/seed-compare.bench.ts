@@ -4,6 +4,8 @@
 // bench/seed-tracker.py in its own Python process (one JSON file per run, no fsync). Without the
 // seed (CI has no ../shared) the bench says so and reports our side alone.
 import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { FileRecordStore } from '../src/store/file-record-store.js';
@@ -56,14 +58,30 @@ export async function oursRound(runs: number, fsync = true): Promise<number> {
   }
 }
 
+/**
+ * µs of one file create (8 KiB, no fsync) in a fresh bench directory, timed now: both sides pay
+ * one a record, and it varies with what the file system freed lately (bench/NOTES.md).
+ */
+async function createMicros(files = 500): Promise<number> {
+  const dir = await benchDir('creates-');
+  const bytes = Buffer.alloc(8192, 120);
+  const t0 = performance.now();
+  for (let i = 0; i < files; i++) writeFileSync(join(dir, `f${i}`), bytes, { flag: 'wx' });
+  const micros = ((performance.now() - t0) * 1000) / files;
+  await discardDir(dir);
+  return micros;
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 export async function benchSeedCompare(): Promise<Figure[]> {
   await oursRound(Math.min(RUNS, 300)); // JIT warm-up
   const ours: number[] = [];
   const seed: number[] = [];
+  const creates: number[] = [];
   let seedFound = true;
   for (let round = 0; round < ROUNDS; round++) {
+    creates.push(await createMicros());
     if (seedFound) {
       const s = await seedRound(RUNS);
       if (s === null) seedFound = false;
@@ -78,6 +96,10 @@ export async function benchSeedCompare(): Promise<Figure[]> {
       value: `${fmt(median(ours), 0)} (rounds: ${rounds(ours)})`,
     },
   ];
+  figures.push({
+    name: 'one file create in a fresh directory (8 KiB, no fsync), µs, before each round',
+    value: creates.map((c) => fmt(c, 0)).join(', '),
+  });
   if (!seedFound) {
     console.log('seed not found (../shared/peers/seed-tracker-cbf622f or python3): our side only');
     figures.push({ name: 'seed tracker (earlier server), records/s', value: 'seed not found' });

@@ -23,7 +23,22 @@ export function words(text: string): string[] {
  * NOTE: the English stemmer is Porter's, PostgreSQL's is Porter2 (Snowball `english`); the
  * stems differ for a few suffixes, so the stores can rank a handful of words differently.
  */
-export function lexemes(word: string): string[] {
+export function lexemes(word: string): readonly string[] {
+  let known = LEXEMES.get(word);
+  if (known === undefined) {
+    // Children's prompts share most of their words: each is stemmed once while it is known.
+    if (LEXEMES.size >= MAX_KNOWN_WORDS) LEXEMES.clear();
+    known = stem(word);
+    LEXEMES.set(word, known);
+  }
+  return known;
+}
+
+/** Words stemmed lately and their lexemes (cleared when full: a bounded memo, no order kept). */
+const LEXEMES = new Map<string, readonly string[]>();
+const MAX_KNOWN_WORDS = 10_000;
+
+function stem(word: string): string[] {
   if (DIGIT.test(word)) return [word];
   const out: string[] = [];
   if (!GERMAN_STOP_WORDS.has(word)) out.push(germanStem(word));

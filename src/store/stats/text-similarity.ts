@@ -3,16 +3,25 @@ export const SIMILARITY_SCALE = 1_000_000;
 
 /** Character trigrams of `text` with their counts: NFKC, lower case, runs of space as one, padded. */
 export function trigrams(text: string): Map<string, number> {
-  const chars = Array.from(
-    ` ${text.normalize('NFKC').toLowerCase().replace(/\s+/gu, ' ').trim()} `,
-  );
+  const padded = ` ${text.normalize('NFKC').toLowerCase().replace(/\s+/gu, ' ').trim()} `;
   const counts = new Map<string, number>();
+  if (!SURROGATE.test(padded)) {
+    // One code unit a character: slices are the same trigrams, without an array of characters.
+    for (let i = 0; i + 3 <= padded.length; i += 1) {
+      const gram = padded.slice(i, i + 3);
+      counts.set(gram, (counts.get(gram) ?? 0) + 1);
+    }
+    return counts;
+  }
+  const chars = Array.from(padded);
   for (let i = 0; i + 3 <= chars.length; i += 1) {
     const gram = chars[i]! + chars[i + 1]! + chars[i + 2]!;
     counts.set(gram, (counts.get(gram) ?? 0) + 1);
   }
   return counts;
 }
+
+const SURROGATE = /[\uD800-\uDFFF]/;
 
 const norm = (m: Map<string, number>): number => {
   let sum = 0;

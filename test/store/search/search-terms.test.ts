@@ -32,6 +32,13 @@ describe('search terms', () => {
     ]);
   });
 
+  it('stems a word the same again, also after more distinct words than it keeps', () => {
+    const first = lexemes('gärten');
+    for (let i = 0; i < 12_000; i++) lexemes(`wort${String.fromCharCode(97 + (i % 26))}${i}`);
+    expect(lexemes('gärten')).toEqual(first);
+    expect(lexemes('gärten')).toEqual(['gart', 'gärten']);
+  });
+
   it('keeps at most 8 distinct query words that count, from the first 200 characters', () => {
     expect(queryWords('in an Drache drache DRACHE Hund')).toEqual(['drache', 'hund']);
     expect(queryWords('a1 a2 a3 a4 a5 a6 a7 a8 a9')).toHaveLength(8);

@@ -6,6 +6,25 @@ import {
 } from '../../../src/store/stats/text-similarity.js';
 
 describe('trigramCosine', () => {
+  it('counts a character outside the BMP as one character, as in a text without one', () => {
+    // Trigrams of characters, not UTF-16 code units: an emoji is one character.
+    expect(trigrams('a🌸b')).toEqual(
+      new Map([
+        [' a🌸', 1],
+        ['a🌸b', 1],
+        ['🌸b ', 1],
+      ]),
+    );
+    expect(trigrams('aéb')).toEqual(
+      new Map([
+        [' aé', 1],
+        ['aéb', 1],
+        ['éb ', 1],
+      ]),
+    );
+    expect(trigramCosine('Blume 🌸 im Garten', 'Blume 🌸 im Garten')).toBeCloseTo(1, 12);
+  });
+
   it('counts padded character trigrams after NFKC, lower case and one space per run of space', () => {
     expect(trigrams('Ab  C')).toEqual(
       new Map([
