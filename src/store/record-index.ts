@@ -62,9 +62,9 @@ const SEARCH_DELAY_MILLIS = 100;
  */
 const INCOMPLETE_DELAY_MILLIS = 5_000;
 
-interface Unindexed {
+interface Running {
   texts: SearchTexts;
-  /** When an unfinished run's texts are due (epoch ms); 0 for a finished run's. */
+  /** When the unfinished run's texts are due (epoch ms). */
   due: number;
 }
 
@@ -82,8 +82,13 @@ export class RecordIndex {
   private readonly byId = new Map<string, IndexEntry>();
   private readonly sorted: IndexEntry[] = [];
   private readonly search = new SearchIndex();
-  /** Texts not yet in the search index (the newest per id): indexed in batches, off the save. */
-  private readonly unindexed = new Map<string, Unindexed>();
+  /** Finished runs' texts not yet in the search index: indexed in batches, off the save. */
+  private readonly finished = new Map<string, SearchTexts>();
+  /**
+   * Unfinished runs' texts not yet in the search index, in the order they are due (one delay
+   * for all, and a newer state goes to the end), so indexing stops at the first not due.
+   */
+  private readonly running = new Map<string, Running>();
   private searchTimer: NodeJS.Timeout | undefined;
   private searchDue = 0;
 
@@ -113,7 +118,8 @@ export class RecordIndex {
     if (!old) return undefined;
     this.sorted.splice(this.position(old), 1);
     this.byId.delete(id);
-    this.unindexed.delete(id);
+    this.finished.delete(id);
+    this.running.delete(id);
     this.search.remove(id);
     return old;
   }
@@ -189,14 +195,17 @@ export class RecordIndex {
   private indexTexts(entry: IndexEntry): IndexEntry {
     if (entry.texts) {
       const id = entry.summary.execution_id;
-      const incomplete = entry.summary.status === 'incomplete';
-      this.unindexed.delete(id);
-      this.unindexed.set(id, {
-        texts: entry.texts,
-        due: incomplete ? Date.now() + INCOMPLETE_DELAY_MILLIS : 0,
-      });
-      if (this.unindexed.size >= SEARCH_BATCH) this.indexPending(false);
-      else this.scheduleIndexing(incomplete ? INCOMPLETE_DELAY_MILLIS : SEARCH_DELAY_MILLIS);
+      this.running.delete(id);
+      if (entry.summary.status === 'incomplete') {
+        this.finished.delete(id);
+        this.running.set(id, { texts: entry.texts, due: Date.now() + INCOMPLETE_DELAY_MILLIS });
+        this.scheduleIndexing(INCOMPLETE_DELAY_MILLIS);
+      } else {
+        this.finished.delete(id);
+        this.finished.set(id, entry.texts);
+        if (this.finished.size >= SEARCH_BATCH) this.indexPending(false);
+        else this.scheduleIndexing(SEARCH_DELAY_MILLIS);
+      }
     }
     // Not `delete`: that turns every entry into a slow dictionary-mode object (bench/NOTES.md).
     entry.texts = undefined;
@@ -210,17 +219,17 @@ export class RecordIndex {
   private indexPending(all = true): void {
     clearTimeout(this.searchTimer);
     this.searchTimer = undefined;
+    for (const [id, texts] of this.finished) this.search.put(id, texts);
+    this.finished.clear();
     const now = Date.now();
-    let next = Infinity;
-    for (const [id, { texts, due }] of this.unindexed) {
+    for (const [id, { texts, due }] of this.running) {
       if (!all && due > now) {
-        next = Math.min(next, due);
-        continue;
+        this.scheduleIndexing(due - now);
+        break;
       }
       this.search.put(id, texts);
-      this.unindexed.delete(id);
+      this.running.delete(id);
     }
-    if (next < Infinity) this.scheduleIndexing(next - now);
   }
 
   /** Indexes due texts in `millis`, unless a timer fires sooner already. */
