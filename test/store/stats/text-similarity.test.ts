@@ -5,7 +5,36 @@ import {
   trigrams,
 } from '../../../src/store/stats/text-similarity.js';
 
+/** The measure as documented, over `trigrams`' maps: what the fast path must equal exactly. */
+function referenceCosine(a: string, b: string): number {
+  const x = trigrams(a);
+  const y = trigrams(b);
+  const norm = (m: Map<string, number>) =>
+    Math.sqrt([...m.values()].reduce((s, v) => s + v * v, 0));
+  const [nx, ny] = [norm(x), norm(y)];
+  if (nx === 0 || ny === 0) return nx === ny ? 1 : 0;
+  let dot = 0;
+  for (const [gram, count] of x) dot += count * (y.get(gram) ?? 0);
+  return Math.min(1, dot / (nx * ny));
+}
+
 describe('trigramCosine', () => {
+  it('equals the cosine over the trigram maps exactly, with and without characters outside the BMP', () => {
+    const pool = ['a', 'b', 'n', ' ', '  ', 'é', 'ß', 'Ä', 'İ', 'ﬁ', '한', 'न', '🌸', '🐕', '\n'];
+    let seed = 7;
+    const random = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
+    const text = () =>
+      Array.from(
+        { length: Math.floor(random() * 14) },
+        () => pool[Math.floor(random() * pool.length)],
+      ).join('');
+    const original = text();
+    for (let i = 0; i < 2_000; i++) {
+      const [a, b] = [text(), i % 3 === 0 ? original : text()];
+      expect(trigramCosine(a, b), JSON.stringify([a, b])).toBe(referenceCosine(a, b));
+    }
+  });
+
   it('counts a character outside the BMP as one character, as in a text without one', () => {
     // Trigrams of characters, not UTF-16 code units: an emoji is one character.
     expect(trigrams('a🌸b')).toEqual(
