@@ -43,8 +43,8 @@ export class RecordSpool {
   private retryTimer: NodeJS.Timeout | undefined;
   private retryDelay: number;
   private retrying = false;
-  /** Slots whose write waits for the caller's turn to end. */
-  private deferred = 0;
+  /** Slots whose write waits for the caller's turn to end, oldest first, with their start. */
+  private readonly deferred = new Map<Slot, () => void>();
   private readonly counters = {
     saves: 0,
     save_failures: 0,
@@ -79,8 +79,10 @@ export class RecordSpool {
         slot.next = { build, final, waiters: [resolve] };
       }
       if (slot.writing) return;
-      if (this.deferred < MAX_DEFERRED) slot.writing = this.pumpSoon(slot);
-      else this.pump(slot); // a caller that never yields: build now, hold no more than this
+      // A caller that never yields: the run waiting longest is built now (its later states have
+      // joined it meanwhile, often its final one), so no more than this many wait.
+      if (this.deferred.size >= MAX_DEFERRED) this.deferred.values().next().value!();
+      slot.writing = this.pumpSoon(slot);
     });
   }
 
@@ -154,15 +156,17 @@ export class RecordSpool {
    * once, and the caller's code runs on before any record is built.
    */
   private pumpSoon(slot: Slot): Promise<void> {
-    this.deferred += 1;
     return new Promise<void>((resolve) => {
-      yieldToIo(() => {
-        this.deferred -= 1;
+      const start = (): void => {
+        if (this.deferred.get(slot) !== start) return; // started already, as the oldest waiting
+        this.deferred.delete(slot);
         slot.writing = null;
         if (slot.next) this.pump(slot);
         else if (!slot.failed) this.slots.delete(slot.id);
         resolve();
-      });
+      };
+      this.deferred.set(slot, start);
+      yieldToIo(start);
     });
   }
 

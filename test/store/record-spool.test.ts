@@ -60,6 +60,32 @@ describe('RecordSpool', () => {
     expect([built, state.writes.map((r) => r.total_execution_time)]).toEqual([[3], [3]]);
   });
 
+  it('for a caller that never yields, builds the run waiting longest, with its later states', async () => {
+    const { store, state } = faultyStore();
+    const spool = new RecordSpool(store);
+    const built: string[] = [];
+    const outcomes: Promise<unknown>[] = [];
+    // 400 runs in one turn, each a checkpoint and then its final state: no more than 256 wait,
+    // and each run is built and written once, as its final state.
+    for (let n = 0; n < 400; n++) {
+      const record = buildRecord({
+        execution_id: `exec_20261203_120000_${String(n).padStart(8, '0')}`,
+      });
+      const id = record.execution_id;
+      const at = (status: ExecutionRecord['status']) => () => (
+        built.push(`${n}:${status}`),
+        { ...record, status }
+      );
+      outcomes.push(spool.save(id, at('incomplete'), false), spool.save(id, at('completed'), true));
+    }
+    expect(built).toHaveLength(400 - 256); // the oldest, built on the caller's turn
+    expect(built.every((b) => b.endsWith(':completed'))).toBe(true);
+    await Promise.all(outcomes);
+    expect(built).toHaveLength(400);
+    expect(state.writes).toHaveLength(400);
+    expect(state.writes.every((r) => r.status === 'completed')).toBe(true);
+  });
+
   it('holds a refused record, retries with backoff and lands it once the store takes writes', async () => {
     const { store, inner, state } = faultyStore();
     const landed: string[] = [];
