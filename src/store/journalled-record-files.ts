@@ -1,7 +1,7 @@
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GroupCommitWriter, replaceFile, syncDirectory, syncFileSystem } from './group-commit.js';
-import { forEachLimited } from './limiter.js';
+import { forEachLimited, Limiter } from './limiter.js';
 import { RecordJournal, removeSegments, type ClosedSegment } from './record-journal.js';
 
 /** Options of `JournalledRecordFiles`. */
@@ -40,9 +40,15 @@ export class JournalledRecordFiles {
   /** Closed segments, oldest first, retired strictly in order. */
   private readonly closed: ClosedSegment[] = [];
   private retiring: Promise<void> | null = null;
+  /**
+   * Record files written at once. A batch of the journal resolves every save in it together: a
+   * caller that ran 20,000 runs without yielding had them all open files at once (EMFILE).
+   */
+  private readonly writes: Limiter;
 
   private constructor(private readonly options: JournalledRecordFilesOptions) {
     this.journal = new RecordJournal(options.directory, (s) => this.retireLater(s), options);
+    this.writes = new Limiter(options.maxConcurrentWrites ?? 32);
   }
 
   /** Replays what a dead process left in the journal (files written and synced), then opens. */
@@ -115,10 +121,12 @@ export class JournalledRecordFiles {
 
   /** Writes the file of `id` now (atomically, no fsync: the journal holds it durably). */
   private writeFile(id: string, text: string | Buffer): Promise<void> {
-    return replaceFile(
-      join(this.options.directory, this.options.tempName(id)),
-      pathOf(this.options, id),
-      text,
+    return this.writes.run(() =>
+      replaceFile(
+        join(this.options.directory, this.options.tempName(id)),
+        pathOf(this.options, id),
+        text,
+      ),
     );
   }
 
