@@ -5,16 +5,27 @@ export class Limiter {
 
   constructor(private readonly limit: number) {}
 
-  async run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.running >= this.limit)
-      await new Promise<void>((resolve) => this.waiting.push(resolve));
+  /** `task`'s own promise when a slot is free (no wrapper: it is on every record's path). */
+  run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.running < this.limit) return this.start(task);
+    return new Promise<void>((resolve) => this.waiting.push(resolve)).then(() => this.start(task));
+  }
+
+  private start<T>(task: () => Promise<T>): Promise<T> {
     this.running += 1;
-    try {
-      return await task();
-    } finally {
+    const release = (): void => {
       this.running -= 1;
       this.waiting.shift()?.();
+    };
+    let promise: Promise<T>;
+    try {
+      promise = task();
+    } catch (error) {
+      release();
+      return Promise.reject(error as Error);
     }
+    promise.then(release, release);
+    return promise;
   }
 }
 
