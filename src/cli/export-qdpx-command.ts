@@ -62,7 +62,7 @@ export async function exportQdpxCommand(
     await zip.finish();
     await new Promise<void>((ok, fail) => out.end((e?: Error | null) => (e ? fail(e) : ok())));
     io.stderr.write(
-      `wrote ${counts.text_sources} runs (${counts.picture_sources} pictures, ${counts.codings} codings) to ${file}\n`,
+      `wrote ${counts.text_sources} runs (${counts.picture_sources} pictures, ${counts.audio_sources} sounds, ${counts.video_sources} videos, ${counts.codings} codings) to ${file}\n`,
     );
     if (counts.errors > 0) {
       io.stderr.write(`warning: ${counts.errors} records could not be read and are not in it\n`);

@@ -18,7 +18,10 @@ import { xmlText } from './xml-text.js';
 export interface QdpxOptions {
   /** A directory for intermediate files (the caller removes it). */
   scratchDir: string;
-  /** Where runs' media are; their images become picture sources. Default: no images. */
+  /**
+   * Where runs' media are: their images, sounds and videos become picture, audio and video
+   * sources. Default: none.
+   */
   mediaDir?: string;
   /** A run's annotations, coded on its sources; default none. */
   annotationsOf?: (executionId: string) => Promise<Annotation[]>;
@@ -36,6 +39,8 @@ export interface QdpxCounts {
   errors: number;
   text_sources: number;
   picture_sources: number;
+  audio_sources: number;
+  video_sources: number;
   codings: number;
 }
 
@@ -75,12 +80,46 @@ async function put(stream: WriteStream, s: string): Promise<void> {
 const isOutputOf = (loop: number) => (i: ExecutionItem) =>
   i.item_type.startsWith('output_') && i.loop_iteration === loop;
 
+/** The REFI-QDA source an output of a media type becomes (3D models and texts stay lines). */
+interface SourceKind {
+  element: 'PictureSource' | 'AudioSource' | 'VideoSource';
+  counter: 'picture_sources' | 'audio_sources' | 'video_sources';
+  /** How the run's text names the file. */
+  label: string;
+  guidKind: string;
+}
+const PICTURE: SourceKind = {
+  element: 'PictureSource',
+  counter: 'picture_sources',
+  label: 'picture',
+  guidKind: 'picture',
+};
+const AUDIO: SourceKind = {
+  element: 'AudioSource',
+  counter: 'audio_sources',
+  label: 'audio',
+  guidKind: 'audio',
+};
+const SOURCE_KINDS: Readonly<Record<string, SourceKind>> = {
+  image: PICTURE,
+  audio: AUDIO,
+  music: AUDIO,
+  video: { element: 'VideoSource', counter: 'video_sources', label: 'video', guidKind: 'video' },
+};
+
+interface MediaSource {
+  guid: string;
+  name: string;
+  path: string;
+  kind: SourceKind;
+}
+
 /**
  * Writes a REFI-QDA project (`.qdpx`: `project.qde` and `sources/`) of the entries to `output`
- * (the entries of a ZIP): each run a text source (its genealogy, `runText`) with its images as
- * picture sources, a case per run grouping them, the variables config, level, status, study and
+ * (the entries of a ZIP): each run a text source (its genealogy, `runText`) with its images,
+ * sounds and videos as picture, audio and video sources, a case per run grouping them, the variables config, level, status, study and
  * condition, and each annotation a coding (whole source, the item's line, or the output's
- * picture) with its reviewer as user and its note as a note. Memory stays flat in the runs.
+ * media source) with its reviewer as user and its note as a note. Memory stays flat in the runs.
  */
 export async function writeQdpx(
   entries: AsyncIterable<RecordEntry>,
@@ -92,6 +131,8 @@ export async function writeQdpx(
     errors: 0,
     text_sources: 0,
     picture_sources: 0,
+    audio_sources: 0,
+    video_sources: 0,
     codings: 0,
   };
   const codes = new QdaCodes(options.rubrics);
@@ -111,28 +152,31 @@ export async function writeQdpx(
       const r = entry.record;
       const id = r.execution_id;
       const textGuid = qdaGuid('text', id);
-      const pictures = new Map<number, { guid: string; name: string; path: string }>();
+      const mediaSources = new Map<number, MediaSource>();
       for (const i of r.items) {
-        if (!media || i.media_type !== 'image' || !i.item_type.startsWith('output_')) continue;
+        const kind = SOURCE_KINDS[i.media_type];
+        if (!media || !kind || !i.item_type.startsWith('output_')) continue;
         const link = await media.link(id, i);
         const path = link?.sha256 ? media.path(link.sha256) : undefined;
         if (!path) continue;
-        const guid = qdaGuid('picture', id, i.sequence_number);
-        pictures.set(i.sequence_number, {
+        const guid = qdaGuid(kind.guidKind, id, i.sequence_number);
+        mediaSources.set(i.sequence_number, {
           guid,
           name: `${guid}${extname(path).toLowerCase()}`,
           path,
+          kind,
         });
       }
-      const { text: plain, lines } = runText(r, (i) =>
-        pictures.has(i.sequence_number) ? `picture ${pictures.get(i.sequence_number)!.name}` : null,
-      );
+      const { text: plain, lines } = runText(r, (i) => {
+        const source = mediaSources.get(i.sequence_number);
+        return source ? `${source.kind.label} ${source.name}` : null;
+      });
       await output.file(`sources/${textGuid}.txt`, [plain], false);
       counts.text_sources += 1;
 
       const sourceCodings: string[] = [];
       const selections: string[] = [];
-      const pictureCodings = new Map<number, string[]>();
+      const mediaCodings = new Map<number, string[]>();
       for (const a of (await options.annotationsOf?.(id)) ?? []) {
         if (a.deleted_at !== null) continue;
         const reviewer = options.studyKey
@@ -155,9 +199,9 @@ export async function writeQdpx(
         let seq: number | undefined;
         if (target && 'loop_iteration' in target) {
           const out = r.items.find(isOutputOf(target.loop_iteration));
-          if (out && pictures.has(out.sequence_number)) {
-            pictureCodings.set(out.sequence_number, [
-              ...(pictureCodings.get(out.sequence_number) ?? []),
+          if (out && mediaSources.has(out.sequence_number)) {
+            mediaCodings.set(out.sequence_number, [
+              ...(mediaCodings.get(out.sequence_number) ?? []),
               coding,
             ]);
             continue;
@@ -183,16 +227,16 @@ export async function writeQdpx(
           '',
         ].join('\n'),
       );
-      for (const [seq, p] of pictures) {
+      for (const [seq, p] of mediaSources) {
         await output.file(`sources/${p.name}`, createReadStream(p.path), true);
-        counts.picture_sources += 1;
+        counts[p.kind.counter] += 1;
         await put(
           sources,
           [
-            `    <PictureSource${attrs({ guid: p.guid, name: `${id} [${seq}]`, path: `internal://${p.name}` })}>`,
-            ...(pictureCodings.get(seq) ?? []).map((c) => `      ${c}`),
+            `    <${p.kind.element}${attrs({ guid: p.guid, name: `${id} [${seq}]`, path: `internal://${p.name}` })}>`,
+            ...(mediaCodings.get(seq) ?? []).map((c) => `      ${c}`),
             ...variableValues(r, '      '),
-            '    </PictureSource>',
+            `    </${p.kind.element}>`,
             '',
           ].join('\n'),
         );
@@ -203,7 +247,7 @@ export async function writeQdpx(
           `    <Case${attrs({ guid: qdaGuid('case', id), name: id })}>`,
           ...variableValues(r, '      '),
           `      <SourceRef targetGUID="${textGuid}"/>`,
-          ...[...pictures.values()].map((p) => `      <SourceRef targetGUID="${p.guid}"/>`),
+          ...[...mediaSources.values()].map((p) => `      <SourceRef targetGUID="${p.guid}"/>`),
           '    </Case>',
           '',
         ].join('\n'),

@@ -35,7 +35,9 @@ describe('export --qdpx FILE', () => {
       { stderr: err.stream },
     );
     expect(code).toBe(EXPORT_EXIT.ok);
-    expect(err.text()).toContain(`wrote ${dada.length} runs (0 pictures, 1 codings)`);
+    expect(err.text()).toContain(
+      `wrote ${dada.length} runs (0 pictures, 0 sounds, 0 videos, 1 codings)`,
+    );
     const dir = join(root, 'unpacked');
     for (const entry of readZip(await readFile(file))) {
       await mkdir(dirname(join(dir, entry.name)), { recursive: true });

@@ -1,6 +1,7 @@
 """Validates an unpacked .qdpx (project.qde and sources/) against the REFI-QDA Project schema
 (test/fixtures/refi-qda/Project.xsd) with xmlschema, and prints what the project holds as JSON:
-the schema errors, and per text source its name, variables, codings and whether its file is there."""
+the schema errors, per text source its name, variables, codings and whether its file is there, and
+the picture, audio and video sources with their codings."""
 
 import json
 import sys
@@ -42,16 +43,22 @@ texts = {
     }
     for t in tree.iterfind(".//q:Sources/q:TextSource", NS)
 }
-pictures = [
-    {"name": p.get("name"), "codings": codings(p), "file": internal(p.get("path"))}
-    for p in tree.iterfind(".//q:Sources/q:PictureSource", NS)
-]
+def media(element):
+    return [
+        {"name": p.get("name"), "codings": codings(p), "file": internal(p.get("path"))}
+        for p in tree.iterfind(f".//q:Sources/q:{element}", NS)
+    ]
+
+
+pictures = media("PictureSource")
 print(
     json.dumps(
         {
             "errors": errors,
             "texts": texts,
             "pictures": pictures,
+            "audio": media("AudioSource"),
+            "video": media("VideoSource"),
             "users": len(tree.findall(".//q:Users/q:User", NS)),
             "notes": len(tree.findall(".//q:Notes/q:Note", NS)),
             "cases": len(tree.findall(".//q:Cases/q:Case", NS)),

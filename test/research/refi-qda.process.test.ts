@@ -22,6 +22,8 @@ interface Project {
     { variables: Record<string, string>; codings: string[]; selections: number; file: boolean }
   >;
   pictures: { name: string; codings: string[]; file: boolean }[];
+  audio: { name: string; codings: string[]; file: boolean }[];
+  video: { name: string; codings: string[]; file: boolean }[];
   users: number;
   notes: number;
   cases: number;
@@ -71,6 +73,8 @@ describe('the REFI-QDA project export', () => {
         condition: 'treatment',
       },
       { schema: 'passthrough', input_text: 'Ein Hakenkreuz', output_config: 'none' },
+      { schema: 'dada', input_text: 'Ein Vogel singt', output_config: 'stable_audio' },
+      { schema: 'dada', input_text: 'Ein Boot im Wind', output_config: 'wan_video' },
     ];
     const ids: string[] = [];
     for (const body of bodies)
@@ -82,7 +86,7 @@ describe('the REFI-QDA project export', () => {
         ).body.execution_id as string,
       );
     await ctx.tracing.forceFlush();
-    const [first, second, blocked] = ids as [string, string, string];
+    const [first, second, blocked, sound, film] = ids as [string, string, string, string, string];
     await ctx.store.putAnnotation(
       buildAnnotation(first, {
         key: 'faithfulness',
@@ -105,6 +109,13 @@ describe('the REFI-QDA project export', () => {
     );
     await ctx.store.putAnnotation(
       buildAnnotation(blocked, { key: 'block_judgment', value: 'right' }),
+    );
+    await ctx.store.putAnnotation(
+      buildAnnotation(sound, {
+        key: 'faithfulness',
+        value: 'mostly',
+        target: { loop_iteration: 1 },
+      }),
     );
 
     const res = await request(ctx.app)
@@ -148,7 +159,19 @@ describe('the REFI-QDA project export', () => {
     expect(pictures).toEqual([
       expect.objectContaining({ codings: ['mostly: mostly kept'], file: true }),
     ]);
-    expect(project).toMatchObject({ users: 2, notes: 1, cases: 3 });
+    // Sounds and videos are audio and video sources; an output's coding goes on its source.
+    expect(project.audio).toEqual([
+      {
+        name: expect.stringMatching(new RegExp(`^${sound} \\[\\d+\\]$`)),
+        codings: ['mostly: mostly kept'],
+        file: true,
+      },
+    ]);
+    expect(project.video).toEqual([
+      { name: expect.stringMatching(new RegExp(`^${film} \\[\\d+\\]$`)), codings: [], file: true },
+    ]);
+    expect(project.texts[sound]!.codings).toEqual([]);
+    expect(project).toMatchObject({ users: 2, notes: 1, cases: 5 });
     const qde = await readFile(join(dir, 'project.qde'), 'utf8');
     const texts = await Promise.all(
       readZip(res.body as Buffer).map((e) => e.data.toString('utf8')),
