@@ -195,13 +195,13 @@ export class RecordIndex {
   private indexTexts(entry: IndexEntry): IndexEntry {
     if (entry.texts) {
       const id = entry.summary.execution_id;
+      // Deleted first, so a newer state goes to the end of its map.
       this.running.delete(id);
+      this.finished.delete(id);
       if (entry.summary.status === 'incomplete') {
-        this.finished.delete(id);
         this.running.set(id, { texts: entry.texts, due: Date.now() + INCOMPLETE_DELAY_MILLIS });
         this.scheduleIndexing(INCOMPLETE_DELAY_MILLIS);
       } else {
-        this.finished.delete(id);
         this.finished.set(id, entry.texts);
         if (this.finished.size >= SEARCH_BATCH) this.indexPending(false);
         else this.scheduleIndexing(SEARCH_DELAY_MILLIS);
