@@ -133,9 +133,9 @@ export class FileRecordStore implements RecordStore, AnnotationStore {
     if (this.isDeleted(id)) return;
     if (!this.files) throw new Error('the store is not open');
     const text = serializeRecord(record);
-    await this.files.save(id, text, record.status !== 'incomplete');
-    if (this.isDeleted(id)) return; // deleted while this save waited its turn
-    this.index.put(indexEntry(record, Buffer.byteLength(text)));
+    const bytes = await this.files.save(id, text, record.status !== 'incomplete');
+    if (bytes === null || this.isDeleted(id)) return; // deleted while this save waited its turn
+    this.index.put(indexEntry(record, bytes));
     this.unreadable.delete(`${id}.json`);
   }
 

@@ -33,7 +33,7 @@ export interface JournalledRecordFilesOptions {
  */
 export class JournalledRecordFiles {
   private readonly journal: RecordJournal;
-  private readonly chains = new Map<string, Promise<void>>();
+  private readonly chains = new Map<string, Promise<unknown>>();
   /** Checkpoint texts in the journal whose file is not written yet (the newest per id). */
   private readonly unwritten = new Map<string, string>();
   private timer: NodeJS.Timeout | undefined;
@@ -74,15 +74,18 @@ export class JournalledRecordFiles {
     return new JournalledRecordFiles(options);
   }
 
-  /** Saves `text` as the newest state of `id`; `final` writes its file before resolving. */
-  save(id: string, text: string, final: boolean): Promise<void> {
+  /**
+   * Saves `text` as the newest state of `id`; `final` writes its file before resolving. Resolves
+   * with the text's size in UTF-8 bytes, null when `id` was deleted (nothing saved).
+   */
+  save(id: string, text: string, final: boolean): Promise<number | null> {
     return this.chain(id, async () => {
-      if (this.options.isDeleted(id)) return;
+      if (this.options.isDeleted(id)) return null;
       const bytes = await this.journal.append(id, text);
       if (!final) {
         this.unwritten.set(id, text);
         this.timer ??= setTimeout(() => void this.writeUnwritten(), this.delay()).unref();
-        return;
+        return bytes.length;
       }
       this.unwritten.delete(id);
       try {
@@ -91,6 +94,7 @@ export class JournalledRecordFiles {
         await this.journal.rotate(); // the directory may have been replaced: a new segment
         throw error;
       }
+      return bytes.length;
     });
   }
 
@@ -134,7 +138,7 @@ export class JournalledRecordFiles {
     return this.options.materializeDelayMillis ?? 250;
   }
 
-  private chain(id: string, work: () => Promise<void>): Promise<void> {
+  private chain<T>(id: string, work: () => Promise<T>): Promise<T> {
     const next = (this.chains.get(id) ?? Promise.resolve()).catch(() => {}).then(work);
     this.chains.set(id, next);
     const forget = (): void => {
