@@ -50,7 +50,8 @@ export const ITEM_FIELDS: readonly (keyof ExecutionItem)[] = (
 
 const isIndex = (v: unknown): boolean =>
   v === null || (Number.isSafeInteger(v) && (v as number) >= 0);
-const isText = (v: unknown): boolean => v === null || typeof v === 'string';
+/** A string or null. */
+export const isText = (v: unknown): boolean => v === null || typeof v === 'string';
 
 /**
  * True when `value` is an item exactly as `ExecutionItemSchema` would give it back: every field

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { EXECUTION_ID_PATTERN, EXECUTION_ID_RULE } from './execution-id.js';
-import { ExecutionItemSchema } from './execution-item.js';
+import { ExecutionItemSchema, isText } from './execution-item.js';
 import { RUN_DEFAULTS } from './run-defaults.js';
 import { TIMESTAMP_PATTERN, TimestampSchema } from './timestamp.js';
 import { TokenUsageSchema } from './token-usage.js';
@@ -14,6 +14,8 @@ export const RecordStatusSchema = z.enum(RECORD_STATUSES);
 export type RecordStatus = z.infer<typeof RecordStatusSchema>;
 
 /** The research record of one pipeline run; unknown extra keys are kept. */
+const TRACE_ID = /^[0-9a-f]{32}$/;
+
 export const ExecutionRecordSchema = z.looseObject({
   execution_id: z.string().regex(EXECUTION_ID_PATTERN, EXECUTION_ID_RULE),
   config_name: z.string(),
@@ -26,11 +28,7 @@ export const ExecutionRecordSchema = z.looseObject({
   total_execution_time: z.number().nonnegative().nullable().default(null),
   items: z.array(ExecutionItemSchema),
   taxonomy_version: z.string().default('1.0'),
-  trace_id: z
-    .string()
-    .regex(/^[0-9a-f]{32}$/, 'expected 32 lowercase hex digits')
-    .nullable()
-    .default(null),
+  trace_id: z.string().regex(TRACE_ID, 'expected 32 lowercase hex digits').nullable().default(null),
   trace_url: z.string().nullable().default(null),
   /** Null in records written before this field (see `effectiveStatus`). */
   status: RecordStatusSchema.nullable().default(null),
@@ -47,27 +45,9 @@ export type ExecutionRecord = z.infer<typeof ExecutionRecordSchema>;
 export const RecordHeadSchema = ExecutionRecordSchema.omit({ items: true, token_usage: true });
 export type RecordHead = z.infer<typeof RecordHeadSchema>;
 
-const TRACE_ID = /^[0-9a-f]{32}$/;
 const isString = (v: unknown): boolean => typeof v === 'string';
-const isNullableString = (v: unknown): boolean => v === null || typeof v === 'string';
 const isOptionalString = (v: unknown): boolean => v === undefined || typeof v === 'string';
-const HEAD_KEYS = new Set([
-  'execution_id',
-  'config_name',
-  'timestamp',
-  'user_id',
-  'session_id',
-  'execution_mode',
-  'safety_level',
-  'used_seed',
-  'total_execution_time',
-  'taxonomy_version',
-  'trace_id',
-  'trace_url',
-  'status',
-  'study_id',
-  'condition',
-]);
+const HEAD_KEYS: ReadonlySet<string> = new Set(Object.keys(RecordHeadSchema.shape));
 
 /**
  * True when `value` is a record head exactly as `RecordHeadSchema` would give it back: every
@@ -75,8 +55,7 @@ const HEAD_KEYS = new Set([
  * record path builds itself (kept in step with the schema by a test); anything else goes
  * through the schema.
  */
-export function isCanonicalHead(value: Record<string, unknown>): boolean {
-  const v = value;
+export function isCanonicalHead(v: Record<string, unknown>): boolean {
   const seed = v.used_seed;
   const time = v.total_execution_time;
   for (const key in v) if (!HEAD_KEYS.has(key)) return false;
@@ -94,7 +73,7 @@ export function isCanonicalHead(value: Record<string, unknown>): boolean {
     (time === null || (Number.isFinite(time) && (time as number) >= 0)) &&
     isString(v.taxonomy_version) &&
     (v.trace_id === null || (typeof v.trace_id === 'string' && TRACE_ID.test(v.trace_id))) &&
-    isNullableString(v.trace_url) &&
+    isText(v.trace_url) &&
     (v.status === null || RECORD_STATUSES.includes(v.status as RecordStatus)) &&
     isOptionalString(v.study_id) &&
     isOptionalString(v.condition)
