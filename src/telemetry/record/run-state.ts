@@ -8,6 +8,7 @@ import {
 import {
   ExecutionRecordSchema,
   isCanonicalHead,
+  RECORD_STATUSES,
   RecordHeadSchema,
   TAXONOMY_VERSION,
   type ExecutionRecord,
@@ -36,10 +37,9 @@ const SEED = ExecutionRecordSchema.shape.used_seed;
 const STATUS = ExecutionRecordSchema.shape.status;
 const seedOf = (v: unknown): number | null =>
   v === null || Number.isSafeInteger(v) ? (v as number | null) : SEED.parse(v);
+const STATUSES: ReadonlySet<string> = new Set(RECORD_STATUSES);
 const statusOf = (v: string): Head['status'] =>
-  v === 'completed' || v === 'blocked' || v === 'failed' || v === 'incomplete'
-    ? v
-    : STATUS.parse(v);
+  STATUSES.has(v) ? (v as Head['status']) : STATUS.parse(v);
 
 /** Items are shared by every state of a record (and its cached JSON): frozen, so none changes. */
 function deepFreeze<T>(value: T): T {
