@@ -67,6 +67,10 @@ export interface OtlpStats {
 export class OtlpPath implements SpanProcessor {
   private readonly batch: BatchSpanProcessor;
   private readonly maxQueueSize: number;
+  /** Spans waiting at most while the collector fails (exports fail). */
+  private readonly outageQueueSize: number;
+  /** True when the last export failed (none succeeded since). */
+  private failing = false;
   private accepted = 0;
   private handedOver = 0;
   private exported = 0;
@@ -80,6 +84,7 @@ export class OtlpPath implements SpanProcessor {
   constructor(private readonly options: OtlpPathOptions) {
     const timeoutMillis = options.timeoutMillis ?? 5_000;
     this.maxQueueSize = options.maxQueueSize ?? 2_048;
+    this.outageQueueSize = Math.min(this.maxQueueSize, options.outageQueueSize ?? 256);
     this.policy = options.contentPolicy ?? 'metadata';
     const Exporter = options.protocol === 'http/json' ? OtlpJsonExporter : OtlpProtobufExporter;
     const otlp =
@@ -112,9 +117,7 @@ export class OtlpPath implements SpanProcessor {
   }
 
   onEnd(span: ReadableSpan): void {
-    const limit = this.failing()
-      ? Math.min(this.maxQueueSize, this.options.outageQueueSize ?? 256)
-      : this.maxQueueSize;
+    const limit = this.failing ? this.outageQueueSize : this.maxQueueSize;
     if (this.accepted - this.handedOver >= limit) {
       this.dropped += 1;
       return;
@@ -131,15 +134,8 @@ export class OtlpPath implements SpanProcessor {
     return this.batch.shutdown();
   }
 
-  /** True when the last export failed (none succeeded since). */
-  private failing(): boolean {
-    return (
-      this.lastErrorAt !== null && (!this.lastSuccessAt || this.lastErrorAt > this.lastSuccessAt)
-    );
-  }
-
   stats(): OtlpStats {
-    const state = this.failing() ? 'failing' : this.lastSuccessAt ? 'ok' : 'idle';
+    const state = this.failing ? 'failing' : this.lastSuccessAt ? 'ok' : 'idle';
     return {
       endpoint: redactUrl(this.options.url),
       protocol: this.options.protocol ?? 'http/protobuf',
@@ -166,10 +162,12 @@ export class OtlpPath implements SpanProcessor {
       if (result.code === ExportResultCode.SUCCESS) {
         this.exported += spans.length;
         this.lastSuccessAt = now;
+        this.failing = false;
       } else {
         this.failed += spans.length;
         this.lastError = result.error?.message ?? 'export failed';
         this.lastErrorAt = now;
+        this.failing = true;
       }
       done(result);
     });
