@@ -8,7 +8,7 @@ import {
   type Tracer,
 } from '@opentelemetry/api';
 import { performance } from 'node:perf_hooks';
-import { hrNow } from './clock.js';
+import { hrAt, hrNow } from './clock.js';
 import { recordSpanError } from './span-error.js';
 import * as A from './attributes.js';
 
@@ -152,12 +152,14 @@ export class RunSpans {
     const name = isIteration
       ? ITERATION_SPAN_NAME
       : (STAGE_SPAN_NAMES[position.stage] ?? `stage${position.stage}`);
+    // One reading for the span's start and the start its items' execution times count from.
+    const startMs = performance.now();
     const span = this.tracer.startSpan(
       name,
-      { attributes, startTime: hrNow() },
+      { attributes, startTime: hrAt(startMs) },
       this.contextOf(parent),
     );
-    const tracked = this.track(key, position.stage, name, attributes, span, explicit);
+    const tracked = this.track(key, position.stage, name, attributes, span, explicit, startMs);
     this.open.set(key, tracked);
     return tracked;
   }
@@ -223,6 +225,7 @@ export class RunSpans {
     attributes: Attributes,
     span: Span,
     explicit: boolean,
+    startMs = performance.now(),
   ): TrackedSpan {
     return {
       key,
@@ -230,7 +233,7 @@ export class RunSpans {
       name,
       attributes,
       spans: [span],
-      startMs: performance.now(),
+      startMs,
       explicit,
       events: 0,
     };
