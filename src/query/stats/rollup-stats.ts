@@ -1,18 +1,11 @@
 import type { RecordQuery } from '../../store/record-store.js';
 import { localDay } from '../filter-time.js';
 import { localDayOf } from './index-stats.js';
+import { EQUALS, timeBounds } from '../../store/postgres/list-sql.js';
 import { rollupRows } from '../../store/postgres/rollup-sql.js';
 import type { SqlReader, StatementName } from './sql-stats.js';
 
-const EQUALS: [keyof RecordQuery, string][] = [
-  ['configName', 'config_name'],
-  ['status', 'status'],
-  ['safetyLevel', 'safety_level'],
-  ['studyId', 'study_id'],
-  ['condition', 'condition'],
-];
-
-/** Filters the rollup cannot answer (they are not among its keys). */
+/** Filters the rollup cannot answer (not among its keys; the user and session of `EQUALS`). */
 const UNANSWERED: (keyof RecordQuery)[] = [
   'text',
   'executionIds',
@@ -102,11 +95,7 @@ export async function rollupStatements(
     extra.length + filters.length ? ` WHERE ${[...filters, ...extra].join(' AND ')}` : '';
   let rows = `SELECT * FROM stats_rollup${where(days)}`;
   if (partial.length) {
-    const edge = [`day = ANY(${param(partial)}::date[])`];
-    if (query.sinceMillis !== undefined)
-      edge.push(`start_millis >= ${param(Math.ceil(query.sinceMillis))}`);
-    if (query.untilMillis !== undefined)
-      edge.push(`start_millis <= ${param(Math.floor(query.untilMillis))}`);
+    const edge = [`day = ANY(${param(partial)}::date[])`, ...timeBounds(query, param)];
     rows += ` UNION ALL ${rollupRows([...filters, ...edge].join(' AND '))}`;
   }
   const r = `WITH r AS (${rows}), w AS (SELECT max(length(users)) AS width FROM r) `;

@@ -8,7 +8,8 @@ export interface Statement {
   values: unknown[];
 }
 
-const EQUALS: [keyof RecordQuery, string][] = [
+/** Filters that are a column's equality, with their column. */
+export const EQUALS: readonly [keyof RecordQuery, string][] = [
   ['configName', 'config_name'],
   ['status', 'status'],
   ['safetyLevel', 'safety_level'],
@@ -58,10 +59,7 @@ export function filterClause(
   }
   if (query.executionIds !== undefined)
     where.push(`execution_id = ANY(${param(query.executionIds)}::text[])`);
-  if (query.sinceMillis !== undefined)
-    where.push(`start_millis >= ${param(Math.ceil(query.sinceMillis))}`);
-  if (query.untilMillis !== undefined)
-    where.push(`start_millis <= ${param(Math.floor(query.untilMillis))}`);
+  where.push(...timeBounds(query, param));
   let tsquery: string | undefined;
   if (query.text !== undefined) {
     const words = queryWords(query.text);
@@ -76,6 +74,16 @@ export function filterClause(
     where.push(`search_vector @@ (${tsquery})`);
   }
   return { filter: where.length ? `WHERE ${where.join(' AND ')}` : '', tsquery };
+}
+
+/** The conditions of `query`'s `since` and `until` on a run's start (epoch ms, whole ms). */
+export function timeBounds(query: RecordQuery, param: (value: unknown) => string): string[] {
+  const bounds: string[] = [];
+  if (query.sinceMillis !== undefined)
+    bounds.push(`start_millis >= ${param(Math.ceil(query.sinceMillis))}`);
+  if (query.untilMillis !== undefined)
+    bounds.push(`start_millis <= ${param(Math.floor(query.untilMillis))}`);
+  return bounds;
 }
 
 /**
