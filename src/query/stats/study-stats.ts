@@ -1,3 +1,4 @@
+import { localZone } from '../../store/postgres/stats-rows.js';
 import type { RecordQuery, RecordStore } from '../../store/record-store.js';
 import { indexEntry, type IndexEntry } from '../../store/record-index.js';
 import { indexStats } from './index-stats.js';
@@ -49,8 +50,7 @@ async function readEntries(store: RecordStore, query: RecordQuery): Promise<Inde
 
 /** The aggregates of the runs matching `query`: SQL, the index, or (other stores) the records. */
 export async function rawStats(store: RecordStore, query: RecordQuery): Promise<RawStats> {
-  if (isSqlReader(store))
-    return sqlStats(store, query, Intl.DateTimeFormat().resolvedOptions().timeZone);
+  if (isSqlReader(store)) return sqlStats(store, query, localZone());
   if (isIndexed(store)) return indexStats(store.matchingEntries(query));
   return indexStats(await readEntries(store, query));
 }
