@@ -2,7 +2,7 @@ import type { ExecutionItem } from './execution-item.js';
 import type { ExecutionRecord } from './execution-record.js';
 
 /** Media types whose first frame makes a list thumbnail (video: the animated file's first frame). */
-export const VISUAL_MEDIA_TYPES: readonly string[] = ['image', 'video'];
+const VISUAL_MEDIA_TYPES: readonly string[] = ['image', 'video'];
 
 /**
  * True when `item` is a produced stage 4 image or video output with a file: what a thumbnail

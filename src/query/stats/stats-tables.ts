@@ -3,7 +3,7 @@ import { SAFETY_LEVELS } from '../../domain/safety-level.js';
 import { SIMILARITY_SCALE } from '../../store/stats/text-similarity.js';
 import { suppressSmallCells } from './k-anonymity.js';
 import type { CellCount, RawStats } from './raw-stats.js';
-import { TABLE_NAMES, type TableName } from './table-names.js';
+import type { TableName } from './table-names.js';
 
 /** A value of a stats table cell. */
 export type StatsValue = string | number | null;
@@ -16,8 +16,6 @@ export interface StatsTable {
   /** Cells left out because their runs come from fewer than k distinct users. */
   hidden: number;
 }
-
-export { TABLE_NAMES, type TableName };
 
 const round = (value: number, digits: number) => {
   const f = 10 ** digits;

@@ -4,7 +4,8 @@ import { indexEntry, type IndexEntry } from '../../store/record-index.js';
 import { indexStats } from './index-stats.js';
 import type { RawStats } from './raw-stats.js';
 import { isSqlReader, sqlStats } from './sql-stats.js';
-import { statsTables, type StatsTable, type TableName } from './stats-tables.js';
+import { statsTables, type StatsTable } from './stats-tables.js';
+import type { TableName } from './table-names.js';
 
 /** The smallest number of distinct users a shown cell needs, unless configured (`STATS_MIN_USERS`). */
 export const DEFAULT_MIN_USERS = 5;

@@ -4,7 +4,7 @@ import { CHANGES_CHANNEL, LOCK_CLASS, ROLLUP_LOCK_CLASS, TOTAL_SHARDS } from './
 const SUB = 2 ** SUB_BUCKET_BITS;
 
 /** The columns that key a rollup row: the list filters it answers, then its facet. */
-export const ROLLUP_KEY = ['day', 'config_name', 'safety_level', 'status', 'study_id', 'condition'];
+const ROLLUP_KEY = ['day', 'config_name', 'safety_level', 'status', 'study_id', 'condition'];
 const FACET = ['kind', 'n', 'label'];
 const GROUP = [...ROLLUP_KEY, ...FACET].join(', ');
 

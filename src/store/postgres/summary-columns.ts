@@ -113,7 +113,7 @@ export const SUMMARY_SELECT = [...SUMMARY_COLUMNS, 'record'].join(', ');
  * NOTE: a record PostgreSQL holds only as text (`record` NULL: a NUL character or a lone
  * surrogate) counts as without an image.
  */
-export const HAS_IMAGE_PATH =
+const HAS_IMAGE_PATH =
   '$.items[*] ? (@.stage == 4 && @.item_type starts with "output_" && ' +
   '(@.media_type == "image" || @.media_type == "video") && ' +
   '@.file_path.type() == "string" && @.file_path != "")';
