@@ -106,13 +106,7 @@ export async function openRollup(
 ): Promise<boolean> {
   const { rows } = await client.query<{ zone: string }>('SELECT zone FROM stats_meta');
   if (stated === 0 && rows[0]?.zone !== undefined) return false;
-  await client.query('BEGIN');
-  try {
-    await client.query('SELECT stats_rollup_rebuild($1)', [zone]);
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw error;
-  }
+  // One statement: its own transaction (the function takes its table lock inside it).
+  await client.query('SELECT stats_rollup_rebuild($1)', [zone]);
   return true;
 }
