@@ -123,3 +123,16 @@ export function* studyRecordStream(
 export function studyRecords(count: number, seed = 7, users = 9): ExecutionRecord[] {
   return [...studyRecordStream(count, seed, users)];
 }
+
+/** Raw stats with every list of cells in one order (by their entries), for comparing stores. */
+export function sortedCells<T extends object>(raw: T): T {
+  const canonical = (cell: object) => JSON.stringify(Object.entries(cell).sort());
+  return Object.fromEntries(
+    Object.entries(raw).map(([k, v]) => [
+      k,
+      Array.isArray(v)
+        ? [...(v as object[])].sort((a, b) => (canonical(a) < canonical(b) ? -1 : 1))
+        : v,
+    ]),
+  ) as T;
+}

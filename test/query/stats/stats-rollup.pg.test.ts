@@ -11,7 +11,7 @@ import { PostgresRecordStore } from '../../../src/store/postgres-record-store.js
 import type { RecordQuery, RecordStore } from '../../../src/store/record-store.js';
 import { durationBucket } from '../../../src/store/stats/duration-buckets.js';
 import { startTestPostgres, type TestPostgres } from '../../helpers/postgres.js';
-import { seeded, studyRecords } from '../../helpers/study-records.js';
+import { seeded, sortedCells, studyRecords } from '../../helpers/study-records.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 
 const records = studyRecords(80, 11);
@@ -60,17 +60,6 @@ afterAll(async () => {
   await server?.stop();
 });
 
-const canonical = (cell: object) => JSON.stringify(Object.entries(cell).sort());
-const sorted = (raw: Awaited<ReturnType<typeof rawStats>>) =>
-  Object.fromEntries(
-    Object.entries(raw).map(([k, v]) => [
-      k,
-      Array.isArray(v)
-        ? [...(v as object[])].sort((a, b) => (canonical(a) < canonical(b) ? -1 : 1))
-        : v,
-    ]),
-  );
-
 /** The aggregates of `query` as the scan of the runs' rows answers it (not the rollup). */
 const scanned = (store: PostgresRecordStore, query: RecordQuery) =>
   statementStats(store, statsStatements(query, localZone()));
@@ -88,7 +77,7 @@ describe('study overview rollup (PostgreSQL)', () => {
       rawStats(files, day),
     ]);
     expect(fromRollup.total.runs).toBeGreaterThan(0);
-    expect(sorted(fromRollup)).toEqual(sorted(fromFiles));
+    expect(sortedCells(fromRollup)).toEqual(sortedCells(fromFiles));
   });
 
   const queries: RecordQuery[] = [
@@ -105,8 +94,8 @@ describe('study overview rollup (PostgreSQL)', () => {
     it(`counts each finished run once, as the scan and the file store do: ${JSON.stringify(query)}`, async () => {
       const rollup = await rawStats(postgres, query);
       expect(rollup.total.runs).toBeGreaterThan(0);
-      expect(sorted(rollup)).toEqual(sorted(await scanned(postgres, query)));
-      expect(sorted(rollup)).toEqual(sorted(await rawStats(files, query)));
+      expect(sortedCells(rollup)).toEqual(sortedCells(await scanned(postgres, query)));
+      expect(sortedCells(rollup)).toEqual(sortedCells(await rawStats(files, query)));
     });
 
   it('leaves unfinished and deleted runs out, and a run saved final twice counts once', async () => {
@@ -132,7 +121,7 @@ describe('study overview rollup (PostgreSQL)', () => {
     for (const r of theirs) await postgres.delete(r.execution_id);
     const after = await rawStats(postgres, {});
     expect(after.total.users).toBe(before.total.users - 1);
-    expect(sorted(after)).toEqual(sorted(await scanned(postgres, {})));
+    expect(sortedCells(after)).toEqual(sortedCells(await scanned(postgres, {})));
     const client = new pg.Client(url);
     await client.connect();
     try {
@@ -162,7 +151,7 @@ describe('study overview rollup (PostgreSQL)', () => {
       ]);
       const fromRollup = await rawStats(db, {});
       expect(fromRollup.total.runs).toBe(90);
-      expect(sorted(fromRollup)).toEqual(sorted(await scanned(db, {})));
+      expect(sortedCells(fromRollup)).toEqual(sortedCells(await scanned(db, {})));
     } finally {
       await db.close();
     }

@@ -7,7 +7,7 @@ import { MemoryRecordStore } from '../../../src/store/memory-record-store.js';
 import { PostgresRecordStore } from '../../../src/store/postgres-record-store.js';
 import type { RecordStore } from '../../../src/store/record-store.js';
 import { startTestPostgres, type TestPostgres } from '../../helpers/postgres.js';
-import { studyRecords } from '../../helpers/study-records.js';
+import { sortedCells, studyRecords } from '../../helpers/study-records.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 
 const records = studyRecords(120);
@@ -69,19 +69,9 @@ describe('GET /api/stats aggregates (contract: every store, the same records)', 
   }
 
   it('gives the same raw cells (distinct users, percentiles to the bit) on PostgreSQL and files', async () => {
-    const canonical = (cell: object) => JSON.stringify(Object.entries(cell).sort());
-    const sorted = (raw: Awaited<ReturnType<typeof rawStats>>) =>
-      Object.fromEntries(
-        Object.entries(raw).map(([k, v]) => [
-          k,
-          Array.isArray(v)
-            ? [...(v as object[])].sort((a, b) => (canonical(a) < canonical(b) ? -1 : 1))
-            : v,
-        ]),
-      );
     const pg = await rawStats(stores.postgres!, {});
     const files = await rawStats(stores.file!, {});
-    expect(sorted(files)).toEqual(sorted(pg));
+    expect(sortedCells(files)).toEqual(sortedCells(pg));
     expect(pg.total.runs).toBe(records.length - deleted.length);
   });
 
