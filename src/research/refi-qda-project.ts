@@ -84,27 +84,19 @@ const isOutputOf = (loop: number) => (i: ExecutionItem) =>
 interface SourceKind {
   element: 'PictureSource' | 'AudioSource' | 'VideoSource';
   counter: 'picture_sources' | 'audio_sources' | 'video_sources';
-  /** How the run's text names the file. */
+  /** How the run's text names the file (and the kind its GUID is derived from). */
   label: string;
-  guidKind: string;
 }
-const PICTURE: SourceKind = {
-  element: 'PictureSource',
-  counter: 'picture_sources',
-  label: 'picture',
-  guidKind: 'picture',
-};
 const AUDIO: SourceKind = {
   element: 'AudioSource',
   counter: 'audio_sources',
   label: 'audio',
-  guidKind: 'audio',
 };
 const SOURCE_KINDS: Readonly<Record<string, SourceKind>> = {
-  image: PICTURE,
+  image: { element: 'PictureSource', counter: 'picture_sources', label: 'picture' },
   audio: AUDIO,
   music: AUDIO,
-  video: { element: 'VideoSource', counter: 'video_sources', label: 'video', guidKind: 'video' },
+  video: { element: 'VideoSource', counter: 'video_sources', label: 'video' },
 };
 
 interface MediaSource {
@@ -159,7 +151,7 @@ export async function writeQdpx(
         const link = await media.link(id, i);
         const path = link?.sha256 ? media.path(link.sha256) : undefined;
         if (!path) continue;
-        const guid = qdaGuid(kind.guidKind, id, i.sequence_number);
+        const guid = qdaGuid(kind.label, id, i.sequence_number);
         mediaSources.set(i.sequence_number, {
           guid,
           name: `${guid}${extname(path).toLowerCase()}`,
