@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { FileRecordStore } from '../src/store/file-record-store.js';
 import { createTracing } from '../src/telemetry/tracing.js';
-import { benchDir, discardDir, fmt, report, type Figure } from './stats.js';
+import { benchDir, discardDir, fmt, median, report, type Figure } from './stats.js';
 import { stillePostRun } from './stille-post-run.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -71,8 +71,6 @@ async function createMicros(files = 500): Promise<number> {
   await discardDir(dir);
   return micros;
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 export async function benchSeedCompare(): Promise<Figure[]> {
   // JIT warm-up: a round of the same size (rounds after 300 runs of warm-up still sped up by

@@ -13,7 +13,7 @@ import { assembleServer } from '../src/server/assembly.js';
 import { ExecutionTracker } from '../src/telemetry/tracker/execution-tracker.js';
 import { ensureContextManager, type Tracing } from '../src/telemetry/tracing.js';
 import { refusedPort, startChild } from './child-servers.js';
-import { benchDir, discardDir, fmt, report, type Figure } from './stats.js';
+import { benchDir, discardDir, fmt, median, report, type Figure } from './stats.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 5);
@@ -134,8 +134,6 @@ export async function runMode(mode: Mode): Promise<Result> {
   await discardDir(dir);
   return { mode, ...load, records };
 }
-
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 export async function benchServerLoad(): Promise<Figure[]> {
   // Modes interleaved over several rounds, medians compared: a shared machine drifts.

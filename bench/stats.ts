@@ -9,6 +9,10 @@ export function percentile(values: readonly number[], p: number): number {
   return sorted[rank]!;
 }
 
+/** The middle value (the upper of the two middle ones for an even count). */
+export const median = (xs: readonly number[]): number =>
+  [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
 /** Formats a number with a fixed count of decimals. */
 export const fmt = (n: number, digits = 2): string => n.toFixed(digits);
 
