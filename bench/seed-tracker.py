@@ -5,7 +5,8 @@ Loads the earlier package from `EXECUTION_HISTORY_PEER_DIR` or ../shared/peers/s
 temp directory and runs `argv[1]` Stille Post runs in sequence (flow b of
 clients/python/tests/flows.py, the calls the platform's route makes), each finalized: its record
 written as one JSON file (no fsync, as the earlier server does). Prints one JSON line:
-{"found": bool, "records_per_s": float, "items": int}. Needs only the standard library.
+{"found": bool, "records_per_s": float, "cpu_us_per_record": float, "items": int} (CPU: the
+process's user + system time in the timed loop). Needs only the standard library.
 """
 
 from __future__ import annotations
@@ -34,14 +35,25 @@ def main() -> None:
         storage.STORAGE_DIR.mkdir(parents=True, exist_ok=True)
         items = 0
         started = time.perf_counter()
+        cpu_started = time.process_time()
         for _ in range(runs):
             t = seed.ExecutionTracker("stillepost", "eco", "kids")
             FLOWS["b"](t)
             items = len(t.items)
             t.finalize()
         seconds = time.perf_counter() - started
+        cpu_seconds = time.process_time() - cpu_started
         written = len(list(storage.STORAGE_DIR.glob("exec_*.json")))
-        print(json.dumps({"found": True, "records_per_s": written / seconds, "items": items}))
+        print(
+            json.dumps(
+                {
+                    "found": True,
+                    "records_per_s": written / seconds,
+                    "cpu_us_per_record": cpu_seconds * 1e6 / runs,
+                    "items": items,
+                }
+            )
+        )
 
 
 if __name__ == "__main__":

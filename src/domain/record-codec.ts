@@ -58,11 +58,27 @@ export function parseRecord(text: string, source: string): ParsedRecord {
   return toRecord(value, source);
 }
 
+/**
+ * `Object.keys(value)` in the order `sort()` gives (UTF-16 code units), sorted in place: a
+ * record's objects have a few keys each, and `Array.prototype.sort` allocates a work copy.
+ */
+function sortedKeys(value: object): string[] {
+  const keys = Object.keys(value);
+  if (keys.length > 32) return keys.sort();
+  for (let i = 1; i < keys.length; i++) {
+    const key = keys[i]!;
+    let j = i - 1;
+    for (; j >= 0 && keys[j]! > key; j--) keys[j + 1] = keys[j]!;
+    keys[j + 1] = key;
+  }
+  return keys;
+}
+
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (value === null || typeof value !== 'object') return value;
   const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value).sort()) {
+  for (const key of sortedKeys(value)) {
     const v = (value as Record<string, unknown>)[key];
     if (v !== undefined) out[key] = sortKeys(v);
   }
@@ -104,7 +120,7 @@ function sortedItemOf(item: object): unknown {
  */
 export function serializeRecord(record: ExecutionRecord): string {
   const sorted: Record<string, unknown> = {};
-  for (const key of Object.keys(record).sort()) {
+  for (const key of sortedKeys(record)) {
     const v = (record as Record<string, unknown>)[key];
     if (v === undefined) continue;
     sorted[key] =

@@ -161,6 +161,22 @@ describe('canonical writing', () => {
     expect(text.endsWith('}\n')).toBe(true);
   });
 
+  it('orders keys as sort() does: by UTF-16 code units, in small objects and large', () => {
+    const { record } = parseRecord(legacy[0]!.text, 'x');
+    const odd = ['b', 'B', '_a', 'ä', 'a10', 'a2', 'Z', 'é', '😀', 'ﬀ', ' ', 'a', 'ab', 'aa'];
+    const many = Array.from({ length: 40 }, (_, i) => `k${(i * 7919) % 40}`);
+    const metadata = Object.fromEntries(odd.map((k, i) => [k, i]));
+    const large = Object.fromEntries(many.map((k, i) => [k, i]));
+    const text = serializeRecord({
+      ...record,
+      items: [{ ...record.items[0]!, metadata: { ...metadata, large } }],
+    });
+    const written = JSON.parse(text) as { items: { metadata: Record<string, unknown> }[] };
+    const m = written.items[0]!.metadata;
+    expect(Object.keys(m)).toEqual([...odd, 'large'].sort());
+    expect(Object.keys(m.large as object)).toEqual([...many].sort());
+  });
+
   it('writes frozen items (the record path reuses their text) exactly as plain ones', () => {
     const sortKeys = (v: unknown): unknown =>
       Array.isArray(v)
