@@ -167,7 +167,13 @@ export function createApp(deps: AppDeps): Express {
     app.use(reviewRouter({ store, rubrics }));
     app.use(annotationsRouter({ store, rubrics }));
   }
-  app.use(statsRouter({ store: deps.store, minUsers: deps.statsMinUsers }));
+  app.use(
+    statsRouter({
+      store: deps.store,
+      minUsers: deps.statsMinUsers,
+      categories: deps.catalog.categories,
+    }),
+  );
   const executions = {
     store: deps.store,
     live: deps.live,

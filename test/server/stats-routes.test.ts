@@ -1,8 +1,10 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { studyRecords } from '../helpers/study-records.js';
-import { testApp } from '../helpers/test-app.js';
+import { CONFIGS_DIR, testApp } from '../helpers/test-app.js';
 
 const records = studyRecords(80);
 
@@ -40,6 +42,26 @@ describe('GET /api/stats', () => {
       expect(text).not.toContain(r.user_id);
       expect(text).not.toContain(r.session_id);
     }
+  });
+
+  it('labels every block category it names in German and English, an unknown code as itself', async () => {
+    const { app } = await appWith({ app: { statsMinUsers: 1 } });
+    const res = await request(app).get('/api/stats').expect(200);
+    const file = JSON.parse(
+      await readFile(join(CONFIGS_DIR, 'safety/categories.json'), 'utf8'),
+    ) as { categories: Record<string, { label: { de: string; en: string } }> };
+    const blocks = res.body.tables.blocks_by_category;
+    // The table is as before: the labels are beside it, not in it.
+    expect(blocks.columns).toEqual(['stage', 'category', 'blocked', 'block_rate']);
+    const named = new Set(blocks.rows.map((r: { category: string }) => r.category));
+    expect([...named].sort()).toEqual(['scary', 'violence', 'weapons']);
+    expect(res.body.categories).toEqual({
+      ...Object.fromEntries(Object.entries(file.categories).map(([c, i]) => [c, i.label])),
+      scary: { de: 'scary', en: 'scary' },
+    });
+    expect(res.body.categories.weapons).toEqual({ de: 'Waffen', en: 'Weapons' });
+    expect(res.body.categories.violence).toEqual({ de: 'Gewalt', en: 'Violence' });
+    expect(res.body.categories.self_harm).toEqual({ de: 'Sich selbst verletzen', en: 'Self-harm' });
   });
 
   it('hides groups from fewer than k users (STATS_MIN_USERS) and says how many', async () => {

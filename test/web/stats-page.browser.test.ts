@@ -9,7 +9,7 @@ import { parseCsv } from '../helpers/csv-parse.js';
 import { listen } from '../helpers/listen.js';
 import { ARTIFACTS, CHROMIUM_ARGS } from '../helpers/browser-checks.js';
 import { ROOT } from '../helpers/processes.js';
-import { studyRecords } from '../helpers/study-records.js';
+import { studyRecord, studyRecords } from '../helpers/study-records.js';
 import { testApp } from '../helpers/test-app.js';
 
 const TABLES = [
@@ -39,6 +39,18 @@ beforeAll(async () => {
   profile = await mkdtemp(join(tmpdir(), 'eh-stats-page-'));
   const ctx = await testApp({ dir: join(profile, 'server') });
   for (const r of studyRecords(180, 11, 12)) await ctx.store.save(r);
+  // Blocks of the category with the longest German label, from enough users to be shown.
+  for (let i = 0; i < 6; i += 1)
+    await ctx.store.save(
+      studyRecord({
+        startMillis: Date.UTC(2026, 10, 25, 10, i),
+        user: `child-${i}`,
+        config: 'dada',
+        level: 'kids',
+        blockStage: 1,
+        category: 'drugs',
+      }),
+    );
   server = { ctx, ...(await listen(ctx.app)) };
   chrome = await chromium.launch({
     executablePath: '/usr/bin/chromium',
@@ -113,6 +125,23 @@ function csvTable(text: string, like: Table) {
   };
 }
 
+/** The API's blocks table with the German label of each category beside its code. */
+function labelled(api: {
+  tables: Record<string, Table>;
+  categories: Record<string, { de: string }>;
+}) {
+  const table = api.tables.blocks_by_category!;
+  expect(table.columns).toEqual(['stage', 'category', 'blocked', 'block_rate']);
+  return {
+    ...table,
+    columns: ['stage', 'category', 'category_label', 'blocked', 'block_rate'],
+    rows: table.rows.map((r) => ({
+      ...r,
+      category_label: api.categories[String(r.category)]!.de,
+    })),
+  };
+}
+
 describe('study overview page in Chromium', () => {
   for (const lang of ['en', 'de'] as const) {
     for (const width of [1280, 390]) {
@@ -145,6 +174,7 @@ describe('study overview page in Chromium', () => {
   it("offers each chart's data as CSV equal to the API's numbers, and the chart as SVG", async () => {
     const reading = await chrome.newContext({
       bypassCSP: true,
+      locale: 'de-DE',
       viewport: { width: 1280, height: 900 },
     });
     const reader = await reading.newPage();
@@ -153,9 +183,10 @@ describe('study overview page in Chromium', () => {
     const api = (await request(server.ctx.app).get('/api/stats').expect(200)).body as {
       k: number;
       tables: Record<string, Table>;
+      categories: Record<string, { de: string; en: string }>;
     };
     for (const name of TABLES) {
-      const table = api.tables[name]!;
+      const table = name === 'blocks_by_category' ? labelled(api) : api.tables[name]!;
       const csv = await downloaded(reader, `${name}.csv`);
       expect(csvTable(csv, table), name).toEqual({ columns: table.columns, rows: table.rows });
       if (table.hidden > 0) expect(csv).toContain(`# ${table.hidden} group`);
@@ -168,9 +199,63 @@ describe('study overview page in Chromium', () => {
     expect(api.tables.block_rate_by_config!.hidden).toBeGreaterThan(0);
     expect(
       await reader.locator('#chart-block-rate-by-config .stats-hidden').textContent(),
-    ).toContain(`fewer than ${api.k} users hidden`);
+    ).toContain(`mit weniger als ${api.k} Nutzern ausgeblendet`);
     await reading.close();
   }, 90_000);
+
+  for (const [lang, width] of [
+    ['de', 1280],
+    ['en', 390],
+  ] as const) {
+    it(`names block categories by their ${lang} label, the code in the tooltip and the table (${width} px)`, async () => {
+      await open(lang, width);
+      const section = page.locator('#chart-blocks-by-category');
+      // Each label of the chart, its wrapped lines joined by a space.
+      const labels = await section.locator('svg[role="img"] text').evaluateAll((texts) =>
+        texts.map((t) => {
+          const lines = [...t.querySelectorAll('tspan')].map((l) => l.textContent);
+          return lines.length > 0 ? lines.join(' ') : t.textContent;
+        }),
+      );
+      const stage = lang === 'de' ? 'Stufe' : 'Stage';
+      const [weapons, drugs] =
+        lang === 'de'
+          ? ['Waffen', 'Alkohol, Rauchen und Drogen']
+          : ['Weapons', 'Alcohol, smoking and drugs'];
+      expect(labels).toContain(`${stage} 3: ${weapons}`);
+      // The longest label is wrapped onto two lines of its tick, not cut off.
+      expect(labels).toContain(`${stage} 1: ${drugs}`);
+      // A code no label is known for (a category a later config added) is shown as itself.
+      expect(labels).toContain(`${stage} 1: scary`);
+      expect(labels.join('|')).not.toMatch(/undefined|: \||: $|: weapons/);
+      const titles = await section.locator('svg[role="img"] title').allTextContents();
+      expect(titles).toContain(`${weapons} (weapons)`);
+      expect(titles).toContain('scary');
+      // The data table: the code and, beside it, the label in the page's language.
+      const head = await section.locator('thead th').allTextContents();
+      expect(head).toEqual(['stage', 'category', 'category_label', 'blocked', 'block_rate']);
+      const cells = await section
+        .locator('tbody tr')
+        .evaluateAll((trs) =>
+          trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)),
+        );
+      expect(cells).toContainEqual([
+        '3',
+        'weapons',
+        weapons,
+        expect.any(String),
+        expect.any(String),
+      ]);
+      expect(cells).toContainEqual(['1', 'drugs', drugs, '6', expect.any(String)]);
+      expect(cells).toContainEqual(['1', 'scary', 'scary', expect.any(String), expect.any(String)]);
+      // The label must not push the page wider than the screen, the data table open or not.
+      await section.locator('summary').click();
+      expect(await page.evaluate('document.scrollingElement.scrollWidth')).toBeLessThanOrEqual(
+        width,
+      );
+      await section.screenshot({ path: join(ARTIFACTS, `stats-categories-${lang}-${width}.png`) });
+    });
+  }
 
   it('applies the list filters from its form and says when too few users remain', async () => {
     await open('en', 1280);

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { givenFilters, toRecordQuery } from '../../query/list-filters.js';
+import { categoryLabels, type KnownCategories } from '../../query/stats/category-labels.js';
 import { PERSONAL_FILTERS, StatsQuerySchema } from '../../query/stats/stats-query.js';
 import { DEFAULT_MIN_USERS, studyStats } from '../../query/stats/study-stats.js';
 import type { RecordStore } from '../../store/record-store.js';
@@ -12,12 +13,18 @@ export interface StatsRouteOptions {
   store: RecordStore;
   /** Distinct users a shown cell needs at least (k); default `DEFAULT_MIN_USERS` (5). */
   minUsers?: number;
+  /** The safety categories with their labels (the catalog's); default none (codes shown). */
+  categories?: KnownCategories;
 }
 
-/** `GET /api/stats`: the study overview of the runs matching the list filters. */
+/**
+ * `GET /api/stats`: the study overview of the runs matching the list filters, with the label
+ * (de, en) of every block category it can name (`categories`).
+ */
 export function statsRouter(options: StatsRouteOptions): Router {
   const router = Router();
   const k = options.minUsers ?? DEFAULT_MIN_USERS;
+  const known = options.categories ?? {};
   router.get('/api/stats', requires('viewer'), async (req, res) => {
     const given = Object.keys(req.query as object).filter((key) =>
       (PERSONAL_FILTERS as readonly string[]).includes(key),
@@ -30,7 +37,12 @@ export function statsRouter(options: StatsRouteOptions): Router {
         { refused: given },
       );
     const q = parseQuery(req.query, StatsQuerySchema);
-    res.json(await studyStats(options.store, toRecordQuery(q), { k, filters: givenFilters(q) }));
+    const stats = await studyStats(options.store, toRecordQuery(q), {
+      k,
+      filters: givenFilters(q),
+    });
+    const categories = categoryLabels(known, stats.tables.blocks_by_category);
+    res.json({ ...stats, categories });
   });
   return router;
 }

@@ -1,9 +1,10 @@
 import { api } from '../api.js';
 import { h, replace } from '../dom.js';
-import { statusLabel, t } from '../i18n.js';
+import { currentLang, statusLabel, t } from '../i18n.js';
 import { ts, type StatsKey } from '../i18n-stats.js';
 import { navigate, type Cleanup } from '../nav.js';
 import { statsCsv, type StatsTable } from '../stats-csv.js';
+import { withCategoryLabels, type CategoryLabels } from '../stats-labels.js';
 import { statsChart } from '../views/stats-chart.js';
 import { detachStyles, svgFile } from '../views/svg-file.js';
 import '../stats.css';
@@ -23,6 +24,8 @@ export interface StatsAnswer {
   too_few_users: boolean;
   similarity_measure: string;
   tables: Record<TableName, StatsTable>;
+  /** Each block category's label (de, en); a code missing here is shown as itself. */
+  categories?: CategoryLabels;
 }
 
 interface Configs {
@@ -102,7 +105,7 @@ function dataTable(table: StatsTable): HTMLElement {
 
 /** One chart's section: heading, what was hidden, the chart, its SVG and CSV, its data. */
 function section(name: TableName, answer: StatsAnswer, width: number, urls: string[]) {
-  const table = answer.tables[name];
+  const table = withCategoryLabels(answer.tables[name], answer.categories, currentLang());
   const title = ts(name as StatsKey);
   const id = `chart-${name.replaceAll('_', '-')}`;
   const head = h('h2', { id: `${id}-title` }, title);

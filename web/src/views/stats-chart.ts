@@ -29,6 +29,7 @@ function bars(
   y: (r: Row) => string,
   x: (r: Row) => number,
   label: string,
+  title?: (r: Row) => string,
 ) {
   return Plot.plot(
     base(width, {
@@ -38,7 +39,9 @@ function bars(
       x: { label, grid: true, nice: true, tickFormat: tick },
       y: { label: null, domain: rows.map(y) },
       marks: [
-        Plot.barX(rows, { x, y, fill: ACCENT }),
+        // A long label wraps onto a second line rather than running out of the margin.
+        Plot.axisY({ label: null, lineWidth: 12 }),
+        Plot.barX(rows, { x, y, fill: ACCENT, title }),
         Plot.text(rows, { x, y, text: (r: Row) => tick(x(r)), dx: 4, textAnchor: 'start' }),
         Plot.ruleX([0]),
       ],
@@ -108,9 +111,14 @@ export function statsChart(
       return bars(
         rows,
         width,
-        (r) => `${ts('stage', { n: String(r.stage) })}: ${r.category}`,
+        (r) => `${ts('stage', { n: String(r.stage) })}: ${r.category_label ?? r.category}`,
         num('blocked'),
         ts('axisBlocked'),
+        // The code beside the label, as the bar's tooltip (the label alone when it is the code).
+        (r) =>
+          !r.category_label || r.category_label === r.category
+            ? String(r.category)
+            : `${r.category_label} (${r.category})`,
       );
     case 'outputs_by_media_type':
       return bars(
