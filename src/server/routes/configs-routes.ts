@@ -2,8 +2,12 @@ import { Router } from 'express';
 import { requires } from '../auth/access-guard.js';
 import type { Catalog } from '../../pipeline/catalog.js';
 import { SAFETY_LEVELS } from '../../domain/safety-level.js';
+import { knownCategoryLabels } from '../../query/stats/category-labels.js';
 
-/** `GET /api/configs`: the names and descriptions a client can choose from (for forms). */
+/**
+ * `GET /api/configs`: the names and descriptions a client can choose from (for forms), and the
+ * label (de, en) of each safety category a block can name (`safety_categories`).
+ */
 export function configsRouter(catalog: Catalog): Router {
   const router = Router();
   const body = {
@@ -19,6 +23,7 @@ export function configsRouter(catalog: Catalog): Router {
       media_type: o.media_type,
     })),
     safety_levels: SAFETY_LEVELS,
+    safety_categories: knownCategoryLabels(catalog.categories),
   };
   router.get('/api/configs', requires('viewer'), (_req, res) => {
     res.json(body);
