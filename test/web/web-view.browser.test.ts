@@ -4,11 +4,18 @@ import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ExecutionItem } from '../../src/domain/execution-item.js';
 import type { BackendSettings } from '../../src/pipeline/backends/backend-registry.js';
 import { JaegerUiStatus } from '../../src/server/jaeger-ui-status.js';
 import { listen } from '../helpers/listen.js';
 import { buildWebOnce } from '../helpers/web-build.js';
-import { ARTIFACTS, CHROMIUM_ARGS } from '../helpers/browser-checks.js';
+import {
+  ARTIFACTS,
+  CHROMIUM_ARGS,
+  expectAccessible,
+  narrowShot,
+} from '../helpers/browser-checks.js';
+import { buildItem, buildRecord } from '../helpers/record-builder.js';
 import { startOllamaStandIn } from '../helpers/stand-ins/ollama-stand-in.js';
 import { testApp } from '../helpers/test-app.js';
 import { plainTokenEntry } from '../../src/server/auth/token-entries.js';
@@ -94,6 +101,15 @@ async function startFromForm(values: {
   return page.url().split('/').at(-1)!;
 }
 
+/** Each safety decision's categories as "term: labels [codes of the tooltips]". */
+const categoryRows = () =>
+  page.locator('#s-safety .categories').evaluateAll((rows) =>
+    rows.map((r) => {
+      const codes = [...r.querySelectorAll('dd span')].map((s) => s.getAttribute('title'));
+      return `${r.querySelector('dt')?.textContent}: ${r.querySelector('dd')?.textContent} [${codes}]`;
+    }),
+  );
+
 describe('web view in Chromium', () => {
   it('asks for the token once, then starts a Stille Post run from the form and shows 8 iterations', async () => {
     await page.goto(`${guarded.url}/`);
@@ -176,7 +192,60 @@ describe('web view in Chromium', () => {
     const decision = page.locator('.decision-unsafe');
     expect(await decision.textContent()).toContain('skeleton*');
     expect(await page.locator('.decision-blocked').count()).toBe(1);
+    await expect
+      .poll(categoryRows)
+      .toEqual(['Category: Horror [horror]', 'Category: Horror [horror]']);
     await page.screenshot({ path: join(ARTIFACTS, 'run-page-blocked.png'), fullPage: true });
+
+    // Stage 1 blocks (on the open server: the list of this one keeps its two runs): the
+    // category by its label in the page's language, several joined, the code as tooltip.
+    const res = await request(slow.ctx.app)
+      .post('/api/schema/pipeline/execute')
+      .send({ schema: 'dada', input_text: 'Ein Zombie mit einer Pistole' });
+    expect(res.status).toBe(403);
+    await page.goto(`${slow.url}/runs/${res.body.execution_id}`);
+    await page.waitForSelector('.badge-blocked');
+    await expect
+      .poll(categoryRows)
+      .toEqual(['Categories: Weapons, Horror [weapons,horror]', 'Category: Weapons [weapons]']);
+    await expectAccessible(page);
+    await page.screenshot({ path: join(ARTIFACTS, 'run-page-category.png'), fullPage: true });
+    await narrowShot(page, 'run-page-category-390.png');
+    await page.click('#lang-switch');
+    try {
+      await expect
+        .poll(categoryRows)
+        .toEqual(['Kategorien: Waffen, Horror [weapons,horror]', 'Kategorie: Waffen [weapons]']);
+      await expectAccessible(page);
+      await page.screenshot({ path: join(ARTIFACTS, 'run-page-category-de.png'), fullPage: true });
+      await narrowShot(page, 'run-page-category-de-390.png');
+    } finally {
+      await page.click('#lang-switch');
+    }
+
+    // A code the catalog has no label for is shown as itself.
+    const base = buildRecord({ status: 'blocked' });
+    const [first, last] = base.items as [ExecutionItem, ExecutionItem];
+    const at = { timestamp: base.timestamp };
+    const checked = { safe: false, method: 'llm_context_check', categories: ['weapons', 'new'] };
+    const verdict = { category: 'model_verdict', categories: [] };
+    const record = {
+      ...base,
+      items: [
+        first,
+        buildItem(2, 'stage3_safety_check', 3, { ...at, metadata: checked }),
+        buildItem(3, 'stage3_blocked', 3, { ...at, metadata: verdict }),
+        { ...last, sequence_number: 4 },
+      ],
+    };
+    await slow.ctx.store.save(record);
+    await page.goto(`${slow.url}/runs/${record.execution_id}`);
+    await expect
+      .poll(categoryRows)
+      .toEqual([
+        'Categories: Weapons, new [weapons,new]',
+        'Category: model_verdict [model_verdict]',
+      ]);
   });
 
   it('filters narrow the list, new runs arrive by themselves, and the labels switch to German', async () => {

@@ -8,6 +8,8 @@ import type { Item, RunRecord, RunState } from '../types.js';
 import { genealogyView } from '../views/genealogy-view.js';
 import { outputsView } from '../views/outputs-view.js';
 import { badge, metaRow, section, str } from '../views/parts.js';
+import { safetyCategories } from '../safety-categories.js';
+import type { CategoryLabels } from '../stats-labels.js';
 import { safetyView } from '../views/safety-view.js';
 import { timingView } from '../views/timing-view.js';
 import { levelLabel, modeLabel } from '../vocabulary.js';
@@ -26,6 +28,8 @@ interface View {
   media: Map<number, HTMLElement>;
   /** Jaeger's UI answers (asked of the server once per page): show "Trace in Jaeger". */
   jaeger: boolean;
+  /** The safety categories' labels (asked once per page); until then codes are shown. */
+  categories: CategoryLabels | undefined;
 }
 
 /** A run's page: genealogy, safety decisions, outputs, timing; live while the run goes on. */
@@ -40,11 +44,14 @@ export async function runPage(main: HTMLElement, id: string): Promise<Cleanup> {
     missing: false,
     media: new Map(),
     jaeger: false,
+    categories: undefined,
   };
   replace(main, h('p', { class: 'hint' }, t('run.loading')));
   let frame = 0;
+  let stopped = false;
+  // Answers that come after the page was left (another page shows by then) are dropped.
   const schedule = () => {
-    if (!frame) frame = requestAnimationFrame(() => ((frame = 0), render(main, view)));
+    if (!frame && !stopped) frame = requestAnimationFrame(() => ((frame = 0), render(main, view)));
   };
   const loadRecord = async () => {
     const res = await api<RunRecord>(`/api/executions/${id}`);
@@ -61,10 +68,15 @@ export async function runPage(main: HTMLElement, id: string): Promise<Cleanup> {
       schedule();
     })
     .catch(() => undefined);
+  void safetyCategories()
+    .then((labels) => {
+      view.categories = labels;
+      schedule();
+    })
+    .catch(() => undefined);
 
   let source: EventSource | null = null;
   let retry: ReturnType<typeof setTimeout> | undefined;
-  let stopped = false;
   const lastId = () => Math.max(0, ...view.items.keys());
   const open = () => {
     const es = new EventSource(`/api/executions/${id}/stream?last_event_id=${lastId()}`);
@@ -150,7 +162,7 @@ function render(main: HTMLElement, view: View): void {
     links(view),
     related(view.id, record?.user_id ?? str(meta.user_id)),
     section('genealogy', t('run.genealogy'), genealogyView(genealogy(items))),
-    section('safety', t('run.safetyTitle'), safetyView(items)),
+    section('safety', t('run.safetyTitle'), safetyView(items, view.categories)),
     section(
       'outputs',
       t('run.outputs'),
