@@ -223,7 +223,8 @@ describe('web view in Chromium', () => {
       await page.click('#lang-switch');
     }
 
-    // A code the catalog has no label for is shown as itself.
+    // A code the catalog has no label for is shown as itself; a block's codes stand in for
+    // its category when it names none.
     const base = buildRecord({ status: 'blocked' });
     const [first, last] = base.items as [ExecutionItem, ExecutionItem];
     const at = { timestamp: base.timestamp };
@@ -233,9 +234,11 @@ describe('web view in Chromium', () => {
       ...base,
       items: [
         first,
-        buildItem(2, 'stage3_safety_check', 3, { ...at, metadata: checked }),
-        buildItem(3, 'stage3_blocked', 3, { ...at, metadata: verdict }),
-        { ...last, sequence_number: 4 },
+        // A block as the Python client records it: its codes, no category.
+        buildItem(2, 'stage1_blocked', 1, { ...at, metadata: { blocked_codes: ['weapons'] } }),
+        buildItem(3, 'stage3_safety_check', 3, { ...at, metadata: checked }),
+        buildItem(4, 'stage3_blocked', 3, { ...at, metadata: verdict }),
+        { ...last, sequence_number: 5 },
       ],
     };
     await slow.ctx.store.save(record);
@@ -243,6 +246,7 @@ describe('web view in Chromium', () => {
     await expect
       .poll(categoryRows)
       .toEqual([
+        'Category: Weapons [weapons]',
         'Categories: Weapons, new [weapons,new]',
         'Category: model_verdict [model_verdict]',
       ]);
