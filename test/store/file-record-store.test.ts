@@ -164,6 +164,18 @@ describe('FileRecordStore', () => {
     expect((await store.stats()).records).toBe(1);
   });
 
+  it('refuses a save after close, opening no journal in the unlocked directory', async () => {
+    const dir = await tempDir();
+    const store = await openFileStore(dir);
+    const kept = buildRecord();
+    await store.save(kept);
+    await store.close();
+    await expect(store.save(buildRecord())).rejects.toThrow('the store is not open');
+    // No journal segment (nor its FileHandle) was begun again, and the saved record is readable.
+    expect((await readdir(dir)).filter((f) => f.startsWith('.journal-'))).toEqual([]);
+    expect(await store.get(kept.execution_id)).toEqual(kept);
+  });
+
   it('removes temp files a crash left behind and never lists them', async () => {
     const dir = await tempDir();
     await writeFile(join(dir, '.tmp-exec_20260101_000000_00000001-abcd'), '{"half":');
