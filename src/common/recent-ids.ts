@@ -1,12 +1,15 @@
+import { RecentMap } from './recent-map.js';
+
 /** Bounded insertion-ordered set of ids: the oldest goes past `max`; adding again renews one. */
 export class RecentIds {
-  private readonly ids = new Set<string>();
-  constructor(private readonly max: number) {}
+  private readonly ids: RecentMap<string, true>;
+
+  constructor(max: number) {
+    this.ids = new RecentMap(max);
+  }
 
   add(id: string): void {
-    this.ids.delete(id);
-    this.ids.add(id);
-    if (this.ids.size > this.max) this.ids.delete(this.ids.values().next().value!);
+    this.ids.set(id, true);
   }
 
   has(id: string): boolean {

@@ -119,9 +119,14 @@ export class FileRecordStore implements RecordStore, AnnotationStore {
     return store;
   }
 
-  /** Releases the directory's lock (saves under way finish first); idempotent. */
+  /**
+   * Releases the directory's lock (saves under way finish first; later ones are refused, so no
+   * journal is begun in a directory it no longer owns); idempotent.
+   */
   async close(): Promise<void> {
-    await this.files?.close();
+    const files = this.files;
+    this.files = null;
+    await files?.close();
     await this.annotationFiles?.settle();
     await this.lock?.release();
     this.lock = null;

@@ -1,6 +1,7 @@
 import { diag } from '@opentelemetry/api';
 import { effectiveStatus, type ExecutionRecord } from '../domain/execution-record.js';
 import { canonicalJson, serializeRecord } from '../domain/record-codec.js';
+import { RecentMap } from '../common/recent-map.js';
 import type { RecordStore } from './record-store.js';
 
 const log = diag.createComponentLogger({ namespace: 'record-ownership' });
@@ -43,14 +44,17 @@ export interface RecordOwnershipOptions {
  * pipeline is guarded by its trace id and its final state, as an ingested one is.
  */
 export class RecordOwnership {
-  private readonly owners = new Map<string, Owner>();
-  private readonly refusals = new Map<string, OwnershipRefusal>();
+  private readonly owners: RecentMap<string, Owner>;
+  /** The last refusal of each id, until taken; the newest 1,000. */
+  private readonly refusals = new RecentMap<string, OwnershipRefusal>(1_000);
   private readonly counters = { refused_other_trace: 0, refused_pipeline: 0, refused_completed: 0 };
 
   constructor(
     private readonly store: RecordStore,
-    private readonly options: RecordOwnershipOptions = {},
-  ) {}
+    options: RecordOwnershipOptions = {},
+  ) {
+    this.owners = new RecentMap(options.maxOwners ?? 10_000);
+  }
 
   /**
    * Whether spans of `traceId` may go into run `id` (from memory only; `admit` decides at save
@@ -115,18 +119,13 @@ export class RecordOwnership {
     if (reason === 'other_trace') this.counters.refused_other_trace += 1;
     else if (reason === 'pipeline_record') this.counters.refused_pipeline += 1;
     else this.counters.refused_completed += 1;
-    this.refusals.delete(id);
     this.refusals.set(id, reason);
-    if (this.refusals.size > 1_000) this.refusals.delete(this.refusals.keys().next().value!);
     log.warn(`save of record ${id} refused: ${reason}`);
     return { verdict: 'refused', reason };
   }
 
   private remember(id: string, owner: Owner): Owner {
-    this.owners.delete(id);
     this.owners.set(id, owner);
-    while (this.owners.size > (this.options.maxOwners ?? 10_000))
-      this.owners.delete(this.owners.keys().next().value!);
     return owner;
   }
 }

@@ -1,5 +1,6 @@
 import { open, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
+import { RecentMap } from '../common/recent-map.js';
 
 /** Options of `TombstoneFile.open`. */
 export interface TombstoneFileOptions {
@@ -23,7 +24,8 @@ export const TOMBSTONE_FILE = '.deleted-ids.jsonl';
  * count.
  */
 export class TombstoneFile {
-  private readonly ids = new Map<string, number>();
+  /** Each id's delete time, the oldest delete first. */
+  private readonly ids: RecentMap<string, number>;
   private appending: Promise<void> = Promise.resolve();
   /** Lines in the file; past twice the bound it is rewritten with the ids kept. */
   private lines = 0;
@@ -31,7 +33,9 @@ export class TombstoneFile {
   private constructor(
     private readonly path: string,
     private readonly options: TombstoneFileOptions,
-  ) {}
+  ) {
+    this.ids = new RecentMap(options.max ?? 100_000);
+  }
 
   /** Reads the tombstones of `directory` (none when the file is missing), dropping expired ones. */
   static async open(directory: string, options: TombstoneFileOptions = {}): Promise<TombstoneFile> {
@@ -46,7 +50,7 @@ export class TombstoneFile {
     for (const line of lines) {
       try {
         const { id, at } = JSON.parse(line) as { id?: unknown; at?: unknown };
-        if (typeof id === 'string' && typeof at === 'number') file.remember(id, at);
+        if (typeof id === 'string' && typeof at === 'number') file.ids.set(id, at);
       } catch {
         // a line torn by a crash mid-append: skipped
       }
@@ -65,10 +69,10 @@ export class TombstoneFile {
   /** Records a delete (durably, before it resolves). */
   add(id: string): Promise<void> {
     const at = this.now();
-    this.remember(id, at);
+    this.ids.set(id, at);
     const line = `${JSON.stringify({ id, at })}\n`;
     this.lines += 1;
-    const compact = this.lines > 2 * (this.options.max ?? 100_000);
+    const compact = this.lines > 2 * this.ids.capacity;
     this.appending = this.appending
       .catch(() => {})
       .then(() => (compact ? this.rewrite() : this.append(line)));
@@ -77,13 +81,6 @@ export class TombstoneFile {
 
   get size(): number {
     return this.ids.size;
-  }
-
-  private remember(id: string, at: number): void {
-    this.ids.delete(id);
-    this.ids.set(id, at);
-    const max = this.options.max ?? 100_000;
-    while (this.ids.size > max) this.ids.delete(this.ids.keys().next().value!);
   }
 
   private expire(): void {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { eraseCommand } from '../../src/cli/erase-command.js';
-import { FileRecordStore } from '../../src/store/file-record-store.js';
+import { openFileStore } from '../helpers/file-store.js';
 import { buildRecord } from '../helpers/record-builder.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
@@ -17,7 +17,7 @@ function capture() {
 /** A store with two runs of session class-4b (one with media) and one of another session. */
 async function classStore() {
   const dir = await tempDir();
-  const store = await FileRecordStore.open(join(dir, 'executions'));
+  const store = await openFileStore(join(dir, 'executions'));
   const mediaDir = join(dir, 'media');
   const erasureLog = join(dir, 'erasure-log.jsonl');
   const mine = [buildRecord({ session_id: 'class-4b' }), buildRecord({ session_id: 'class-4b' })];
@@ -98,7 +98,7 @@ describe('eraseCommand', () => {
 
   it('exits 1 naming the problem when the log cannot be written', async () => {
     const dir = await tempDir();
-    const store = await FileRecordStore.open(join(dir, 'executions'));
+    const store = await openFileStore(join(dir, 'executions'));
     const err = capture();
     const code = await eraseCommand(
       store,

@@ -1,13 +1,12 @@
 import request from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { FileRecordStore } from '../../src/store/file-record-store.js';
 import { PostgresRecordStore } from '../../src/store/postgres-record-store.js';
 import type { RecordStore } from '../../src/store/record-store.js';
 import * as A from '../../src/telemetry/tracker/attributes.js';
+import { openFileStore } from '../helpers/file-store.js';
 import { ingestApp } from '../helpers/ingest-app.js';
 import { exportJson, itemJson, spanJson } from '../helpers/otlp-spans.js';
 import { startTestPostgres, type TestPostgres } from '../helpers/postgres.js';
-import { tempDir } from '../helpers/temp-dir.js';
 import { testApp } from '../helpers/test-app.js';
 
 // Issue 20: a record belongs to the trace that made it, and erased stays erased on every path
@@ -44,7 +43,7 @@ class FlakyStore implements RecordStore {
 }
 
 const stores: [string, () => Promise<RecordStore>][] = [
-  ['file store', async () => FileRecordStore.open(await tempDir())],
+  ['file store', () => openFileStore()],
   [
     'PostgreSQL store',
     async () => {

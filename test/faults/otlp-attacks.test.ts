@@ -1,20 +1,18 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import * as A from '../../src/telemetry/tracker/attributes.js';
-import { ingestService } from '../helpers/ingest-app.js';
+import { ingestApp } from '../helpers/ingest-app.js';
 import { ID, int, runRequest, str } from '../helpers/otlp-requests.js';
 
 // The attack round of issue 20, kept as regression cases: each request here is one an
 // unauthenticated sender on the loopback receiver could make.
-
-const service = ingestService;
 
 const post = (app: Parameters<typeof request>[0], body: string) =>
   request(app).post('/v1/traces').set('content-type', 'application/json').send(body);
 
 describe('OTLP ingest attack cases (issue 20)', () => {
   it('answers 400 for 50,000 levels of nested OTLP/JSON, and keeps answering', async () => {
-    const { app } = await service();
+    const { app } = await ingestApp();
     const value = `${'{"arrayValue":{"values":['.repeat(25_000)}${']}}'.repeat(25_000)}`;
     const text = JSON.stringify(runRequest()).replace(
       '"key":"execution.config_name","value":{"stringValue":"dada"}',
@@ -30,7 +28,7 @@ describe('OTLP ingest attack cases (issue 20)', () => {
   });
 
   it('rejects a run span with an unknown status with a clear reason, not 503 forever', async () => {
-    const { app, store } = await service();
+    const { app, store } = await ingestApp();
     const doc = runRequest();
     const run = doc.resourceSpans[0]!.scopeSpans[0]!.spans[1] as {
       attributes: object[];

@@ -1,16 +1,16 @@
 import express from 'express';
 import { pino } from 'pino';
-import { onTestFinished } from 'vitest';
 import { assembleServer } from '../../src/server/assembly.js';
 import type { OtlpIngestOptions } from '../../src/server/otlp/otlp-ingest.js';
 import { otlpRouter, type OtlpRouterOptions } from '../../src/server/otlp/otlp-routes.js';
 import type { RecordStore } from '../../src/store/record-store.js';
-import { tempDir } from './temp-dir.js';
+import { afterTest, tempDir } from './temp-dir.js';
 import { testConfig } from './test-app.js';
 
 /**
  * A record service from the production assembly (`PIPELINE=off`, OTLP ingest on) answering
- * `POST /v1/traces` into its own temp-dir store (trace links as `testApp`'s).
+ * `POST /v1/traces` into its own temp-dir store (trace links as `testApp`'s); shut down (its
+ * ingest drained, its store closed) when the current test ends.
  */
 export async function ingestApp(
   options: {
@@ -30,18 +30,10 @@ export async function ingestApp(
       ...(options.record ? { record: options.record } : {}),
     },
   });
+  afterTest(() => server.shutdown());
   const ingest = server.ingest!;
   const app = options.router
     ? express().use(otlpRouter({ ingest, ...options.router }))
     : server.app;
   return { app, ingest, store: server.store };
-}
-
-/** `ingestApp`, its ingest shut down when the current test ends. */
-export async function ingestService(options: Parameters<typeof ingestApp>[0] = {}) {
-  const service = await ingestApp(options);
-  onTestFinished(async () => {
-    await service.ingest.shutdown();
-  });
-  return service;
 }

@@ -4,6 +4,7 @@ import type { ExecutionRecord } from '../../src/domain/execution-record.js';
 import { FileRecordStore } from '../../src/store/file-record-store.js';
 import { LEGACY_DIR, legacyRecordFiles } from './legacy-fixtures.js';
 import { buildRecord } from './record-builder.js';
+import { openFileStore } from './file-store.js';
 import { tempDir } from './temp-dir.js';
 
 /** Text a careless CSV or JSONL writer gets wrong: formulas, separators, line breaks, U+2028. */
@@ -47,6 +48,7 @@ export function trickyRecord(startMillis: number): ExecutionRecord {
 /**
  * A file store holding the legacy fixtures, `extra` built records and two tricky records;
  * with `damage`, one record's file is overwritten with broken JSON after the store indexed it.
+ * The store is closed after the current test.
  */
 export async function researchStore(options: { extra?: number; damage?: boolean } = {}) {
   const dir = join(await tempDir(), 'executions');
@@ -59,7 +61,7 @@ export async function researchStore(options: { extra?: number; damage?: boolean 
   for (let n = 0; n < (options.extra ?? 0); n++)
     await store0.save(buildRecord({ startMillis: base + 10_000 + n * 1000 }));
   await store0.close();
-  const store = await FileRecordStore.open(dir);
+  const store = await openFileStore(dir);
   const damaged = options.damage ? tricky[1]!.execution_id : undefined;
   if (damaged) await writeFile(join(dir, `${damaged}.json`), '{"execution_id": "broken');
   return { store, dir, tricky, damaged, legacyCount: legacyRecordFiles().length };

@@ -18,7 +18,7 @@ import type { ServerConfig } from '../../src/server/server-config.js';
 import type { FileRecordStore } from '../../src/store/file-record-store.js';
 import type { RecordStore } from '../../src/store/record-store.js';
 import type { TracingOptions } from '../../src/telemetry/tracing.js';
-import { tempDir } from './temp-dir.js';
+import { afterTest, isTempPath, tempDir } from './temp-dir.js';
 
 export const CONFIGS_DIR = fileURLToPath(new URL('../../configs/', import.meta.url));
 
@@ -40,14 +40,18 @@ export function testConfig(dir: string, env: Record<string, string> = {}): Serve
 
 /**
  * The production assembly (`assembleServer`) on a temp-dir store and media dir, real tracing
- * with an in-memory exporter beside the record path, offline backends by default.
+ * with an in-memory exporter beside the record path, offline backends by default. A server in
+ * a temp dir is shut down after the current test (its store closed before the dir goes).
  */
 export async function testApp<S extends RecordStore = FileRecordStore>(
   options: {
     backends?: BackendSettings;
     app?: Partial<AppDeps>;
     tracing?: Partial<TracingOptions>;
-    /** Directory for the store and media; default a temp dir removed after the current test. */
+    /**
+     * Directory for the store and media; default a temp dir removed after the current test.
+     * Outside the temp dirs (a suite's own), the caller shuts the server down.
+     */
     dir?: string;
     backendHealth?: BackendHealth;
     mediaWrites?: MediaWriteHealth;
@@ -82,5 +86,6 @@ export async function testApp<S extends RecordStore = FileRecordStore>(
     ...(options.mediaWrites ? { mediaWrites: options.mediaWrites } : {}),
     app: options.app ?? {},
   });
+  if (isTempPath(dir)) afterTest(() => server.shutdown());
   return { ...server, memory, dir };
 }

@@ -4,16 +4,19 @@ import {
   type ReadableSpan,
 } from '@opentelemetry/sdk-trace-base';
 import type { ExecutionRecord } from '../../src/domain/execution-record.js';
-import { FileRecordStore } from '../../src/store/file-record-store.js';
 import type { RecordStore } from '../../src/store/record-store.js';
 import { ATTR_SPAN_ROLE, ATTR_STAGE } from '../../src/telemetry/tracker/attributes.js';
 import { createTracing, type TracingOptions } from '../../src/telemetry/tracing.js';
-import { tempDir } from './temp-dir.js';
+import { openFileStore } from './file-store.js';
+import { afterTest, tempDir } from './temp-dir.js';
 
-/** A real tracer provider writing records to a temp-dir store, plus an in-memory span copy. */
+/**
+ * A real tracer provider writing records to a temp-dir store, plus an in-memory span copy; shut
+ * down after the current test (before its store is closed).
+ */
 export async function testTracing(options: Partial<TracingOptions> & { store?: RecordStore } = {}) {
   const dir = await tempDir();
-  const store = options.store ?? (await FileRecordStore.open(dir));
+  const store = options.store ?? (await openFileStore(dir));
   const memory = new InMemorySpanExporter();
   const tracing = createTracing({
     ...options,
@@ -21,6 +24,7 @@ export async function testTracing(options: Partial<TracingOptions> & { store?: R
     record: { checkpointDelayMillis: 5, ...options.record },
     extraProcessors: [new SimpleSpanProcessor(memory), ...(options.extraProcessors ?? [])],
   });
+  afterTest(() => tracing.shutdown());
   return { tracing, store, memory, dir };
 }
 

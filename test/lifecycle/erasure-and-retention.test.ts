@@ -5,11 +5,11 @@ import { eraseSubject } from '../../src/lifecycle/erase-subject.js';
 import { ErasureLog } from '../../src/lifecycle/erasure-log.js';
 import { applyRetention } from '../../src/lifecycle/retention.js';
 import { startRetention } from '../../src/lifecycle/retention-schedule.js';
-import { FileRecordStore } from '../../src/store/file-record-store.js';
 import { MemoryRecordStore } from '../../src/store/memory-record-store.js';
 import type { AnnotationStore } from '../../src/store/annotation-store.js';
 import type { RecordStore } from '../../src/store/record-store.js';
 import { buildAnnotation } from '../helpers/annotation-builder.js';
+import { openFileStore } from '../helpers/file-store.js';
 import { buildRecord } from '../helpers/record-builder.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { eventually } from '../helpers/eventually.js';
@@ -22,7 +22,7 @@ const exists = (path: string) =>
   );
 
 const stores: [string, (dir: string) => Promise<RecordStore & AnnotationStore>][] = [
-  ['FileRecordStore', (dir) => FileRecordStore.open(join(dir, 'executions'))],
+  ['FileRecordStore', (dir) => openFileStore(join(dir, 'executions'))],
   ['MemoryRecordStore', async () => new MemoryRecordStore()],
 ];
 

@@ -1,10 +1,10 @@
 import { readdir, readFile, writeFile, copyFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FileRecordStore } from '../../src/store/file-record-store.js';
 import { InvalidExecutionIdError } from '../../src/store/record-store.js';
 import { expectLegacyListing, LEGACY_DIR, legacyRecordFiles } from '../helpers/legacy-fixtures.js';
 import { buildAnnotation } from '../helpers/annotation-builder.js';
+import { openFileStore } from '../helpers/file-store.js';
 import { buildRecord } from '../helpers/record-builder.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
@@ -14,7 +14,7 @@ const recordFiles = async (dir: string) => (await readdir(dir)).filter((f) => !f
 describe('FileRecordStore', () => {
   it('saves one <execution_id>.json and reads it back', async () => {
     const dir = await tempDir();
-    const store = await FileRecordStore.open(dir);
+    const store = await openFileStore(dir);
     const record = buildRecord();
     await store.save(record);
     expect(await recordFiles(dir)).toEqual([`${record.execution_id}.json`]);
@@ -23,7 +23,7 @@ describe('FileRecordStore', () => {
 
   it('replaces a record saved again under the same id, atomically', async () => {
     const dir = await tempDir();
-    const store = await FileRecordStore.open(dir);
+    const store = await openFileStore(dir);
     const record = buildRecord({ status: 'incomplete' });
     const saves = Array.from({ length: 20 }, (_, n) =>
       store.save({
@@ -48,12 +48,12 @@ describe('FileRecordStore', () => {
 
   it('saves many different ids concurrently without losing one', async () => {
     const dir = await tempDir();
-    const store = await FileRecordStore.open(dir);
+    const store = await openFileStore(dir);
     const records = Array.from({ length: 300 }, () => buildRecord());
     await Promise.all(records.map((r) => store.save(r)));
     expect((await recordFiles(dir)).length).toBe(300);
     await store.close();
-    const reopened = await FileRecordStore.open(dir);
+    const reopened = await openFileStore(dir);
     expect((await reopened.list({ limit: 1000 })).total).toBe(300);
     // Opening builds the same newest-first order as saving one by one.
     expect((await reopened.list({ limit: 100, offset: 50 })).records).toEqual(
@@ -65,13 +65,13 @@ describe('FileRecordStore', () => {
     const dir = await tempDir();
     for (const { name } of legacyRecordFiles())
       await copyFile(join(LEGACY_DIR, name), join(dir, name));
-    const store = await FileRecordStore.open(dir);
+    const store = await openFileStore(dir);
     expect((await store.list()).total).toBe(4);
     await expectLegacyListing(store);
   });
 
   it('filters by every field and by date range, and pages with limit and offset', async () => {
-    const store = await FileRecordStore.open(await tempDir());
+    const store = await openFileStore();
     const day = Date.UTC(2026, 0, 10);
     for (let n = 0; n < 30; n++) {
       await store.save(
@@ -104,7 +104,7 @@ describe('FileRecordStore', () => {
 
   it('refuses ids that are not execution ids before building any path', async () => {
     const dir = await tempDir();
-    const store = await FileRecordStore.open(join(dir, 'store'));
+    const store = await openFileStore(join(dir, 'store'));
     await writeFile(join(dir, 'secret.json'), '{"x":1}');
     for (const bad of [
       '../secret',
@@ -130,7 +130,7 @@ describe('FileRecordStore', () => {
     await writeFile(join(dir, 'notes.txt'), 'hello');
     await writeFile(join(dir, 'exec_20260101_000000_0000cafe.json'), JSON.stringify(buildRecord()));
     const warnings: string[] = [];
-    const store = await FileRecordStore.open(dir, { warn: (m) => warnings.push(m) });
+    const store = await openFileStore(dir, { warn: (m) => warnings.push(m) });
     const stats = await store.stats();
     expect(stats.records).toBe(1);
     expect(stats.unreadable).toBe(3);
@@ -145,7 +145,7 @@ describe('FileRecordStore', () => {
   });
 
   it('deletes records and reports stats: count, bytes, oldest and newest', async () => {
-    const store = await FileRecordStore.open(await tempDir());
+    const store = await openFileStore();
     const older = buildRecord({ startMillis: Date.UTC(2026, 0, 1) });
     const newer = buildRecord({ startMillis: Date.UTC(2026, 5, 1) });
     await store.save(older);
@@ -164,10 +164,22 @@ describe('FileRecordStore', () => {
     expect((await store.stats()).records).toBe(1);
   });
 
+  it('refuses a save after close, opening no journal in the unlocked directory', async () => {
+    const dir = await tempDir();
+    const store = await openFileStore(dir);
+    const kept = buildRecord();
+    await store.save(kept);
+    await store.close();
+    await expect(store.save(buildRecord())).rejects.toThrow('the store is not open');
+    // No journal segment (nor its FileHandle) was begun again, and the saved record is readable.
+    expect((await readdir(dir)).filter((f) => f.startsWith('.journal-'))).toEqual([]);
+    expect(await store.get(kept.execution_id)).toEqual(kept);
+  });
+
   it('removes temp files a crash left behind and never lists them', async () => {
     const dir = await tempDir();
     await writeFile(join(dir, '.tmp-exec_20260101_000000_00000001-abcd'), '{"half":');
-    const store = await FileRecordStore.open(dir);
+    const store = await openFileStore(dir);
     expect(await recordFiles(dir)).toEqual([]);
     expect((await store.stats()).unreadable).toBe(0);
   });
@@ -177,20 +189,20 @@ describe('FileRecordStore tombstones', () => {
   it('keeps a deleted id deleted across a restart, for the tombstone period only', async () => {
     const dir = await tempDir();
     const record = buildRecord();
-    const first = await FileRecordStore.open(dir);
+    const first = await openFileStore(dir);
     await first.save(record);
     await first.delete(record.execution_id);
     await first.save(record);
     expect(await first.get(record.execution_id)).toBeNull();
     await first.close();
 
-    const reopened = await FileRecordStore.open(dir);
+    const reopened = await openFileStore(dir);
     await reopened.save(record);
     expect(await reopened.get(record.execution_id)).toBeNull();
     expect((await reopened.list()).total).toBe(0);
     await reopened.close();
 
-    const later = await FileRecordStore.open(dir, { tombstoneMillis: 0 });
+    const later = await openFileStore(dir, { tombstoneMillis: 0 });
     await new Promise((r) => setTimeout(r, 5));
     await later.save(record);
     expect(await later.get(record.execution_id)).toEqual(record);
@@ -199,20 +211,20 @@ describe('FileRecordStore tombstones', () => {
 
   it('bounds the ids it keeps and skips a torn last line', async () => {
     const dir = await tempDir();
-    const store = await FileRecordStore.open(dir, { maxTombstones: 2 });
+    const store = await openFileStore(dir, { maxTombstones: 2 });
     const [a, b, c] = [buildRecord(), buildRecord(), buildRecord()];
     for (const r of [a, b, c]) await store.delete(r.execution_id);
     expect([a, b, c].map((r) => store.isDeleted(r.execution_id))).toEqual([false, true, true]);
     await store.close();
     await writeFile(join(dir, '.deleted-ids.jsonl'), '{"id":"exec_2026', { flag: 'a' });
-    const reopened = await FileRecordStore.open(dir, { maxTombstones: 2 });
+    const reopened = await openFileStore(dir, { maxTombstones: 2 });
     expect([a, b, c].map((r) => reopened.isDeleted(r.execution_id))).toEqual([false, true, true]);
     await reopened.close();
   });
 
   it('rewrites its file once it holds twice the ids it keeps', async () => {
     const dir = await tempDir();
-    const store = await FileRecordStore.open(dir, { maxTombstones: 2 });
+    const store = await openFileStore(dir, { maxTombstones: 2 });
     for (let n = 0; n < 5; n++) await store.delete(buildRecord().execution_id);
     const lines = (await readFile(join(dir, '.deleted-ids.jsonl'), 'utf8')).trim().split('\n');
     expect(lines).toHaveLength(2);
@@ -223,27 +235,27 @@ describe('FileRecordStore tombstones', () => {
 describe('FileRecordStore annotations', () => {
   it('keeps annotations across a restart, in annotations/<execution_id>.json', async () => {
     const dir = await tempDir();
-    const store = await FileRecordStore.open(dir);
+    const store = await openFileStore(dir);
     const record = buildRecord();
     await store.save(record);
     const annotation = buildAnnotation(record.execution_id);
     expect(await store.putAnnotation(annotation)).toBe(true);
     await store.close();
     expect(await readdir(join(dir, 'annotations'))).toEqual([`${record.execution_id}.json`]);
-    const reopened = await FileRecordStore.open(dir);
+    const reopened = await openFileStore(dir);
     expect(await reopened.annotationsOf(record.execution_id)).toEqual([annotation]);
     expect(await reopened.findAnnotations({ rubric: 'child_idea' })).toEqual([annotation]);
     await reopened.delete(record.execution_id);
     await reopened.close();
     expect(await readdir(join(dir, 'annotations'))).toEqual([]);
-    const again = await FileRecordStore.open(dir);
+    const again = await openFileStore(dir);
     expect(await again.findAnnotations({ rubric: 'child_idea' })).toEqual([]);
     await again.close();
   });
 
   it('skips an unreadable annotation file with a warning and keeps the others', async () => {
     const dir = await tempDir();
-    const store = await FileRecordStore.open(dir);
+    const store = await openFileStore(dir);
     const [a, b] = [buildRecord(), buildRecord()];
     for (const r of [a, b]) {
       await store.save(r);
@@ -252,7 +264,7 @@ describe('FileRecordStore annotations', () => {
     await store.close();
     await writeFile(join(dir, 'annotations', `${a.execution_id}.json`), '[{"broken": true}]');
     const warnings: string[] = [];
-    const reopened = await FileRecordStore.open(dir, { warn: (m) => warnings.push(m) });
+    const reopened = await openFileStore(dir, { warn: (m) => warnings.push(m) });
     expect(
       (await reopened.findAnnotations({ rubric: 'child_idea' })).map((x) => x.execution_id),
     ).toEqual([b.execution_id]);

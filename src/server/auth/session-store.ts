@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { RecentMap } from '../../common/recent-map.js';
 import type { Principal } from './principal.js';
 import { hashToken } from './token-hash.js';
 
@@ -30,15 +31,15 @@ export const SESSION_MAX_AGE_MILLIS = 12 * 60 * 60 * 1000;
  * and workers behind a load balancer do not share them (the page then asks for the token again).
  */
 export class SessionStore {
-  private readonly sessions = new Map<string, Session>();
+  /** By the SHA-256 of the id, oldest first; past `maxSessions` the oldest ends. */
+  private readonly sessions: RecentMap<string, Session>;
   private readonly maxAgeMillis: number;
-  private readonly maxSessions: number;
   private readonly maxPerToken: number;
   private readonly now: () => number;
 
   constructor(options: SessionStoreOptions = {}) {
     this.maxAgeMillis = options.maxAgeMillis ?? SESSION_MAX_AGE_MILLIS;
-    this.maxSessions = options.maxSessions ?? 10_000;
+    this.sessions = new RecentMap(options.maxSessions ?? 10_000);
     this.maxPerToken = options.maxSessionsPerToken ?? 100;
     this.now = options.now ?? Date.now;
   }
@@ -50,8 +51,6 @@ export class SessionStore {
     const own = [...this.sessions].filter(([, x]) => x.name === principal.name);
     for (const [key] of own.slice(0, Math.max(0, own.length - this.maxPerToken + 1)))
       this.sessions.delete(key);
-    while (this.sessions.size >= this.maxSessions)
-      this.sessions.delete(this.sessions.keys().next().value!);
     const id = randomBytes(32).toString('base64url');
     const session = {
       role: principal.role,

@@ -1,3 +1,4 @@
+import { RecentMap } from '../../common/recent-map.js';
 import type { SaveOutcome } from '../../store/record-spool.js';
 
 /** Final outcomes remembered for `whenSaved` and late merges (the oldest go first). */
@@ -10,7 +11,9 @@ const OUTCOMES_REMEMBERED = 10_000;
  */
 export class RunOutcomes {
   private readonly firsts = new Map<string, Promise<SaveOutcome>>();
-  private readonly finals = new Map<string, Promise<SaveOutcome> | SaveOutcome>();
+  private readonly finals = new RecentMap<string, Promise<SaveOutcome> | SaveOutcome>(
+    OUTCOMES_REMEMBERED,
+  );
 
   /** Notes a checkpoint save; the run's first one is what `first` answers. */
   started(id: string, save: Promise<SaveOutcome>): Promise<SaveOutcome> {
@@ -26,13 +29,10 @@ export class RunOutcomes {
   /** Notes the run's final save (or a late merge after it), ending its first-save wait. */
   finished(id: string, final: Promise<SaveOutcome>): void {
     this.firsts.delete(id);
-    this.finals.delete(id);
     this.finals.set(id, final);
     void final.then((outcome) => {
-      if (this.finals.get(id) === final) this.finals.set(id, outcome);
+      if (this.finals.get(id) === final) this.finals.replace(id, outcome);
     });
-    while (this.finals.size > OUTCOMES_REMEMBERED)
-      this.finals.delete(this.finals.keys().next().value!);
   }
 
   first(id: string): Promise<SaveOutcome> | undefined {

@@ -1,3 +1,4 @@
+import { RecentMap } from '../../common/recent-map.js';
 import { RunState } from './run-state.js';
 
 /**
@@ -6,9 +7,11 @@ import { RunState } from './run-state.js';
  */
 export class RunStates {
   private readonly open = new Map<string, RunState>();
-  private readonly finished = new Map<string, RunState>();
+  private readonly finished: RecentMap<string, RunState>;
 
-  constructor(private readonly finishedKept = 256) {}
+  constructor(finishedKept = 256) {
+    this.finished = new RecentMap(finishedKept);
+  }
 
   /** The open run's state, made on first use. */
   of(id: string): RunState {
@@ -32,10 +35,7 @@ export class RunStates {
 
   /** Keeps `state` as the finished run's newest (most recently used). */
   keepFinished(id: string, state: RunState): void {
-    this.finished.delete(id);
     this.finished.set(id, state);
-    while (this.finished.size > this.finishedKept)
-      this.finished.delete(this.finished.keys().next().value!);
   }
 
   /** Drops an open run's state (evicted). */

@@ -6,7 +6,7 @@ import { ExportTraceServiceResponseType, RpcStatusType } from '../../../src/inge
 import * as A from '../../../src/telemetry/tracker/attributes.js';
 import { MemoryRecordStore } from '../../../src/store/memory-record-store.js';
 import { tokenCheckFrom } from '../../../src/server/auth/token-check.js';
-import { ingestService } from '../../helpers/ingest-app.js';
+import { ingestApp } from '../../helpers/ingest-app.js';
 import { bearerFor, ROLE_TOKEN_ENTRIES } from '../../helpers/role-tokens.js';
 import {
   hexToBase64,
@@ -17,8 +17,6 @@ import {
   str,
   TRACE,
 } from '../../helpers/otlp-requests.js';
-
-const service = ingestService;
 
 const post = (app: Parameters<typeof request>[0], type: string, body: string | Buffer) =>
   request(app).post('/v1/traces').set('content-type', type).send(body);
@@ -32,7 +30,7 @@ const binary = (req: request.Test) =>
 
 describe('POST /v1/traces', () => {
   it('assembles a run sent as OTLP/JSON into its record and answers an empty response', async () => {
-    const { app, store, ingest } = await service();
+    const { app, store, ingest } = await ingestApp();
     const res = await post(app, 'application/json', JSON.stringify(runRequest()));
     expect(res.status).toBe(200);
     expect(res.body).toEqual({});
@@ -49,7 +47,7 @@ describe('POST /v1/traces', () => {
   });
 
   it('answers protobuf with a protobuf ExportTraceServiceResponse, gzip included', async () => {
-    const { app, store } = await service();
+    const { app, store } = await ingestApp();
     const res = await binary(
       post(app, 'application/x-protobuf', gzipSync(protobuf(hexToBase64(runRequest())))).set(
         'content-encoding',
@@ -63,7 +61,7 @@ describe('POST /v1/traces', () => {
   });
 
   it('rejects bad spans with partial_success and keeps the run whole; ignores spans of no run', async () => {
-    const { app, store, ingest } = await service();
+    const { app, store, ingest } = await ingestApp();
     const bad = [
       { traceId: 'zz', spanId: '00f067aa0ba902b9', startTimeUnixNano: '1', endTimeUnixNano: '2' },
       {
@@ -102,7 +100,7 @@ describe('POST /v1/traces', () => {
   });
 
   it('requires the bearer token when one is set', async () => {
-    const { app } = await service({ router: { apiToken: 's3cret' } });
+    const { app } = await ingestApp({ router: { apiToken: 's3cret' } });
     const body = JSON.stringify(runRequest());
     const denied = await post(app, 'application/json', body);
     expect(denied.status).toBe(401);
@@ -115,7 +113,7 @@ describe('POST /v1/traces', () => {
   });
 
   it('takes an ingest token, and refuses a viewer token with 403 PERMISSION_DENIED saving nothing', async () => {
-    const { app, store } = await service({
+    const { app, store } = await ingestApp({
       router: { tokens: tokenCheckFrom({ tokens: ROLE_TOKEN_ENTRIES }) },
     });
     const body = JSON.stringify(runRequest());
@@ -134,7 +132,7 @@ describe('POST /v1/traces', () => {
       save: (r: Parameters<MemoryRecordStore['save']>[0]) =>
         down ? Promise.reject(new Error('disk full')) : real.save(r),
     });
-    const { app } = await service({ store: flaky, record: { retryInitialMillis: 60_000 } });
+    const { app } = await ingestApp({ store: flaky, record: { retryInitialMillis: 60_000 } });
     const body = JSON.stringify(runRequest());
     const res = await post(app, 'application/json', body);
     expect(res.status).toBe(503);
@@ -146,7 +144,7 @@ describe('POST /v1/traces', () => {
   });
 
   it('refuses malformed bodies with 400 and a google.rpc.Status, saving nothing', async () => {
-    const { app, store } = await service();
+    const { app, store } = await ingestApp();
     const whole = protobuf(hexToBase64(runRequest()));
     const cases: [string, string | Buffer][] = [
       ['application/x-protobuf', whole.subarray(0, whole.length - 7)],
@@ -171,7 +169,7 @@ describe('POST /v1/traces', () => {
   });
 
   it('answers 415 for other content types and encodings, 413 past the size limit and for a gzip bomb', async () => {
-    const { app, store } = await service({ router: { maxBodyBytes: 64 * 1024 } });
+    const { app, store } = await ingestApp({ router: { maxBodyBytes: 64 * 1024 } });
     expect((await post(app, 'text/plain', 'hello')).status).toBe(415);
     expect((await post(app, 'application/xml', '<a/>')).status).toBe(415);
     const br = await post(app, 'application/json', '{}').set('content-encoding', 'br');
@@ -188,7 +186,7 @@ describe('POST /v1/traces', () => {
   });
 
   it('never answers 5xx nor saves a half record for random bodies (fuzz, fixed seed)', async () => {
-    const { app, store } = await service();
+    const { app, store } = await ingestApp();
     const valid = JSON.stringify(runRequest());
     const started = Date.now();
     await fc.assert(

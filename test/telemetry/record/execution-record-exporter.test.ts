@@ -1,12 +1,11 @@
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { describe, expect, it } from 'vitest';
 import type { ExecutionRecord } from '../../../src/domain/execution-record.js';
-import { FileRecordStore } from '../../../src/store/file-record-store.js';
 import type { RecordStore } from '../../../src/store/record-store.js';
 import * as A from '../../../src/telemetry/tracker/attributes.js';
 import { ExecutionRecordExporter } from '../../../src/telemetry/record/execution-record-exporter.js';
 import { itemEvent, spanFixture } from '../../helpers/span-fixtures.js';
-import { tempDir } from '../../helpers/temp-dir.js';
+import { openFileStore } from '../../helpers/file-store.js';
 import { sleep } from '../../helpers/tracing.js';
 import { eventually } from '../../helpers/eventually.js';
 
@@ -62,13 +61,9 @@ const exportOnce = (exporter: ExecutionRecordExporter, spans = [root]): Promise<
     });
   });
 
-async function fileStore() {
-  return FileRecordStore.open(await tempDir());
-}
-
 describe('ExecutionRecordExporter contract', () => {
   it('calls back exactly once with SUCCESS after the final record is saved', async () => {
-    const store = await fileStore();
+    const store = await openFileStore();
     const exporter = new ExecutionRecordExporter({ store });
     exporter.export([start, stage1], () => {});
     const results = await exportOnce(exporter, [stage2, root]);
@@ -82,7 +77,7 @@ describe('ExecutionRecordExporter contract', () => {
   });
 
   it('returns FAILED with the error when the store throws, exactly once, without throwing', async () => {
-    const broken = Object.assign(Object.create(await fileStore()) as RecordStore, {
+    const broken = Object.assign(Object.create(await openFileStore()) as RecordStore, {
       save: () => Promise.reject(new Error('disk full')),
     });
     const exporter = new ExecutionRecordExporter({ store: broken });
@@ -102,7 +97,7 @@ describe('ExecutionRecordExporter contract', () => {
   });
 
   it('returns FAILED after shutdown, and a second shutdown is harmless', async () => {
-    const exporter = new ExecutionRecordExporter({ store: await fileStore() });
+    const exporter = new ExecutionRecordExporter({ store: await openFileStore() });
     await exporter.shutdown();
     await exporter.shutdown();
     const results = await exportOnce(exporter, [start, root]);
@@ -110,7 +105,7 @@ describe('ExecutionRecordExporter contract', () => {
   });
 
   it('forceFlush awaits the writes under way and pending checkpoints', async () => {
-    const store = await fileStore();
+    const store = await openFileStore();
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
     const slow: RecordStore = Object.assign(Object.create(store) as RecordStore, {
@@ -133,7 +128,7 @@ describe('ExecutionRecordExporter contract', () => {
 
 describe('ExecutionRecordExporter reliability', () => {
   it('checkpoints an incomplete record as stages end, before the run ends', async () => {
-    const store = await fileStore();
+    const store = await openFileStore();
     const exporter = new ExecutionRecordExporter({ store, checkpointDelayMillis: 1 });
     exporter.export([start], () => {});
     exporter.export([stage1], () => {});
@@ -152,7 +147,7 @@ describe('ExecutionRecordExporter reliability', () => {
   });
 
   it('merges a child span that arrives after the run span into the saved record', async () => {
-    const store = await fileStore();
+    const store = await openFileStore();
     const exporter = new ExecutionRecordExporter({ store });
     exporter.export([start, stage1], () => {});
     await exportOnce(exporter, [root]);
@@ -164,7 +159,7 @@ describe('ExecutionRecordExporter reliability', () => {
   });
 
   it('evicts runs whose run span never ends, saving them as incomplete', async () => {
-    const store = await fileStore();
+    const store = await openFileStore();
     const exporter = new ExecutionRecordExporter({
       store,
       incompleteRunTimeoutMillis: 40,
@@ -181,7 +176,7 @@ describe('ExecutionRecordExporter reliability', () => {
   });
 
   it('caps the runs held in memory', async () => {
-    const store = await fileStore();
+    const store = await openFileStore();
     const exporter = new ExecutionRecordExporter({
       store,
       maxBufferedRuns: 3,
@@ -215,7 +210,7 @@ describe('ExecutionRecordExporter reliability', () => {
   });
 
   it('ignores spans that are not the tracker’s', async () => {
-    const store = await fileStore();
+    const store = await openFileStore();
     const exporter = new ExecutionRecordExporter({ store });
     const results = await exportOnce(exporter, [
       spanFixture({ spanId: 'h', startMs: 0, endMs: 1, attributes: { 'http.route': '/x' } }),

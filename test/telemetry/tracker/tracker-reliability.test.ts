@@ -6,8 +6,7 @@ import type { ExecutionRecord } from '../../../src/domain/execution-record.js';
 import { MemoryRecordStore } from '../../../src/store/memory-record-store.js';
 import { ExecutionTracker } from '../../../src/telemetry/tracker/execution-tracker.js';
 import { shape, sleep, spansOf, testTracing } from '../../helpers/tracing.js';
-import { FileRecordStore } from '../../../src/store/file-record-store.js';
-import { tempDir } from '../../helpers/temp-dir.js';
+import { openFileStore } from '../../helpers/file-store.js';
 import { eventually } from '../../helpers/eventually.js';
 
 function captureDiag(): string[] {
@@ -245,7 +244,7 @@ describe('crash safety', () => {
   });
 
   it('saves open runs as incomplete on shutdown', async () => {
-    const store = await FileRecordStore.open(await tempDir());
+    const store = await openFileStore();
     const { tracing } = await testTracing({ store, record: { checkpointDelayMillis: 60_000 } });
     const t = tracing.startRun({ configName: 'dada' });
     t.setStage(1);
