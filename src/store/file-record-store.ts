@@ -48,6 +48,8 @@ export interface FileRecordStoreOptions {
   tombstoneMillis?: number;
   /** Deleted ids remembered at most (the oldest go first); default 100,000. */
   maxTombstones?: number;
+  /** The clock deletions are timed by (tests); default `Date.now`. */
+  now?: () => number;
 }
 
 /** Free space of the store's file system, and whether it is below the threshold. */
@@ -95,6 +97,7 @@ export class FileRecordStore implements RecordStore, AnnotationStore {
       store.tombstones = await TombstoneFile.open(directory, {
         keepMillis: options.tombstoneMillis,
         max: options.maxTombstones,
+        now: options.now,
         fsync: options.fsync,
       });
       store.files = await JournalledRecordFiles.open({
