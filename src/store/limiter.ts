@@ -1,7 +1,13 @@
 /** Runs at most `limit` tasks at once; the rest wait in call order. */
 export class Limiter {
   private running = 0;
-  private readonly waiting: (() => void)[] = [];
+  /**
+   * Waiting starts from `head` on: an index, not `shift()`, which moves every element once the
+   * array is past V8's in-place trimming (about 16,000): a start cost 5 µs with 20,000 waiting
+   * and 19 µs with 100,000 (the heap bench's burst had 27,568 record files waiting).
+   */
+  private waiting: ((() => void) | undefined)[] = [];
+  private head = 0;
 
   constructor(private readonly limit: number) {}
 
@@ -15,7 +21,7 @@ export class Limiter {
     this.running += 1;
     const release = (): void => {
       this.running -= 1;
-      this.waiting.shift()?.();
+      this.next()?.();
     };
     let promise: Promise<T>;
     try {
@@ -26,6 +32,21 @@ export class Limiter {
     }
     promise.then(release, release);
     return promise;
+  }
+
+  /** Takes the longest waiting; the consumed part is dropped once it is most of the queue. */
+  private next(): (() => void) | undefined {
+    if (this.head >= this.waiting.length) return undefined;
+    const resume = this.waiting[this.head];
+    this.waiting[this.head++] = undefined;
+    if (this.head === this.waiting.length) {
+      this.waiting = [];
+      this.head = 0;
+    } else if (this.head >= 1_024 && this.head * 2 >= this.waiting.length) {
+      this.waiting = this.waiting.slice(this.head);
+      this.head = 0;
+    }
+    return resume;
   }
 }
 

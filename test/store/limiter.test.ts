@@ -27,6 +27,22 @@ describe('Limiter', () => {
     expect(settled[1]).toEqual({ status: 'fulfilled', value: 1 });
   });
 
+  it('keeps call order over a long queue, with tasks added while it drains', async () => {
+    const limiter = new Limiter(2);
+    const started: number[] = [];
+    const task = (n: number) => () => {
+      started.push(n);
+      return tick();
+    };
+    const first = Array.from({ length: 5_000 }, (_, n) => limiter.run(task(n)));
+    await tick();
+    const later = Array.from({ length: 3_000 }, (_, n) => limiter.run(task(5_000 + n)));
+    await Promise.all([...first, ...later]);
+    expect(started).toEqual(Array.from({ length: 8_000 }, (_, n) => n));
+    await limiter.run(task(8_000));
+    expect(started.at(-1)).toBe(8_000);
+  });
+
   it('frees the slot of a task that throws before returning a promise', async () => {
     const limiter = new Limiter(1);
     await expect(
