@@ -110,6 +110,14 @@ const categoryRows = () =>
     }),
   );
 
+/** The page shows `rows` as its decisions' categories, with no axe violation; shot at 1280 and 390 px. */
+async function expectCategoryRows(rows: string[], shot: string): Promise<void> {
+  await expect.poll(categoryRows).toEqual(rows);
+  await expectAccessible(page);
+  await page.screenshot({ path: join(ARTIFACTS, `${shot}.png`), fullPage: true });
+  await narrowShot(page, `${shot}-390.png`);
+}
+
 describe('web view in Chromium', () => {
   it('asks for the token once, then starts a Stille Post run from the form and shows 8 iterations', async () => {
     await page.goto(`${guarded.url}/`);
@@ -205,20 +213,16 @@ describe('web view in Chromium', () => {
     expect(res.status).toBe(403);
     await page.goto(`${slow.url}/runs/${res.body.execution_id}`);
     await page.waitForSelector('.badge-blocked');
-    await expect
-      .poll(categoryRows)
-      .toEqual(['Categories: Weapons, Horror [weapons,horror]', 'Category: Weapons [weapons]']);
-    await expectAccessible(page);
-    await page.screenshot({ path: join(ARTIFACTS, 'run-page-category.png'), fullPage: true });
-    await narrowShot(page, 'run-page-category-390.png');
+    await expectCategoryRows(
+      ['Categories: Weapons, Horror [weapons,horror]', 'Category: Weapons [weapons]'],
+      'run-page-category',
+    );
     await page.click('#lang-switch');
     try {
-      await expect
-        .poll(categoryRows)
-        .toEqual(['Kategorien: Waffen, Horror [weapons,horror]', 'Kategorie: Waffen [weapons]']);
-      await expectAccessible(page);
-      await page.screenshot({ path: join(ARTIFACTS, 'run-page-category-de.png'), fullPage: true });
-      await narrowShot(page, 'run-page-category-de-390.png');
+      await expectCategoryRows(
+        ['Kategorien: Waffen, Horror [weapons,horror]', 'Kategorie: Waffen [weapons]'],
+        'run-page-category-de',
+      );
     } finally {
       await page.click('#lang-switch');
     }
