@@ -3,7 +3,7 @@ export const SIMILARITY_SCALE = 1_000_000;
 
 /** Character trigrams of `text` with their counts: NFKC, lower case, runs of space as one, padded. */
 export function trigrams(text: string): Map<string, number> {
-  const padded = ` ${text.normalize('NFKC').toLowerCase().replace(/\s+/gu, ' ').trim()} `;
+  const padded = ` ${normalized(text)} `;
   const counts = new Map<string, number>();
   if (!SURROGATE.test(padded)) {
     // One code unit a character: slices are the same trigrams, without an array of characters.
@@ -22,17 +22,27 @@ export function trigrams(text: string): Map<string, number> {
 }
 
 const SURROGATE = /[\uD800-\uDFFF]/;
+/** Whitespace that is not a single space: only then has `replace` anything to squeeze. */
+const UNSQUEEZED = /[^\S ]| {2}/u;
+
+/** NFKC, lower case, runs of whitespace as one space, trimmed (no copy where nothing changes). */
+function normalized(text: string): string {
+  const lower = text.normalize('NFKC').toLowerCase();
+  return (UNSQUEEZED.test(lower) ? lower.replace(/\s+/gu, ' ') : lower).trim();
+}
 
 /**
  * The trigrams of `text` as numbers, sorted: in a text without characters outside the BMP (one
  * code unit each) a trigram is c0·2³² + c1·2¹⁶ + c2, exact in a double. Null for other texts.
  */
 function trigramCodes(text: string): Float64Array | null {
-  const s = ` ${text.normalize('NFKC').toLowerCase().replace(/\s+/gu, ' ').trim()} `;
+  const s = normalized(text);
   if (SURROGATE.test(s)) return null;
-  const codes = new Float64Array(Math.max(0, s.length - 2));
+  // The text padded with a space at each end, read in place (code 32 outside the string).
+  const at = (i: number): number => (i < 0 || i >= s.length ? 32 : s.charCodeAt(i));
+  const codes = new Float64Array(s.length);
   for (let i = 0; i < codes.length; i += 1)
-    codes[i] = s.charCodeAt(i) * 4294967296 + s.charCodeAt(i + 1) * 65536 + s.charCodeAt(i + 2);
+    codes[i] = at(i - 1) * 4294967296 + at(i) * 65536 + at(i + 1);
   return codes.sort();
 }
 

@@ -24,6 +24,8 @@ export interface TrackedSpan {
   readonly startMs: number;
   readonly explicit: boolean;
   events: number;
+  /** The context its children start in (made once: each `trace.setSpan` copies a context). */
+  context?: Context;
 }
 
 /** Where an item or a stage sits: stage, Stille Post iteration, output loop. */
@@ -96,6 +98,7 @@ export class RunSpans {
     );
     this.root = this.track('root', 5, o.name, {}, rootSpan, true);
     this.rootContext = trace.setSpan(o.parentContext, rootSpan);
+    this.root.context = this.rootContext;
     const startSpan = o.tracer.startSpan(
       START_SPAN_NAME,
       {
@@ -167,8 +170,13 @@ export class RunSpans {
   /** Ends a tracked span and its children; an error is recorded on it and the stage is not counted. */
   end(tracked: TrackedSpan, error?: unknown): void {
     if (this.open.get(tracked.key) !== tracked) return;
-    for (const child of [...this.open.values()]) {
-      if (child.key.startsWith(`${tracked.key}.`)) this.end(child);
+    // A stage's key has no dot; its iterations and loops are `<stage>.…` (a Map's iteration
+    // skips the entries deleted as it goes, so no copy is made).
+    const { key } = tracked;
+    if (!key.includes('.')) {
+      for (const child of this.open.values()) {
+        if (child.key.charCodeAt(key.length) === 46 && child.key.startsWith(key)) this.end(child);
+      }
     }
     this.open.delete(tracked.key);
     if (error !== undefined) recordSpanError(tracked.spans[0]!, error);
@@ -183,7 +191,7 @@ export class RunSpans {
 
   /** Ends every open span, then the run span. */
   endRun(): void {
-    for (const t of [...this.open.values()]) this.end(t);
+    for (const t of this.open.values()) this.end(t);
     this.endSpans(this.root);
   }
 
@@ -208,7 +216,7 @@ export class RunSpans {
 
   /** The context in which children of `tracked` start. */
   contextOf(tracked: TrackedSpan): Context {
-    return trace.setSpan(this.rootContext, tracked.spans[0]!);
+    return (tracked.context ??= trace.setSpan(this.rootContext, tracked.spans[0]!));
   }
 
   /** The innermost open span of this run in the active context, else the run span. */
@@ -245,8 +253,8 @@ export class RunSpans {
   }
 
   private endImplicit(which: (t: TrackedSpan) => boolean): void {
-    for (const t of [...this.open.values()]) {
-      if (!t.explicit && which(t) && this.open.has(t.key)) this.end(t);
+    for (const t of this.open.values()) {
+      if (!t.explicit && which(t)) this.end(t);
     }
   }
 }
