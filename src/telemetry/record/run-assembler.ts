@@ -223,10 +223,19 @@ export class RunAssembler {
     );
     if (begun) return save; // the spool began its write at once (it holds too many already)
     this.queuedCheckpoints.set(id, save);
+    this.unqueueWhenSettled(id, save);
+    return save;
+  }
+
+  /**
+   * Forgets the queued checkpoint once it settles. A function of its own: a closure made in
+   * `checkpoint` would share that call's closure context, which holds the run's spans, and keep
+   * every span alive until the save is durable (a caller that never yields: all its runs').
+   */
+  private unqueueWhenSettled(id: string, save: Promise<SaveOutcome>): void {
     void save.then(() => {
       if (this.queuedCheckpoints.get(id) === save) this.queuedCheckpoints.delete(id);
     });
-    return save;
   }
 
   private finish(id: string, spans: readonly ReadableSpan[]): Promise<SaveOutcome> {
