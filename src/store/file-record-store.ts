@@ -140,8 +140,12 @@ export class FileRecordStore implements RecordStore, AnnotationStore {
     const id = requireExecutionId(record.execution_id);
     if (this.isDeleted(id)) return;
     if (!this.files) throw new Error('the store is not open');
-    const text = serializeRecord(record);
-    const bytes = await this.files.save(id, text, record.status !== 'incomplete');
+    // The text goes straight to the journal's encoding: no string is held while the save waits.
+    const bytes = await this.files.save(
+      id,
+      serializeRecord(record),
+      record.status !== 'incomplete',
+    );
     if (bytes === null || this.isDeleted(id)) return; // deleted while this save waited its turn
     this.index.put(indexEntry(record, bytes));
     this.unreadable.delete(`${id}.json`);

@@ -2,7 +2,13 @@ import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GroupCommitWriter, replaceFile, syncDirectory, syncFileSystem } from './group-commit.js';
 import { forEachLimited, Limiter } from './limiter.js';
-import { RecordJournal, removeSegments, type ClosedSegment } from './record-journal.js';
+import {
+  encodeFrame,
+  RecordJournal,
+  removeSegments,
+  type ClosedSegment,
+  type JournalFrame,
+} from './record-journal.js';
 
 /** Options of `JournalledRecordFiles`. */
 export interface JournalledRecordFilesOptions {
@@ -34,8 +40,8 @@ export interface JournalledRecordFilesOptions {
 export class JournalledRecordFiles {
   private readonly journal: RecordJournal;
   private readonly chains = new Map<string, Promise<unknown>>();
-  /** Checkpoint texts in the journal whose file is not written yet (the newest per id). */
-  private readonly unwritten = new Map<string, string>();
+  /** Checkpoints in the journal whose file is not written yet (the newest per id, as bytes). */
+  private readonly unwritten = new Map<string, Buffer>();
   private timer: NodeJS.Timeout | undefined;
   /** Closed segments, oldest first, retired strictly in order. */
   private readonly closed: ClosedSegment[] = [];
@@ -76,14 +82,20 @@ export class JournalledRecordFiles {
 
   /**
    * Saves `text` as the newest state of `id`; `final` writes its file before resolving. Resolves
-   * with the text's size in UTF-8 bytes, null when `id` was deleted (nothing saved).
+   * with the text's size in UTF-8 bytes, null when `id` was deleted (nothing saved). The text is
+   * encoded at once and not held: a save waiting on the disk keeps its bytes outside the JS heap.
    */
   save(id: string, text: string, final: boolean): Promise<number | null> {
+    return this.saveFrame(encodeFrame(id, text), final);
+  }
+
+  private saveFrame(entry: JournalFrame, final: boolean): Promise<number | null> {
+    const { id } = entry;
     return this.chain(id, async () => {
       if (this.options.isDeleted(id)) return null;
-      const bytes = await this.journal.append(id, text);
+      const bytes = await this.journal.appendFrame(entry);
       if (!final) {
-        this.unwritten.set(id, text);
+        this.unwritten.set(id, bytes);
         this.timer ??= setTimeout(() => void this.writeUnwritten(), this.delay()).unref();
         return bytes.length;
       }
@@ -100,7 +112,7 @@ export class JournalledRecordFiles {
 
   /** The newest state of `id` not in its file yet, if any. */
   unwrittenText(id: string): string | undefined {
-    return this.unwritten.get(id);
+    return this.unwritten.get(id)?.toString('utf8');
   }
 
   /** Waits for the saves of `id` under way and drops its unwritten state (it is being deleted). */
@@ -124,7 +136,7 @@ export class JournalledRecordFiles {
   }
 
   /** Writes the file of `id` now (atomically, no fsync: the journal holds it durably). */
-  private writeFile(id: string, text: string | Buffer): Promise<void> {
+  private writeFile(id: string, text: Buffer): Promise<void> {
     return this.writes.run(() =>
       replaceFile(
         join(this.options.directory, this.options.tempName(id)),
@@ -155,11 +167,11 @@ export class JournalledRecordFiles {
   private async writeUnwritten(): Promise<boolean> {
     clearTimeout(this.timer);
     this.timer = undefined;
-    const writes = [...this.unwritten].map(([id, text]) =>
+    const writes = [...this.unwritten].map(([id, bytes]) =>
       this.chain(id, async () => {
-        if (this.unwritten.get(id) !== text || this.options.isDeleted(id)) return;
-        await this.writeFile(id, text);
-        if (this.unwritten.get(id) === text) this.unwritten.delete(id);
+        if (this.unwritten.get(id) !== bytes || this.options.isDeleted(id)) return;
+        await this.writeFile(id, bytes);
+        if (this.unwritten.get(id) === bytes) this.unwritten.delete(id);
       }).then(
         () => true,
         (error: unknown) => {
