@@ -14,9 +14,11 @@ describe('GET /api/configs', () => {
     const file = JSON.parse(
       await readFile(join(CONFIGS_DIR, 'safety/categories.json'), 'utf8'),
     ) as { categories: Record<string, { label: { de: string; en: string } }> };
-    expect(res.body.safety_categories).toEqual(
-      Object.fromEntries(Object.entries(file.categories).map(([c, i]) => [c, i.label])),
-    );
+    expect(res.body.safety_categories).toEqual({
+      model_verdict: { de: 'Urteil des Sicherheitsmodells', en: 'Safety model verdict' },
+      check_unavailable: { de: 'Prüfung nicht möglich', en: 'Check unavailable' },
+      ...Object.fromEntries(Object.entries(file.categories).map(([c, i]) => [c, i.label])),
+    });
     expect(res.body.safety_categories.weapons).toEqual({ de: 'Waffen', en: 'Weapons' });
     expect(res.body.safety_categories.hate).toEqual({
       de: 'Hass und verbotene Symbole',

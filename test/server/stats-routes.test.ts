@@ -57,6 +57,8 @@ describe('GET /api/stats', () => {
     expect([...named].sort()).toEqual(['scary', 'violence', 'weapons']);
     expect(res.body.categories).toEqual({
       ...Object.fromEntries(Object.entries(file.categories).map(([c, i]) => [c, i.label])),
+      model_verdict: { de: 'Urteil des Sicherheitsmodells', en: 'Safety model verdict' },
+      check_unavailable: { de: 'Prüfung nicht möglich', en: 'Check unavailable' },
       scary: { de: 'scary', en: 'scary' },
     });
     expect(res.body.categories.weapons).toEqual({ de: 'Waffen', en: 'Weapons' });

@@ -227,8 +227,8 @@ describe('web view in Chromium', () => {
       await page.click('#lang-switch');
     }
 
-    // A code the catalog has no label for is shown as itself; a block's codes stand in for
-    // its category when it names none.
+    // A code the catalog has no label for is shown as itself ('new'); stage 3's own categories
+    // are in words; a block's codes stand in for its category when it names none.
     const base = buildRecord({ status: 'blocked' });
     const [first, last] = base.items as [ExecutionItem, ExecutionItem];
     const at = { timestamp: base.timestamp };
@@ -252,7 +252,7 @@ describe('web view in Chromium', () => {
       .toEqual([
         'Category: Weapons [weapons]',
         'Categories: Weapons, new [weapons,new]',
-        'Category: model_verdict [model_verdict]',
+        'Category: Safety model verdict [model_verdict]',
       ]);
   });
 
