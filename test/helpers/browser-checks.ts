@@ -36,13 +36,22 @@ export async function expectAccessible(page: Page): Promise<void> {
   expect(violations).toEqual([]);
 }
 
-/** At 390 px the page has no horizontal scroll; a full-page screenshot under `name`. */
+/**
+ * At 390 px the page has no horizontal scroll and no timing row is wider than its card (a grid
+ * row can spill past its card without widening the page); a full-page screenshot under `name`.
+ */
 export async function narrowShot(page: Page, name: string): Promise<void> {
   await page.setViewportSize({ width: 390, height: 844 });
   try {
     await expect
       .poll(() => page.evaluate('document.scrollingElement.scrollWidth'))
       .toBeLessThanOrEqual(390);
+    const spilling =
+      await page.evaluate(`[...document.querySelectorAll('.wf-row')].filter((row) => {
+      const card = row.closest('.waterfall').parentElement.getBoundingClientRect();
+      return [...row.children].some((cell) => cell.getBoundingClientRect().right > card.right + 1);
+    }).length`);
+    expect(spilling).toBe(0);
     await page.screenshot({ path: join(ARTIFACTS, name), fullPage: true });
   } finally {
     await page.setViewportSize({ width: 1280, height: 900 });

@@ -254,6 +254,10 @@ describe('web view in Chromium', () => {
         'Categories: Weapons, new [weapons,new]',
         'Category: Safety model verdict [model_verdict]',
       ]);
+    // Its blocks carry no reason (as the Python client records them): none is made up.
+    expect(await page.locator('.no-outputs').textContent()).toBe(
+      'No outputs: stage 1 blocked the prompt.',
+    );
   });
 
   it('filters narrow the list, new runs arrive by themselves, and the labels switch to German', async () => {

@@ -87,10 +87,12 @@ export function outputsView(view: OutputsContext, items: Item[]): Node {
 export function noOutputs(status: string | null, items: Item[]): string {
   if (status === 'blocked') {
     const block = items.find((i) => i.item_type.endsWith('_blocked'));
-    return t('outputs.blocked', {
-      stage: block?.stage ?? 1,
-      reason: reasonLabel(str(block?.metadata.blocked_reason)),
-    });
+    const reason = str(block?.metadata.blocked_reason);
+    const stage = block?.stage ?? 1;
+    // A block recorded without a reason (e.g. by the Python client) is told without one.
+    return reason === null
+      ? t('outputs.blockedNoReason', { stage })
+      : t('outputs.blocked', { stage, reason: reasonLabel(reason) });
   }
   if (status === 'failed') {
     const error = items.find((i) => i.item_type === 'pipeline_error');
