@@ -7,7 +7,6 @@ import {
   RecordJournal,
   removeSegments,
   type ClosedSegment,
-  type JournalFrame,
 } from './record-journal.js';
 
 /** Options of `JournalledRecordFiles`. */
@@ -86,11 +85,7 @@ export class JournalledRecordFiles {
    * encoded at once and not held: a save waiting on the disk keeps its bytes outside the JS heap.
    */
   save(id: string, text: string, final: boolean): Promise<number | null> {
-    return this.saveFrame(encodeFrame(id, text), final);
-  }
-
-  private saveFrame(entry: JournalFrame, final: boolean): Promise<number | null> {
-    const { id } = entry;
+    const entry = encodeFrame(id, text); // no closure below captures `text`
     return this.chain(id, async () => {
       if (this.options.isDeleted(id)) return null;
       const bytes = await this.journal.appendFrame(entry);
