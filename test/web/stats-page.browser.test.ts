@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +10,7 @@ import { ARTIFACTS, CHROMIUM_ARGS } from '../helpers/browser-checks.js';
 import { ROOT } from '../helpers/processes.js';
 import { studyRecord, studyRecords } from '../helpers/study-records.js';
 import { testApp } from '../helpers/test-app.js';
+import { buildWebOnce } from '../helpers/web-build.js';
 
 const TABLES = [
   'runs_per_day',
@@ -33,8 +33,9 @@ const pageErrors: string[] = [];
 const offsite: string[] = [];
 
 beforeAll(async () => {
-  const build = spawnSync('npm', ['run', '--silent', 'build:web'], { cwd: ROOT, encoding: 'utf8' });
-  expect(build.status, build.stderr).toBe(0);
+  // The shared build (locked, only when the sources changed): an unconditional one empties
+  // web/dist while the other browser files serve it.
+  expect(await buildWebOnce()).toBeNull();
   await mkdir(ARTIFACTS, { recursive: true });
   profile = await mkdtemp(join(tmpdir(), 'eh-stats-page-'));
   const ctx = await testApp({ dir: join(profile, 'server') });
