@@ -149,7 +149,7 @@ export class RecordIndex {
 
   /** Every entry matching the filters of `q` (page ignored), newest first. */
   *matching(q: RecordQuery): Generator<IndexEntry> {
-    const ranks = q.text === undefined ? null : this.search.search(q.text);
+    const ranks = q.text === undefined ? null : this.searchNow(q.text);
     for (const entry of this.sorted)
       if ((!ranks || ranks.has(entry.summary.execution_id)) && matches(entry, q)) yield entry;
   }
@@ -159,8 +159,7 @@ export class RecordIndex {
    * order and put in buckets by rank (ranks take few values); few are sorted.
    */
   private ranked(q: RecordQuery, limit: number, offset: number): RecordPage {
-    this.indexPending();
-    const ranks = this.search.search(q.text!);
+    const ranks = this.searchNow(q.text!);
     let hits: IndexEntry[] = [];
     if (ranks.size > this.sorted.length / 16) {
       const buckets = new Map<number, IndexEntry[]>();
@@ -185,6 +184,12 @@ export class RecordIndex {
       records: hits.slice(offset, offset + limit).map((e) => e.summary),
       total: hits.length,
     };
+  }
+
+  /** The search's ranks by id, over every saved record: the texts still queued first. */
+  private searchNow(text: string): Map<string, number> {
+    this.indexPending();
+    return this.search.search(text);
   }
 
   /**

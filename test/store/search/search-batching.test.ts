@@ -61,4 +61,13 @@ describe('search texts of unfinished runs', () => {
     vi.advanceTimersByTime(1_100);
     expect(indexed).toContain(later.execution_id);
   });
+
+  it('a record just saved is among the entries a text search matches (the study overview)', () => {
+    const index = new RecordIndex();
+    const saved = run('Eine Blume', 'completed');
+    index.put(entry(saved));
+    expect([...index.matching({ text: 'Blume' })].map((e) => e.summary.execution_id)).toEqual([
+      saved.execution_id,
+    ]);
+  });
 });
