@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ExecutionIdGenerator } from '../src/domain/execution-id.js';
 import type { ExecutionRecord } from '../src/domain/execution-record.js';
 import { parseRecord } from '../src/domain/record-codec.js';
 import { formatMicros } from '../src/domain/timestamp.js';
+import { PACKAGE_ROOT } from '../src/telemetry/tracker/package-root.js';
 
 export const CONFIGS = ['dada', 'stillepost', 'bauhaus', 'passthrough', 'image_comparison'];
 export const LEVELS = ['kids', 'youth', 'adult', 'research'];
@@ -12,7 +14,7 @@ export const BENCH_START = Date.UTC(2026, 0, 1);
 
 const template = parseRecord(
   readFileSync(
-    new URL('../test/fixtures/legacy-records/exec_20261124_025132_9a0560bf.json', import.meta.url),
+    join(PACKAGE_ROOT, 'test/fixtures/legacy-records/exec_20261124_025132_9a0560bf.json'),
     'utf8',
   ),
   'template',

@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { exportFiles } from '../src/cli/export-files-command.js';
 import { serializeRecord } from '../src/domain/record-codec.js';
@@ -16,6 +16,7 @@ import type { RecordQuery, RecordStore } from '../src/store/record-store.js';
 import { startLocalPostgres } from './shared/postgres.js';
 import { BENCH_START, benchRecords, CONFIGS } from './bench-records.js';
 import { benchDir, discardDir, fmt, percentile, report, type Figure } from './stats.js';
+import { PACKAGE_ROOT } from '../src/telemetry/tracker/package-root.js';
 
 const RECORDS = Number(process.env.BENCH_PG_RECORDS ?? 1_000_000);
 const FILE_RECORDS = Number(process.env.BENCH_PG_FILE_RECORDS ?? 100_000);
@@ -23,7 +24,7 @@ const WRITES = Number(process.env.BENCH_PG_WRITES ?? 10_000);
 const QUERIES = 200;
 const GETS = 500;
 const DAY = 86_400_000;
-const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const ROOT = PACKAGE_ROOT;
 const TYPES = ['text', 'bigint', 'text', 'text', 'text', 'text', 'text', 'text', 'text']
   .concat(['integer', 'float8', 'text', 'integer', 'text'])
   .map((t, i) => `${ROW_COLUMNS[i]} ${t}`);

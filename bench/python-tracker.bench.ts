@@ -2,11 +2,12 @@
 // the venv scripts/python-tests.sh makes; reports a figure saying so when the venv is missing.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { report } from './stats.js';
+import { PACKAGE_ROOT } from '../src/telemetry/tracker/package-root.js';
 
-const ROOT = fileURLToPath(new URL('../', import.meta.url));
-const python = `${ROOT}clients/python/.venv/bin/python`;
+const ROOT = PACKAGE_ROOT;
+const python = join(ROOT, 'clients/python/.venv/bin/python');
 
 if (!existsSync(python)) {
   report('Python client', [

@@ -3,10 +3,12 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PACKAGE_ROOT } from '../src/telemetry/tracker/package-root.js';
 import { BENCH_DIR, type Figure } from './stats.js';
 
-const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const ROOT = PACKAGE_ROOT;
 const BENCHES = [
   { title: 'Tracker and record path', file: 'bench/tracker.bench.ts', flags: [] as string[] },
   { title: 'The record path beside the seed', file: 'bench/seed-compare.bench.ts', flags: [] },
@@ -25,8 +27,18 @@ const BENCHES = [
   { title: 'OTLP ingest flood', file: 'bench/ingest-flood.bench.ts', flags: ['--expose-gc'] },
 ];
 
+/**
+ * The bench's command: its compiled file beside this one when this runs compiled (`npm run
+ * bench` builds them first, so the figures are of the code the image and the package run),
+ * else the TypeScript source through tsx.
+ */
+function command(file: string): string[] {
+  if (!import.meta.url.endsWith('.js')) return ['--import', 'tsx', file];
+  return [join(dirname(fileURLToPath(import.meta.url)), basename(file).replace(/\.ts$/, '.js'))];
+}
+
 function run(file: string, flags: string[]): Figure[] {
-  const child = spawnSync(process.execPath, [...flags, '--import', 'tsx', file], {
+  const child = spawnSync(process.execPath, [...flags, ...command(file)], {
     cwd: ROOT,
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -61,7 +73,7 @@ const body = [
   'Figures are printed by the scripts under `bench/`, each run in its own process; comparisons are ratios measured in the same run.',
   '',
   ...sections.flatMap((s) => [`## ${s.title}`, '', table(s.figures), '']),
-  readFileSync(new URL('./NOTES.md', import.meta.url), 'utf8'),
+  readFileSync(join(ROOT, 'bench/NOTES.md'), 'utf8'),
 ].join('\n');
-writeFileSync(new URL('../BENCHMARKS.md', import.meta.url), `${body}\n`);
+writeFileSync(join(ROOT, 'BENCHMARKS.md'), `${body}\n`);
 console.log('\nwrote BENCHMARKS.md');

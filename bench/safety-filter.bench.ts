@@ -1,7 +1,6 @@
 // Safety lists against the labelled corpus (test/fixtures/safety-corpus/): per level and
 // category the recall on prompts that must be blocked, the share of harmless prompts blocked
 // and the confusion of categories, on the default offline backends (`dada`, image output).
-import { fileURLToPath } from 'node:url';
 import { loadCatalog } from '../src/pipeline/catalog.js';
 import { offlineRunTexts, readCorpus } from '../src/pipeline/safety/safety-corpus.js';
 import { performance } from 'node:perf_hooks';
@@ -11,8 +10,9 @@ import {
   type LevelFigures,
 } from '../src/pipeline/safety/safety-evaluation.js';
 import { fmt, report, type Figure } from './stats.js';
+import { PACKAGE_ROOT } from '../src/telemetry/tracker/package-root.js';
 
-const root = fileURLToPath(new URL('../', import.meta.url));
+const root = `${PACKAGE_ROOT}/`;
 const catalog = await loadCatalog(`${root}configs`);
 const files = ['dev', 'holdout'] as const;
 const corpora = await Promise.all(

@@ -7,13 +7,14 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { FileRecordStore } from '../src/store/file-record-store.js';
 import { createTracing } from '../src/telemetry/tracing.js';
 import { benchDir, discardDir, fmt, median, report, type Figure } from './stats.js';
 import { stillePostRun } from './stille-post-run.js';
+import { PACKAGE_ROOT } from '../src/telemetry/tracker/package-root.js';
 
-const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const ROOT = PACKAGE_ROOT;
 const RUNS = Number(process.env.BENCH_SEED_RUNS ?? 2_000);
 const ROUNDS = Number(process.env.BENCH_SEED_ROUNDS ?? 3);
 

@@ -4,7 +4,7 @@
 // included; the untraced baseline swaps only the tracker for one on a non-recording tracer.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { pathToFileURL, fileURLToPath } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { trace } from '@opentelemetry/api';
 import { pino } from 'pino';
 import { loadConfig } from '../src/config.js';
@@ -14,8 +14,9 @@ import { ExecutionTracker } from '../src/telemetry/tracker/execution-tracker.js'
 import { ensureContextManager, type Tracing } from '../src/telemetry/tracing.js';
 import { refusedPort, startChild } from './child-servers.js';
 import { benchDir, discardDir, fmt, median, report, type Figure } from './stats.js';
+import { PACKAGE_ROOT } from '../src/telemetry/tracker/package-root.js';
 
-const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const ROOT = PACKAGE_ROOT;
 const SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_LOAD_ROUNDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_LOAD_CONNECTIONS ?? 32);

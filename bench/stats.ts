@@ -1,5 +1,6 @@
 import { rmSync } from 'node:fs';
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
+import { PACKAGE_ROOT } from '../src/telemetry/tracker/package-root.js';
 
 /** Percentile (0–100) of a list of numbers, nearest-rank. */
 export function percentile(values: readonly number[], p: number): number {
@@ -39,8 +40,7 @@ export function report(title: string, figures: Figure[]): Figure[] {
  * Where benchmarks write: `.bench-tmp/` in the checkout, the file system the default store
  * (`exports/executions`) lives on (here /tmp is a slower one), or `BENCH_DIR`.
  */
-export const BENCH_DIR =
-  process.env.BENCH_DIR ?? new URL('../.bench-tmp/', import.meta.url).pathname;
+export const BENCH_DIR = process.env.BENCH_DIR ?? `${join(PACKAGE_ROOT, '.bench-tmp')}/`;
 
 /** A fresh directory under `BENCH_DIR`. */
 export async function benchDir(prefix: string): Promise<string> {

@@ -11,6 +11,7 @@ import { formatMicros } from '../src/domain/timestamp.js';
 import { FileRecordStore } from '../src/store/file-record-store.js';
 import { benchDir, discardDir, fmt, percentile, report, type Figure } from './stats.js';
 import { readFileSync } from 'node:fs';
+import { PACKAGE_ROOT } from '../src/telemetry/tracker/package-root.js';
 
 const RECORDS = Number(process.env.BENCH_STORE_RECORDS ?? 100_000);
 const QUERIES = 200;
@@ -20,10 +21,7 @@ export async function benchStore(): Promise<Figure[]> {
   try {
     const template = parseRecord(
       readFileSync(
-        new URL(
-          '../test/fixtures/legacy-records/exec_20261124_025132_9a0560bf.json',
-          import.meta.url,
-        ),
+        join(PACKAGE_ROOT, 'test/fixtures/legacy-records/exec_20261124_025132_9a0560bf.json'),
         'utf8',
       ),
       'template',
