@@ -112,6 +112,26 @@ function sortedItemOf(item: object): unknown {
   return sorted;
 }
 
+/** A deep copy of a JSON value with its keys sorted at every level (as serialization writes them). */
+export function sortedCopy<T>(value: T): T {
+  return sortKeys(value) as T;
+}
+
+/**
+ * Marks a frozen item that is already in canonical order (its own fields in `ITEM_FIELDS`
+ * order, its metadata sorted at every level, e.g. by `sortedCopy`) as its own key-sorted copy:
+ * serialization then writes it as it is. The item's fields are checked, the metadata trusted.
+ * True when marked.
+ */
+export function markSortedItem(item: object): boolean {
+  if (!Object.isFrozen(item)) return false;
+  const keys = Object.keys(item);
+  if (keys.length !== ITEM_FIELDS.length) return false;
+  for (let i = 0; i < keys.length; i++) if (keys[i] !== ITEM_FIELDS[i]) return false;
+  sortedItems.set(item, item);
+  return true;
+}
+
 /**
  * Canonical JSON: keys sorted at every level, 2-space indent, non-ASCII as is, a final newline.
  * One `JSON.stringify` of a key-sorted copy; a frozen item's sorted copy (the record path
@@ -119,6 +139,14 @@ function sortedItemOf(item: object): unknown {
  * NOTE: the record is expected to have passed the schema, so every field is present.
  */
 export function serializeRecord(record: ExecutionRecord): string {
+  return `${serializeRecordBody(record)}\n`;
+}
+
+/**
+ * `serializeRecord` without the final newline: for a writer that adds the newline as a byte
+ * (appending it to the string would copy the whole text once more).
+ */
+export function serializeRecordBody(record: ExecutionRecord): string {
   const sorted: Record<string, unknown> = {};
   for (const key of sortedKeys(record)) {
     const v = (record as Record<string, unknown>)[key];
@@ -126,5 +154,5 @@ export function serializeRecord(record: ExecutionRecord): string {
     sorted[key] =
       key === 'items' && Array.isArray(v) ? v.map((i) => sortedItemOf(i as object)) : sortKeys(v);
   }
-  return `${JSON.stringify(sorted, null, 2)}\n`;
+  return JSON.stringify(sorted, null, 2);
 }

@@ -3,7 +3,7 @@ import { mkdir, open, readFile, statfs, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Annotation } from '../domain/annotation.js';
 import type { ExecutionRecord } from '../domain/execution-record.js';
-import { parseRecord, serializeRecord } from '../domain/record-codec.js';
+import { parseRecord, serializeRecordBody } from '../domain/record-codec.js';
 import { AnnotationFiles } from './annotation-files.js';
 import type { AnnotationQuery, AnnotationStore } from './annotation-store.js';
 import { DirectoryLock } from './directory-lock.js';
@@ -143,7 +143,7 @@ export class FileRecordStore implements RecordStore, AnnotationStore {
     // The text goes straight to the journal's encoding: no string is held while the save waits.
     const bytes = await this.files.save(
       id,
-      serializeRecord(record),
+      serializeRecordBody(record),
       record.status !== 'incomplete',
     );
     if (bytes === null || this.isDeleted(id)) return; // deleted while this save waited its turn

@@ -80,12 +80,14 @@ export class JournalledRecordFiles {
   }
 
   /**
-   * Saves `text` as the newest state of `id`; `final` writes its file before resolving. Resolves
-   * with the text's size in UTF-8 bytes, null when `id` was deleted (nothing saved). The text is
-   * encoded at once and not held: a save waiting on the disk keeps its bytes outside the JS heap.
+   * Saves `json` (a record's text without its final newline, as `serializeRecordBody` gives it)
+   * as the newest state of `id`, the file's text being `json` and a newline; `final` writes its
+   * file before resolving. Resolves with the file's size in UTF-8 bytes, null when `id` was
+   * deleted (nothing saved). The text is encoded at once and not held: a save waiting on the
+   * disk keeps its bytes outside the JS heap.
    */
-  save(id: string, text: string, final: boolean): Promise<number | null> {
-    const entry = encodeFrame(id, text); // no closure below captures `text`
+  save(id: string, json: string, final: boolean): Promise<number | null> {
+    const entry = encodeFrame(id, json, true); // no closure below captures `json`
     return this.chain(id, async () => {
       if (this.options.isDeleted(id)) return null;
       const bytes = await this.journal.appendFrame(entry);

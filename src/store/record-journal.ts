@@ -185,14 +185,17 @@ export interface JournalFrame {
 /**
  * Encodes `text` as the journal entry of `id`: one UTF-8 copy of the text, outside the JS heap
  * (a caller that drops the string at once keeps no 8 KB string per save waiting on the disk).
+ * `newline` ends the body with a line feed the text does not have (no string is built for it).
  */
-export function encodeFrame(id: string, text: string): JournalFrame {
-  const bodyBytes = Buffer.byteLength(text, 'utf8');
+export function encodeFrame(id: string, text: string, newline = false): JournalFrame {
+  const textBytes = Buffer.byteLength(text, 'utf8');
+  const bodyBytes = newline ? textBytes + 1 : textBytes;
   const header = `${id} ${bodyBytes}\n`;
   const headerBytes = Buffer.byteLength(header, 'utf8');
   const frame = Buffer.allocUnsafe(headerBytes + bodyBytes);
   frame.write(header, 0, 'utf8');
   frame.write(text, headerBytes, 'utf8');
+  if (newline) frame[headerBytes + textBytes] = 0x0a;
   return { id, frame, body: frame.subarray(headerBytes) };
 }
 

@@ -14,6 +14,7 @@ import {
   type ExecutionRecord,
   type RecordHead,
 } from '../../domain/execution-record.js';
+import { markSortedItem, sortedCopy } from '../../domain/record-codec.js';
 import { RUN_DEFAULTS } from '../../domain/run-defaults.js';
 import { studyLabel } from '../../domain/study-label.js';
 import { formatHrTime, roundSeconds } from '../../domain/timestamp.js';
@@ -218,7 +219,11 @@ export class RunState {
         decoded.stage_iteration = iteration;
       if (decoded.loop_iteration === null && loop !== null) decoded.loop_iteration = loop;
       if (isCanonicalItem(decoded)) {
-        this.put(deepFreeze(decoded));
+        // Sorted here once, so every state's serialization writes the item as it is.
+        decoded.metadata = sortedCopy(decoded.metadata);
+        const item = deepFreeze(decoded);
+        markSortedItem(item);
+        this.put(item);
         continue;
       }
       const checked = ExecutionItemSchema.safeParse(decoded);

@@ -103,21 +103,22 @@ export function decodeItem(event: ItemEvent): ExecutionItem | null {
   const sequence = num(a, A.ATTR_ITEM_SEQUENCE);
   if (sequence === null) return null;
   const content = str(a, A.ATTR_ITEM_CONTENT);
+  // The fields in sorted order (ITEM_FIELDS), as a record's JSON writes them.
   return {
-    sequence_number: sequence,
-    timestamp: formatHrTime(event.time),
-    stage: num(a, A.ATTR_ITEM_STAGE) ?? 0,
-    stage_iteration: num(a, A.ATTR_ITEM_STAGE_ITERATION),
+    backend_type: str(a, A.ATTR_ITEM_BACKEND_TYPE),
+    config_used: str(a, A.ATTR_ITEM_CONFIG_USED),
+    content,
+    execution_time: num(a, A.ATTR_ITEM_EXECUTION_TIME),
+    file_path: str(a, A.ATTR_ITEM_FILE_PATH),
+    item_type: event.name,
     loop_iteration: num(a, A.ATTR_ITEM_LOOP_ITERATION),
     media_type: str(a, A.ATTR_ITEM_MEDIA_TYPE) ?? 'metadata',
-    item_type: event.name,
-    content,
-    file_path: str(a, A.ATTR_ITEM_FILE_PATH),
-    config_used: str(a, A.ATTR_ITEM_CONFIG_USED),
-    model_used: str(a, A.ATTR_ITEM_MODEL_USED),
-    backend_type: str(a, A.ATTR_ITEM_BACKEND_TYPE),
-    execution_time: num(a, A.ATTR_ITEM_EXECUTION_TIME),
     metadata: withheld(content, a, parseMetadata(a[A.ATTR_ITEM_METADATA])),
+    model_used: str(a, A.ATTR_ITEM_MODEL_USED),
+    sequence_number: sequence,
+    stage: num(a, A.ATTR_ITEM_STAGE) ?? 0,
+    stage_iteration: num(a, A.ATTR_ITEM_STAGE_ITERATION),
+    timestamp: formatHrTime(event.time),
   };
 }
 
