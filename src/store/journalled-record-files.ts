@@ -1,5 +1,6 @@
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
+import { replaceFileOffThread } from './file-writer-thread.js';
 import { GroupCommitWriter, replaceFile, syncDirectory, syncFileSystem } from './group-commit.js';
 import { forEachLimited, Limiter } from './limiter.js';
 import {
@@ -20,6 +21,11 @@ export interface JournalledRecordFilesOptions {
   segmentBytes?: number;
   /** How long a checkpoint lives only in the journal before its file is written; default 250 ms. */
   materializeDelayMillis?: number;
+  /**
+   * Write the record files on the process's file writer thread (`replaceFileOffThread`);
+   * default true. False: through libuv's pool, their callbacks on the main thread.
+   */
+  fileThread?: boolean;
   /** True when `id` was deleted (its journalled states are dropped). */
   isDeleted: (id: string) => boolean;
   /** A temp file name for `id` in the directory. */
@@ -135,7 +141,7 @@ export class JournalledRecordFiles {
   /** Writes the file of `id` now (atomically, no fsync: the journal holds it durably). */
   private writeFile(id: string, text: Buffer): Promise<void> {
     return this.writes.run(() =>
-      replaceFile(
+      (this.options.fileThread === false ? replaceFile : replaceFileOffThread)(
         join(this.options.directory, this.options.tempName(id)),
         pathOf(this.options, id),
         text,
