@@ -104,6 +104,7 @@ function sortedItem(item: Record<string, unknown>): unknown {
 const sortedItems = new WeakMap<object, unknown>();
 
 function sortedItemOf(item: object): unknown {
+  if ((item as { [SORTED]?: true })[SORTED] === true) return item;
   const frozen = Object.isFrozen(item);
   const cached = frozen ? sortedItems.get(item) : undefined;
   if (cached !== undefined) return cached;
@@ -117,18 +118,21 @@ export function sortedCopy<T>(value: T): T {
   return sortKeys(value) as T;
 }
 
+/** The mark of an item that is its own key-sorted copy (a non-enumerable property: never written). */
+const SORTED = Symbol('sorted item');
+
 /**
- * Marks a frozen item that is already in canonical order (its own fields in `ITEM_FIELDS`
- * order, its metadata sorted at every level, e.g. by `sortedCopy`) as its own key-sorted copy:
- * serialization then writes it as it is. The item's fields are checked, the metadata trusted.
- * True when marked.
+ * Marks an item that is already in canonical order (its own fields in `ITEM_FIELDS` order, its
+ * metadata sorted at every level, e.g. by `sortedCopy`) as its own key-sorted copy, before it
+ * is frozen: serialization then writes it as it is. The item's fields are checked, the
+ * metadata trusted. True when marked.
  */
 export function markSortedItem(item: object): boolean {
-  if (!Object.isFrozen(item)) return false;
-  const keys = Object.keys(item);
-  if (keys.length !== ITEM_FIELDS.length) return false;
-  for (let i = 0; i < keys.length; i++) if (keys[i] !== ITEM_FIELDS[i]) return false;
-  sortedItems.set(item, item);
+  if (Object.isFrozen(item)) return false;
+  let i = 0;
+  for (const key in item) if (key !== ITEM_FIELDS[i++]) return false;
+  if (i !== ITEM_FIELDS.length) return false;
+  Object.defineProperty(item, SORTED, { value: true });
   return true;
 }
 

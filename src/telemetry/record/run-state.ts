@@ -221,9 +221,8 @@ export class RunState {
       if (isCanonicalItem(decoded)) {
         // Sorted here once, so every state's serialization writes the item as it is.
         decoded.metadata = sortedCopy(decoded.metadata);
-        const item = deepFreeze(decoded);
-        markSortedItem(item);
-        this.put(item);
+        markSortedItem(decoded);
+        this.put(deepFreeze(decoded));
         continue;
       }
       const checked = ExecutionItemSchema.safeParse(decoded);

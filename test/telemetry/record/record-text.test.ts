@@ -51,7 +51,7 @@ describe("a record's text from the record path", () => {
     expect(text).toContain('"alpha": {\n');
   });
 
-  it('marks only frozen items whose own fields are in sorted order', () => {
+  it('marks only items whose own fields are in sorted order, before they are frozen', () => {
     const fields = {
       backend_type: null,
       config_used: null,
@@ -68,9 +68,16 @@ describe("a record's text from the record path", () => {
       stage_iteration: null,
       timestamp: '2026-12-04T10:00:00.000000',
     };
-    expect(markSortedItem({ ...fields })).toBe(false); // not frozen
+    expect(markSortedItem(Object.freeze({ ...fields }))).toBe(false); // frozen already
     const { timestamp, ...rest } = fields;
-    expect(markSortedItem(Object.freeze({ timestamp, ...rest }))).toBe(false); // out of order
-    expect(markSortedItem(Object.freeze({ ...fields }))).toBe(true);
+    expect(markSortedItem({ timestamp, ...rest })).toBe(false); // out of order
+    expect(markSortedItem({ ...fields, extra: 1 })).toBe(false); // a field more
+    expect(markSortedItem(rest)).toBe(false); // a field less
+    const marked = { ...fields };
+    expect(markSortedItem(marked)).toBe(true);
+    // The mark is never written and never compared.
+    expect(Object.keys(marked)).toEqual(Object.keys(fields));
+    expect(JSON.stringify(marked)).toBe(JSON.stringify(fields));
+    expect(marked).toEqual(fields);
   });
 });
