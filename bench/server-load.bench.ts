@@ -2,6 +2,8 @@
 // untraced, and traced with the collector down (refused) and hanging (accepts, never answers).
 // Every mode runs the production assembly (`assembleServer`, as `main` does), first-save wait
 // included; the untraced baseline swaps only the tracker for one on a non-recording tracer.
+// Beside requests a second, each mode's CPU a request (the server process, all its threads,
+// during the load): the cost figure that the machine's drift disturbs least.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -30,6 +32,8 @@ interface Result {
   ok: number;
   errors: number;
   records: number;
+  /** The server process's CPU (user + system, all its threads) a request answered, ms. */
+  cpu: number;
 }
 
 /** Load from autocannon in its own process: requests/s, latency p50/p99 (ms), answers. */
@@ -127,13 +131,15 @@ export async function runMode(mode: Mode): Promise<Result> {
   const url = `http://127.0.0.1:${(listening.address() as { port: number }).port}/api/schema/pipeline/execute`;
   await autocannon(url, 1); // warm-up
   const before = (await server.store.stats()).records;
+  const cpu0 = process.cpuUsage();
   const load = await autocannon(url, SECONDS);
+  const cpu = process.cpuUsage(cpu0);
   await server.tracing.recordExporter.forceFlush();
   const records = (await server.store.stats()).records - before;
   await server.shutdown();
   helper?.stop();
   await discardDir(dir);
-  return { mode, ...load, records };
+  return { mode, ...load, records, cpu: (cpu.user + cpu.system) / 1000 / Math.max(1, load.ok) };
 }
 
 export async function benchServerLoad(): Promise<Figure[]> {
@@ -144,6 +150,7 @@ export async function benchServerLoad(): Promise<Figure[]> {
     for (const mode of modes) results.get(mode)!.push(await runMode(mode));
   }
   const base = median(results.get('untraced')!.map((r) => r.rps));
+  const baseCpu = median(results.get('untraced')!.map((r) => r.cpu));
   const figures: Figure[] = [];
   for (const mode of modes) {
     const rs = results.get(mode)!;
@@ -153,9 +160,10 @@ export async function benchServerLoad(): Promise<Figure[]> {
     const lost =
       mode === 'untraced' ? 0 : rs.reduce((n, r) => n + Math.max(0, r.ok - r.records), 0);
     const errors = rs.reduce((n, r) => n + r.errors, 0);
+    const cpu = median(rs.map((r) => r.cpu));
     figures.push({
       name: `${mode}: req/s, p99, ratio to untraced`,
-      value: `${fmt(rps, 0)} req/s (rounds: ${rs.map((r) => fmt(r.rps, 0)).join(', ')}), p99 ${median(rs.map((r) => r.p99))} ms, ratio ${fmt(ratio)}${mode === 'untraced' ? '' : `, records lost ${lost} of ${ok}`}${errors ? `, errors ${errors}` : ''}`,
+      value: `${fmt(rps, 0)} req/s (rounds: ${rs.map((r) => fmt(r.rps, 0)).join(', ')}), p99 ${median(rs.map((r) => r.p99))} ms, ratio ${fmt(ratio)}${mode === 'untraced' ? '' : `, records lost ${lost} of ${ok}`}${errors ? `, errors ${errors}` : ''}; CPU a request ${fmt(cpu)} ms${mode === 'untraced' ? '' : ` (×${fmt(cpu / baseCpu)} untraced)`}`,
       ...(mode === 'untraced'
         ? {}
         : { target: 'ratio ≥ 0.9, none lost', met: ratio >= 0.9 && lost === 0 }),
