@@ -156,6 +156,8 @@ export async function benchServerLoad(): Promise<Figure[]> {
     const rs = results.get(mode)!;
     const rps = median(rs.map((r) => r.rps));
     const ratio = rps / base;
+    // The same round's untraced run beside each (what the seed bench's ratio is made of).
+    const paired = rs.map((r, i) => r.rps / results.get('untraced')![i]!.rps);
     const ok = rs.reduce((n, r) => n + r.ok, 0);
     const lost =
       mode === 'untraced' ? 0 : rs.reduce((n, r) => n + Math.max(0, r.ok - r.records), 0);
@@ -163,7 +165,7 @@ export async function benchServerLoad(): Promise<Figure[]> {
     const cpu = median(rs.map((r) => r.cpu));
     figures.push({
       name: `${mode}: req/s, p99, ratio to untraced`,
-      value: `${fmt(rps, 0)} req/s (rounds: ${rs.map((r) => fmt(r.rps, 0)).join(', ')}), p99 ${median(rs.map((r) => r.p99))} ms, ratio ${fmt(ratio)}${mode === 'untraced' ? '' : `, records lost ${lost} of ${ok}`}${errors ? `, errors ${errors}` : ''}; CPU a request ${fmt(cpu)} ms${mode === 'untraced' ? '' : ` (×${fmt(cpu / baseCpu)} untraced)`}`,
+      value: `${fmt(rps, 0)} req/s (rounds: ${rs.map((r) => fmt(r.rps, 0)).join(', ')}), p99 ${median(rs.map((r) => r.p99))} ms, ratio ${fmt(ratio)}${mode === 'untraced' ? '' : ` (per round: ${paired.map((x) => fmt(x)).join(', ')})`}${mode === 'untraced' ? '' : `, records lost ${lost} of ${ok}`}${errors ? `, errors ${errors}` : ''}; CPU a request ${fmt(cpu)} ms${mode === 'untraced' ? '' : ` (×${fmt(cpu / baseCpu)} untraced)`}`,
       ...(mode === 'untraced'
         ? {}
         : { target: 'ratio ≥ 0.9, none lost', met: ratio >= 0.9 && lost === 0 }),
