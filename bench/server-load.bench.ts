@@ -149,23 +149,32 @@ export async function benchServerLoad(): Promise<Figure[]> {
   for (let round = 0; round < ROUNDS; round++) {
     for (const mode of modes) results.get(mode)!.push(await runMode(mode));
   }
-  const base = median(results.get('untraced')!.map((r) => r.rps));
-  const baseCpu = median(results.get('untraced')!.map((r) => r.cpu));
+  const untracedRuns = results.get('untraced')!;
+  const base = median(untracedRuns.map((r) => r.rps));
+  const baseCpu = median(untracedRuns.map((r) => r.cpu));
   const figures: Figure[] = [];
   for (const mode of modes) {
     const rs = results.get(mode)!;
     const rps = median(rs.map((r) => r.rps));
     const ratio = rps / base;
-    // The same round's untraced run beside each (what the seed bench's ratio is made of).
-    const paired = rs.map((r, i) => r.rps / results.get('untraced')![i]!.rps);
     const ok = rs.reduce((n, r) => n + r.ok, 0);
     const lost =
       mode === 'untraced' ? 0 : rs.reduce((n, r) => n + Math.max(0, r.ok - r.records), 0);
     const errors = rs.reduce((n, r) => n + r.errors, 0);
     const cpu = median(rs.map((r) => r.cpu));
+    // Each round against the same round's untraced run (what the seed bench's ratio is made of).
+    const paired = rs.map((r, i) => fmt(r.rps / untracedRuns[i]!.rps)).join(', ');
+    const traced =
+      mode === 'untraced'
+        ? { ratio: '', lost: '', cpu: '' }
+        : {
+            ratio: ` (per round: ${paired})`,
+            lost: `, records lost ${lost} of ${ok}`,
+            cpu: ` (×${fmt(cpu / baseCpu)} untraced)`,
+          };
     figures.push({
       name: `${mode}: req/s, p99, ratio to untraced`,
-      value: `${fmt(rps, 0)} req/s (rounds: ${rs.map((r) => fmt(r.rps, 0)).join(', ')}), p99 ${median(rs.map((r) => r.p99))} ms, ratio ${fmt(ratio)}${mode === 'untraced' ? '' : ` (per round: ${paired.map((x) => fmt(x)).join(', ')})`}${mode === 'untraced' ? '' : `, records lost ${lost} of ${ok}`}${errors ? `, errors ${errors}` : ''}; CPU a request ${fmt(cpu)} ms${mode === 'untraced' ? '' : ` (×${fmt(cpu / baseCpu)} untraced)`}`,
+      value: `${fmt(rps, 0)} req/s (rounds: ${rs.map((r) => fmt(r.rps, 0)).join(', ')}), p99 ${median(rs.map((r) => r.p99))} ms, ratio ${fmt(ratio)}${traced.ratio}${traced.lost}${errors ? `, errors ${errors}` : ''}; CPU a request ${fmt(cpu)} ms${traced.cpu}`,
       ...(mode === 'untraced'
         ? {}
         : { target: 'ratio ≥ 0.9, none lost', met: ratio >= 0.9 && lost === 0 }),
