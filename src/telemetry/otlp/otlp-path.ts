@@ -1,15 +1,14 @@
-import type { Context } from '@opentelemetry/api';
-import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
+import { ExportResultCode } from '@opentelemetry/core';
 import { OTLPTraceExporter as OtlpJsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as OtlpProtobufExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import {
   BatchSpanProcessor,
   type ReadableSpan,
-  type Span,
   type SpanExporter,
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
-import { ContentPolicySpanExporter, type ContentPolicy } from './content-policy.js';
+import { ContentPolicySpanExporter, redactSpan, type ContentPolicy } from './content-policy.js';
+import { OtlpThread } from './otlp-thread.js';
 import { redactUrl, redactUrlsIn } from './redact-url.js';
 
 /** Options of the OTLP path (spans towards a collector and Jaeger). */
@@ -63,16 +62,31 @@ export interface OtlpStats {
   last_success_at: string | null;
 }
 
-/** The OTLP path: a bounded batch processor, content policy, counting, OTLP/HTTP exporter. */
+/** Spans a message to the OTLP thread carries at most, and the longest a span waits for one. */
+const SEND_AT = 256;
+const SEND_DELAY_MS = 20;
+
+/**
+ * The OTLP path: a bounded queue, content policy, counting, and the SDK's batch processor and
+ * OTLP/HTTP exporter on a thread of their own (`OtlpThread`; here again should it stop).
+ */
 export class OtlpPath implements SpanProcessor {
-  private readonly batch: BatchSpanProcessor;
+  /** The thread exporting the spans; null with an exporter given. */
+  private readonly thread: OtlpThread | null = null;
+  /** The batch processor on this thread: an exporter given, or the thread stopped. */
+  private inline: BatchSpanProcessor | null = null;
+  /** Ended spans for the thread's next message. */
+  private pending: ReadableSpan[] = [];
+  private sendTimer: NodeJS.Timeout | undefined;
+  private readonly timeoutMillis: number;
   private readonly maxQueueSize: number;
   /** Spans waiting at most while the collector fails (exports fail). */
   private readonly outageQueueSize: number;
   /** True when the last export failed (none succeeded since). */
   private failing = false;
   private accepted = 0;
-  private handedOver = 0;
+  /** Spans exported or failed (or lost with the thread). */
+  private settled = 0;
   private exported = 0;
   private failed = 0;
   private dropped = 0;
@@ -82,16 +96,122 @@ export class OtlpPath implements SpanProcessor {
   private readonly policy: ContentPolicy;
 
   constructor(private readonly options: OtlpPathOptions) {
-    const timeoutMillis = options.timeoutMillis ?? 5_000;
+    this.timeoutMillis = options.timeoutMillis ?? 5_000;
     this.maxQueueSize = options.maxQueueSize ?? 2_048;
     this.outageQueueSize = Math.min(this.maxQueueSize, options.outageQueueSize ?? 256);
     this.policy = options.contentPolicy ?? 'metadata';
-    const Exporter = options.protocol === 'http/json' ? OtlpJsonExporter : OtlpProtobufExporter;
-    const otlp =
-      options.exporter ??
-      new Exporter({ url: options.url, headers: options.headers, timeoutMillis });
+    // An exporter given (tests) runs here; the OTLP/HTTP exporter runs on a thread of its own.
+    if (options.exporter) this.inline = this.inlineBatch(options.exporter);
+    else
+      this.thread = new OtlpThread(
+        {
+          protocol: options.protocol ?? 'http/protobuf',
+          url: options.url,
+          headers: options.headers,
+          timeoutMillis: this.timeoutMillis,
+          maxQueueSize: this.maxQueueSize,
+          maxExportBatchSize: options.maxExportBatchSize ?? 512,
+          scheduledDelayMillis: options.scheduledDelayMillis ?? 200,
+          exportTimeoutMillis: this.timeoutMillis + 1_000,
+        },
+        {
+          exported: (count, error) => this.settle(count, error),
+          stopped: () => this.threadStopped(),
+        },
+      );
+  }
+
+  onStart(): void {}
+
+  onEnd(span: ReadableSpan): void {
+    const limit = this.failing ? this.outageQueueSize : this.maxQueueSize;
+    if (this.accepted - this.settled >= limit) {
+      this.dropped += 1;
+      return;
+    }
+    this.accepted += 1;
+    if (this.inline) return this.inline.onEnd(span);
+    this.pending.push(span);
+    if (this.pending.length >= SEND_AT) this.send();
+    else this.sendTimer ??= setTimeout(() => this.send(), SEND_DELAY_MS).unref();
+  }
+
+  async forceFlush(): Promise<void> {
+    this.send();
+    if (this.thread?.running) await this.thread.flush();
+    await this.inline?.forceFlush();
+  }
+
+  async shutdown(): Promise<void> {
+    this.send();
+    if (this.thread?.running) await this.thread.shutdown();
+    await this.inline?.shutdown();
+  }
+
+  stats(): OtlpStats {
+    const state = this.failing ? 'failing' : this.lastSuccessAt ? 'ok' : 'idle';
+    return {
+      endpoint: redactUrl(this.options.url),
+      protocol: this.options.protocol ?? 'http/protobuf',
+      content_policy: this.policy,
+      state,
+      spans_queued: this.accepted - this.settled,
+      spans_exported: this.exported,
+      spans_failed: this.failed,
+      spans_dropped: this.dropped,
+      last_error: this.lastError === null ? null : redactUrlsIn(this.lastError),
+      last_error_at: this.lastErrorAt,
+      last_success_at: this.lastSuccessAt,
+    };
+  }
+
+  /** Ended spans waiting for their message to the thread go (with the content policy). */
+  private send(): void {
+    if (this.sendTimer) clearTimeout(this.sendTimer);
+    this.sendTimer = undefined;
+    if (this.pending.length === 0) return;
+    const spans = this.pending;
+    this.pending = [];
+    if (!this.thread?.running) {
+      for (const span of spans) this.inline!.onEnd(span);
+      return;
+    }
+    try {
+      this.thread.send(this.policy === 'full' ? spans : spans.map(redactSpan));
+    } catch (error) {
+      // A value the message cannot carry (a BigInt someone set as an attribute): lost, counted.
+      this.settle(spans.length, `spans not sent to the OTLP thread: ${(error as Error).message}`);
+    }
+  }
+
+  /** The thread stopped: what it held is counted failed, the rest goes out from here. */
+  private threadStopped(): void {
+    const lost = this.accepted - this.settled - this.pending.length;
+    if (lost > 0) this.settle(lost, 'the OTLP exporter thread stopped');
+    const otlp = new (
+      this.options.protocol === 'http/json' ? OtlpJsonExporter : OtlpProtobufExporter
+    )({
+      url: this.options.url,
+      headers: this.options.headers,
+      timeoutMillis: this.timeoutMillis,
+    });
+    this.inline = this.inlineBatch(otlp);
+    this.send();
+  }
+
+  /** The batch processor on this thread, before the content policy and `otlp` (counted). */
+  private inlineBatch(otlp: SpanExporter): BatchSpanProcessor {
     const counting: SpanExporter = {
-      export: (spans, done) => this.countedExport(otlp, spans, done),
+      export: (spans, done) =>
+        otlp.export(spans, (result) => {
+          this.settle(
+            spans.length,
+            result.code === ExportResultCode.SUCCESS
+              ? null
+              : (result.error?.message ?? 'export failed'),
+          );
+          done(result);
+        }),
       shutdown: () => otlp.shutdown(),
       forceFlush: () => otlp.forceFlush?.() ?? Promise.resolve(),
     };
@@ -104,72 +224,27 @@ export class OtlpPath implements SpanProcessor {
       shutdown: () => policed.shutdown(),
       forceFlush: () => policed.forceFlush(),
     };
-    this.batch = new BatchSpanProcessor(deferred, {
+    return new BatchSpanProcessor(deferred, {
       maxQueueSize: this.maxQueueSize,
-      maxExportBatchSize: options.maxExportBatchSize ?? 512,
-      scheduledDelayMillis: options.scheduledDelayMillis ?? 200,
-      exportTimeoutMillis: timeoutMillis + 1_000,
+      maxExportBatchSize: this.options.maxExportBatchSize ?? 512,
+      scheduledDelayMillis: this.options.scheduledDelayMillis ?? 200,
+      exportTimeoutMillis: this.timeoutMillis + 1_000,
     });
   }
 
-  onStart(span: Span, parentContext: Context): void {
-    this.batch.onStart(span, parentContext);
-  }
-
-  onEnd(span: ReadableSpan): void {
-    const limit = this.failing ? this.outageQueueSize : this.maxQueueSize;
-    if (this.accepted - this.handedOver >= limit) {
-      this.dropped += 1;
-      return;
+  /** `count` spans left the queue: exported (`error` null) or failed. */
+  private settle(count: number, error: string | null): void {
+    this.settled += count;
+    const now = new Date().toISOString();
+    if (error === null) {
+      this.exported += count;
+      this.lastSuccessAt = now;
+      this.failing = false;
+    } else {
+      this.failed += count;
+      this.lastError = error;
+      this.lastErrorAt = now;
+      this.failing = true;
     }
-    this.accepted += 1;
-    this.batch.onEnd(span);
-  }
-
-  forceFlush(): Promise<void> {
-    return this.batch.forceFlush();
-  }
-
-  shutdown(): Promise<void> {
-    return this.batch.shutdown();
-  }
-
-  stats(): OtlpStats {
-    const state = this.failing ? 'failing' : this.lastSuccessAt ? 'ok' : 'idle';
-    return {
-      endpoint: redactUrl(this.options.url),
-      protocol: this.options.protocol ?? 'http/protobuf',
-      content_policy: this.policy,
-      state,
-      spans_queued: this.accepted - this.handedOver,
-      spans_exported: this.exported,
-      spans_failed: this.failed,
-      spans_dropped: this.dropped,
-      last_error: this.lastError === null ? null : redactUrlsIn(this.lastError),
-      last_error_at: this.lastErrorAt,
-      last_success_at: this.lastSuccessAt,
-    };
-  }
-
-  private countedExport(
-    inner: SpanExporter,
-    spans: ReadableSpan[],
-    done: (r: ExportResult) => void,
-  ): void {
-    this.handedOver += spans.length;
-    inner.export(spans, (result) => {
-      const now = new Date().toISOString();
-      if (result.code === ExportResultCode.SUCCESS) {
-        this.exported += spans.length;
-        this.lastSuccessAt = now;
-        this.failing = false;
-      } else {
-        this.failed += spans.length;
-        this.lastError = result.error?.message ?? 'export failed';
-        this.lastErrorAt = now;
-        this.failing = true;
-      }
-      done(result);
-    });
   }
 }
