@@ -12,14 +12,9 @@ const ROOT = PACKAGE_ROOT;
 const BENCHES = [
   { title: 'Tracker and record path', file: 'bench/tracker.bench.ts', flags: [] as string[] },
   { title: 'The record path beside the seed', file: 'bench/seed-compare.bench.ts', flags: [] },
-  // The server's process as `npm start` and the image run it: libuv's pool of 16 threads and a
-  // young generation of up to 2 × 32 MB.
-  {
-    title: 'Server under load',
-    file: 'bench/server-load.bench.ts',
-    flags: ['--max-semi-space-size=32'],
-    env: { UV_THREADPOOL_SIZE: '16' },
-  },
+  // Its servers run in processes of their own as `npm start` and the image run them (libuv's
+  // pool of 16 threads, a young generation of up to 2 × 32 MB).
+  { title: 'Server under load', file: 'bench/server-load.bench.ts', flags: [] },
   { title: 'Durable saves', file: 'bench/durability.bench.ts', flags: [] },
   { title: 'Heap', file: 'bench/heap.bench.ts', flags: ['--expose-gc'] },
   { title: 'Store', file: 'bench/store.bench.ts', flags: [] },
@@ -44,12 +39,12 @@ function command(file: string): string[] {
   return [join(dirname(fileURLToPath(import.meta.url)), basename(file).replace(/\.ts$/, '.js'))];
 }
 
-function run(file: string, flags: string[], env: Record<string, string> = {}): Figure[] {
+function run(file: string, flags: string[]): Figure[] {
   const child = spawnSync(process.execPath, [...flags, ...command(file)], {
     cwd: ROOT,
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, ...env, BENCH_FIGURES_JSON: '1', BENCH_KEEP_DISCARDED: '1' },
+    env: { ...process.env, BENCH_FIGURES_JSON: '1', BENCH_KEEP_DISCARDED: '1' },
   });
   const lines = child.stdout.split('\n');
   process.stdout.write(`${lines.filter((l) => !l.startsWith('FIGURES ')).join('\n')}\n`);
@@ -71,7 +66,7 @@ const table = (figures: Figure[]) =>
 
 const sections = BENCHES.map((b) => ({
   title: b.title,
-  figures: run(b.file, b.flags, 'env' in b ? b.env : {}),
+  figures: run(b.file, b.flags),
 }));
 rmSync(BENCH_DIR, { recursive: true, force: true });
 

@@ -1,40 +1,25 @@
 // Server throughput and p99 latency under load (autocannon in another process), traced vs
 // untraced, and traced with the collector down (refused) and hanging (accepts, never answers).
 // Every mode runs the production assembly (`assembleServer`, as `main` does), first-save wait
-// included; the untraced baseline swaps only the tracker for one on a non-recording tracer.
-// Beside requests a second, each mode's CPU a request (the server process, all its threads,
-// during the load): the cost figure that the machine's drift disturbs least.
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { trace } from '@opentelemetry/api';
-import { pino } from 'pino';
-import { loadConfig } from '../src/config.js';
-import type { AppDeps } from '../src/server/app.js';
-import { assembleServer } from '../src/server/assembly.js';
-import { ExecutionTracker } from '../src/telemetry/tracker/execution-tracker.js';
-import { ensureContextManager, type Tracing } from '../src/telemetry/tracing.js';
+// included, in a server process of its own (bench/server-child.ts); the untraced baseline
+// swaps only the tracker for one on a non-recording tracer. Beside requests a second, each
+// mode's CPU a request (the server process, all its threads, and its main thread alone,
+// during the load): the cost figures that the machine's drift disturbs least.
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { dirname, extname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { refusedPort, startChild } from './child-servers.js';
 import { benchDir, discardDir, fmt, median, report, type Figure } from './stats.js';
 import { PACKAGE_ROOT } from '../src/telemetry/tracker/package-root.js';
 
 const ROOT = PACKAGE_ROOT;
-const SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 5);
-const ROUNDS = Number(process.env.BENCH_LOAD_ROUNDS ?? 3);
+const SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_LOAD_ROUNDS ?? 8);
 const CONNECTIONS = Number(process.env.BENCH_LOAD_CONNECTIONS ?? 32);
 const BODY = JSON.stringify({ schema: 'dada', input_text: 'Eine Blume auf der Wiese' });
 
 type Mode = 'untraced' | 'traced' | 'collector down' | 'collector hanging';
-interface Result {
-  mode: Mode;
-  rps: number;
-  p99: number;
-  ok: number;
-  errors: number;
-  records: number;
-  /** The server process's CPU (user + system, all its threads) a request answered, ms. */
-  cpu: number;
-}
 
 /** Load from autocannon in its own process: requests/s, latency p50/p99 (ms), answers. */
 export async function autocannon(
@@ -80,108 +65,160 @@ export async function autocannon(
   };
 }
 
-/** The production assembly's configuration for one mode: loopback, an ephemeral port, `dir`. */
-function loadConfigFor(dir: string, otlpUrl: string | null) {
-  return loadConfig({
-    HOST: '127.0.0.1',
-    PORT: '0',
-    EXECUTIONS_DIR: join(dir, 'executions'),
-    MEDIA_DIR: join(dir, 'media'),
-    LOG_LEVEL: 'silent',
-    ...(otlpUrl
-      ? { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: otlpUrl }
-      : { OTEL_TRACES_EXPORTER: 'none' }),
-  });
-}
-
-/**
- * The untraced baseline: the same assembly with the tracker on a tracer of no provider
- * (non-recording spans), so no record path and no first-save wait.
- */
-function untraced(deps: AppDeps): Partial<AppDeps> {
-  ensureContextManager();
-  const noop = trace.getTracer('untraced'); // no provider registered: non-recording spans
+/** A process's CPU in clock ticks (user + system): all its threads, and its main thread. */
+function cpuTicks(pid: number): { all: number; main: number } {
+  const ticks = (stat: string) => {
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(f[11]) + Number(f[12]);
+  };
   return {
-    pipeline: {
-      ...deps.pipeline,
-      firstSave: undefined,
-      startRun: (o: Parameters<Tracing['startRun']>[0]) =>
-        ExecutionTracker.start({ ...o, tracer: noop }),
-    },
-    records: { ...deps.records, whenSaved: async () => 'saved', whenStarted: async () => 'saved' },
+    all: ticks(readFileSync(`/proc/${pid}/stat`, 'utf8')),
+    main: ticks(readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8')),
   };
 }
+/** Clock ticks a second (`getconf CLK_TCK`: 100 on Linux). */
+const TICK_MS = 10;
 
-/** One mode: the production assembly (`assembleServer`, first-save wait included) under load. */
-export async function runMode(mode: Mode): Promise<Result> {
+/** A mode's server: its own process, its collector stand-in, its answers so far. */
+interface ModeServer {
+  mode: Mode;
+  url: string;
+  child: ChildProcess;
+  dir: string;
+  helper?: { stop: () => void };
+  /** Requests answered with 2xx over the server's life, warm-up included. */
+  answered: number;
+  slices: Slice[];
+}
+interface Slice {
+  rps: number;
+  p99: number;
+  ok: number;
+  errors: number;
+  /** The server process's CPU a request answered, ms: all threads, the main thread. */
+  cpu: number;
+  mainCpu: number;
+}
+
+/** Starts one mode's server (bench/server-child.ts) as production does, on its own port. */
+async function startServer(mode: Mode): Promise<ModeServer> {
   const dir = await benchDir('load-');
   let helper: { url: string; stop: () => void } | undefined;
-  let otlpUrl: string | null = null;
+  let otlpUrl = '';
   if (mode === 'traced' || mode === 'collector hanging') {
     helper = await startChild(mode === 'traced' ? 'sink' : 'hang');
     otlpUrl = helper.url;
   } else if (mode === 'collector down') {
     otlpUrl = `http://127.0.0.1:${await refusedPort()}/v1/traces`;
   }
-  const server = await assembleServer(loadConfigFor(dir, otlpUrl), {
-    logger: pino({ level: 'silent' }),
-    ...(mode === 'untraced' ? { app: untraced } : {}),
+  const here = fileURLToPath(import.meta.url);
+  const child = fork(join(dirname(here), `server-child${extname(here)}`), [mode, dir, otlpUrl], {
+    cwd: ROOT,
+    execArgv: [...(extname(here) === '.ts' ? ['--import', 'tsx'] : []), '--max-semi-space-size=32'],
+    env: { ...process.env, UV_THREADPOOL_SIZE: '16' },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  const listening = await server.listen();
-  const url = `http://127.0.0.1:${(listening.address() as { port: number }).port}/api/schema/pipeline/execute`;
-  await autocannon(url, 1); // warm-up
-  const before = (await server.store.stats()).records;
-  const cpu0 = process.cpuUsage();
-  const load = await autocannon(url, SECONDS);
-  const cpu = process.cpuUsage(cpu0);
-  await server.tracing.recordExporter.forceFlush();
-  const records = (await server.store.stats()).records - before;
-  await server.shutdown();
-  helper?.stop();
-  await discardDir(dir);
-  return { mode, ...load, records, cpu: (cpu.user + cpu.system) / 1000 / Math.max(1, load.ok) };
+  const { port } = await new Promise<{ port: number }>((resolve, reject) => {
+    child.once('message', (m) => resolve(m as { port: number }));
+    child.once('exit', (code) => reject(new Error(`${mode} server exited (${code})`)));
+  });
+  const url = `http://127.0.0.1:${port}/api/schema/pipeline/execute`;
+  return { mode, url, child, dir, helper, answered: 0, slices: [] };
+}
+
+/** The responses the server has finished so far (it counts them itself). */
+function answeredBy(server: ModeServer): Promise<number> {
+  return new Promise((resolve) => {
+    server.child.once('message', (m) => resolve((m as { answered: number }).answered));
+    server.child.send('answered');
+  });
+}
+
+/**
+ * One slice of load on one server, with its process's CPU over the slice divided by the
+ * responses it finished meanwhile (the requests still in flight when autocannon stops
+ * included, in both).
+ */
+async function slice(server: ModeServer, seconds: number): Promise<Slice> {
+  const pid = server.child.pid!;
+  const before = { ...cpuTicks(pid), answered: await answeredBy(server) };
+  const load = await autocannon(server.url, seconds);
+  await new Promise((r) => setTimeout(r, 500)); // the requests in flight finish
+  const after = { ...cpuTicks(pid), answered: await answeredBy(server) };
+  server.answered += load.ok;
+  const per = (ticks: number) => (ticks * TICK_MS) / Math.max(1, after.answered - before.answered);
+  return {
+    ...load,
+    cpu: per(after.all - before.all),
+    mainCpu: per(after.main - before.main),
+  };
+}
+
+/** Flushes and stops a mode's server; the records it saved over its life. */
+async function finish(server: ModeServer): Promise<number> {
+  const records = await new Promise<number>((resolve, reject) => {
+    server.child.once('message', (m) => resolve((m as { records: number }).records));
+    server.child.once('exit', (code) =>
+      reject(new Error(`${server.mode} server exited (${code})`)),
+    );
+    server.child.send('finish');
+  });
+  await new Promise((r) => (server.child.exitCode === null ? server.child.once('exit', r) : r(0)));
+  server.helper?.stop();
+  await discardDir(server.dir);
+  return records;
 }
 
 export async function benchServerLoad(): Promise<Figure[]> {
-  // Modes interleaved over several rounds, medians compared: a shared machine drifts.
+  // Every mode's server runs in its own process for the whole bench, idle while another is
+  // loaded; the load goes to them in turn, in short slices, the order rotated every round, so
+  // the machine's drift (seconds to minutes long here) falls on every mode alike.
   const modes: Mode[] = ['untraced', 'traced', 'collector down', 'collector hanging'];
-  const results = new Map<Mode, Result[]>(modes.map((m) => [m, []]));
+  const servers: ModeServer[] = [];
+  for (const mode of modes) servers.push(await startServer(mode));
+  for (const server of servers) await slice(server, 2); // warm-up
   for (let round = 0; round < ROUNDS; round++) {
-    for (const mode of modes) results.get(mode)!.push(await runMode(mode));
+    for (let i = 0; i < servers.length; i++) {
+      const server = servers[(round + i) % servers.length]!;
+      server.slices.push(await slice(server, SECONDS));
+    }
   }
-  const untracedRuns = results.get('untraced')!;
-  const base = median(untracedRuns.map((r) => r.rps));
-  const baseCpu = median(untracedRuns.map((r) => r.cpu));
+  const records = new Map<Mode, number>();
+  for (const server of servers) records.set(server.mode, await finish(server));
+
+  const base = servers[0]!;
+  const total = (s: ModeServer) => s.slices.reduce((n, r) => n + r.ok, 0);
   const figures: Figure[] = [];
-  for (const mode of modes) {
-    const rs = results.get(mode)!;
-    const rps = median(rs.map((r) => r.rps));
-    const ratio = rps / base;
-    const ok = rs.reduce((n, r) => n + r.ok, 0);
-    const lost =
-      mode === 'untraced' ? 0 : rs.reduce((n, r) => n + Math.max(0, r.ok - r.records), 0);
-    const errors = rs.reduce((n, r) => n + r.errors, 0);
-    const cpu = median(rs.map((r) => r.cpu));
-    // Each round against the same round's untraced run (what the seed bench's ratio is made of).
-    const paired = rs.map((r, i) => fmt(r.rps / untracedRuns[i]!.rps)).join(', ');
+  for (const server of servers) {
+    const { mode, slices } = server;
+    // Requests answered over the same slices of time: the ratio of the totals.
+    const ratio = total(server) / total(base);
+    const lost = mode === 'untraced' ? 0 : Math.max(0, server.answered - records.get(mode)!);
+    const errors = slices.reduce((n, r) => n + r.errors, 0);
+    const cpu = median(slices.map((r) => r.cpu));
+    const mainCpu = median(slices.map((r) => r.mainCpu));
+    const baseCpu = median(base.slices.map((r) => r.cpu));
+    const baseMain = median(base.slices.map((r) => r.mainCpu));
+    // Each slice against the same round's untraced slice.
+    const paired = slices.map((r, i) => r.rps / base.slices[i]!.rps);
     const traced =
       mode === 'untraced'
         ? { ratio: '', lost: '', cpu: '' }
         : {
-            ratio: ` (per round: ${paired})`,
-            lost: `, records lost ${lost} of ${ok}`,
-            cpu: ` (×${fmt(cpu / baseCpu)} untraced)`,
+            ratio: ` (rounds: ${paired.map((x) => fmt(x)).join(', ')}; their median ${fmt(median(paired))})`,
+            lost: `, records lost ${lost} of ${server.answered}`,
+            cpu: ` (×${fmt(cpu / baseCpu)} untraced), main thread ${fmt(mainCpu)} ms (×${fmt(mainCpu / baseMain)})`,
           };
     figures.push({
       name: `${mode}: req/s, p99, ratio to untraced`,
-      value: `${fmt(rps, 0)} req/s (rounds: ${rs.map((r) => fmt(r.rps, 0)).join(', ')}), p99 ${median(rs.map((r) => r.p99))} ms, ratio ${fmt(ratio)}${traced.ratio}${traced.lost}${errors ? `, errors ${errors}` : ''}; CPU a request ${fmt(cpu)} ms${traced.cpu}`,
+      value: `${fmt(median(slices.map((r) => r.rps)), 0)} req/s (rounds: ${slices.map((r) => fmt(r.rps, 0)).join(', ')}), p99 ${median(slices.map((r) => r.p99))} ms, ratio ${fmt(ratio)}${traced.ratio}${traced.lost}${errors ? `, errors ${errors}` : ''}; CPU a request ${fmt(cpu)} ms${traced.cpu}${mode === 'untraced' ? `, main thread ${fmt(mainCpu)} ms` : ''}`,
       ...(mode === 'untraced'
         ? {}
         : { target: 'ratio ≥ 0.9, none lost', met: ratio >= 0.9 && lost === 0 }),
     });
   }
   return report(
-    `Server under load (autocannon, ${CONNECTIONS} connections, ${ROUNDS} rounds × ${SECONDS} s a mode, dada with one image, offline backends)`,
+    `Server under load (autocannon, ${CONNECTIONS} connections, ${ROUNDS} rounds × ${SECONDS} s a mode, modes in turn, each server in its own process; dada with one image, offline backends)`,
     figures,
   );
 }
