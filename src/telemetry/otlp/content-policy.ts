@@ -29,9 +29,12 @@ function measure(key: string, value: unknown): Record<string, unknown> {
   return {};
 }
 
+/** A JSON text that may have one of `CHILD_TEXT_METADATA_KEYS` (one pass, not one a key). */
+const MAY_HAVE_CHILD_TEXT = new RegExp(`"(?:${CHILD_TEXT_METADATA_KEYS.join('|')})"`);
+
 /** Item metadata JSON without the child's words (`CHILD_TEXT_METADATA_KEYS`, at any depth). */
 function redactMetadata(json: string): string {
-  if (!CHILD_TEXT_METADATA_KEYS.some((k) => json.includes(`"${k}"`))) return json;
+  if (!MAY_HAVE_CHILD_TEXT.test(json)) return json;
   try {
     return JSON.stringify(withoutChildText(JSON.parse(json) as Record<string, unknown>, measure));
   } catch {

@@ -179,7 +179,7 @@ export class OtlpPath implements SpanProcessor {
     try {
       this.thread.send(this.policy === 'full' ? spans : spans.map(redactSpan));
     } catch (error) {
-      // A value the message cannot carry (a BigInt someone set as an attribute): lost, counted.
+      // A value the message cannot carry (the SDK passes only primitives): lost, counted.
       this.settle(spans.length, `spans not sent to the OTLP thread: ${(error as Error).message}`);
     }
   }

@@ -113,11 +113,10 @@ function span(w) {
 }
 const answer = (seq, error) => parentPort.postMessage({ t: 'answer', seq, error });
 parentPort.on('message', (m) => {
-  if (typeof m === 'string') {
-    const sent = JSON.parse(m);
-    for (const [id, r] of sent.resources) resources.set(id, r);
-    for (const [id, s] of sent.scopes) scopes.set(id, s);
-    for (const w of sent.spans) batch.onEnd(span(w));
+  if (m.t === 'spans') {
+    for (const [id, r] of m.resources) resources.set(id, r);
+    for (const [id, s] of m.scopes) scopes.set(id, s);
+    for (const w of m.spans) batch.onEnd(span(w));
   } else if (m.t === 'flush') {
     batch.forceFlush().then(() => answer(m.seq, null), (e) => answer(m.seq, String(e && e.message)));
   } else if (m.t === 'shutdown') {
@@ -201,7 +200,7 @@ export class OtlpThread {
     const resources: [number, unknown][] = [];
     const scopes: [number, unknown][] = [];
     const wire = spans.map((s) => this.wire(s, resources, scopes));
-    this.worker.postMessage(JSON.stringify({ spans: wire, resources, scopes }));
+    this.worker.postMessage({ t: 'spans', spans: wire, resources, scopes });
   }
 
   /** Resolves once every span sent so far has been exported; rejects if an export failed. */
