@@ -15,7 +15,7 @@ import { PACKAGE_ROOT } from '../src/telemetry/tracker/package-root.js';
 
 const ROOT = PACKAGE_ROOT;
 const SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 3);
-const ROUNDS = Number(process.env.BENCH_LOAD_ROUNDS ?? 8);
+const ROUNDS = Number(process.env.BENCH_LOAD_ROUNDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_LOAD_CONNECTIONS ?? 32);
 const BODY = JSON.stringify({ schema: 'dada', input_text: 'Eine Blume auf der Wiese' });
 
