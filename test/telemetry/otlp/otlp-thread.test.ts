@@ -149,6 +149,27 @@ describe('the OTLP path exports from a thread of its own', () => {
     });
   });
 
+  it('hands a full message over in a turn of its own, never inside the span.end() that filled it', async () => {
+    const capture = await startOtlpCapture();
+    closers.push(capture.close);
+    const otlp = new OtlpPath({ url: `${capture.url}/v1/traces`, scheduledDelayMillis: 10 });
+    closers.push(() => otlp.shutdown());
+    const thread = (otlp as unknown as { thread: { send: (spans: unknown[]) => void } }).thread;
+    const sent: number[] = [];
+    const send = thread.send.bind(thread);
+    thread.send = (spans) => {
+      sent.push(spans.length);
+      send(spans);
+    };
+    const tracer = tracerOf(otlp);
+    for (let i = 0; i < 600; i++) tracer.startSpan(`s${i}`).end();
+    expect(sent).toEqual([]); // 600 ended spans, nothing copied inside those calls
+    await new Promise((r) => setImmediate(r));
+    expect(sent).toEqual([600]);
+    await otlp.forceFlush();
+    expect(otlp.stats()).toMatchObject({ spans_exported: 600, spans_queued: 0 });
+  });
+
   it('sends links, with the JSON protocol too', async () => {
     const capture = await startOtlpCapture();
     closers.push(capture.close);
