@@ -208,11 +208,14 @@ export class OtlpThread {
     return this.ask('flush');
   }
 
-  /** Exports what is left and stops the thread. */
+  /** Exports what is left and stops the thread (stopped too when that export fails). */
   async shutdown(): Promise<void> {
-    await this.ask('shutdown');
-    this.closing = true;
-    await this.worker.terminate();
+    try {
+      await this.ask('shutdown');
+    } finally {
+      this.closing = true;
+      await this.worker.terminate();
+    }
   }
 
   private ask(t: 'flush' | 'shutdown'): Promise<void> {

@@ -227,6 +227,10 @@ describe('the OTLP path exports from a thread of its own', () => {
     // A flush asked for meanwhile fails as the SDK's does (`createTracing` logs it).
     someSpans(tracerOf(otlp), 1);
     await expect(otlp.forceFlush()).rejects.toThrow();
+    // Shut down with spans left and the collector still refusing: the thread stops all the same.
+    someSpans(tracerOf(otlp), 1);
+    await otlp.shutdown().catch(() => {});
+    expect((otlp as unknown as { thread: { running: boolean } }).thread.running).toBe(false);
   });
 
   it('when the thread stops, counts what it held as failed and exports the rest from the pipeline’s thread', async () => {
