@@ -85,6 +85,7 @@ export class OtlpPath implements SpanProcessor {
   private readonly outageQueueSize: number;
   /** True when the last export failed (none succeeded since). */
   private failing = false;
+  private shutDown = false;
   private accepted = 0;
   /** Spans exported or failed (or lost with the thread). */
   private settled = 0;
@@ -126,7 +127,8 @@ export class OtlpPath implements SpanProcessor {
 
   onEnd(span: ReadableSpan): void {
     const limit = this.failing ? this.outageQueueSize : this.maxQueueSize;
-    if (this.accepted - this.settled >= limit) {
+    // A span that ends after shutdown (its run outlived the server) has nowhere to go.
+    if (this.shutDown || this.accepted - this.settled >= limit) {
       this.dropped += 1;
       return;
     }
@@ -146,6 +148,7 @@ export class OtlpPath implements SpanProcessor {
   }
 
   async shutdown(): Promise<void> {
+    this.shutDown = true;
     this.send();
     if (this.thread?.running) await this.thread.shutdown();
     await this.inline?.shutdown();

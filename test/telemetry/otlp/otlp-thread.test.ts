@@ -170,6 +170,19 @@ describe('the OTLP path exports from a thread of its own', () => {
     expect(otlp.stats()).toMatchObject({ spans_exported: 600, spans_queued: 0 });
   });
 
+  it('drops and counts a span that ends after shutdown, without throwing', async () => {
+    const capture = await startOtlpCapture();
+    closers.push(capture.close);
+    const otlp = new OtlpPath({ url: `${capture.url}/v1/traces`, scheduledDelayMillis: 10 });
+    const tracer = tracerOf(otlp);
+    const late = tracer.startSpan('late');
+    await otlp.shutdown();
+    late.end();
+    await new Promise((r) => setTimeout(r, 50)); // past the hand-over's timer
+    await otlp.forceFlush();
+    expect(otlp.stats()).toMatchObject({ spans_dropped: 1, spans_queued: 0 });
+  });
+
   it('sends links, with the JSON protocol too', async () => {
     const capture = await startOtlpCapture();
     closers.push(capture.close);
