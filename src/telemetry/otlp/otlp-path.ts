@@ -3,12 +3,13 @@ import { OTLPTraceExporter as OtlpJsonExporter } from '@opentelemetry/exporter-t
 import { OTLPTraceExporter as OtlpProtobufExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import {
   BatchSpanProcessor,
+  type BufferConfig,
   type ReadableSpan,
   type SpanExporter,
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import { ContentPolicySpanExporter, redactSpan, type ContentPolicy } from './content-policy.js';
-import { OtlpThread } from './otlp-thread.js';
+import { OtlpThread, type OtlpExporterConfig } from './otlp-thread.js';
 import { redactUrl, redactUrlsIn } from './redact-url.js';
 
 /** Options of the OTLP path (spans towards a collector and Jaeger). */
@@ -79,7 +80,9 @@ export class OtlpPath implements SpanProcessor {
   private pending: ReadableSpan[] = [];
   private sendTimer: NodeJS.Timeout | undefined;
   private sendNow: NodeJS.Immediate | undefined;
-  private readonly timeoutMillis: number;
+  private readonly protocol: OtlpProtocol;
+  private readonly exporterConfig: OtlpExporterConfig;
+  private readonly batchConfig: BufferConfig;
   private readonly maxQueueSize: number;
   /** Spans waiting at most while the collector fails (exports fail). */
   private readonly outageQueueSize: number;
@@ -98,24 +101,23 @@ export class OtlpPath implements SpanProcessor {
   private readonly policy: ContentPolicy;
 
   constructor(private readonly options: OtlpPathOptions) {
-    this.timeoutMillis = options.timeoutMillis ?? 5_000;
     this.maxQueueSize = options.maxQueueSize ?? 2_048;
     this.outageQueueSize = Math.min(this.maxQueueSize, options.outageQueueSize ?? 256);
     this.policy = options.contentPolicy ?? 'metadata';
+    this.protocol = options.protocol ?? 'http/protobuf';
+    const timeoutMillis = options.timeoutMillis ?? 5_000;
+    this.exporterConfig = { url: options.url, headers: options.headers, timeoutMillis };
+    this.batchConfig = {
+      maxQueueSize: this.maxQueueSize,
+      maxExportBatchSize: options.maxExportBatchSize ?? 512,
+      scheduledDelayMillis: options.scheduledDelayMillis ?? 200,
+      exportTimeoutMillis: timeoutMillis + 1_000,
+    };
     // An exporter given (tests) runs here; the OTLP/HTTP exporter runs on a thread of its own.
     if (options.exporter) this.inline = this.inlineBatch(options.exporter);
     else
       this.thread = new OtlpThread(
-        {
-          protocol: options.protocol ?? 'http/protobuf',
-          url: options.url,
-          headers: options.headers,
-          timeoutMillis: this.timeoutMillis,
-          maxQueueSize: this.maxQueueSize,
-          maxExportBatchSize: options.maxExportBatchSize ?? 512,
-          scheduledDelayMillis: options.scheduledDelayMillis ?? 200,
-          exportTimeoutMillis: this.timeoutMillis + 1_000,
-        },
+        { protocol: this.protocol, exporter: this.exporterConfig, batch: this.batchConfig },
         {
           exported: (count, error) => this.settle(count, error),
           stopped: () => this.threadStopped(),
@@ -158,7 +160,7 @@ export class OtlpPath implements SpanProcessor {
     const state = this.failing ? 'failing' : this.lastSuccessAt ? 'ok' : 'idle';
     return {
       endpoint: redactUrl(this.options.url),
-      protocol: this.options.protocol ?? 'http/protobuf',
+      protocol: this.protocol,
       content_policy: this.policy,
       state,
       spans_queued: this.accepted - this.settled,
@@ -196,13 +198,8 @@ export class OtlpPath implements SpanProcessor {
   private threadStopped(): void {
     const lost = this.accepted - this.settled - this.pending.length;
     if (lost > 0) this.settle(lost, 'the OTLP exporter thread stopped');
-    const otlp = new (
-      this.options.protocol === 'http/json' ? OtlpJsonExporter : OtlpProtobufExporter
-    )({
-      url: this.options.url,
-      headers: this.options.headers,
-      timeoutMillis: this.timeoutMillis,
-    });
+    const Exporter = this.protocol === 'http/json' ? OtlpJsonExporter : OtlpProtobufExporter;
+    const otlp = new Exporter(this.exporterConfig);
     this.inline = this.inlineBatch(otlp);
     this.send();
   }
@@ -232,12 +229,7 @@ export class OtlpPath implements SpanProcessor {
       shutdown: () => policed.shutdown(),
       forceFlush: () => policed.forceFlush(),
     };
-    return new BatchSpanProcessor(deferred, {
-      maxQueueSize: this.maxQueueSize,
-      maxExportBatchSize: this.options.maxExportBatchSize ?? 512,
-      scheduledDelayMillis: this.options.scheduledDelayMillis ?? 200,
-      exportTimeoutMillis: this.timeoutMillis + 1_000,
-    });
+    return new BatchSpanProcessor(deferred, this.batchConfig);
   }
 
   /** `count` spans left the queue: exported (`error` null) or failed. */

@@ -1,25 +1,27 @@
 import { diag, type HrTime, type Link, type SpanStatus } from '@opentelemetry/api';
-import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
+import type { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import type { BufferConfig, ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import type { OtlpProtocol } from './otlp-path.js';
 
-/** How the OTLP thread batches and exports. */
+/** The OTLP/HTTP exporter's options (url, headers, time limit). */
+export type OtlpExporterConfig = NonNullable<ConstructorParameters<typeof OTLPTraceExporter>[0]>;
+
+/** How the OTLP thread batches and exports: the SDK's own options, passed through. */
 export interface OtlpThreadConfig {
-  protocol: 'http/protobuf' | 'http/json';
-  url: string;
-  headers?: Record<string, string>;
-  timeoutMillis: number;
-  maxQueueSize: number;
-  maxExportBatchSize: number;
-  scheduledDelayMillis: number;
-  exportTimeoutMillis: number;
+  protocol: OtlpProtocol;
+  /** The OTLP/HTTP exporter's options. */
+  exporter: OtlpExporterConfig;
+  /** The batch span processor's options. */
+  batch: BufferConfig;
 }
 
 /** What the thread reports: each export's outcome, and that it stopped. */
 export interface OtlpThreadEvents {
   /** An export of `count` spans succeeded (`error` null) or failed. */
   exported(count: number, error: string | null): void;
-  /** The thread stopped without being shut down; `posted` spans had not been reported. */
+  /** The thread stopped without being shut down; what it held was not exported. */
   stopped(): void;
 }
 
@@ -175,13 +177,8 @@ export class OtlpThread {
             ? '@opentelemetry/exporter-trace-otlp-http'
             : '@opentelemetry/exporter-trace-otlp-proto',
         ),
-        config: { url: config.url, headers: config.headers, timeoutMillis: config.timeoutMillis },
-        batch: {
-          maxQueueSize: config.maxQueueSize,
-          maxExportBatchSize: config.maxExportBatchSize,
-          scheduledDelayMillis: config.scheduledDelayMillis,
-          exportTimeoutMillis: config.exportTimeoutMillis,
-        },
+        config: config.exporter,
+        batch: config.batch,
       },
     });
     this.worker.unref();
