@@ -86,8 +86,8 @@ interface ModeServer {
   child: ChildProcess;
   dir: string;
   helper?: { stop: () => void };
-  /** Requests answered with 2xx over the server's life, warm-up included. */
-  answered: number;
+  /** 2xx answers autocannon counted over the server's life, warm-up included. */
+  ok: number;
   slices: Slice[];
 }
 interface Slice {
@@ -123,7 +123,7 @@ async function startServer(mode: Mode): Promise<ModeServer> {
     child.once('exit', (code) => reject(new Error(`${mode} server exited (${code})`)));
   });
   const url = `http://127.0.0.1:${port}/api/schema/pipeline/execute`;
-  return { mode, url, child, dir, helper, answered: 0, slices: [] };
+  return { mode, url, child, dir, helper, ok: 0, slices: [] };
 }
 
 /** The responses the server has finished so far (it counts them itself). */
@@ -145,7 +145,7 @@ async function slice(server: ModeServer, seconds: number): Promise<Slice> {
   const load = await autocannon(server.url, seconds);
   await new Promise((r) => setTimeout(r, 500)); // the requests in flight finish
   const after = { ...cpuTicks(pid), answered: await answeredBy(server) };
-  server.answered += load.ok;
+  server.ok += load.ok;
   const per = (ticks: number) => (ticks * TICK_MS) / Math.max(1, after.answered - before.answered);
   return {
     ...load,
@@ -188,17 +188,17 @@ export async function benchServerLoad(): Promise<Figure[]> {
 
   const base = servers[0]!;
   const total = (s: ModeServer) => s.slices.reduce((n, r) => n + r.ok, 0);
+  const baseCpu = median(base.slices.map((r) => r.cpu));
+  const baseMain = median(base.slices.map((r) => r.mainCpu));
   const figures: Figure[] = [];
   for (const server of servers) {
     const { mode, slices } = server;
     // Requests answered over the same slices of time: the ratio of the totals.
     const ratio = total(server) / total(base);
-    const lost = mode === 'untraced' ? 0 : Math.max(0, server.answered - records.get(mode)!);
+    const lost = mode === 'untraced' ? 0 : Math.max(0, server.ok - records.get(mode)!);
     const errors = slices.reduce((n, r) => n + r.errors, 0);
     const cpu = median(slices.map((r) => r.cpu));
     const mainCpu = median(slices.map((r) => r.mainCpu));
-    const baseCpu = median(base.slices.map((r) => r.cpu));
-    const baseMain = median(base.slices.map((r) => r.mainCpu));
     // Each slice against the same round's untraced slice.
     const paired = slices.map((r, i) => r.rps / base.slices[i]!.rps);
     const traced =
@@ -206,7 +206,7 @@ export async function benchServerLoad(): Promise<Figure[]> {
         ? { ratio: '', lost: '', cpu: '' }
         : {
             ratio: ` (rounds: ${paired.map((x) => fmt(x)).join(', ')}; their median ${fmt(median(paired))})`,
-            lost: `, records lost ${lost} of ${server.answered}`,
+            lost: `, records lost ${lost} of ${server.ok}`,
             cpu: ` (×${fmt(cpu / baseCpu)} untraced), main thread ${fmt(mainCpu)} ms (×${fmt(mainCpu / baseMain)})`,
           };
     figures.push({
