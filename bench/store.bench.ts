@@ -4,11 +4,12 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
-import type { RecordStatus } from '../src/domain/execution-record.js';
+import type { ExecutionRecord, RecordStatus } from '../src/domain/execution-record.js';
 import { ExecutionIdGenerator } from '../src/domain/execution-id.js';
 import { parseRecord, serializeRecord } from '../src/domain/record-codec.js';
 import { formatMicros } from '../src/domain/timestamp.js';
 import { FileRecordStore } from '../src/store/file-record-store.js';
+import { indexEntry, RecordIndex } from '../src/store/record-index.js';
 import { benchDir, discardDir, fmt, percentile, report, type Figure } from './stats.js';
 import { readFileSync } from 'node:fs';
 import { PACKAGE_ROOT } from '../src/telemetry/tracker/package-root.js';
@@ -71,6 +72,7 @@ export async function benchStore(): Promise<Figure[]> {
       if (page.total === 0) throw new Error('benchmark query matched nothing');
     }
     const p95 = percentile(times, 95);
+    const saves = indexSaves(template, RECORDS);
     return report(`Store (${RECORDS.toLocaleString('en')} records)`, [
       { name: 'open (scan and index every file)', value: `${fmt(openMs / 1000)} s` },
       { name: 'heap after open', value: `${fmt(heapMb, 0)} MB` },
@@ -81,10 +83,36 @@ export async function benchStore(): Promise<Figure[]> {
         target: '≤ 50 ms',
         met: p95 <= 50,
       },
+      {
+        name: "index: a new run's six saves (five checkpoints, final)",
+        value: `${fmt(saves)} µs`,
+      },
     ]);
   } finally {
     await discardDir(dir);
   }
+}
+
+/**
+ * The in-memory index's share of a run's saves with `size` runs in it: 2,000 new runs (the
+ * newest), each put five times incomplete and once final, as the record path puts them.
+ * Microseconds a run.
+ */
+function indexSaves(template: ExecutionRecord, size: number): number {
+  const index = new RecordIndex();
+  const start = Date.UTC(2026, 0, 1);
+  const at = (i: number) => formatMicros((start + i * 60_000) * 1000);
+  const entry = (i: number, status: RecordStatus) =>
+    indexEntry({ ...template, execution_id: `exec_${i}`, timestamp: at(i), status }, 1000);
+  index.putMany(Array.from({ length: size }, (_, i) => entry(i, 'completed')));
+  const runs = 2000;
+  const states = Array.from({ length: runs }, (_, r) => [
+    ...Array.from({ length: 5 }, () => entry(size + r, 'incomplete')),
+    entry(size + r, 'completed'),
+  ]);
+  const t0 = performance.now();
+  for (const run of states) for (const e of run) index.put(e);
+  return ((performance.now() - t0) / runs) * 1000;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1]!).href) await benchStore();

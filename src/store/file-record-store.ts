@@ -226,16 +226,15 @@ export class FileRecordStore implements RecordStore, AnnotationStore {
   }
 
   async stats(): Promise<StoreStats> {
-    const entries = this.index.entries();
     let bytes = 0;
-    for (const e of entries) bytes += e.bytes;
+    for (const e of this.index.entries()) bytes += e.bytes;
     return {
-      records: entries.length,
+      records: this.index.size,
       bytes,
       unreadable: this.unreadable.size,
       unreadable_files: [...this.unreadable.keys()].sort(),
-      newest: entries[0]?.summary.timestamp ?? null,
-      oldest: entries.at(-1)?.summary.timestamp ?? null,
+      newest: this.index.newest()?.summary.timestamp ?? null,
+      oldest: this.index.oldest()?.summary.timestamp ?? null,
     };
   }
 

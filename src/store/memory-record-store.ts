@@ -82,14 +82,15 @@ export class MemoryRecordStore implements RecordStore, AnnotationStore {
   }
 
   async stats(): Promise<StoreStats> {
-    const entries = this.index.entries();
+    let bytes = 0;
+    for (const e of this.index.entries()) bytes += e.bytes;
     return {
-      records: entries.length,
-      bytes: entries.reduce((sum, e) => sum + e.bytes, 0),
+      records: this.index.size,
+      bytes,
       unreadable: 0,
       unreadable_files: [],
-      newest: entries[0]?.summary.timestamp ?? null,
-      oldest: entries.at(-1)?.summary.timestamp ?? null,
+      newest: this.index.newest()?.summary.timestamp ?? null,
+      oldest: this.index.oldest()?.summary.timestamp ?? null,
     };
   }
 }
