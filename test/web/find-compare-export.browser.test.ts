@@ -69,6 +69,8 @@ beforeAll(async () => {
     acceptDownloads: true,
   });
   page = browser.pages()[0] ?? (await browser.newPage());
+  // Under the test's time-out, so a wait that never ends names itself instead of the test.
+  page.setDefaultTimeout(10_000);
   page.on('pageerror', (e) => pageErrors.push(e.message));
   page.on('response', (r) => {
     const path = new URL(r.url()).pathname;
