@@ -43,7 +43,15 @@ export async function benchHeap(): Promise<Figure[]> {
   const steadyFrom = Math.min(20_000, Math.floor(RUNS / 200) * 100); // a multiple of the batch
   let atSteady = 0;
   let indexSteady = 0;
+  // Runs a second early (runs 1,001 to 11,000) and at the end (the last 10,000): the same, if a
+  // run costs as much with a hundred thousand records in the store as with a thousand.
+  const window = Math.min(10_000, Math.floor(RUNS / 400) * 100);
+  const early = { from: 0, rate: 0 };
+  const late = { from: 0, rate: 0 };
   for (let n = 0; n < RUNS; n += 100) {
+    if (n === 1_000) early.from = performance.now();
+    if (n === 1_000 + window) early.rate = window / ((performance.now() - early.from) / 1000);
+    if (n === RUNS - window) late.from = performance.now();
     await Promise.all(Array.from({ length: 100 }, (_, k) => dadaRun(tracing, n + k)));
     // Yield to I/O between batches, as a server does between requests. NOTE: a loop that never
     // yields lets no save complete and holds every run's pending save until its end (measured on
@@ -66,6 +74,7 @@ export async function benchHeap(): Promise<Figure[]> {
     }
   }
   await tracing.forceFlush();
+  late.rate = window / ((performance.now() - late.from) / 1000);
   const atEnd = heapMb();
   const records = (await store.stats()).records;
   // The index's share: a second handle on the same directory (no lock) indexes every record
@@ -88,6 +97,10 @@ export async function benchHeap(): Promise<Figure[]> {
   const steadyOther = atEnd - atSteady - (perRecordKb * (records - indexSteady)) / 1024;
   const steadyRuns = (RUNS - steadyFrom).toLocaleString('en');
   return report(`Heap (${RUNS.toLocaleString('en')} traced runs, both paths on)`, [
+    {
+      name: `runs a second: runs 1,001–${(1_000 + window).toLocaleString('en')} / the last ${window.toLocaleString('en')}`,
+      value: `${fmt(early.rate, 0)} / ${fmt(late.rate, 0)} (×${fmt(late.rate / early.rate)})`,
+    },
     { name: 'heap after 1,000 runs', value: `${fmt(at1k, 1)} MB` },
     { name: `heap after ${RUNS.toLocaleString('en')} runs`, value: `${fmt(atEnd, 1)} MB` },
     { name: 'growth, all', value: `${fmt(growth, 1)} MB` },
