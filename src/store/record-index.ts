@@ -192,7 +192,8 @@ export class RecordIndex {
     let hits: IndexEntry[] = [];
     if (ranks.size > this.sorted.length / 16) {
       const buckets = new Map<number, IndexEntry[]>();
-      for (const entry of this.entries()) {
+      for (let i = this.sorted.length - 1; i >= 0; i--) {
+        const entry = this.sorted[i]!;
         const rank = ranks.get(entry.summary.execution_id);
         if (rank === undefined || !matches(entry, q)) continue;
         const bucket = buckets.get(rank);

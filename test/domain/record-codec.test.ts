@@ -197,7 +197,7 @@ describe('canonical writing', () => {
       expect(serializeRecord(frozen)).toBe(canonical); // the second time from the cache
       // A run's earlier states share its frozen items: each state's text is its own.
       for (let k = 0; k <= frozen.items.length; k++) {
-        const state = { ...frozen, status: 'incomplete', items: frozen.items.slice(0, k) };
+        const state = { ...frozen, status: 'incomplete' as const, items: frozen.items.slice(0, k) };
         expect(serializeRecord(state)).toBe(`${JSON.stringify(sortKeys(state), null, 2)}\n`);
       }
       // A record-level key holding `"items": []` deeper, and no items at all.
