@@ -183,6 +183,36 @@ describe('finding, comparing and exporting runs in Chromium', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'compare-en-1280.png'), fullPage: true });
   });
 
+  it('shows the page gone back to when the page left answers late (a slow list does not cover it)', async () => {
+    await page.goto(`${server.url}/runs/${runs.dada}`);
+    await page.waitForSelector('.badge-completed');
+    const title = await page.title();
+    // The list's first answer is held: the user goes back while the list is still loading.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/api/configs', async (r) => {
+      await held;
+      await r.continue();
+    });
+    try {
+      await page.click('a.brand');
+      await page.waitForURL(/\/$/);
+      await page.goBack();
+      await page.waitForSelector('.badge-completed');
+      const listLoaded = page.waitForResponse((r) => r.url().includes('/api/executions?'));
+      release();
+      await listLoaded;
+      await page.evaluate('new Promise((r) => requestAnimationFrame(() => setTimeout(r, 50)))');
+      expect(page.url()).toContain(`/runs/${runs.dada}`);
+      expect(await page.locator('.badge-completed').count()).toBe(1);
+      expect(await page.locator('table.runs').count()).toBe(0);
+      expect(await page.title()).toBe(title);
+    } finally {
+      release();
+      await page.unroute('**/api/configs');
+    }
+  });
+
   it("selects runs in the list and compares them; the child's runs by pseudonymous id", async () => {
     await page.goto(`${server.url}/runs/${runs.bauhaus}`);
     await page.evaluate('sessionStorage.clear()');

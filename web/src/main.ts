@@ -75,23 +75,34 @@ function header(): void {
   document.querySelector('.skip')!.textContent = t('app.skip');
 }
 
+/** The latest navigation: a page still loading when another was asked for is not shown. */
+let shown = 0;
+
 async function route(): Promise<void> {
+  const seq = (shown += 1);
   cleanup?.();
   cleanup = undefined;
   document.documentElement.lang = currentLang();
   document.title = `${t('app.title')} · execution-history`;
   header();
+  // Each page draws into a container of its own: one left while it still waited for an answer
+  // draws into a container no longer shown, never over the page that followed it.
+  const view = document.createElement('div');
+  view.className = 'view';
+  main.replaceChildren(view);
   const path = location.pathname;
   const run = /^\/runs\/(exec_[0-9]{8}_[0-9]{6}_[0-9a-f]{8})$/.exec(path);
-  const review = reviewRoute(main, path);
-  if (review) cleanup = await review;
-  else if (run) cleanup = await runPage(main, run[1]!);
-  else if (path === '/try') cleanup = await tryPage(main);
-  else if (path === '/compare') cleanup = await comparePage(main);
+  const review = reviewRoute(view, path);
+  let done: Cleanup;
+  if (review) done = await review;
+  else if (run) done = await runPage(view, run[1]!);
+  else if (path === '/try') done = await tryPage(view);
+  else if (path === '/compare') done = await comparePage(view);
   // The overview loads its plotting library only when it is opened.
-  else if (path === '/stats')
-    cleanup = await (await import('./pages/stats-page.js')).statsPage(main);
-  else cleanup = await runsPage(main);
+  else if (path === '/stats') done = await (await import('./pages/stats-page.js')).statsPage(view);
+  else done = await runsPage(view);
+  if (seq !== shown) return done(); // left before it was ready: its timers and streams stop
+  cleanup = done;
   header();
 }
 
