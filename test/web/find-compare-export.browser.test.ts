@@ -213,6 +213,36 @@ describe('finding, comparing and exporting runs in Chromium', () => {
     }
   });
 
+  it('keeps the list and its title when a run opened from it answers after the user went back', async () => {
+    await page.goto(`${server.url}/`);
+    await page.waitForSelector(`tr[data-id="${runs.cat}"]`);
+    const title = await page.title();
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route(`**/api/executions/${runs.cat}`, async (r) => {
+      await held;
+      await r.continue();
+    });
+    try {
+      await page.click(`tr[data-id="${runs.cat}"] a[href="/runs/${runs.cat}"]`);
+      await page.waitForURL(new RegExp(`/runs/${runs.cat}$`));
+      await page.goBack();
+      await page.waitForSelector(`tr[data-id="${runs.cat}"]`);
+      const runLoaded = page.waitForResponse((r) =>
+        r.url().endsWith(`/api/executions/${runs.cat}`),
+      );
+      release();
+      await runLoaded;
+      await page.evaluate('new Promise((r) => requestAnimationFrame(() => setTimeout(r, 50)))');
+      expect(await page.locator('.run-head').count()).toBe(0);
+      expect(await page.locator('table.runs').count()).toBe(1);
+      expect(await page.title()).toBe(title);
+    } finally {
+      release();
+      await page.unroute(`**/api/executions/${runs.cat}`);
+    }
+  });
+
   it("selects runs in the list and compares them; the child's runs by pseudonymous id", async () => {
     await page.goto(`${server.url}/runs/${runs.bauhaus}`);
     await page.evaluate('sessionStorage.clear()');

@@ -48,7 +48,11 @@ export function seconds(value: number | null | undefined): string {
   return value < 1 ? `${Math.round(value * 1000)} ms` : `${value.toFixed(value < 10 ? 2 : 1)} s`;
 }
 
-/** Sets the tab title of a page (`<what> · execution-history`). */
-export function setTitle(what: string): void {
+/**
+ * Sets the tab title of a page (`<what> · execution-history`); not for a page's `view` that is
+ * no longer shown (a page left while it still loaded).
+ */
+export function setTitle(what: string, view?: Element): void {
+  if (view && !view.isConnected) return;
   document.title = `${what} · execution-history`;
 }

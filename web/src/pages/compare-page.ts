@@ -85,7 +85,7 @@ export async function comparePage(main: HTMLElement): Promise<Cleanup> {
     return () => undefined;
   }
   const runs = answers.map((a) => a.body);
-  setTitle(t('title.compare', { n: runs.length }));
+  setTitle(t('title.compare', { n: runs.length }), main);
   replace(
     main,
     h('h1', {}, same ? t('compare.samePrompt') : t('compare.title')),

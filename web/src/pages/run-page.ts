@@ -128,7 +128,7 @@ function render(main: HTMLElement, view: View): void {
   const record = view.record;
   const config = record?.config_name ?? str(meta.config_name) ?? '…';
   const status = view.status ?? 'running';
-  setTitle(t('title.run', { config, status: statusLabel(status) }));
+  setTitle(t('title.run', { config, status: statusLabel(status) }), main);
   const focused = document.activeElement?.id;
   replace(
     main,
