@@ -299,6 +299,38 @@ describe('finding, comparing and exporting runs in Chromium', () => {
     expect(thumbnailAnswers.filter((a) => !a.startsWith('200 '))).toEqual([]);
   }, 180_000);
 
+  it('keeps the keyboard focus on the same run while the list refreshes itself and new runs arrive', async () => {
+    await page.goto(`${server.url}/`);
+    await page.waitForSelector(`tr[data-id="${runs.cat}"]`);
+    await page.focus(`tr[data-id="${runs.cat}"] .pick-box`);
+    await page.evaluate('document.querySelector("table.runs").dataset.drawn = "before"');
+    const focused = () =>
+      page.evaluate<[string | null, boolean]>(
+        '[document.activeElement?.closest("tr")?.getAttribute("data-id") ?? null, document.activeElement?.classList.contains("pick-box") ?? false]',
+      );
+    const settled = () =>
+      page.evaluate('new Promise((r) => requestAnimationFrame(() => setTimeout(r, 50)))');
+    // A refresh with nothing new draws nothing again.
+    await page.waitForResponse((r) => r.url().includes('/api/executions?'));
+    await settled();
+    expect(await page.getAttribute('table.runs', 'data-drawn')).toBe('before');
+    expect(await focused()).toEqual([runs.cat, true]);
+    // A new run is drawn (marked new), and the focus stays on the same run's checkbox.
+    const added = await execute({
+      schema: 'passthrough',
+      input_text: 'Ein Vogel singt',
+      output_config: 'none',
+    });
+    await page.waitForSelector(`tr[data-id="${added}"] .badge-new`, { timeout: 10_000 });
+    await settled();
+    expect(await page.getAttribute('table.runs', 'data-drawn')).toBeNull();
+    expect(await focused()).toEqual([runs.cat, true]);
+    const picked = async () => parseInt((await page.textContent('#picked-count'))!, 10);
+    const before = await picked();
+    await page.keyboard.press('Space');
+    expect(await picked()).toBe(before + 1);
+  });
+
   it('exports the filtered list from the page as the same bundle as the CLI with the same filters', async () => {
     await page.goto(`${server.url}/?q=Baum&safety_level=kids`);
     await page.evaluate('sessionStorage.clear()');

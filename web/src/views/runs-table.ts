@@ -24,8 +24,45 @@ function thumbnail(r: RunSummary): HTMLElement {
   return cell;
 }
 
-/** The runs as a table (cards at phone widths), each with a checkbox for the selection. */
+/** What each table last showed (the rows' data, and whether some were marked new). */
+const shown = new WeakMap<HTMLElement, string>();
+
+/**
+ * The runs as a table (cards at phone widths), each with a checkbox for the selection. Drawn
+ * again only when something changed (the list asks every few seconds), and then with the
+ * keyboard focus kept on the same run's checkbox or link, so a teacher working through the
+ * list with the keyboard is not thrown back to the top of the page.
+ */
 export function renderRows(
+  table: HTMLElement,
+  rows: RunSummary[],
+  seen: Set<string>,
+  first: boolean,
+  selection: Selection,
+): void {
+  const anyFresh = !first && rows.some((r) => !seen.has(r.execution_id));
+  const key = `${anyFresh}${currentLang()}${JSON.stringify(rows)}`;
+  if (shown.get(table) === key) return;
+  shown.set(table, key);
+  const focus = focusIn(table);
+  drawRows(table, rows, seen, first, selection);
+  focus?.();
+}
+
+/** How to put the focus back on the control it is on inside `table` once redrawn, if any. */
+function focusIn(table: HTMLElement): (() => void) | null {
+  const active = document.activeElement;
+  if (!(active instanceof HTMLElement) || !table.contains(active)) return null;
+  const id = active.closest('tr')?.getAttribute('data-id');
+  if (!id) return null;
+  const control = active.classList.contains('pick-box') ? '.pick-box' : 'td.started a';
+  return () =>
+    table
+      .querySelector<HTMLElement>(`tr[data-id="${CSS.escape(id)}"] ${control}`)
+      ?.focus({ preventScroll: true });
+}
+
+function drawRows(
   table: HTMLElement,
   rows: RunSummary[],
   seen: Set<string>,
