@@ -379,8 +379,13 @@ describe('web view in Chromium', () => {
     // Still running: the first translation is under way at the stand-in.
     expect(await page.locator('.badge-running').count()).toBe(1);
     expect(await page.locator('progress#run-progress').count()).toBe(1);
+    // A keyboard user on a link: the page redraws with each item, the focus stays on it.
+    await page.focus('a:text("The same prompt in other configs and levels")');
     await page.waitForSelector('.gen-translation', { timeout: 5_000 });
     expect(await page.locator('.badge-running').count()).toBe(1);
+    expect(await page.evaluate('document.activeElement?.textContent')).toBe(
+      'The same prompt in other configs and levels',
+    );
     await page.screenshot({ path: join(ARTIFACTS, 'run-page-live.png'), fullPage: true });
     await page.waitForSelector('.badge-completed', { timeout: 10_000 });
     expect(await page.locator('.gen-final .gen-text').textContent()).toMatch(/\(slow\)$/);

@@ -30,6 +30,34 @@ export function replace(el: Element, ...children: (Child | Child[])[]): void {
   );
 }
 
+/** What the keyboard focus is on inside `root`, as `keepFocus` finds it again once redrawn. */
+function focusKey(root: Element): { id: string; selector: string; text: string; n: number } | null {
+  const active = document.activeElement;
+  if (!(active instanceof HTMLElement) || active === root || !root.contains(active)) return null;
+  const href = active.getAttribute('href');
+  const selector = href ? `${active.localName}[href="${CSS.escape(href)}"]` : active.localName;
+  const text = active.textContent ?? '';
+  const same = [...root.querySelectorAll(selector)].filter((e) => e.textContent === text);
+  return { id: active.id, selector, text, n: same.indexOf(active) };
+}
+
+/**
+ * Redraws `root` with `draw`, keeping the keyboard focus on the same control (by its id, else
+ * the same kind of element with the same link and text), so a page that redraws itself as a
+ * run goes on does not throw a keyboard user back to the top.
+ */
+export function keepFocus(root: Element, draw: () => void): void {
+  const key = focusKey(root);
+  draw();
+  if (!key) return;
+  const again = key.id
+    ? document.getElementById(key.id)
+    : [...root.querySelectorAll(key.selector)].filter((e) => e.textContent === key.text)[
+        Math.max(0, key.n)
+      ];
+  if (again instanceof HTMLElement) again.focus({ preventScroll: true });
+}
+
 /** Formats a timestamp for people, in the page's language. */
 export function when(iso: string, lang: string): string {
   const d = new Date(iso);

@@ -1,5 +1,5 @@
 import { api } from '../api.js';
-import { h, replace, seconds, setTitle, when } from '../dom.js';
+import { h, keepFocus, replace, seconds, setTitle, when } from '../dom.js';
 import { genealogy } from '../genealogy.js';
 import { reviewLinkFor } from '../review-links.js';
 import { currentLang, statusLabel, stepLabel, t } from '../i18n.js';
@@ -129,49 +129,50 @@ function render(main: HTMLElement, view: View): void {
   const config = record?.config_name ?? str(meta.config_name) ?? '…';
   const status = view.status ?? 'running';
   setTitle(t('title.run', { config, status: statusLabel(status) }), main);
-  const focused = document.activeElement?.id;
-  replace(
-    main,
-    h(
-      'div',
-      { class: 'run-head' },
-      h('h1', {}, `${t('run.title')}: ${config} `, badge(status)),
-      h('p', { class: 'run-id' }, h('code', {}, view.id)),
-    ),
-    progress(view),
-    h(
-      'dl',
-      { class: 'meta' },
-      metaRow(
-        t('run.started'),
-        start
-          ? when(start.timestamp, currentLang())
-          : record
-            ? when(record.timestamp, currentLang())
-            : '–',
+  // Redrawn as the run goes on: the keyboard focus stays on the same link or control.
+  keepFocus(main, () =>
+    replace(
+      main,
+      h(
+        'div',
+        { class: 'run-head' },
+        h('h1', {}, `${t('run.title')}: ${config} `, badge(status)),
+        h('p', { class: 'run-id' }, h('code', {}, view.id)),
       ),
-      metaRow(t('run.safety'), levelLabel(record?.safety_level ?? str(meta.safety_level))),
-      metaRow(t('run.mode'), modeLabel(record?.execution_mode ?? str(meta.execution_mode))),
-      metaRow(
-        t('run.user'),
-        `${record?.user_id ?? str(meta.user_id) ?? '–'} / ${record?.session_id ?? str(meta.session_id) ?? '–'}`,
+      progress(view),
+      h(
+        'dl',
+        { class: 'meta' },
+        metaRow(
+          t('run.started'),
+          start
+            ? when(start.timestamp, currentLang())
+            : record
+              ? when(record.timestamp, currentLang())
+              : '–',
+        ),
+        metaRow(t('run.safety'), levelLabel(record?.safety_level ?? str(meta.safety_level))),
+        metaRow(t('run.mode'), modeLabel(record?.execution_mode ?? str(meta.execution_mode))),
+        metaRow(
+          t('run.user'),
+          `${record?.user_id ?? str(meta.user_id) ?? '–'} / ${record?.session_id ?? str(meta.session_id) ?? '–'}`,
+        ),
+        metaRow(t('run.seed'), record?.used_seed ?? '–'),
+        metaRow(t('run.total'), view.status ? seconds(record?.total_execution_time) : '–'),
       ),
-      metaRow(t('run.seed'), record?.used_seed ?? '–'),
-      metaRow(t('run.total'), view.status ? seconds(record?.total_execution_time) : '–'),
+      links(view),
+      related(view.id, record?.user_id ?? str(meta.user_id)),
+      section('genealogy', t('run.genealogy'), genealogyView(genealogy(items))),
+      section('safety', t('run.safetyTitle'), safetyView(items, view.categories)),
+      section(
+        'outputs',
+        t('run.outputs'),
+        outputsView({ ...view, ended: view.status !== null, status: view.status }, items),
+      ),
+      section('timing', t('run.timing'), timingView(items, record?.total_execution_time ?? null)),
+      errorsView(items),
     ),
-    links(view),
-    related(view.id, record?.user_id ?? str(meta.user_id)),
-    section('genealogy', t('run.genealogy'), genealogyView(genealogy(items))),
-    section('safety', t('run.safetyTitle'), safetyView(items, view.categories)),
-    section(
-      'outputs',
-      t('run.outputs'),
-      outputsView({ ...view, ended: view.status !== null, status: view.status }, items),
-    ),
-    section('timing', t('run.timing'), timingView(items, record?.total_execution_time ?? null)),
-    errorsView(items),
   );
-  if (focused) document.getElementById(focused)?.focus();
 }
 
 function progress(view: View): Node | null {
