@@ -34,8 +34,11 @@ export function replace(el: Element, ...children: (Child | Child[])[]): void {
 function focusKey(root: Element): { id: string; selector: string; text: string; n: number } | null {
   const active = document.activeElement;
   if (!(active instanceof HTMLElement) || active === root || !root.contains(active)) return null;
+  // Within the same run's row or card, when it is in one (rows come and go above it).
+  const run = active.closest('[data-id]')?.getAttribute('data-id');
+  const scope = run ? `[data-id="${CSS.escape(run)}"] ` : '';
   const href = active.getAttribute('href');
-  const selector = href ? `${active.localName}[href="${CSS.escape(href)}"]` : active.localName;
+  const selector = `${scope}${active.localName}${href ? `[href="${CSS.escape(href)}"]` : ''}`;
   const text = active.textContent ?? '';
   const same = [...root.querySelectorAll(selector)].filter((e) => e.textContent === text);
   return { id: active.id, selector, text, n: same.indexOf(active) };
@@ -43,8 +46,8 @@ function focusKey(root: Element): { id: string; selector: string; text: string; 
 
 /**
  * Redraws `root` with `draw`, keeping the keyboard focus on the same control (by its id, else
- * the same kind of element with the same link and text), so a page that redraws itself as a
- * run goes on does not throw a keyboard user back to the top.
+ * the same kind of element with the same link and text, in the same run's row), so a page that
+ * redraws itself as runs go on does not throw a keyboard user back to the top.
  */
 export function keepFocus(root: Element, draw: () => void): void {
   const key = focusKey(root);
@@ -77,10 +80,10 @@ export function seconds(value: number | null | undefined): string {
 }
 
 /**
- * Sets the tab title of a page (`<what> · execution-history`); not for a page's `view` that is
- * no longer shown (a page left while it still loaded).
+ * Sets the tab title of the page drawn in `view` (`<what> · execution-history`), unless that
+ * view is no longer shown (a page left while it still loaded).
  */
-export function setTitle(what: string, view?: Element): void {
-  if (view && !view.isConnected) return;
+export function setTitle(what: string, view: Element): void {
+  if (!view.isConnected) return;
   document.title = `${what} · execution-history`;
 }

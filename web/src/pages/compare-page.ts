@@ -40,7 +40,7 @@ async function samePrompt(id: string): Promise<{ ids: string[]; q: string | null
 export async function comparePage(main: HTMLElement): Promise<Cleanup> {
   const params = new URLSearchParams(location.search);
   replace(main, h('h1', {}, t('compare.title')), h('p', { class: 'hint' }, t('run.loading')));
-  setTitle(t('compare.title'));
+  setTitle(t('compare.title'), main);
   let ids = (params.get('ids') ?? '').split(',').filter((s) => ID.test(s));
   let more: Node | null = null;
   const same = params.get('same_prompt');

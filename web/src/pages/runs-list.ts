@@ -44,7 +44,7 @@ interface Configs {
 
 /** The runs list: filters in the URL, paging, new runs arriving every few seconds. */
 export async function runsPage(main: HTMLElement): Promise<Cleanup> {
-  setTitle(t('title.runs'));
+  setTitle(t('title.runs'), main);
   const params = new URLSearchParams(location.search);
   const offset = Number(params.get('offset') ?? 0) || 0;
   const configs = (await api<Configs>('/api/configs')).body;

@@ -21,7 +21,7 @@ interface Started {
 
 /** A form that starts a run asynchronously and opens its page. */
 export async function tryPage(main: HTMLElement): Promise<Cleanup> {
-  setTitle(t('title.try'));
+  setTitle(t('title.try'), main);
   const configs = (await api<Configs>('/api/configs')).body;
   const prompt = h('textarea', {
     id: 'try-prompt',

@@ -1,4 +1,4 @@
-import { h, replace, seconds, when } from '../dom.js';
+import { h, keepFocus, replace, seconds, when } from '../dom.js';
 import { currentLang, t } from '../i18n.js';
 import type { Selection } from '../selection.js';
 import type { RunSummary } from '../types.js';
@@ -44,22 +44,7 @@ export function renderRows(
   const key = `${anyFresh}${currentLang()}${JSON.stringify(rows)}`;
   if (shown.get(table) === key) return;
   shown.set(table, key);
-  const focus = focusIn(table);
-  drawRows(table, rows, seen, first, selection);
-  focus?.();
-}
-
-/** How to put the focus back on the control it is on inside `table` once redrawn, if any. */
-function focusIn(table: HTMLElement): (() => void) | null {
-  const active = document.activeElement;
-  if (!(active instanceof HTMLElement) || !table.contains(active)) return null;
-  const id = active.closest('tr')?.getAttribute('data-id');
-  if (!id) return null;
-  const control = active.classList.contains('pick-box') ? '.pick-box' : 'td.started a';
-  return () =>
-    table
-      .querySelector<HTMLElement>(`tr[data-id="${CSS.escape(id)}"] ${control}`)
-      ?.focus({ preventScroll: true });
+  keepFocus(table, () => drawRows(table, rows, seen, first, selection));
 }
 
 function drawRows(
