@@ -4,7 +4,6 @@ import type { ExecutionRecord } from '../../domain/execution-record.js';
 import { ATTR_SESSION_ID, ATTR_USER_ID } from '../tracker/attributes.js';
 import type { ExportReport, RunSubject } from './run-assembler-options.js';
 import type { SpanRefusal } from './run-limits.js';
-import { findRunSpans } from './span-to-record.js';
 
 /** A FAILED report with `error` (nothing pending). */
 export function failedReport(error: unknown, refused: SpanRefusal[] = []): ExportReport {
@@ -36,15 +35,14 @@ export function outcomesReport(
 /** Ids of the subject's runs among open runs (by their head span) and held records. */
 export function subjectRunIds(
   subject: RunSubject,
-  openRuns: Iterable<{ id: string; spans: readonly ReadableSpan[] }>,
+  openRuns: Iterable<{ id: string; start: ReadableSpan | undefined }>,
   heldRecords: Iterable<ExecutionRecord>,
 ): string[] {
   const matches = (user: unknown, session: unknown) =>
     subject.userId !== undefined ? user === subject.userId : session === subject.sessionId;
   const ids = new Set<string>();
   for (const run of openRuns) {
-    const { run: end, start } = findRunSpans(run.spans);
-    const head = end ?? start;
+    const head = run.start;
     if (head && matches(head.attributes[ATTR_USER_ID], head.attributes[ATTR_SESSION_ID]))
       ids.add(run.id);
   }

@@ -9,7 +9,7 @@ import type {
   RunAssemblerOptions,
   RunSubject,
 } from './run-assembler-options.js';
-import { RunBuffer } from './run-buffer.js';
+import { RunBuffer, type RunSpans } from './run-buffer.js';
 import type { SpanRefusal } from './run-limits.js';
 import { RunOutcomes, within } from './run-outcomes.js';
 import { RunState } from './run-state.js';
@@ -202,11 +202,12 @@ export class RunAssembler {
   }
 
   /**
-   * An `incomplete` state of an open run: the spans since its last state are added when written.
-   * `spans` is the run's growing list, so a checkpoint still queued (its write not begun) takes
-   * every later span too: later stage ends in the meantime share its save.
+   * An `incomplete` state of an open run: the spans since its last state are taken when it is
+   * written, so a checkpoint still queued (its write not begun) takes every later span too:
+   * later stage ends in the meantime share its save. Taken, the spans live on only as the run
+   * state's items (and its head spans): a run in flight holds no span it has checkpointed.
    */
-  private checkpoint(id: string, spans: readonly ReadableSpan[]): Promise<SaveOutcome> {
+  private checkpoint(id: string, spans: RunSpans): Promise<SaveOutcome> {
     const queued = this.queuedCheckpoints.get(id);
     if (queued) return queued;
     const state = this.states.of(id);
@@ -217,7 +218,7 @@ export class RunAssembler {
       () => {
         begun = true;
         this.queuedCheckpoints.delete(id);
-        return state.addNew(spans).record({ status: 'incomplete', traceUrl });
+        return state.add(spans.take()).record({ status: 'incomplete', traceUrl });
       },
       false,
     );
@@ -238,9 +239,9 @@ export class RunAssembler {
     });
   }
 
-  private finish(id: string, spans: readonly ReadableSpan[]): Promise<SaveOutcome> {
+  private finish(id: string, spans: RunSpans): Promise<SaveOutcome> {
     this.queuedCheckpoints.delete(id);
-    const state = this.states.finish(id).addNew(spans);
+    const state = this.states.finish(id).add(spans.take());
     let status = 'completed';
     const final = this.spool.save(
       id,

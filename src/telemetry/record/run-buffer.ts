@@ -15,16 +15,27 @@ import {
   type SpanRefusal,
 } from './run-limits.js';
 
+/**
+ * An open run's spans that its owner has not taken yet. Spans that end later join them until
+ * `take` hands them over, so a save that is still queued takes every span up to its write; once
+ * taken, the buffer no longer holds them (the owner's record state is built from them).
+ */
+export interface RunSpans {
+  readonly id: string;
+  /** The spans since the last `take` (empty when none came), no longer held here. */
+  take(): ReadableSpan[];
+}
+
 /** What the buffer asks its owner to do with a run's spans. */
 export interface RunBufferSink {
   /** A stage of the run ended: save what it has so far (`incomplete`). */
-  checkpoint(id: string, spans: readonly ReadableSpan[]): Promise<unknown>;
+  checkpoint(id: string, spans: RunSpans): Promise<unknown>;
   /** The run span ended: save the final record. */
-  finish(id: string, spans: readonly ReadableSpan[]): Promise<unknown>;
+  finish(id: string, spans: RunSpans): Promise<unknown>;
   /** Spans of a run already finished. */
   late(id: string, spans: readonly ReadableSpan[]): Promise<unknown>;
   /** A run dropped from memory before it ended (too old, too many runs, shutdown). */
-  evict(id: string, spans: readonly ReadableSpan[]): Promise<unknown>;
+  evict(id: string, spans: RunSpans): Promise<unknown>;
   /** Spans of a run that was discarded (deleted while it ran); `ended` once its run span ended. */
   discarded?(id: string, ended: boolean): void;
   /** Spans of a run not taken: past its limits, or of another trace than the run's. */
@@ -48,16 +59,35 @@ export interface RunBufferOptions extends RunLimits {
   checkpointAfterStartSpan?: boolean;
 }
 
-interface Run {
-  id: string;
-  spans: ReadableSpan[];
-  lastSeenMillis: number;
+/** An open run: its spans not taken yet, its start span, what it has used of its limits. */
+class Run implements RunSpans {
+  /** Spans not taken by the owner yet. */
+  private pending: ReadableSpan[] = [];
+  lastSeenMillis = Date.now();
   timer?: NodeJS.Timeout;
-  /** True once the start span is here. */
-  started?: boolean;
-  /** The trace of its first span: spans of other traces are refused. */
-  traceId: string;
-  usage: RunUsage;
+  /** The start span, once here: it carries the run's user and session. */
+  start: ReadableSpan | undefined;
+  /** Spans, events and bytes taken for the run over its life (its limits count them all). */
+  readonly usage: RunUsage = { spans: 0, events: 0, bytes: 0 };
+
+  constructor(
+    readonly id: string,
+    /** The trace of its first span: spans of other traces are refused. */
+    readonly traceId: string,
+  ) {}
+
+  add(spans: readonly ReadableSpan[]): void {
+    for (const span of spans) {
+      this.pending.push(span);
+      if (span.attributes[ATTR_SPAN_ROLE] === ROLE_START) this.start = span;
+    }
+  }
+
+  take(): ReadableSpan[] {
+    const spans = this.pending;
+    this.pending = [];
+    return spans;
+  }
 }
 
 type Plan =
@@ -153,20 +183,19 @@ export class RunBuffer {
       for (const refusal of plan.refusals) this.sink.refused?.(refusal);
       if (plan.spans.length === 0) continue;
       const run = this.runOf(id, plan.spans[0]!.spanContext().traceId);
-      run.spans.push(...plan.spans);
+      run.add(plan.spans);
       run.usage.spans += plan.added.spans;
       run.usage.events += plan.added.events;
       run.usage.bytes += plan.added.bytes;
       this.spanCount += plan.added.spans;
       this.bytes += plan.added.bytes;
       run.lastSeenMillis = Date.now();
-      run.started ||= plan.spans.some((s) => s.attributes[ATTR_SPAN_ROLE] === ROLE_START);
       if (plan.ends) {
         this.drop(run);
         this.finished.add(id);
-        saves.push(this.sink.finish(id, run.spans));
+        saves.push(this.sink.finish(id, run));
       } else if (
-        (run.started || !this.needStart) &&
+        (run.start !== undefined || !this.needStart) &&
         plan.spans.some((s) => s.attributes[ATTR_SPAN_ROLE] !== ROLE_BACKEND)
       ) {
         const save = this.scheduleCheckpoint(run);
@@ -216,7 +245,7 @@ export class RunBuffer {
       if (!run.timer) continue;
       clearTimeout(run.timer);
       run.timer = undefined;
-      saves.push(this.sink.checkpoint(run.id, run.spans));
+      saves.push(this.sink.checkpoint(run.id, run));
     }
     return saves;
   }
@@ -231,21 +260,24 @@ export class RunBuffer {
     return this.runs.size;
   }
 
-  /** The runs still open, with their spans so far. */
-  openRuns(): Iterable<{ id: string; spans: readonly ReadableSpan[] }> {
+  /** The runs still open, with their start spans once here. */
+  openRuns(): Iterable<{ id: string; start: ReadableSpan | undefined }> {
     return this.runs.values();
   }
 
-  /** Spans and their estimated bytes held by open runs. */
+  /**
+   * Spans and their estimated bytes of the open runs: held here until their owner takes them,
+   * then as its record states' items.
+   */
   usage(): { spans: number; bytes: number } {
     return { spans: this.spanCount, bytes: this.bytes };
   }
 
   private scheduleCheckpoint(run: Run): Promise<unknown> | undefined {
-    if (this.delay <= 0) return this.sink.checkpoint(run.id, run.spans);
+    if (this.delay <= 0) return this.sink.checkpoint(run.id, run);
     run.timer ??= setTimeout(() => {
       run.timer = undefined;
-      if (this.runs.get(run.id) === run) void this.sink.checkpoint(run.id, run.spans);
+      if (this.runs.get(run.id) === run) void this.sink.checkpoint(run.id, run);
     }, this.delay);
     run.timer.unref();
     return undefined;
@@ -254,13 +286,7 @@ export class RunBuffer {
   private runOf(id: string, traceId: string): Run {
     let run = this.runs.get(id);
     if (!run) {
-      run = {
-        id,
-        spans: [],
-        lastSeenMillis: Date.now(),
-        traceId,
-        usage: { spans: 0, events: 0, bytes: 0 },
-      };
+      run = new Run(id, traceId);
       this.runs.set(id, run);
       while (this.runs.size > this.maxRuns) void this.evict(this.runs.values().next().value!);
     }
@@ -277,7 +303,7 @@ export class RunBuffer {
 
   private evict(run: Run): Promise<unknown> {
     this.drop(run);
-    return this.sink.evict(run.id, run.spans);
+    return this.sink.evict(run.id, run);
   }
 
   private sweep(): void {

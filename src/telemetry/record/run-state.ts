@@ -69,8 +69,6 @@ export class RunState {
   private checkedHead: { span: ReadableSpan; traceUrl: unknown; head: Head } | undefined;
   /** A saved record this state continues (late spans of a run no longer held). */
   private base: ExecutionRecord | undefined;
-  /** How many spans of an append-only list were added (`addNew`). */
-  private added = 0;
   /** The status of the latest record made (a late merge goes on from it). */
   lastStatus: string | undefined;
 
@@ -81,13 +79,6 @@ export class RunState {
     state.lastStatus = record.status ?? undefined;
     for (const item of record.items) state.put(deepFreeze(item));
     return state;
-  }
-
-  /** Adds the spans of `spans` not added yet (the list only grows). */
-  addNew(spans: readonly ReadableSpan[]): this {
-    if (spans.length > this.added) this.add(spans.slice(this.added));
-    this.added = spans.length;
-    return this;
   }
 
   /** Adds spans: their items (checked once), the run and start spans, the latest end. */

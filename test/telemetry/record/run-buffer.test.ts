@@ -1,7 +1,11 @@
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as A from '../../../src/telemetry/tracker/attributes.js';
-import { RunBuffer, type RunBufferOptions } from '../../../src/telemetry/record/run-buffer.js';
+import {
+  RunBuffer,
+  type RunBufferOptions,
+  type RunSpans,
+} from '../../../src/telemetry/record/run-buffer.js';
 import { BufferFullError, type SpanRefusal } from '../../../src/telemetry/record/run-limits.js';
 import { spanFixture } from '../../helpers/span-fixtures.js';
 
@@ -15,18 +19,24 @@ const span = (id: string, role: string): ReadableSpan =>
     attributes: { [A.ATTR_EXECUTION_ID]: id, [A.ATTR_SPAN_ROLE]: role },
   });
 
-/** A buffer whose sink notes every call as `kind id spans`. */
+/**
+ * A buffer whose sink notes every call as `kind id spans`: the spans it takes at once (those
+ * since the sink last took the run's spans), or for `late` the spans given.
+ */
 function buffer(options: RunBufferOptions = {}) {
   const calls: string[] = [];
-  const note = (kind: string) => (id: string, spans: readonly ReadableSpan[]) => {
-    calls.push(`${kind} ${id} ${spans.length}`);
+  const note = (kind: string) => (id: string, spans: RunSpans) => {
+    calls.push(`${kind} ${id} ${spans.take().length}`);
     return Promise.resolve();
   };
   const b = new RunBuffer(
     {
       checkpoint: note('checkpoint'),
       finish: note('finish'),
-      late: note('late'),
+      late: (id, spans) => {
+        calls.push(`late ${id} ${spans.length}`);
+        return Promise.resolve();
+      },
       evict: note('evict'),
       discarded: (id, ended) => calls.push(`discarded ${id} ${ended}`),
       refused: (r: SpanRefusal) => calls.push(`refused ${r.executionId} ${r.spans} ${r.reason}`),
@@ -51,7 +61,37 @@ describe('RunBuffer', () => {
     expect(accept(span('r1', A.ROLE_START))).toBe(1);
     expect(accept(span('r1', A.ROLE_BACKEND))).toBe(0);
     accept(span('r1', A.ROLE_STAGE));
-    expect(calls).toEqual(['checkpoint r1 1', 'checkpoint r1 3']);
+    expect(calls).toEqual(['checkpoint r1 1', 'checkpoint r1 2']);
+  });
+
+  it('hands a run its spans once: a save not yet written takes every span ended before it', () => {
+    const taken: ReadableSpan[][] = [];
+    let queued: RunSpans | undefined;
+    const b = new RunBuffer({
+      checkpoint: (_id, spans) => {
+        queued = spans; // written later, as the spool writes after the caller's turn
+        return Promise.resolve();
+      },
+      finish: (_id, spans) => {
+        taken.push(spans.take());
+        return Promise.resolve();
+      },
+      late: () => Promise.resolve(),
+      evict: () => Promise.resolve(),
+    });
+    const start = span('r1', A.ROLE_START);
+    const stage = span('r1', A.ROLE_STAGE);
+    void b.accept([start]);
+    void b.accept([span('r1', A.ROLE_BACKEND)]);
+    void b.accept([stage]);
+    expect([...b.openRuns()]).toEqual([expect.objectContaining({ id: 'r1', start })]);
+    taken.push(queued!.take());
+    expect(taken[0]).toHaveLength(3);
+    expect(queued!.take()).toEqual([]);
+    void b.accept([span('r1', A.ROLE_RUN)]);
+    expect(taken[1]!.map((s) => s.attributes[A.ATTR_SPAN_ROLE])).toEqual([A.ROLE_RUN]);
+    // Still counted against the run's limits while it is open, then released with it.
+    expect(b.usage().spans).toBe(0);
   });
 
   it('coalesces stage ends within the checkpoint delay into one checkpoint', () => {
@@ -64,7 +104,7 @@ describe('RunBuffer', () => {
     expect(calls).toEqual(['checkpoint r1 2']);
     accept(span('r1', A.ROLE_ITERATION));
     vi.advanceTimersByTime(50);
-    expect(calls).toEqual(['checkpoint r1 2', 'checkpoint r1 3']);
+    expect(calls).toEqual(['checkpoint r1 2', 'checkpoint r1 1']);
   });
 
   it('saves the final record when the run span ends, with no checkpoint left to fire', () => {
@@ -92,9 +132,9 @@ describe('RunBuffer', () => {
 
   it('evicts a run not seen for the timeout, saving what it has', () => {
     const { b, calls, accept } = buffer({ incompleteRunTimeoutMillis: 1_000 });
-    accept(span('old', A.ROLE_START));
+    accept(span('old', A.ROLE_BACKEND)); // no checkpoint: the eviction takes the span
     vi.advanceTimersByTime(600);
-    accept(span('new', A.ROLE_START));
+    accept(span('new', A.ROLE_BACKEND));
     vi.advanceTimersByTime(700); // the sweep runs every quarter of the timeout
     expect(calls.filter((c) => c.startsWith('evict'))).toEqual(['evict old 1']);
     expect(b.size).toBe(1);
@@ -128,7 +168,7 @@ describe('RunBuffer', () => {
     expect(b.flushCheckpoints()).toHaveLength(1);
     expect(b.evictAll()).toHaveLength(2);
     vi.advanceTimersByTime(120_000);
-    expect(calls).toEqual(['checkpoint r1 1', 'evict r1 1', 'evict r2 1']);
+    expect(calls).toEqual(['checkpoint r1 1', 'evict r1 0', 'evict r2 1']);
   });
 
   it('refuses spans of another trace and spans past a run limit, taking the rest', () => {
