@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { FileRecordStore } from '../src/store/file-record-store.js';
 import { createTracing } from '../src/telemetry/tracing.js';
 import { startChild } from './child-servers.js';
+import { stillePostRun } from './stille-post-run.js';
 import { benchDir, discardDir, fmt, heapMb, report, type Figure } from './stats.js';
 
 const RUNS = Number(process.env.BENCH_HEAP_RUNS ?? 100_000);
@@ -30,6 +31,30 @@ async function dadaRun(tracing: ReturnType<typeof createTracing>, n: number): Pr
       }),
     );
   });
+}
+
+/**
+ * The heap one open run holds once its stages are saved: `count` Stille Post runs kept open
+ * after their last stage (as runs waiting on a slow backend are), in KiB a run.
+ */
+async function openRunKb(
+  tracing: ReturnType<typeof createTracing>,
+  count = 2_000,
+): Promise<number> {
+  await tracing.forceFlush();
+  const before = heapMb();
+  let release!: () => void;
+  const hold = new Promise<void>((resolve) => (release = resolve));
+  const runs = Array.from({ length: count }, () =>
+    stillePostRun(tracing.startRun({ configName: 'stillepost' }), undefined, hold),
+  );
+  for (let i = 0; i < 10; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+  await tracing.forceFlush(); // every checkpoint saved, the runs still open
+  const kb = ((heapMb() - before) * 1024) / count;
+  release();
+  await Promise.all(runs);
+  await tracing.forceFlush();
+  return kb;
 }
 
 export async function benchHeap(): Promise<Figure[]> {
@@ -87,6 +112,7 @@ export async function benchHeap(): Promise<Figure[]> {
     await second.close();
     return ((after - before) * 1024) / records;
   })();
+  const openKb = await openRunKb(tracing); // after the figures above: its runs add records
   await tracing.shutdown();
   await store.close();
   sink.stop();
@@ -100,6 +126,10 @@ export async function benchHeap(): Promise<Figure[]> {
     {
       name: `runs a second: runs 1,001–${(1_000 + window).toLocaleString('en')} / the last ${window.toLocaleString('en')}`,
       value: `${fmt(early.rate, 0)} / ${fmt(late.rate, 0)} (×${fmt(late.rate / early.rate)})`,
+    },
+    {
+      name: 'an open run after its stages were saved (2,000 Stille Post runs held open)',
+      value: `${fmt(openKb, 1)} KiB`,
     },
     { name: 'heap after 1,000 runs', value: `${fmt(at1k, 1)} MB` },
     { name: `heap after ${RUNS.toLocaleString('en')} runs`, value: `${fmt(atEnd, 1)} MB` },

@@ -10,10 +10,14 @@ import { createTracing } from '../src/telemetry/tracing.js';
 
 const LANGS = ['en', 'en', 'fr', 'nl', 'hi', 'tr', 'pl', 'ko', 'en'];
 
-/** The tracker calls of a 13-item Stille Post run (flow b), with no backend work. */
+/**
+ * The tracker calls of a 13-item Stille Post run (flow b), with no backend work; with `hold`,
+ * the run stays open after its last stage until `hold` settles.
+ */
 export async function stillePostRun(
   t: ExecutionTracker,
   prompt = 'Eine Blume auf der Wiese',
+  hold?: Promise<unknown>,
 ): Promise<void> {
   await t.run(async () => {
     await t.inStage(1, () => {
@@ -45,6 +49,7 @@ export async function stillePostRun(
         languageSequence: LANGS,
       });
     });
+    await hold;
   });
 }
 
