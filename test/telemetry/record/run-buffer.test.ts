@@ -88,9 +88,10 @@ describe('RunBuffer', () => {
     taken.push(queued!.take());
     expect(taken[0]).toHaveLength(3);
     expect(queued!.take()).toEqual([]);
+    // Taken spans still count against the run's limits while it is open; released with it.
+    expect(b.usage().spans).toBe(3);
     void b.accept([span('r1', A.ROLE_RUN)]);
     expect(taken[1]!.map((s) => s.attributes[A.ATTR_SPAN_ROLE])).toEqual([A.ROLE_RUN]);
-    // Still counted against the run's limits while it is open, then released with it.
     expect(b.usage().spans).toBe(0);
   });
 
