@@ -18,12 +18,15 @@ interface LiveRun {
   steps: readonly string[];
   subscribers: Set<Subscriber>;
   ended: boolean;
+  /** Ends the run's streams should its final save not come after its terminal item. */
+  grace?: NodeJS.Timeout;
 }
 
 /**
  * Items of runs in progress, for Server-Sent Events: fed by the tracker's item listener, ended
  * when the run's final record is saved (or, should that save fail, `endGraceMillis` after the
- * run's terminal item). Ended runs are forgotten after `keepMillis`.
+ * run's terminal item). An ended run keeps no items (it is not followed any more, its record
+ * is saved); its id is remembered for `keepMillis`, so late items do not open it again.
  */
 export class LiveItems {
   private readonly runs = new Map<string, LiveRun>();
@@ -56,10 +59,14 @@ export class LiveItems {
   /** Tracker item listener. */
   readonly onItem = (executionId: string, item: ExecutionItem): void => {
     const run = this.runOf(executionId);
+    if (run.ended) return;
     run.items.push(item);
     for (const s of run.subscribers) s({ kind: 'item', item });
     const outcome = terminalOutcome(item);
-    if (outcome) setTimeout(() => this.end(executionId, outcome), this.endGraceMillis).unref();
+    if (outcome && !run.grace) {
+      run.grace = setTimeout(() => this.end(executionId, outcome), this.endGraceMillis);
+      run.grace.unref();
+    }
   };
 
   /** The run's final record was saved. */
@@ -67,6 +74,9 @@ export class LiveItems {
     const run = this.runs.get(executionId);
     if (!run || run.ended) return;
     run.ended = true;
+    clearTimeout(run.grace);
+    run.grace = undefined;
+    run.items = [];
     for (const s of run.subscribers) s({ kind: 'end', status });
     run.subscribers.clear();
     setTimeout(() => this.runs.delete(executionId), this.keepMillis).unref();

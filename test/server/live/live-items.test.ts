@@ -32,4 +32,25 @@ describe('LiveItems', () => {
     vi.advanceTimersByTime(1);
     expect(events.at(-1)).toEqual({ kind: 'end', status: 'completed' });
   });
+
+  it('keeps nothing of an ended run but its id: no items, no grace timer; late items are dropped', () => {
+    vi.useFakeTimers();
+    onTestFinished(() => void vi.useRealTimers());
+    const live = new LiveItems(1_000, 60_000);
+    live.onItem('r', item(1, 'pipeline_start'));
+    live.onItem('r', item(2, 'pipeline_complete', { outcome: 'completed' }));
+    expect(vi.getTimerCount()).toBe(1); // the grace timer
+    live.end('r', 'completed');
+    expect(vi.getTimerCount()).toBe(1); // only the one that forgets the id
+    live.onItem('r', item(3, 'pipeline_complete', { outcome: 'completed' })); // late
+    expect(vi.getTimerCount()).toBe(1);
+    expect(live.subscribe('r', () => undefined)).toBeUndefined();
+    vi.advanceTimersByTime(1_000);
+    expect(vi.getTimerCount()).toBe(0);
+    // Forgotten: the id may start again (a continued run), followed as a new one.
+    live.onItem('r', item(4, 'pipeline_start'));
+    const events: LiveEvent[] = [];
+    live.subscribe('r', (e) => events.push(e));
+    expect(events).toEqual([{ kind: 'item', item: item(4, 'pipeline_start') }]);
+  });
 });
