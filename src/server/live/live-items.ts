@@ -30,6 +30,10 @@ interface LiveRun {
  */
 export class LiveItems {
   private readonly runs = new Map<string, LiveRun>();
+  /** Ended runs in the order they ended, each with when it is forgotten. */
+  private readonly ended: { id: string; run: LiveRun; at: number }[] = [];
+  /** One timer forgets ended runs as they come due (not one a run). */
+  private sweeper: NodeJS.Timeout | undefined;
 
   /**
    * @param keepMillis how long an ended run is kept (default 5,000 ms)
@@ -79,7 +83,27 @@ export class LiveItems {
     run.items = [];
     for (const s of run.subscribers) s({ kind: 'end', status });
     run.subscribers.clear();
-    setTimeout(() => this.runs.delete(executionId), this.keepMillis).unref();
+    this.ended.push({ id: executionId, run, at: Date.now() + this.keepMillis });
+    this.sweepSoon();
+  }
+
+  /** Forgets the ended runs that are due, then waits for the next one. */
+  private sweepSoon(): void {
+    const next = this.ended[0];
+    if (this.sweeper || !next) return;
+    this.sweeper = setTimeout(
+      () => {
+        this.sweeper = undefined;
+        const now = Date.now();
+        while (this.ended.length > 0 && this.ended[0]!.at <= now) {
+          const { id, run } = this.ended.shift()!;
+          if (this.runs.get(id) === run) this.runs.delete(id);
+        }
+        this.sweepSoon();
+      },
+      Math.max(0, next.at - Date.now()),
+    );
+    this.sweeper.unref();
   }
 
   /**

@@ -41,11 +41,18 @@ describe('LiveItems', () => {
     live.onItem('r', item(2, 'pipeline_complete', { outcome: 'completed' }));
     expect(vi.getTimerCount()).toBe(1); // the grace timer
     live.end('r', 'completed');
-    expect(vi.getTimerCount()).toBe(1); // only the one that forgets the id
+    expect(vi.getTimerCount()).toBe(1); // only the one that forgets ended ids
     live.onItem('r', item(3, 'pipeline_complete', { outcome: 'completed' })); // late
-    expect(vi.getTimerCount()).toBe(1);
+    vi.advanceTimersByTime(500);
+    for (const id of ['s', 't']) {
+      live.onItem(id, item(1, 'pipeline_start'));
+      live.end(id, 'completed');
+    }
+    expect(vi.getTimerCount()).toBe(1); // one for every ended run
     expect(live.subscribe('r', () => undefined)).toBeUndefined();
-    vi.advanceTimersByTime(1_000);
+    vi.advanceTimersByTime(500); // r is due, s and t half a second later
+    expect(vi.getTimerCount()).toBe(1);
+    vi.advanceTimersByTime(500);
     expect(vi.getTimerCount()).toBe(0);
     // Forgotten: the id may start again (a continued run), followed as a new one.
     live.onItem('r', item(4, 'pipeline_start'));
