@@ -226,15 +226,10 @@ export class FileRecordStore implements RecordStore, AnnotationStore {
   }
 
   async stats(): Promise<StoreStats> {
-    let bytes = 0;
-    for (const e of this.index.entries()) bytes += e.bytes;
     return {
-      records: this.index.size,
-      bytes,
+      ...this.index.totals(),
       unreadable: this.unreadable.size,
       unreadable_files: [...this.unreadable.keys()].sort(),
-      newest: this.index.newest()?.summary.timestamp ?? null,
-      oldest: this.index.oldest()?.summary.timestamp ?? null,
     };
   }
 

@@ -82,15 +82,6 @@ export class MemoryRecordStore implements RecordStore, AnnotationStore {
   }
 
   async stats(): Promise<StoreStats> {
-    let bytes = 0;
-    for (const e of this.index.entries()) bytes += e.bytes;
-    return {
-      records: this.index.size,
-      bytes,
-      unreadable: 0,
-      unreadable_files: [],
-      newest: this.index.newest()?.summary.timestamp ?? null,
-      oldest: this.index.oldest()?.summary.timestamp ?? null,
-    };
+    return { ...this.index.totals(), unreadable: 0, unreadable_files: [] };
   }
 }

@@ -156,6 +156,18 @@ export class RecordIndex {
     return this.sorted[0];
   }
 
+  /** What a store's `stats()` tells of its records: how many, their bytes, newest and oldest. */
+  totals(): { records: number; bytes: number; newest: string | null; oldest: string | null } {
+    let bytes = 0;
+    for (const e of this.sorted) bytes += e.bytes;
+    return {
+      records: this.size,
+      bytes,
+      newest: this.newest()?.summary.timestamp ?? null,
+      oldest: this.oldest()?.summary.timestamp ?? null,
+    };
+  }
+
   /** All entries, newest first. */
   *entries(): Generator<IndexEntry> {
     for (let i = this.sorted.length - 1; i >= 0; i--) yield this.sorted[i]!;
