@@ -21,7 +21,6 @@ import {
  * taken, the buffer no longer holds them (the owner's record state is built from them).
  */
 export interface RunSpans {
-  readonly id: string;
   /** The spans since the last `take` (empty when none came), no longer held here. */
   take(): ReadableSpan[];
 }
